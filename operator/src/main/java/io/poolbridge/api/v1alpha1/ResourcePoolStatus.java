@@ -1,0 +1,63 @@
+package io.poolbridge.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.List;
+import java.util.Map;
+
+/** What the operator observed of a pool: per-node and total capacity, allocation and health. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ResourcePoolStatus(
+    @JsonPropertyDescription("The metadata.generation this status was computed from.")
+    Long observedGeneration,
+    @JsonPropertyDescription("Standard conditions: Ready (nodes discovered and offered), Degraded (some nodes not ready or unreachable source).")
+    List<Condition> conditions,
+    @JsonPropertyDescription("Number of nodes in the pool.")
+    Integer nodeCount,
+    @JsonPropertyDescription("Number of nodes that are ready and not under maintenance.")
+    Integer readyNodes,
+    @JsonPropertyDescription("CPU allocated / total, for display, e.g. 12/48.")
+    String cpu,
+    @JsonPropertyDescription("Memory allocated / total, for display, e.g. 96Gi/384Gi.")
+    String memory,
+    @JsonPropertyDescription("Total capacity of the ready nodes.")
+    Map<String, Quantity> capacity,
+    @JsonPropertyDescription("Capacity allocated to instances and leases.")
+    Map<String, Quantity> allocated,
+    @JsonPropertyDescription("Capacity neither allocated nor under maintenance.")
+    Map<String, Quantity> available,
+    @JsonPropertyDescription("One entry per node.")
+    List<NodeStatus> nodes) {
+
+  /** The state of one node of the pool. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record NodeStatus(
+      @JsonPropertyDescription("Node name.")
+      String name,
+      @JsonPropertyDescription("Address of the node, when known.")
+      String address,
+      @JsonPropertyDescription("Zone of the node.")
+      String zone,
+      @JsonPropertyDescription("Whether the node is healthy (the Ready condition for Kubernetes nodes).")
+      Boolean ready,
+      @JsonPropertyDescription("Active, Draining (maintenance window open, instances moving away), Maintenance or Down.")
+      NodeState state,
+      @JsonPropertyDescription("Capacity of the node.")
+      Map<String, Quantity> capacity,
+      @JsonPropertyDescription("Capacity allocated on the node.")
+      Map<String, Quantity> allocated,
+      @JsonPropertyDescription("Capacity still free on the node.")
+      Map<String, Quantity> available,
+      @JsonPropertyDescription("Framework the whole node is leased to by a NodeLease workload, if any.")
+      String leasedTo) {}
+
+  /** Lifecycle of a pool node as the allocator sees it. */
+  public enum NodeState {
+    Active,
+    Draining,
+    Maintenance,
+    Down
+  }
+}

@@ -1,0 +1,31 @@
+package io.poolbridge.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * A tenant's request for capacity through one Framework: a long-running Service, a Job (optionally
+ * on a cron schedule) or a NodeLease of whole nodes. Namespaced; owned by a tenant.
+ */
+@Group(ResourcePool.GROUP)
+@Version(ResourcePool.VERSION)
+@Kind("Workload")
+@Plural("workloads")
+@Singular("workload")
+@ShortNames("wl")
+@Categories("poolbridge")
+@AdditionalPrinterColumn(name = "Kind", jsonPath = ".spec.kind", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Framework", jsonPath = ".spec.framework", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Instances", jsonPath = ".spec.instances", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Placed", jsonPath = ".status.placed", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class Workload extends CustomResource<WorkloadSpec, WorkloadStatus> implements Namespaced {}

@@ -1,0 +1,155 @@
+package io.poolbridge.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.List;
+import java.util.Map;
+
+/** What a tenant asks for. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "self.resources.all(k, k.matches(" + Rules.RESOURCE_NAME + "))",
+    message = Rules.MSG_RESOURCE_NAMES,
+    fieldPath = ".resources")
+@ValidationRule(
+    value = "self.resources.all(k, isQuantity(string(self.resources[k])) && quantity(string(self.resources[k])).sign() >= 0)",
+    message = Rules.MSG_QUANTITIES,
+    fieldPath = ".resources")
+@ValidationRule(
+    value = "!has(self.schedule) || self.kind == 'Job'",
+    message = "schedule may only be set when kind is Job",
+    fieldPath = ".schedule")
+@ValidationRule(
+    value = "!has(self.job) || self.kind == 'Job'",
+    message = "job may only be set when kind is Job",
+    fieldPath = ".job")
+@ValidationRule(
+    value = "!has(self.template) || self.kind != 'NodeLease'",
+    message = "a pod template cannot be set when kind is NodeLease: a lease lends whole nodes, not pods",
+    fieldPath = ".template")
+@ValidationRule(
+    value = "self.instances >= 1 || (has(self.schedule) && has(self.schedule.suspend) && self.schedule.suspend)",
+    message = "instances must be at least 1 unless the schedule is suspended",
+    fieldPath = ".instances")
+public record WorkloadSpec(
+    @JsonPropertyDescription("Name of the Framework the workload runs through; the Framework must list this namespace.")
+    @Required @Size(max = 253) @Pattern(Rules.DNS_SUBDOMAIN) String framework,
+    @JsonPropertyDescription("Service: long-running, kept at 'instances' and relaunched elsewhere when a node is lost. Job: runs to completion, with retries, optionally on a cron schedule. NodeLease: whole nodes lent to a KubernetesCluster framework.")
+    @Required WorkloadKind kind,
+    @JsonPropertyDescription("How many instances (nodes, for NodeLease) to run.")
+    @Required @Min(0) @Max(100000) Integer instances,
+    @JsonPropertyDescription("Resources of one instance, e.g. {cpu: 2, memory: 8Gi}. For NodeLease, the least capacity a leased node must have.")
+    @Required @Size(min = 1, max = 32) Map<String, Quantity> resources,
+    @JsonPropertyDescription("Placement constraints, all of which must hold (Marathon semantics).")
+    @Size(max = 32) List<Constraint> constraints,
+    @JsonPropertyDescription("Priority of the instances: higher is placed first and may preempt lower-priority preemptible instances. Defaults to 0.")
+    @Default("0") @Min(0) @Max(1000000000) Integer priority,
+    @JsonPropertyDescription("Whether the instances may be evicted to make room for higher-priority ones. Defaults to false.")
+    @Default("false") Boolean preemptible,
+    @JsonPropertyDescription("Whether the instances may run on revocable (borrowed) capacity, which is taken back when its owner needs it. The Framework must accept revocable capacity. Defaults to false.")
+    @Default("false") Boolean revocable,
+    @JsonPropertyDescription("Gang scheduling: all instances are placed in the same cycle, or none. Defaults to false.")
+    @Default("false") Boolean gang,
+    @JsonPropertyDescription("Spread: least-loaded nodes first. BinPack: fullest nodes first. Defaults to Spread.")
+    @Default("Spread") Strategy strategy,
+    @JsonPropertyDescription("For Jobs: run on a cron schedule instead of once.")
+    Schedule schedule,
+    @JsonPropertyDescription("For Jobs: retries and deadlines.")
+    JobSettings job,
+    @JsonPropertyDescription("Pod template: instances on Kubernetes nodes become Pods bound to the node the allocator chose. Not allowed for NodeLease.")
+    @PreserveUnknownFields @SchemaFrom(type = JsonNode.class) Map<String, Object> template) {
+
+  /** The three workload kinds. */
+  public enum WorkloadKind {
+    Service,
+    Job,
+    NodeLease
+  }
+
+  /** Placement preference among feasible nodes. */
+  public enum Strategy {
+    Spread,
+    BinPack
+  }
+
+  /** Constraint operators, with Marathon's semantics. */
+  public enum Operator {
+    UNIQUE,
+    CLUSTER,
+    GROUP_BY,
+    LIKE,
+    UNLIKE,
+    MAX_PER,
+    IS
+  }
+
+  /** One placement constraint. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value = "self.operator != 'UNIQUE' || !has(self.value)",
+      message = "UNIQUE takes no value",
+      fieldPath = ".value")
+  @ValidationRule(
+      value = "self.operator != 'MAX_PER' || (has(self.value) && self.value.matches('^[1-9][0-9]{0,5}$'))",
+      message = "MAX_PER needs a positive integer value, the most instances per attribute value",
+      fieldPath = ".value")
+  @ValidationRule(
+      value = "self.operator != 'GROUP_BY' || !has(self.value) || self.value.matches('^[1-9][0-9]{0,5}$')",
+      message = "GROUP_BY takes an optional positive integer value, the number of attribute values to spread over",
+      fieldPath = ".value")
+  @ValidationRule(
+      value = "!(self.operator in ['LIKE', 'UNLIKE']) || (has(self.value) && size(self.value) > 0)",
+      message = "LIKE and UNLIKE need a regular expression value",
+      fieldPath = ".value")
+  @ValidationRule(
+      value = "self.operator != 'IS' || (has(self.value) && size(self.value) > 0)",
+      message = "IS needs the value the attribute must equal",
+      fieldPath = ".value")
+  public record Constraint(
+      @JsonPropertyDescription("Attribute the constraint is on: hostname, pool, provider, region, zone, or any node or pool attribute.")
+      @Required @Size(max = 317) @Pattern(Rules.ATTRIBUTE_KEY) String attribute,
+      @JsonPropertyDescription("UNIQUE: one instance per value. CLUSTER: all on one value (the given one, or the first placement's). GROUP_BY: spread evenly over values (optionally over N expected values). LIKE / UNLIKE: value matches / does not match a regular expression. MAX_PER: at most N instances per value. IS: value equals.")
+      @Required Operator operator,
+      @JsonPropertyDescription("Operand: none for UNIQUE; a positive integer for MAX_PER and optionally GROUP_BY; a regular expression for LIKE and UNLIKE; an exact value for IS and optionally CLUSTER.")
+      @Size(max = 1024) String value) {}
+
+  /** A cron schedule for Jobs (what Chronos and Metronome did). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Schedule(
+      @JsonPropertyDescription("Cron expression (five fields, or @hourly, @daily, ...), e.g. '0 2 * * *'.")
+      @Required @Size(max = 128) @Pattern(Rules.CRON) String cron,
+      @JsonPropertyDescription("IANA time zone the cron expression is read in, e.g. Europe/Amsterdam. Defaults to UTC.")
+      @Size(max = 64) @Pattern("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$") String timeZone,
+      @JsonPropertyDescription("What to do when a run is due while the previous one is still running: Allow (run both), Forbid (skip the new run), Replace (stop the old run). Defaults to Allow.")
+      @Default("Allow") ConcurrencyPolicy concurrencyPolicy,
+      @JsonPropertyDescription("A run that cannot start within this many seconds of its scheduled time is counted as missed.")
+      @Min(0) Long startingDeadlineSeconds,
+      @JsonPropertyDescription("Suspends future runs; runs already started are not affected. Defaults to false.")
+      @Default("false") Boolean suspend) {}
+
+  /** Concurrency policy of scheduled Jobs. */
+  public enum ConcurrencyPolicy {
+    Allow,
+    Forbid,
+    Replace
+  }
+
+  /** Retries and deadlines of a Job. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record JobSettings(
+      @JsonPropertyDescription("How many times a failed instance is retried before the Job fails. Defaults to 3.")
+      @Default("3") @Min(0) @Max(100) Integer backoffLimit,
+      @JsonPropertyDescription("How long a run may take, in seconds, before its instances are stopped and the run fails.")
+      @Min(1) Long activeDeadlineSeconds) {}
+}

@@ -1,0 +1,71 @@
+package io.poolbridge.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The record of a workload's placements. A placement is written here (with optimistic concurrency)
+ * before anything is materialized for it, so that after a restart the allocator is rebuilt from
+ * these entries.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record WorkloadStatus(
+    @JsonPropertyDescription("The metadata.generation this status was computed from.")
+    Long observedGeneration,
+    @JsonPropertyDescription("Pending (nothing placed yet), Partial (some instances placed), Running (all placed), Succeeded or Failed (Jobs), Suspended.")
+    Phase phase,
+    @JsonPropertyDescription("Number of instances placed on a node.")
+    Integer placed,
+    @JsonPropertyDescription("One entry per instance.")
+    List<InstanceStatus> instances,
+    @JsonPropertyDescription("Standard conditions: Accepted (spec valid and framework reachable), Placed (all instances placed; its reason and message say why not).")
+    List<Condition> conditions,
+    @JsonPropertyDescription("When a scheduled Job last started a run, RFC 3339.")
+    String lastScheduleTime) {
+
+  /** Phase of a workload. */
+  public enum Phase {
+    Pending,
+    Partial,
+    Running,
+    Succeeded,
+    Failed,
+    Suspended
+  }
+
+  /** One instance and where it runs. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record InstanceStatus(
+      @JsonPropertyDescription("Stable identifier of the instance, e.g. kafka-brokers-2.")
+      String id,
+      @JsonPropertyDescription("Node the instance is placed on.")
+      String node,
+      @JsonPropertyDescription("Pool of that node.")
+      String pool,
+      @JsonPropertyDescription("Resources allocated to the instance.")
+      Map<String, Quantity> resources,
+      @JsonPropertyDescription("Pending, Placed, Running, Succeeded, Failed, Lost (node gone), Preempted or Draining.")
+      InstanceState state,
+      @JsonPropertyDescription("Whether the instance runs on revocable (borrowed) capacity.")
+      Boolean revocable,
+      @JsonPropertyDescription("When the instance entered its state, RFC 3339.")
+      String since,
+      @JsonPropertyDescription("Why the instance is in its state, when not obvious (e.g. why it is still pending).")
+      String reason) {}
+
+  /** State of one instance. */
+  public enum InstanceState {
+    Pending,
+    Placed,
+    Running,
+    Succeeded,
+    Failed,
+    Lost,
+    Preempted,
+    Draining
+  }
+}

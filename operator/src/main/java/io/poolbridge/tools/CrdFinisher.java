@@ -1,0 +1,78 @@
+package io.poolbridge.tools;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.poolbridge.api.v1alpha1.Framework;
+import io.poolbridge.api.v1alpha1.ResourcePool;
+import io.poolbridge.api.v1alpha1.Workload;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Build step run right after the Fabric8 CRD generator (phase {@code process-classes}): it puts
+ * each CRD's printer columns back in the order they are declared on the custom resource class
+ * (the generator sorts them by name, so {@code kubectl get} would show AGE first) and writes the
+ * finished CRDs as {@code <plural>.<group>.yaml}, the files committed under {@code crds/}.
+ *
+ * <p>Arguments: the generator's output directory, then the directory to write to.
+ */
+public final class CrdFinisher {
+  static final List<Class<?>> KINDS = List.of(ResourcePool.class, Framework.class, Workload.class);
+
+  private CrdFinisher() {}
+
+  public static void main(String[] args) throws IOException {
+    if (args.length != 2) {
+      throw new IllegalArgumentException("usage: CrdFinisher GENERATED_DIR OUTPUT_DIR");
+    }
+    Path generated = Path.of(args[0]);
+    Path out = Path.of(args[1]);
+    Files.createDirectories(out);
+    for (Class<?> kind : KINDS) {
+      String plural = kind.getAnnotation(io.fabric8.kubernetes.model.annotation.Plural.class).value();
+      Path source = generated.resolve(plural + "." + ResourcePool.GROUP + "-v1.yml");
+      CustomResourceDefinition crd;
+      try (var in = Files.newInputStream(source)) {
+        crd = Serialization.unmarshal(in, CustomResourceDefinition.class);
+      }
+      finish(crd, kind);
+      String yaml =
+          "# Generated from io.poolbridge.api.v1alpha1 by the Fabric8 CRD generator; do not edit.\n"
+              + "# Regenerate with: hack/update-crds.sh\n"
+              + Serialization.asYaml(crd);
+      Files.writeString(out.resolve(plural + "." + ResourcePool.GROUP + ".yaml"), yaml, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Reorders the printer columns of every version of {@code crd} as declared on {@code kind}. */
+  static void finish(CustomResourceDefinition crd, Class<?> kind) {
+    List<String> declared =
+        Arrays.stream(kind.getAnnotationsByType(AdditionalPrinterColumn.class))
+            .map(AdditionalPrinterColumn::name)
+            .toList();
+    for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
+      List<CustomResourceColumnDefinition> columns = new ArrayList<>(version.getAdditionalPrinterColumns());
+      columns.sort(Comparator.comparingInt(c -> position(declared, c.getName())));
+      version.setAdditionalPrinterColumns(columns);
+    }
+    Map<String, String> labels = crd.getMetadata().getLabels();
+    if (labels != null && labels.isEmpty()) {
+      crd.getMetadata().setLabels(null);
+    }
+  }
+
+  private static int position(List<String> declared, String name) {
+    int i = declared.indexOf(name);
+    return i < 0 ? Integer.MAX_VALUE : i;
+  }
+}
