@@ -1,0 +1,93 @@
+package io.poolbridge.allocator;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Level 1 of the two-level allocation: decides who is offered what. Agents are pool nodes, roles
+ * form a tree, frameworks belong to roles. Not thread-safe: one caller (the operator's allocation
+ * loop, or a test) drives it.
+ */
+public interface Allocator {
+
+  ResourceSchema schema();
+
+  // Agents
+
+  void addAgent(AgentInfo agent);
+
+  /** Removes an agent: its offers are rescinded and its placements released and reported lost. */
+  AgentRemoval removeAgent(String agentId);
+
+  /** Changes an agent's state; leaving ACTIVE rescinds its outstanding offers (returned). */
+  List<Offer> setAgentState(String agentId, AgentState state);
+
+  // Roles
+
+  void setWeight(String role, double weight);
+
+  /** Sets a role's quota; a lowered limit rescinds outstanding offers that would exceed it (returned). */
+  List<Offer> setQuota(String role, Quota quota);
+
+  // Frameworks
+
+  void addFramework(FrameworkInfo framework);
+
+  /** Removes a framework, rescinding its offers and releasing its placements (returned). */
+  List<Placement> removeFramework(String frameworkId);
+
+  /** Stops offers to the framework until it revives. */
+  void suppress(String frameworkId);
+
+  /** Resumes offers to the framework, clears its filters and runs a cycle over every agent. */
+  CycleResult revive(String frameworkId);
+
+  /** What the framework still wants (pending instances): used to decide when to reclaim borrowed capacity. */
+  void updateDemand(String frameworkId, Resources demand);
+
+  // Allocation
+
+  /** A full cycle over every agent (the periodic cycle). */
+  CycleResult allocate();
+
+  /** An event-driven cycle over some agents (e.g. one just added or freed). */
+  CycleResult allocate(Collection<String> agentIds);
+
+  // Offer lifecycle
+
+  /**
+   * Accepts an offer for the given launches (all or part of it); the unused part is declined with
+   * the framework's refuse filter.
+   */
+  List<Placement> accept(long offerId, List<Launch> launches);
+
+  /** Declines an offer; the framework is not offered that agent again for {@code refuse} (its default when null). */
+  void decline(long offerId, Duration refuse);
+
+  /** Takes back an outstanding offer without filtering. */
+  Offer rescind(long offerId);
+
+  /** Releases a placement's resources (its instance finished, failed or was killed). */
+  Placement recover(String instanceId);
+
+  /** Records a placement that already exists (rebuilding from the API after a restart). */
+  Placement restore(Placement placement);
+
+  // Observation
+
+  List<Offer> outstandingOffers();
+
+  List<Placement> placements();
+
+  /** Total, allocated (offered or placed) and free capacity of an agent. */
+  AgentUsage usage(String agentId);
+
+  /** Dominant share and weighted share of a role path or framework id. */
+  double share(String roleOrFramework);
+
+  double weightedShare(String roleOrFramework);
+
+  /** Whether a role's guarantee is met (true when it has none). */
+  boolean guaranteeMet(String role);
+}

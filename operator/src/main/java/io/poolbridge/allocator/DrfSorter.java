@@ -1,0 +1,385 @@
+package io.poolbridge.allocator;
+
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.TreeSet;
+
+/**
+ * Hierarchical weighted Dominant Resource Fairness.
+ *
+ * <p>A node's share is the largest fraction of the totals it holds of any resource (resources
+ * excluded from fairness do not count); its weighted share is share / weight. Siblings are ordered
+ * by weighted share, then by fewer allocations, then by name, and {@link #sort()} walks the tree in
+ * that order, depth first, yielding active clients. An inner node's share counts everything
+ * allocated under it.
+ *
+ * <p>Every node keeps its children in a sorted set; an allocation re-positions the client and its
+ * ancestors only (O(depth · log siblings)), so nothing is re-sorted from scratch except when the
+ * totals change, which changes every share.
+ */
+public final class DrfSorter implements Sorter {
+  private static final String SELF = ".";
+
+  private static final Comparator<Node> ORDER =
+      Comparator.<Node>comparingDouble(n -> n.weightedShare)
+          .thenComparingLong(n -> n.allocations)
+          .thenComparing(n -> n.path);
+
+  private final ResourceSchema schema;
+  private final Node root;
+  /** Clients by name: the node that holds a client's own allocation. */
+  private final Map<String, Node> clients = new HashMap<>();
+  /** Inner and leaf nodes by path. */
+  private final Map<String, Node> nodes = new HashMap<>();
+  private final Map<String, Double> weights = new HashMap<>();
+  private long[] total;
+
+  public DrfSorter(ResourceSchema schema) {
+    this.schema = schema;
+    this.root = new Node("", null, schema.size());
+    this.total = new long[schema.size()];
+  }
+
+  private static final class Node {
+    final String path;
+    final Node parent;
+    final long[] allocation;
+    /** Children by their last path segment ("." for a client's own leaf under an inner node). */
+    Map<String, Node> children;
+    TreeSet<Node> ordered;
+    String client;
+    boolean active;
+    boolean inOrder;
+    long allocations;
+    double weight = 1.0;
+    double share;
+    double weightedShare;
+
+    Node(String path, Node parent, int size) {
+      this.path = path;
+      this.parent = parent;
+      this.allocation = new long[size];
+    }
+
+    boolean isLeaf() {
+      return children == null || children.isEmpty();
+    }
+  }
+
+  @Override
+  public void add(String client) {
+    if (clients.containsKey(client)) {
+      throw new IllegalArgumentException("client " + client + " already added");
+    }
+    Node node = nodes.get(client);
+    if (node != null && !node.isLeaf()) {
+      // An inner node that becomes a client too: its own allocation lives in a "." child.
+      node = child(node, SELF, client + "/" + SELF);
+    } else if (node == null) {
+      node = ensurePath(client);
+    }
+    node.client = client;
+    node.active = true;
+    node.weight = weights.getOrDefault(client, 1.0);
+    clients.put(client, node);
+    reposition(node);
+  }
+
+  /** Creates the nodes of {@code path}, turning a client leaf met on the way into an inner node. */
+  private Node ensurePath(String path) {
+    Node node = root;
+    int start = 0;
+    while (start <= path.length()) {
+      int slash = path.indexOf('/', start);
+      int end = slash < 0 ? path.length() : slash;
+      String segment = path.substring(start, end);
+      String prefix = path.substring(0, end);
+      if (node.client != null && node != root) {
+        demoteClient(node);
+      }
+      node = child(node, segment, prefix);
+      start = end + 1;
+      if (slash < 0) {
+        break;
+      }
+    }
+    return node;
+  }
+
+  /** Moves the client held by leaf {@code node} into a "." child so that the node can have children. */
+  private void demoteClient(Node node) {
+    String client = node.client;
+    boolean active = node.active;
+    long[] own = node.allocation.clone();
+    long allocations = node.allocations;
+    node.client = null;
+    node.active = false;
+    Node self = child(node, SELF, client + "/" + SELF);
+    self.client = client;
+    self.active = active;
+    self.weight = node.weight;
+    System.arraycopy(own, 0, self.allocation, 0, own.length);
+    self.allocations = allocations;
+    clients.put(client, self);
+    updateShare(self);
+    reposition(self);
+  }
+
+  private Node child(Node parent, String segment, String path) {
+    if (parent.children == null) {
+      parent.children = new HashMap<>();
+      parent.ordered = new TreeSet<>(ORDER);
+    }
+    Node existing = parent.children.get(segment);
+    if (existing != null) {
+      return existing;
+    }
+    Node node = new Node(path, parent, schema.size());
+    node.weight = weights.getOrDefault(SELF.equals(segment) ? parent.path : path, 1.0);
+    parent.children.put(segment, node);
+    if (!SELF.equals(segment)) {
+      nodes.put(path, node);
+    }
+    node.inOrder = true;
+    parent.ordered.add(node);
+    return node;
+  }
+
+  @Override
+  public void remove(String client) {
+    Node node = require(client);
+    unallocatedInternal(node, node.allocation.clone(), node.allocations);
+    clients.remove(client);
+    node.client = null;
+    node.active = false;
+    // Prune nodes that hold no client and no children.
+    Node n = node;
+    while (n != root && n.client == null && n.isLeaf()) {
+      Node parent = n.parent;
+      if (n.inOrder) {
+        parent.ordered.remove(n);
+      }
+      parent.children.values().remove(n);
+      nodes.remove(n.path, n);
+      n = parent;
+    }
+  }
+
+  @Override
+  public boolean contains(String client) {
+    return clients.containsKey(client);
+  }
+
+  @Override
+  public void activate(String client) {
+    Node node = require(client);
+    if (!node.active) {
+      node.active = true;
+    }
+  }
+
+  @Override
+  public void deactivate(String client) {
+    require(client).active = false;
+  }
+
+  @Override
+  public void updateWeight(String path, double weight) {
+    if (!(weight > 0)) {
+      throw new IllegalArgumentException("weight must be positive: " + weight);
+    }
+    weights.put(path, weight);
+    Node node = nodes.get(path);
+    if (node != null) {
+      setWeight(node, weight);
+      Node self = node.children == null ? null : node.children.get(SELF);
+      if (self != null) {
+        setWeight(self, weight);
+      }
+    }
+  }
+
+  private void setWeight(Node node, double weight) {
+    detach(node);
+    node.weight = weight;
+    updateShare(node);
+    attach(node);
+  }
+
+  @Override
+  public void allocated(String client, long[] resources) {
+    Node node = require(client);
+    for (Node n = node; n != root; n = n.parent) {
+      detach(n);
+      Vec.add(n.allocation, resources);
+      n.allocations++;
+      updateShare(n);
+      attach(n);
+    }
+    Vec.add(root.allocation, resources);
+  }
+
+  @Override
+  public void unallocated(String client, long[] resources) {
+    unallocatedInternal(require(client), resources, 1);
+  }
+
+  private void unallocatedInternal(Node node, long[] resources, long count) {
+    for (Node n = node; n != root; n = n.parent) {
+      detach(n);
+      Vec.subtract(n.allocation, resources);
+      n.allocations = Math.max(0, n.allocations - count);
+      updateShare(n);
+      attach(n);
+    }
+    Vec.subtract(root.allocation, resources);
+  }
+
+  @Override
+  public void updateTotal(long[] total) {
+    this.total = total.clone();
+    rebuild(root);
+  }
+
+  private void rebuild(Node node) {
+    if (node.children == null) {
+      return;
+    }
+    TreeSet<Node> ordered = new TreeSet<>(ORDER);
+    for (Node child : node.children.values()) {
+      updateShare(child);
+      rebuild(child);
+      ordered.add(child);
+    }
+    node.ordered = ordered;
+  }
+
+  @Override
+  public Iterable<String> sort() {
+    return () -> new InOrder(root);
+  }
+
+  /** Depth-first walk over the sorted children, yielding active clients. */
+  private static final class InOrder implements Iterator<String> {
+    private final ArrayDeque<Iterator<Node>> stack = new ArrayDeque<>();
+    private String next;
+
+    InOrder(Node root) {
+      if (root.ordered != null) {
+        stack.push(root.ordered.iterator());
+      }
+      advance();
+    }
+
+    private void advance() {
+      next = null;
+      while (!stack.isEmpty()) {
+        Iterator<Node> top = stack.peek();
+        if (!top.hasNext()) {
+          stack.pop();
+          continue;
+        }
+        Node n = top.next();
+        if (n.isLeaf()) {
+          if (n.active && n.client != null) {
+            next = n.client;
+            return;
+          }
+        } else {
+          stack.push(n.ordered.iterator());
+        }
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      return next != null;
+    }
+
+    @Override
+    public String next() {
+      if (next == null) {
+        throw new NoSuchElementException();
+      }
+      String result = next;
+      advance();
+      return result;
+    }
+  }
+
+  @Override
+  public double share(String path) {
+    return find(path).share;
+  }
+
+  @Override
+  public double weightedShare(String path) {
+    return find(path).weightedShare;
+  }
+
+  @Override
+  public long[] allocation(String path) {
+    if (path.isEmpty()) {
+      return root.allocation.clone();
+    }
+    return find(path).allocation.clone();
+  }
+
+  /** A client's node, or an inner node for a path that is not a client. */
+  private Node find(String path) {
+    Node node = nodes.get(path);
+    if (node == null) {
+      node = clients.get(path);
+    }
+    if (node == null) {
+      throw new IllegalArgumentException("unknown client or path " + path);
+    }
+    return node;
+  }
+
+  private Node require(String client) {
+    Node node = clients.get(client);
+    if (node == null) {
+      throw new IllegalArgumentException("unknown client " + client);
+    }
+    return node;
+  }
+
+  private void detach(Node n) {
+    if (n.inOrder) {
+      n.parent.ordered.remove(n);
+      n.inOrder = false;
+    }
+  }
+
+  private void attach(Node n) {
+    if (!n.inOrder) {
+      n.parent.ordered.add(n);
+      n.inOrder = true;
+    }
+  }
+
+  private void reposition(Node n) {
+    detach(n);
+    updateShare(n);
+    attach(n);
+  }
+
+  private void updateShare(Node n) {
+    double share = 0;
+    for (int i = 0; i < total.length; i++) {
+      if (total[i] > 0 && !schema.fairnessExcluded(i)) {
+        double s = (double) n.allocation[i] / total[i];
+        if (s > share) {
+          share = s;
+        }
+      }
+    }
+    n.share = share;
+    n.weightedShare = share / n.weight;
+  }
+}

@@ -1,0 +1,1174 @@
+package io.poolbridge.allocator;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * The hierarchical, offer-based allocator: Mesos' allocation algorithm over poolbridge's model.
+ *
+ * <p>A cycle visits agents in a seeded random order, three times:
+ *
+ * <ol>
+ *   <li><b>Quota</b>: roles with an unmet guarantee, in sorter order, are offered unreserved
+ *       capacity up to their unmet guarantee (plus what else the agent has, within their limit and
+ *       the surplus headroom), and their own reservations.
+ *   <li><b>Fair share</b>: every role in sorter order, every framework of it in its own sorter's
+ *       order, is offered its reservations and the unreserved capacity that neither exceeds its
+ *       limit nor eats into the headroom held for unmet guarantees.
+ *   <li><b>Borrowing</b>: frameworks that accept revocable capacity are offered, as revocable, the
+ *       headroom still held for unmet guarantees and other roles' unused reservations.
+ * </ol>
+ *
+ * <p>The sorters are updated after each agent (so one agent's loop reads a stable order), the
+ * quota and headroom accounting after each offer. Offered capacity counts as allocated until it is
+ * declined; the unused part of an accepted offer is declined.
+ */
+public final class HierarchicalAllocator implements Allocator {
+  private static final int QUOTA = 0;
+  private static final int FAIR = 1;
+  private static final int BORROW = 2;
+
+  private final ResourceSchema schema;
+  private final int size;
+  private final Clock clock;
+  private final long intervalMillis;
+  private final Random random;
+
+  private final Sorter roleSorter;
+  private final Map<String, Sorter> frameworkSorters = new HashMap<>();
+  private final Map<String, Agent> agents = new LinkedHashMap<>();
+  private final Map<String, Fw> frameworks = new LinkedHashMap<>();
+  private final Map<String, Role> roles = new HashMap<>();
+  private final Map<Long, Grant> offers = new LinkedHashMap<>();
+  private final Map<String, Grant> placements = new LinkedHashMap<>();
+  private final Map<String, Double> weights = new HashMap<>();
+
+  private final long[] clusterTotal;
+  /** Σ over outermost guaranteed roles of (guarantee - consumed)+: capacity held for guarantees. */
+  private final long[] requiredHeadroom;
+  /** Free unreserved capacity of active agents. */
+  private final long[] availableHeadroom;
+  /** Unreserved capacity lent as revocable, cluster-wide. */
+  private final long[] lentUnreserved;
+
+  private long nextOfferId = 1;
+  private int agentCounter;
+  private final List<Pending> pendingSorterUpdates = new ArrayList<>();
+  private boolean deferSorters;
+
+  public HierarchicalAllocator(ResourceSchema schema, AllocatorConfig config) {
+    this(schema, config, new DrfSorter(schema));
+  }
+
+  /** An allocator with a given role sorter (policy); framework sorters are DRF. */
+  public HierarchicalAllocator(ResourceSchema schema, AllocatorConfig config, Sorter roleSorter) {
+    this.schema = schema;
+    this.size = schema.size();
+    this.clock = config.clock();
+    this.intervalMillis = config.interval().toMillis();
+    this.random = new Random(config.seed());
+    this.roleSorter = roleSorter;
+    this.clusterTotal = new long[size];
+    this.requiredHeadroom = new long[size];
+    this.availableHeadroom = new long[size];
+    this.lentUnreserved = new long[size];
+  }
+
+  // ---------------------------------------------------------------- model
+
+  private static final class Agent {
+    final int idx;
+    final AgentInfo info;
+    final long[] total;
+    final long[] unreservedTotal;
+    final long[] unreservedUsed;
+    final Reservation[] reservations;
+    final Set<Long> offerIds = new LinkedHashSet<>();
+    final Set<String> placementIds = new LinkedHashSet<>();
+    AgentState state = AgentState.ACTIVE;
+
+    Agent(int idx, AgentInfo info, int size) {
+      this.idx = idx;
+      this.info = info;
+      this.total = info.total().toArray();
+      this.unreservedTotal = total.clone();
+      this.unreservedUsed = new long[size];
+      this.reservations = new Reservation[info.reservations().size()];
+      int i = 0;
+      for (var e : new java.util.TreeMap<>(info.reservations()).entrySet()) {
+        long[] amount = e.getValue().toArray();
+        reservations[i++] = new Reservation(e.getKey(), amount, new long[size]);
+        Vec.subtract(unreservedTotal, amount);
+      }
+    }
+
+    long[] freeUnreserved() {
+      long[] f = unreservedTotal.clone();
+      Vec.subtract(f, unreservedUsed);
+      return f;
+    }
+
+    long[] used() {
+      long[] u = unreservedUsed.clone();
+      for (Reservation r : reservations) {
+        Vec.add(u, r.used);
+      }
+      return u;
+    }
+  }
+
+  private record Reservation(String role, long[] total, long[] used) {
+    long[] free() {
+      long[] f = total.clone();
+      Vec.subtract(f, used);
+      return f;
+    }
+  }
+
+  private static final class Role {
+    final String path;
+    final Role parent;
+    final Role[] chain;
+    final long[] reserved;
+    final long[] unreservedUse;
+    final long[] revocableUse;
+    long[] guarantee;
+    long[] limit;
+    Role quotaRole;
+    Role outermostGuaranteed;
+    long[] demand;
+    int frameworkCount;
+
+    Role(String path, Role parent, int size) {
+      this.path = path;
+      this.parent = parent;
+      this.reserved = new long[size];
+      this.unreservedUse = new long[size];
+      this.revocableUse = new long[size];
+      List<Role> c = new ArrayList<>();
+      for (Role r = this; r != null; r = r.parent) {
+        c.add(r);
+      }
+      this.chain = c.toArray(Role[]::new);
+    }
+
+    /** reservations + unreserved non-revocable use: what counts towards the guarantee. */
+    long[] consumed() {
+      long[] c = reserved.clone();
+      Vec.add(c, unreservedUse);
+      return c;
+    }
+
+    long[] unmet() {
+      return Vec.positiveDifference(guarantee, consumed());
+    }
+  }
+
+  private static final class Fw {
+    final FrameworkInfo info;
+    final Role role;
+    final long[] min;
+    final Map<Integer, Long> filters = new HashMap<>();
+    boolean suppressed;
+    long[] demand;
+
+    Fw(FrameworkInfo info, Role role) {
+      this.info = info;
+      this.role = role;
+      this.min = info.minAllocatable() == null ? null : info.minAllocatable().toArray();
+    }
+
+    boolean filtered(int agentIdx, long now) {
+      Long expiry = filters.get(agentIdx);
+      if (expiry == null) {
+        return false;
+      }
+      if (expiry <= now) {
+        filters.remove(agentIdx);
+        return false;
+      }
+      return true;
+    }
+  }
+
+  /** Resources of one agent held by one framework: an outstanding offer or a placement. */
+  private static final class Grant {
+    final Fw fw;
+    final Agent agent;
+    final long[] unreserved;
+    /** Portions taken from the agent's reservations, by index into {@code agent.reservations}. */
+    final long[][] reserved;
+    final boolean revocable;
+    long offerId;
+    String instanceId;
+    int priority;
+    boolean revoking;
+
+    Grant(Fw fw, Agent agent, long[] unreserved, long[][] reserved, boolean revocable) {
+      this.fw = fw;
+      this.agent = agent;
+      this.unreserved = unreserved;
+      this.reserved = reserved;
+      this.revocable = revocable;
+    }
+
+    long[] total() {
+      long[] t = unreserved.clone();
+      for (long[] portion : reserved) {
+        if (portion != null) {
+          Vec.add(t, portion);
+        }
+      }
+      return t;
+    }
+  }
+
+  private record Pending(Fw fw, long[] delta) {}
+
+  // ---------------------------------------------------------------- agents
+
+  @Override
+  public ResourceSchema schema() {
+    return schema;
+  }
+
+  @Override
+  public void addAgent(AgentInfo info) {
+    if (agents.containsKey(info.id())) {
+      throw new IllegalArgumentException("agent " + info.id() + " already added");
+    }
+    if (!info.total().schema().equals(schema)) {
+      throw new IllegalArgumentException("agent " + info.id() + " uses another resource schema");
+    }
+    Agent a = new Agent(agentCounter++, info, size);
+    agents.put(info.id(), a);
+    for (Reservation r : a.reservations) {
+      adjustConsumption(role(r.role), r.total, true, +1);
+    }
+    Vec.add(clusterTotal, a.total);
+    Vec.add(availableHeadroom, a.unreservedTotal);
+    roleSorterTotalChanged();
+  }
+
+  @Override
+  public AgentRemoval removeAgent(String agentId) {
+    Agent a = requireAgent(agentId);
+    List<Offer> rescinded = new ArrayList<>();
+    for (Long id : List.copyOf(a.offerIds)) {
+      rescinded.add(rescind(id));
+    }
+    List<Placement> lost = new ArrayList<>();
+    for (String id : List.copyOf(a.placementIds)) {
+      lost.add(recover(id));
+    }
+    if (a.state == AgentState.ACTIVE) {
+      Vec.subtract(availableHeadroom, a.unreservedTotal);
+    }
+    for (Reservation r : a.reservations) {
+      adjustConsumption(role(r.role), r.total, true, -1);
+    }
+    Vec.subtract(clusterTotal, a.total);
+    agents.remove(agentId);
+    for (Fw f : frameworks.values()) {
+      f.filters.remove(a.idx);
+    }
+    roleSorterTotalChanged();
+    return new AgentRemoval(rescinded, lost);
+  }
+
+  @Override
+  public List<Offer> setAgentState(String agentId, AgentState state) {
+    Agent a = requireAgent(agentId);
+    List<Offer> rescinded = new ArrayList<>();
+    if (a.state == state) {
+      return rescinded;
+    }
+    long[] free = a.freeUnreserved();
+    if (a.state == AgentState.ACTIVE) {
+      for (Long id : List.copyOf(a.offerIds)) {
+        rescinded.add(rescind(id));
+      }
+      Vec.subtract(availableHeadroom, a.freeUnreserved());
+    } else if (state == AgentState.ACTIVE) {
+      Vec.add(availableHeadroom, free);
+    }
+    a.state = state;
+    return rescinded;
+  }
+
+  private void roleSorterTotalChanged() {
+    roleSorter.updateTotal(clusterTotal);
+    for (Sorter s : frameworkSorters.values()) {
+      s.updateTotal(clusterTotal);
+    }
+  }
+
+  // ---------------------------------------------------------------- roles
+
+  private Role role(String path) {
+    Role r = roles.get(path);
+    if (r == null) {
+      String parentPath = RolePaths.parent(path);
+      Role parent = parentPath == null ? null : role(parentPath);
+      r = new Role(path, parent, size);
+      roles.put(path, r);
+      r.quotaRole = parent == null ? null : parent.quotaRole;
+      r.outermostGuaranteed = parent == null ? null : parent.outermostGuaranteed;
+    }
+    return r;
+  }
+
+  @Override
+  public void setWeight(String role, double weight) {
+    RolePaths.requireValid(role);
+    weights.put(role, weight);
+    roleSorter.updateWeight(role, weight);
+  }
+
+  @Override
+  public List<Offer> setQuota(String path, Quota quota) {
+    Role r = role(RolePaths.requireValid(path));
+    r.guarantee = quota.guarantee().isEmpty() ? null : quota.guaranteeVector(schema);
+    r.limit = quota.limit().isEmpty() ? null : quota.limitVector(schema);
+    for (Role each : roles.values()) {
+      each.quotaRole = null;
+      each.outermostGuaranteed = null;
+      for (Role c : each.chain) {
+        if (c.guarantee != null) {
+          if (each.quotaRole == null) {
+            each.quotaRole = c;
+          }
+          each.outermostGuaranteed = c;
+        }
+      }
+    }
+    recomputeRequiredHeadroom();
+    // A lowered limit: take back outstanding offers, newest first, until the subtree fits again.
+    List<Offer> rescinded = new ArrayList<>();
+    if (r.limit != null) {
+      List<Grant> subtreeOffers = new ArrayList<>();
+      for (Grant g : offers.values()) {
+        if (RolePaths.isSelfOrDescendant(g.fw.role.path, path)) {
+          subtreeOffers.add(g);
+        }
+      }
+      for (int i = subtreeOffers.size() - 1; i >= 0 && !Vec.fits(limitUse(r), r.limit); i--) {
+        rescinded.add(rescind(subtreeOffers.get(i).offerId));
+      }
+    }
+    return rescinded;
+  }
+
+  private void recomputeRequiredHeadroom() {
+    java.util.Arrays.fill(requiredHeadroom, 0);
+    for (Role r : roles.values()) {
+      if (r.guarantee != null && r.outermostGuaranteed == r) {
+        Vec.add(requiredHeadroom, r.unmet());
+      }
+    }
+  }
+
+  /** Adds (sign +1) or removes reserved or unreserved non-revocable consumption along a role chain. */
+  private void adjustConsumption(Role leaf, long[] delta, boolean reservation, int sign) {
+    Role o = leaf.outermostGuaranteed;
+    long[] before = o == null ? null : o.unmet();
+    for (Role r : leaf.chain) {
+      long[] target = reservation ? r.reserved : r.unreservedUse;
+      for (int i = 0; i < size; i++) {
+        target[i] += sign * delta[i];
+      }
+    }
+    if (o != null) {
+      long[] after = o.unmet();
+      for (int i = 0; i < size; i++) {
+        requiredHeadroom[i] += after[i] - before[i];
+      }
+    }
+  }
+
+  private static long[] limitUse(Role r) {
+    long[] u = r.consumed();
+    Vec.add(u, r.revocableUse);
+    return u;
+  }
+
+  /** Room left under the limits of a role and its ancestors. */
+  private long[] limitRoom(Role r) {
+    long[] room = null;
+    for (Role c : r.chain) {
+      if (c.limit != null) {
+        long[] left = Vec.positiveDifference(c.limit, limitUse(c));
+        if (room == null) {
+          room = left;
+        } else {
+          Vec.min(room, left);
+        }
+      }
+    }
+    return room;
+  }
+
+  @Override
+  public boolean guaranteeMet(String path) {
+    Role r = roles.get(path);
+    return r == null || r.guarantee == null || !Vec.anyPositive(r.unmet());
+  }
+
+  // ---------------------------------------------------------------- frameworks
+
+  @Override
+  public void addFramework(FrameworkInfo info) {
+    if (frameworks.containsKey(info.id())) {
+      throw new IllegalArgumentException("framework " + info.id() + " already added");
+    }
+    if (info.minAllocatable() != null && !info.minAllocatable().schema().equals(schema)) {
+      throw new IllegalArgumentException("framework " + info.id() + " uses another resource schema");
+    }
+    Role r = role(info.role());
+    Fw f = new Fw(info, r);
+    frameworks.put(info.id(), f);
+    if (r.frameworkCount++ == 0) {
+      roleSorter.add(r.path);
+      Double w = weights.get(r.path);
+      if (w != null) {
+        roleSorter.updateWeight(r.path, w);
+      }
+      Sorter s = new DrfSorter(schema);
+      s.updateTotal(clusterTotal);
+      frameworkSorters.put(r.path, s);
+    }
+    frameworkSorters.get(r.path).add(info.id());
+  }
+
+  @Override
+  public List<Placement> removeFramework(String frameworkId) {
+    Fw f = requireFramework(frameworkId);
+    for (Grant g : List.copyOf(offers.values())) {
+      if (g.fw == f) {
+        rescind(g.offerId);
+      }
+    }
+    List<Placement> released = new ArrayList<>();
+    for (Grant g : List.copyOf(placements.values())) {
+      if (g.fw == f) {
+        released.add(recover(g.instanceId));
+      }
+    }
+    frameworkSorters.get(f.role.path).remove(frameworkId);
+    if (--f.role.frameworkCount == 0) {
+      roleSorter.remove(f.role.path);
+      frameworkSorters.remove(f.role.path);
+    }
+    frameworks.remove(frameworkId);
+    return released;
+  }
+
+  @Override
+  public void suppress(String frameworkId) {
+    Fw f = requireFramework(frameworkId);
+    f.suppressed = true;
+    frameworkSorters.get(f.role.path).deactivate(frameworkId);
+  }
+
+  @Override
+  public CycleResult revive(String frameworkId) {
+    Fw f = requireFramework(frameworkId);
+    f.suppressed = false;
+    f.filters.clear();
+    frameworkSorters.get(f.role.path).activate(frameworkId);
+    return allocate();
+  }
+
+  @Override
+  public void updateDemand(String frameworkId, Resources demand) {
+    requireFramework(frameworkId).demand = demand == null || demand.isEmpty() ? null : demand.toArray();
+  }
+
+  // ---------------------------------------------------------------- allocation
+
+  @Override
+  public CycleResult allocate() {
+    return cycle(agents.values());
+  }
+
+  @Override
+  public CycleResult allocate(Collection<String> agentIds) {
+    List<Agent> subset = new ArrayList<>();
+    for (String id : agentIds) {
+      Agent a = agents.get(id);
+      if (a != null) {
+        subset.add(a);
+      }
+    }
+    return cycle(subset);
+  }
+
+  private CycleResult cycle(Collection<Agent> candidates) {
+    long now = clock.millis();
+    List<Offer> rescinded = new ArrayList<>();
+    List<Revocation> revocations = reclaim(rescinded);
+    List<Offer> made = new ArrayList<>();
+    Agent[] order = candidates.toArray(Agent[]::new);
+    deferSorters = true;
+    try {
+      if (Vec.anyPositive(requiredHeadroom)) {
+        shuffle(order);
+        for (Agent a : order) {
+          stage(a, QUOTA, now, made);
+        }
+      }
+      shuffle(order);
+      for (Agent a : order) {
+        stage(a, FAIR, now, made);
+      }
+      if (anyRevocableFramework()) {
+        for (Agent a : order) {
+          stage(a, BORROW, now, made);
+        }
+      }
+    } finally {
+      deferSorters = false;
+      flushSorters();
+    }
+    List<Placement> toMove = new ArrayList<>();
+    for (Grant g : placements.values()) {
+      if (g.agent.state != AgentState.ACTIVE) {
+        toMove.add(view(g));
+      }
+    }
+    return new CycleResult(made, rescinded, revocations, toMove);
+  }
+
+  private boolean anyRevocableFramework() {
+    for (Fw f : frameworks.values()) {
+      if (f.info.revocable() && !f.suppressed) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void shuffle(Agent[] order) {
+    for (int i = order.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      Agent t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+  }
+
+  private void stage(Agent a, int stage, long now, List<Offer> made) {
+    if (a.state != AgentState.ACTIVE || !agentOfferable(a, stage)) {
+      return;
+    }
+    roles:
+    for (String rolePath : roleSorter.sort()) {
+      Role r = roles.get(rolePath);
+      long[] unmet = null;
+      if (stage == QUOTA) {
+        if (r.quotaRole == null) {
+          continue;
+        }
+        unmet = r.quotaRole.unmet();
+        if (!Vec.anyPositive(unmet)) {
+          continue;
+        }
+      }
+      long[] room = limitRoom(r);
+      for (String fwId : frameworkSorters.get(rolePath).sort()) {
+        Fw f = frameworks.get(fwId);
+        if ((stage == BORROW && !f.info.revocable()) || f.filtered(a.idx, now)) {
+          continue;
+        }
+        Grant g = compose(a, r, f, stage, unmet, room);
+        if (g == null) {
+          continue;
+        }
+        made.add(offer(g));
+        if (!agentOfferable(a, stage)) {
+          break roles;
+        }
+        if (stage == QUOTA) {
+          unmet = r.quotaRole.unmet();
+          if (!Vec.anyPositive(unmet)) {
+            continue roles;
+          }
+        }
+        room = limitRoom(r);
+      }
+    }
+    flushSorters();
+  }
+
+  /** Whether anything on the agent could still be offered in this stage. */
+  private boolean agentOfferable(Agent a, int stage) {
+    for (Reservation res : a.reservations) {
+      if (Vec.anyPositive(res.free())) {
+        return true;
+      }
+    }
+    long[] free = a.freeUnreserved();
+    if (stage == FAIR && Vec.anyPositive(requiredHeadroom)) {
+      Vec.min(free, surplusHeadroom());
+    } else if (stage == BORROW) {
+      Vec.min(free, lendableHeadroom());
+    }
+    return Vec.anyPositive(free);
+  }
+
+  private long[] surplusHeadroom() {
+    return Vec.positiveDifference(availableHeadroom, requiredHeadroom);
+  }
+
+  private long[] lendableHeadroom() {
+    return Vec.positiveDifference(requiredHeadroom, lentUnreserved);
+  }
+
+  /** What agent {@code a} can offer framework {@code f} of role {@code r} in a stage, or null. */
+  private Grant compose(Agent a, Role r, Fw f, int stage, long[] unmet, long[] room) {
+    long[] unreserved = a.freeUnreserved();
+    long[][] reserved = new long[a.reservations.length][];
+    boolean any = false;
+    if (stage == QUOTA) {
+      long[] guaranteed = unreserved.clone();
+      Vec.min(guaranteed, unmet);
+      if (room != null) {
+        Vec.min(guaranteed, room);
+      }
+      if (!Vec.anyPositive(guaranteed)) {
+        return null;
+      }
+      long[] additional = unreserved;
+      Vec.subtract(additional, guaranteed);
+      if (room != null) {
+        Vec.min(additional, Vec.positiveDifference(room, guaranteed));
+      }
+      Vec.min(additional, surplusHeadroom());
+      Vec.add(additional, guaranteed);
+      unreserved = additional;
+      any = true;
+    } else if (stage == FAIR) {
+      if (room != null) {
+        Vec.min(unreserved, room);
+      }
+      if (Vec.anyPositive(requiredHeadroom)) {
+        Vec.min(unreserved, surplusHeadroom());
+      }
+      any = Vec.anyPositive(unreserved);
+    } else {
+      if (room != null) {
+        Vec.min(unreserved, room);
+      }
+      Vec.min(unreserved, lendableHeadroom());
+      any = Vec.anyPositive(unreserved);
+    }
+    long[] roomLeft = room == null ? null : Vec.positiveDifference(room, unreserved);
+    for (int i = 0; i < a.reservations.length; i++) {
+      Reservation res = a.reservations[i];
+      boolean owned = RolePaths.isSelfOrDescendant(r.path, res.role);
+      if (owned == (stage == BORROW)) {
+        continue;
+      }
+      long[] free = res.free();
+      if (stage == BORROW && roomLeft != null) {
+        Vec.min(free, roomLeft);
+        Vec.subtract(roomLeft, free);
+      }
+      if (Vec.anyPositive(free)) {
+        reserved[i] = free;
+        any = true;
+      }
+    }
+    if (!any) {
+      return null;
+    }
+    Grant g = new Grant(f, a, unreserved, reserved, stage == BORROW);
+    if (f.min != null && !Vec.fits(f.min, g.total())) {
+      return null;
+    }
+    return g;
+  }
+
+  private Offer offer(Grant g) {
+    g.offerId = nextOfferId++;
+    offers.put(g.offerId, g);
+    g.agent.offerIds.add(g.offerId);
+    use(g, +1);
+    return offerView(g);
+  }
+
+  /** Applies (+1) or releases (-1) a grant's resources in every account. */
+  private void use(Grant g, int sign) {
+    Agent a = g.agent;
+    for (int i = 0; i < size; i++) {
+      a.unreservedUsed[i] += sign * g.unreserved[i];
+    }
+    if (a.state == AgentState.ACTIVE) {
+      for (int i = 0; i < size; i++) {
+        availableHeadroom[i] -= sign * g.unreserved[i];
+      }
+    }
+    long[] reservedTotal = new long[size];
+    for (int i = 0; i < g.reserved.length; i++) {
+      if (g.reserved[i] != null) {
+        long[] used = a.reservations[i].used;
+        for (int k = 0; k < size; k++) {
+          used[k] += sign * g.reserved[i][k];
+        }
+        Vec.add(reservedTotal, g.reserved[i]);
+      }
+    }
+    if (g.revocable) {
+      for (int k = 0; k < size; k++) {
+        lentUnreserved[k] += sign * g.unreserved[k];
+      }
+      long[] all = g.total();
+      for (Role r : g.fw.role.chain) {
+        for (int k = 0; k < size; k++) {
+          r.revocableUse[k] += sign * all[k];
+        }
+      }
+    } else {
+      adjustConsumption(g.fw.role, g.unreserved, false, sign);
+    }
+    long[] delta = g.total();
+    if (sign < 0) {
+      for (int k = 0; k < size; k++) {
+        delta[k] = -delta[k];
+      }
+    }
+    if (deferSorters) {
+      pendingSorterUpdates.add(new Pending(g.fw, delta));
+    } else {
+      applySorter(g.fw, delta);
+    }
+  }
+
+  private void flushSorters() {
+    for (Pending p : pendingSorterUpdates) {
+      applySorter(p.fw(), p.delta());
+    }
+    pendingSorterUpdates.clear();
+  }
+
+  private void applySorter(Fw f, long[] delta) {
+    boolean release = false;
+    for (long d : delta) {
+      if (d < 0) {
+        release = true;
+        break;
+      }
+    }
+    Sorter fs = frameworkSorters.get(f.role.path);
+    if (release) {
+      long[] positive = delta.clone();
+      for (int k = 0; k < size; k++) {
+        positive[k] = -positive[k];
+      }
+      roleSorter.unallocated(f.role.path, positive);
+      fs.unallocated(f.info.id(), positive);
+    } else {
+      roleSorter.allocated(f.role.path, delta);
+      fs.allocated(f.info.id(), delta);
+    }
+  }
+
+  // ---------------------------------------------------------------- borrowing
+
+  /**
+   * Names the revocable placements (and rescinds the revocable offers) to take back so that roles
+   * with unmet guarantees and pending demand, and owners of lent reservations with pending demand,
+   * get their capacity back.
+   */
+  private List<Revocation> reclaim(List<Offer> rescinded) {
+    List<Revocation> revocations = new ArrayList<>();
+    if (lentAnything()) {
+      reclaimHeadroom(rescinded, revocations);
+      reclaimReservations(rescinded, revocations);
+    }
+    return revocations;
+  }
+
+  private boolean lentAnything() {
+    for (Grant g : offers.values()) {
+      if (g.revocable) {
+        return true;
+      }
+    }
+    for (Grant g : placements.values()) {
+      if (g.revocable && !g.revoking) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Map<Role, long[]> demandBy(boolean outermostGuaranteed) {
+    Map<Role, long[]> demand = new LinkedHashMap<>();
+    for (Fw f : frameworks.values()) {
+      if (f.demand == null || f.suppressed) {
+        continue;
+      }
+      if (outermostGuaranteed) {
+        if (f.role.outermostGuaranteed != null) {
+          Vec.add(demand.computeIfAbsent(f.role.outermostGuaranteed, k -> new long[size]), f.demand);
+        }
+      } else {
+        for (Role r : f.role.chain) {
+          Vec.add(demand.computeIfAbsent(r, k -> new long[size]), f.demand);
+        }
+      }
+    }
+    return demand;
+  }
+
+  private void reclaimHeadroom(List<Offer> rescinded, List<Revocation> revocations) {
+    long[] need = new long[size];
+    String owner = null;
+    for (var e : demandBy(true).entrySet()) {
+      long[] want = e.getKey().unmet();
+      Vec.min(want, e.getValue());
+      if (Vec.anyPositive(want)) {
+        Vec.add(need, want);
+        owner = owner == null ? e.getKey().path : owner;
+      }
+    }
+    long[] coming = availableHeadroom.clone();
+    for (Grant g : placements.values()) {
+      if (g.revoking) {
+        Vec.add(coming, g.unreserved);
+      }
+    }
+    long[] deficit = Vec.positiveDifference(need, coming);
+    if (!Vec.anyPositive(deficit)) {
+      return;
+    }
+    List<Grant> candidates = new ArrayList<>();
+    for (Grant g : offers.values()) {
+      if (g.revocable && Vec.anyPositive(g.unreserved)) {
+        candidates.add(g);
+      }
+    }
+    for (Grant g : placements.values()) {
+      if (g.revocable && !g.revoking && Vec.anyPositive(g.unreserved)) {
+        candidates.add(g);
+      }
+    }
+    takeBack(candidates, g -> g.unreserved, deficit, owner, rescinded, revocations);
+  }
+
+  private void reclaimReservations(List<Offer> rescinded, List<Revocation> revocations) {
+    Map<Role, long[]> demand = demandBy(false);
+    for (Agent a : agents.values()) {
+      for (int i = 0; i < a.reservations.length; i++) {
+        Reservation res = a.reservations[i];
+        long[] want = demand.get(roles.get(res.role));
+        if (want == null) {
+          continue;
+        }
+        final int index = i;
+        long[] deficit = want.clone();
+        Vec.min(deficit, res.total);
+        Vec.subtractClamped(deficit, res.free());
+        for (String id : a.placementIds) {
+          Grant g = placements.get(id);
+          if (g.revoking && g.reserved[index] != null) {
+            Vec.subtractClamped(deficit, g.reserved[index]);
+          }
+        }
+        if (!Vec.anyPositive(deficit)) {
+          continue;
+        }
+        List<Grant> candidates = new ArrayList<>();
+        for (Long id : a.offerIds) {
+          Grant g = offers.get(id);
+          if (g.revocable && g.reserved[index] != null) {
+            candidates.add(g);
+          }
+        }
+        for (String id : a.placementIds) {
+          Grant g = placements.get(id);
+          if (g.revocable && !g.revoking && g.reserved[index] != null) {
+            candidates.add(g);
+          }
+        }
+        takeBack(candidates, g -> g.reserved[index], deficit, res.role, rescinded, revocations);
+      }
+    }
+  }
+
+  /**
+   * Takes back candidates until the deficit is covered: outstanding offers first (rescinded at
+   * once), then placements by lowest priority, then by the largest contribution (fewest).
+   */
+  private void takeBack(
+      List<Grant> candidates,
+      java.util.function.Function<Grant, long[]> portion,
+      long[] deficit,
+      String owner,
+      List<Offer> rescinded,
+      List<Revocation> revocations) {
+    candidates.sort(
+        Comparator.<Grant>comparingInt(g -> g.instanceId == null ? 0 : 1)
+            .thenComparingInt(g -> g.priority)
+            .thenComparing(Comparator.<Grant>comparingDouble(g -> coverage(portion.apply(g), deficit)).reversed())
+            .thenComparing(g -> g.instanceId == null ? "" : g.instanceId));
+    for (Grant g : candidates) {
+      if (!Vec.anyPositive(deficit)) {
+        return;
+      }
+      long[] part = portion.apply(g);
+      if (coverage(part, deficit) == 0) {
+        continue;
+      }
+      Vec.subtractClamped(deficit, part);
+      if (g.instanceId == null) {
+        rescinded.add(rescind(g.offerId));
+      } else {
+        g.revoking = true;
+        revocations.add(new Revocation(view(g), owner));
+      }
+    }
+  }
+
+  private static double coverage(long[] part, long[] deficit) {
+    double c = 0;
+    for (int i = 0; i < part.length; i++) {
+      if (deficit[i] > 0) {
+        c += (double) Math.min(part[i], deficit[i]) / deficit[i];
+      }
+    }
+    return c;
+  }
+
+  // ---------------------------------------------------------------- offer lifecycle
+
+  @Override
+  public List<Placement> accept(long offerId, List<Launch> launches) {
+    Grant offer = requireOffer(offerId);
+    long[] remaining = offer.total();
+    long[] asked = new long[size];
+    for (Launch l : launches) {
+      if (placements.containsKey(l.instanceId())) {
+        throw new IllegalArgumentException("instance " + l.instanceId() + " is already placed");
+      }
+      Vec.add(asked, l.resources().amounts);
+    }
+    if (!Vec.fits(asked, remaining)) {
+      throw new IllegalArgumentException(
+          "launches need " + Resources.ofArray(schema, asked) + " but offer " + offerId + " holds "
+              + Resources.ofArray(schema, remaining));
+    }
+    // Release the offer, then carve the placements out of its composition: reservations first.
+    removeOffer(offer);
+    use(offer, -1);
+    long[] unreservedLeft = offer.unreserved.clone();
+    long[][] reservedLeft = new long[offer.reserved.length][];
+    for (int i = 0; i < reservedLeft.length; i++) {
+      reservedLeft[i] = offer.reserved[i] == null ? null : offer.reserved[i].clone();
+    }
+    List<Placement> placed = new ArrayList<>();
+    for (Launch l : launches) {
+      long[] need = l.resources().toArray();
+      long[][] fromReserved = new long[reservedLeft.length][];
+      for (int i = 0; i < reservedLeft.length; i++) {
+        if (reservedLeft[i] != null && Vec.anyPositive(need)) {
+          long[] take = need.clone();
+          Vec.min(take, reservedLeft[i]);
+          if (Vec.anyPositive(take)) {
+            fromReserved[i] = take;
+            Vec.subtract(reservedLeft[i], take);
+            Vec.subtract(need, take);
+          }
+        }
+      }
+      Vec.subtract(unreservedLeft, need);
+      Grant p = new Grant(offer.fw, offer.agent, need, fromReserved, offer.revocable);
+      p.instanceId = l.instanceId();
+      p.priority = l.priority();
+      use(p, +1);
+      addPlacement(p);
+      placed.add(view(p));
+    }
+    if (Vec.anyPositive(Vec.positiveDifference(offer.total(), asked))) {
+      filter(offer.fw, offer.agent, offer.fw.info.refuse());
+    }
+    return placed;
+  }
+
+  @Override
+  public void decline(long offerId, Duration refuse) {
+    Grant g = requireOffer(offerId);
+    removeOffer(g);
+    use(g, -1);
+    filter(g.fw, g.agent, refuse == null ? g.fw.info.refuse() : refuse);
+  }
+
+  private void filter(Fw f, Agent a, Duration refuse) {
+    if (refuse.isZero()) {
+      return;
+    }
+    // A filter lasts at least one allocation interval, so a short one is not overtaken by the
+    // very next periodic cycle (Mesos does the same).
+    long millis = Math.max(refuse.toMillis(), intervalMillis);
+    f.filters.put(a.idx, clock.millis() + millis);
+  }
+
+  @Override
+  public Offer rescind(long offerId) {
+    Grant g = requireOffer(offerId);
+    removeOffer(g);
+    use(g, -1);
+    return offerView(g);
+  }
+
+  private void removeOffer(Grant g) {
+    offers.remove(g.offerId);
+    g.agent.offerIds.remove(g.offerId);
+  }
+
+  @Override
+  public Placement recover(String instanceId) {
+    Grant g = placements.remove(instanceId);
+    if (g == null) {
+      throw new IllegalArgumentException("unknown instance " + instanceId);
+    }
+    g.agent.placementIds.remove(instanceId);
+    use(g, -1);
+    return view(g);
+  }
+
+  @Override
+  public Placement restore(Placement p) {
+    Agent a = requireAgent(p.agentId());
+    Fw f = requireFramework(p.frameworkId());
+    if (placements.containsKey(p.instanceId())) {
+      throw new IllegalArgumentException("instance " + p.instanceId() + " is already placed");
+    }
+    long[] need = p.resources().toArray();
+    long[][] fromReserved = new long[a.reservations.length][];
+    for (int i = 0; i < a.reservations.length && Vec.anyPositive(need); i++) {
+      Reservation res = a.reservations[i];
+      boolean owned = RolePaths.isSelfOrDescendant(f.role.path, res.role);
+      if (owned != p.revocable()) {
+        long[] take = need.clone();
+        Vec.min(take, res.free());
+        if (Vec.anyPositive(take)) {
+          fromReserved[i] = take;
+          Vec.subtract(need, take);
+        }
+      }
+    }
+    if (!Vec.fits(need, a.freeUnreserved())) {
+      throw new IllegalStateException(
+          "placement " + p.instanceId() + " needs " + p.resources() + " but agent " + a.info.id()
+              + " has only " + Resources.ofArray(schema, a.freeUnreserved()) + " unreserved free");
+    }
+    Grant g = new Grant(f, a, need, fromReserved, p.revocable());
+    g.instanceId = p.instanceId();
+    g.priority = p.priority();
+    use(g, +1);
+    addPlacement(g);
+    return view(g);
+  }
+
+  private void addPlacement(Grant p) {
+    placements.put(p.instanceId, p);
+    p.agent.placementIds.add(p.instanceId);
+  }
+
+  // ---------------------------------------------------------------- observation
+
+  @Override
+  public List<Offer> outstandingOffers() {
+    List<Offer> list = new ArrayList<>();
+    for (Grant g : offers.values()) {
+      list.add(offerView(g));
+    }
+    return list;
+  }
+
+  @Override
+  public List<Placement> placements() {
+    List<Placement> list = new ArrayList<>();
+    for (Grant g : placements.values()) {
+      list.add(view(g));
+    }
+    return list;
+  }
+
+  @Override
+  public AgentUsage usage(String agentId) {
+    Agent a = requireAgent(agentId);
+    long[] used = a.used();
+    return new AgentUsage(
+        agentId,
+        a.state,
+        Resources.ofArray(schema, a.total),
+        Resources.ofArray(schema, used),
+        Resources.ofArray(schema, Vec.positiveDifference(a.total, used)));
+  }
+
+  @Override
+  public double share(String roleOrFramework) {
+    Fw f = frameworks.get(roleOrFramework);
+    return f != null ? frameworkShare(f, false) : roleSorter.share(roleOrFramework);
+  }
+
+  @Override
+  public double weightedShare(String roleOrFramework) {
+    Fw f = frameworks.get(roleOrFramework);
+    return f != null ? frameworkShare(f, true) : roleSorter.weightedShare(roleOrFramework);
+  }
+
+  private double frameworkShare(Fw f, boolean weighted) {
+    double share = frameworkSorters.get(f.role.path).share(f.info.id());
+    return weighted ? share / weights.getOrDefault(f.role.path, 1.0) : share;
+  }
+
+  private Placement view(Grant g) {
+    return new Placement(
+        g.instanceId, g.fw.info.id(), g.agent.info.id(), g.agent.info.pool(),
+        Resources.ofArray(schema, g.total()), g.revocable, g.priority);
+  }
+
+  private Offer offerView(Grant g) {
+    return new Offer(
+        g.offerId, g.fw.info.id(), g.agent.info.id(), g.agent.info.pool(),
+        Resources.ofArray(schema, g.total()), g.revocable);
+  }
+
+  private Agent requireAgent(String id) {
+    Agent a = agents.get(id);
+    if (a == null) {
+      throw new IllegalArgumentException("unknown agent " + id);
+    }
+    return a;
+  }
+
+  private Fw requireFramework(String id) {
+    Fw f = frameworks.get(id);
+    if (f == null) {
+      throw new IllegalArgumentException("unknown framework " + id);
+    }
+    return f;
+  }
+
+  private Grant requireOffer(long id) {
+    Grant g = offers.get(id);
+    if (g == null) {
+      throw new IllegalArgumentException("unknown or already answered offer " + id);
+    }
+    return g;
+  }
+}

@@ -1,0 +1,54 @@
+package io.poolbridge.allocator;
+
+/**
+ * Who is served first: the allocation policy, kept apart from the allocation mechanism (the
+ * allocator), as Mesos keeps its sorters apart from its hierarchical allocator.
+ *
+ * <p>Clients are named by '/'-separated paths. A hierarchical sorter treats a path as a position in
+ * a tree ({@code eng/analytics} is a child of {@code eng}) and orders siblings, so a subtree is
+ * served according to everything allocated under it. A client may also be an inner node (a role
+ * with frameworks of its own and child roles).
+ *
+ * <p>Allocations are reported as deltas; implementations update their order incrementally.
+ */
+public interface Sorter {
+
+  /** Adds an active client. Adding a client twice is an error. */
+  void add(String client);
+
+  /** Removes a client and its allocation. */
+  void remove(String client);
+
+  /** Whether the sorter knows the client. */
+  boolean contains(String client);
+
+  /** Includes the client in {@link #sort()} again. */
+  void activate(String client);
+
+  /** Leaves the client out of {@link #sort()} (e.g. a suppressed framework); its allocation stays. */
+  void deactivate(String client);
+
+  /** Sets the weight of a path (a client or an inner node); 1 when never set. */
+  void updateWeight(String path, double weight);
+
+  /** Records that {@code resources} were allocated to the client. */
+  void allocated(String client, long[] resources);
+
+  /** Records that {@code resources} allocated to the client were released. */
+  void unallocated(String client, long[] resources);
+
+  /** Sets the pool totals that shares are fractions of. */
+  void updateTotal(long[] total);
+
+  /** The active clients, first-served first. The sequence must not be used across updates. */
+  Iterable<String> sort();
+
+  /** The client's share of the totals (its dominant share under DRF). */
+  double share(String path);
+
+  /** The client's share divided by its weight: what the order is based on. */
+  double weightedShare(String path);
+
+  /** Everything allocated to the path: the client's own allocation, or a subtree's. */
+  long[] allocation(String path);
+}
