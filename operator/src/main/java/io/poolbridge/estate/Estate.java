@@ -1,0 +1,164 @@
+package io.poolbridge.estate;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.poolbridge.allocator.AgentInfo;
+import io.poolbridge.allocator.AgentState;
+import io.poolbridge.allocator.FrameworkInfo;
+import io.poolbridge.allocator.Quota;
+import io.poolbridge.allocator.ResourceSchema;
+import io.poolbridge.allocator.Resources;
+import io.poolbridge.api.v1alpha1.Framework;
+import io.poolbridge.api.v1alpha1.FrameworkSpec;
+import io.poolbridge.api.v1alpha1.ResourcePool;
+import io.poolbridge.api.v1alpha1.ResourcePoolSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Turns ResourcePools and Frameworks into the allocator's agents, roles and frameworks. */
+public final class Estate {
+  /** Attribute names every agent carries, matched by Workload constraints. */
+  public static final String HOSTNAME = "hostname";
+  public static final String POOL = "pool";
+  public static final String PROVIDER = "provider";
+  public static final String REGION = "region";
+  public static final String ZONE = "zone";
+
+  private static final String ZONE_LABEL = "topology.kubernetes.io/zone";
+  private static final String REGION_LABEL = "topology.kubernetes.io/region";
+
+  private Estate() {}
+
+  /** The nodes of a pool with a static inventory; empty for a Kubernetes-source pool. */
+  public static List<PoolNode> staticNodes(ResourcePool pool) {
+    ResourcePoolSpec.Source source = pool.getSpec().source();
+    if (source == null || source.inventory() == null) {
+      return List.of();
+    }
+    List<PoolNode> nodes = new ArrayList<>();
+    for (ResourcePoolSpec.StaticNode n : source.inventory().nodes()) {
+      nodes.add(new PoolNode(n.name(), n.address(), n.zone(), n.capacity(), n.attributes(), true));
+    }
+    return nodes;
+  }
+
+  /**
+   * The resource schema of an estate: every resource some node has, cpu and memory first, the rest
+   * sorted, GPUs ({@code *gpu*}) excluded from fairness as Mesos operators usually configure.
+   */
+  public static ResourceSchema schema(Collection<PoolNode> nodes) {
+    Set<String> names = new LinkedHashSet<>(List.of("cpu", "memory"));
+    Set<String> rest = new TreeSet<>();
+    for (PoolNode n : nodes) {
+      rest.addAll(n.capacity().keySet());
+    }
+    names.addAll(rest);
+    Set<String> gpus = new TreeSet<>();
+    for (String name : names) {
+      if (name.contains("gpu")) {
+        gpus.add(name);
+      }
+    }
+    return ResourceSchema.of(names).withFairnessExcluded(gpus);
+  }
+
+  /** The agent id of a node: {@code <pool>/<node>}. */
+  public static String agentId(String pool, String node) {
+    return pool + "/" + node;
+  }
+
+  /** A pool node as an agent: capacity, constraint attributes and the reservations that apply to it. */
+  public static AgentInfo agent(ResourceSchema schema, ResourcePool pool, PoolNode node) {
+    ResourcePoolSpec spec = pool.getSpec();
+    String poolName = pool.getMetadata().getName();
+    Map<String, String> attributes = new LinkedHashMap<>();
+    if (spec.attributes() != null) {
+      attributes.putAll(spec.attributes());
+    }
+    attributes.putAll(node.labels());
+    attributes.put(HOSTNAME, node.name());
+    attributes.put(POOL, poolName);
+    attributes.put(PROVIDER, spec.provider());
+    attributes.put(REGION, node.labels().getOrDefault(REGION_LABEL, spec.region()));
+    String zone = node.zone() != null ? node.zone() : node.labels().getOrDefault(ZONE_LABEL, spec.zone());
+    if (zone != null) {
+      attributes.put(ZONE, zone);
+    }
+    Map<String, Resources> reservations = new LinkedHashMap<>();
+    if (spec.reservations() != null) {
+      for (ResourcePoolSpec.Reservation r : spec.reservations()) {
+        if (r.nodes() == null || r.nodes().isEmpty() || r.nodes().contains(node.name())) {
+          Resources amount = ResourceUnits.toResources(schema, r.resources());
+          reservations.merge(r.role(), amount, Resources::plus);
+        }
+      }
+    }
+    return new AgentInfo(
+        agentId(poolName, node.name()), poolName, attributes, ResourceUnits.toResources(schema, node.capacity()), reservations);
+  }
+
+  /** What the allocator should do with a node at {@code now}: maintenance windows and health. */
+  public static AgentState state(ResourcePool pool, PoolNode node, Instant now) {
+    if (!node.ready()) {
+      return AgentState.DOWN;
+    }
+    List<ResourcePoolSpec.MaintenanceWindow> windows = pool.getSpec().maintenance();
+    if (windows != null) {
+      for (ResourcePoolSpec.MaintenanceWindow w : windows) {
+        if (w.nodes().contains(node.name())) {
+          Instant start = OffsetDateTime.parse(w.start()).toInstant();
+          Instant end = start.plus(Durations.parse(w.duration()));
+          if (!now.isBefore(start) && now.isBefore(end)) {
+            return AgentState.MAINTENANCE;
+          }
+        }
+      }
+    }
+    return AgentState.ACTIVE;
+  }
+
+  /** A Framework as the allocator's framework. */
+  public static FrameworkInfo framework(ResourceSchema schema, Framework framework) {
+    FrameworkSpec spec = framework.getSpec();
+    Duration refuse = FrameworkInfo.DEFAULT_REFUSE;
+    Resources min = null;
+    if (spec.offers() != null) {
+      if (spec.offers().refuseSeconds() != null) {
+        refuse = Duration.ofMillis(Math.round(spec.offers().refuseSeconds() * 1000));
+      }
+      if (spec.offers().minAllocatable() != null) {
+        min = ResourceUnits.toResources(schema, spec.offers().minAllocatable());
+      }
+    }
+    boolean revocable = spec.capabilities() != null && Boolean.TRUE.equals(spec.capabilities().revocable());
+    return new FrameworkInfo(framework.getMetadata().getName(), spec.role(), revocable, refuse, min);
+  }
+
+  /** A Framework's quota as the allocator's quota of its role. */
+  public static Quota quota(ResourceSchema schema, FrameworkSpec.Quota quota) {
+    if (quota == null) {
+      return Quota.NONE;
+    }
+    return new Quota(baseAmounts(schema, quota.guarantee()), baseAmounts(schema, quota.limit()));
+  }
+
+  private static Map<String, Long> baseAmounts(ResourceSchema schema, Map<String, Quantity> quantities) {
+    Map<String, Long> amounts = new LinkedHashMap<>();
+    if (quantities != null) {
+      quantities.forEach((name, q) -> {
+        if (schema.contains(name)) {
+          amounts.put(name, ResourceUnits.toBase(name, q));
+        }
+      });
+    }
+    return amounts;
+  }
+}

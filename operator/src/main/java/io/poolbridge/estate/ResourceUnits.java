@@ -1,0 +1,101 @@
+package io.poolbridge.estate;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.poolbridge.allocator.ResourceSchema;
+import io.poolbridge.allocator.Resources;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Map;
+
+/**
+ * Converts Kubernetes quantities to the allocator's base units and back: cpu in millicores,
+ * memory, storage and hugepages in bytes, every other (extended) resource as a whole count.
+ */
+public final class ResourceUnits {
+  private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
+  private static final long GIB = 1L << 30;
+
+  private ResourceUnits() {}
+
+  /** The amount of {@code quantity} of {@code resource} in base units; throws a message a user can act on. */
+  public static long toBase(String resource, Quantity quantity) {
+    BigDecimal amount;
+    try {
+      amount = Quantity.getAmountInBytes(quantity);
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw new IllegalArgumentException("'" + quantity + "' is not a quantity for " + resource, e);
+    }
+    if (amount.signum() < 0) {
+      throw new IllegalArgumentException(resource + " must not be negative: " + quantity);
+    }
+    if (isCpu(resource)) {
+      return amount.multiply(THOUSAND).setScale(0, RoundingMode.CEILING).longValueExact();
+    }
+    if (isBytes(resource)) {
+      return amount.setScale(0, RoundingMode.CEILING).longValueExact();
+    }
+    if (amount.stripTrailingZeros().scale() > 0) {
+      throw new IllegalArgumentException(resource + " is counted in whole units: " + quantity);
+    }
+    return amount.longValueExact();
+  }
+
+  /** A resource map of the API as a vector of {@code schema}; a resource the schema lacks is an error. */
+  public static Resources toResources(ResourceSchema schema, Map<String, Quantity> quantities) {
+    long[] v = new long[schema.size()];
+    if (quantities != null) {
+      quantities.forEach((name, q) -> {
+        if (!schema.contains(name)) {
+          throw new IllegalArgumentException("resource " + name + " is offered by no pool");
+        }
+        v[schema.indexOf(name)] = toBase(name, q);
+      });
+    }
+    return Resources.ofArray(schema, v);
+  }
+
+  /** An amount in base units as a Kubernetes quantity, in the form a person reads best. */
+  public static Quantity toQuantity(String resource, long base) {
+    if (isCpu(resource)) {
+      return base % 1000 == 0 ? new Quantity(Long.toString(base / 1000)) : new Quantity(base + "m");
+    }
+    if (isBytes(resource)) {
+      for (String suffix : new String[] {"Ti", "Gi", "Mi", "Ki"}) {
+        long unit = switch (suffix) {
+          case "Ti" -> GIB << 10;
+          case "Gi" -> GIB;
+          case "Mi" -> 1L << 20;
+          default -> 1L << 10;
+        };
+        if (base != 0 && base % unit == 0) {
+          return new Quantity(base / unit + suffix);
+        }
+      }
+    }
+    return new Quantity(Long.toString(base));
+  }
+
+  /** A human figure of an amount, e.g. {@code 12} cpus, {@code 96Gi}. */
+  public static String format(String resource, long base) {
+    return toQuantity(resource, base).toString();
+  }
+
+  /** How many base units one priced unit is: a cpu core, a GiB of memory or storage, one device. */
+  public static long pricedUnit(String resource) {
+    if (isCpu(resource)) {
+      return 1000;
+    }
+    return isBytes(resource) ? GIB : 1;
+  }
+
+  static boolean isCpu(String resource) {
+    return resource.equals("cpu");
+  }
+
+  static boolean isBytes(String resource) {
+    return resource.equals("memory")
+        || resource.equals("storage")
+        || resource.equals("ephemeral-storage")
+        || resource.startsWith("hugepages-");
+  }
+}

@@ -1,0 +1,49 @@
+package io.poolbridge.estate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.poolbridge.allocator.ResourceSchema;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ResourceUnitsTest {
+
+  @Test
+  void cpuBecomesMillicoresRoundedUp() {
+    assertThat(ResourceUnits.toBase("cpu", new Quantity("500m"))).isEqualTo(500);
+    assertThat(ResourceUnits.toBase("cpu", new Quantity("2"))).isEqualTo(2000);
+    assertThat(ResourceUnits.toBase("cpu", new Quantity("0.0015"))).isEqualTo(2);
+  }
+
+  @Test
+  void memoryAndStorageBecomeBytes() {
+    assertThat(ResourceUnits.toBase("memory", new Quantity("4Gi"))).isEqualTo(4L << 30);
+    assertThat(ResourceUnits.toBase("memory", new Quantity("1G"))).isEqualTo(1_000_000_000L);
+    assertThat(ResourceUnits.toBase("ephemeral-storage", new Quantity("2Ti"))).isEqualTo(2L << 40);
+  }
+
+  @Test
+  void extendedResourcesAreWholeCounts() {
+    assertThat(ResourceUnits.toBase("nvidia.com/gpu", new Quantity("4"))).isEqualTo(4);
+    assertThatThrownBy(() -> ResourceUnits.toBase("nvidia.com/gpu", new Quantity("500m")))
+        .hasMessage("nvidia.com/gpu is counted in whole units: 500m");
+  }
+
+  @Test
+  void anUnknownResourceNamesWhatIsMissing() {
+    ResourceSchema schema = ResourceSchema.of("cpu", "memory");
+    assertThatThrownBy(() -> ResourceUnits.toResources(schema, Map.of("nvidia.com/gpu", new Quantity("1"))))
+        .hasMessage("resource nvidia.com/gpu is offered by no pool");
+  }
+
+  @Test
+  void baseUnitsReadBackAsTheQuantitiesPeopleWrite() {
+    assertThat(ResourceUnits.format("cpu", 12_000)).isEqualTo("12");
+    assertThat(ResourceUnits.format("cpu", 1_500)).isEqualTo("1500m");
+    assertThat(ResourceUnits.format("memory", 96L << 30)).isEqualTo("96Gi");
+    assertThat(ResourceUnits.format("memory", 1536L << 20)).isEqualTo("1536Mi");
+    assertThat(ResourceUnits.format("nvidia.com/gpu", 3)).isEqualTo("3");
+  }
+}
