@@ -1,0 +1,205 @@
+package io.poolbridge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleRef;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Helm chart as {@code helm lint}, {@code helm template} and {@code helm show crds} see it,
+ * through real helm: what an installation would create, and with which permissions.
+ */
+class HelmChartTest {
+
+  private static final Path CHART = ProjectRoot.resolve("helm/poolbridge");
+  private static final String RELEASE = "poolbridge";
+  private static final String RELEASE_NAMESPACE = "poolbridge-system";
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void lintReportsNoWarningsOrErrors() {
+    LintResult lint = new Helm(CHART).lint().strict().call();
+
+    assertThat(lint.getMessages())
+        .as("helm lint --strict messages")
+        .noneMatch(m -> m.startsWith("[WARNING]") || m.startsWith("[ERROR]"));
+    assertThat(lint.isFailed()).as("helm lint --strict failed: %s", lint.getMessages()).isFalse();
+  }
+
+  @Test
+  void byDefaultWorkloadsAndPodsAreGrantedClusterWide() throws IOException {
+    Rendered rendered = render("{}");
+
+    List<ClusterRoleBinding> workloadGrants = rendered.all(ClusterRoleBinding.class).stream()
+        .filter(b -> rendered.grants(b.getRoleRef(), null, "workloads"))
+        .toList();
+    assertThat(workloadGrants).hasSize(1);
+    assertThat(rendered.grants(workloadGrants.get(0).getRoleRef(), null, "pods")).isTrue();
+    assertThat(workloadGrants.get(0).getSubjects()).extracting(Subject::getKind, Subject::getName, Subject::getNamespace)
+        .containsExactly(tuple("ServiceAccount", "poolbridge", RELEASE_NAMESPACE));
+    assertThat(rendered.all(RoleBinding.class))
+        .noneMatch(b -> rendered.grants(b.getRoleRef(), b.getMetadata().getNamespace(), "workloads"));
+    assertThat(env(rendered.deployment(), "POOLBRIDGE_WATCH_NAMESPACES")).isEmpty();
+  }
+
+  @Test
+  void watchNamespacesScopeWorkloadAndPodAccessToThoseNamespaces() throws IOException {
+    Rendered rendered = render("watchNamespaces: [team-a, team-b]\n");
+
+    List<RoleBinding> workloadGrants = rendered.all(RoleBinding.class).stream()
+        .filter(b -> rendered.grants(b.getRoleRef(), b.getMetadata().getNamespace(), "workloads"))
+        .toList();
+    assertThat(workloadGrants).extracting(b -> b.getMetadata().getNamespace())
+        .containsExactlyInAnyOrder("team-a", "team-b");
+    assertThat(workloadGrants)
+        .allMatch(b -> rendered.grants(b.getRoleRef(), b.getMetadata().getNamespace(), "pods"))
+        .allMatch(b -> b.getSubjects().stream().anyMatch(s ->
+            "poolbridge".equals(s.getName()) && RELEASE_NAMESPACE.equals(s.getNamespace())));
+    assertThat(rendered.all(ClusterRoleBinding.class))
+        .as("cluster-wide grants")
+        .noneMatch(b -> rendered.grants(b.getRoleRef(), null, "workloads"))
+        .noneMatch(b -> rendered.grants(b.getRoleRef(), null, "pods"));
+    assertThat(env(rendered.deployment(), "POOLBRIDGE_WATCH_NAMESPACES")).isEqualTo("team-a,team-b");
+  }
+
+  @Test
+  void clusterScopedKindsNodesAndTheLeaseAreAlwaysGranted() throws IOException {
+    Rendered rendered = render("watchNamespaces: [team-a]\n");
+
+    ClusterRoleBinding binding = rendered.all(ClusterRoleBinding.class).stream()
+        .filter(b -> rendered.grants(b.getRoleRef(), null, "resourcepools"))
+        .findFirst().orElseThrow();
+    for (String resource : List.of("frameworks", "resourcepools/status", "frameworks/status", "nodes", "events")) {
+      assertThat(rendered.grants(binding.getRoleRef(), null, resource)).as(resource).isTrue();
+    }
+    assertThat(rendered.all(RoleBinding.class))
+        .filteredOn(b -> RELEASE_NAMESPACE.equals(b.getMetadata().getNamespace()))
+        .anyMatch(b -> rendered.grants(b.getRoleRef(), RELEASE_NAMESPACE, "leases"));
+    assertThat(env(rendered.deployment(), "POOLBRIDGE_LEADER_ELECTION_LEASE_NAMESPACE")).isEqualTo(RELEASE_NAMESPACE);
+  }
+
+  @Test
+  void operatorRunsTwoLeaderElectedReplicasNonRootOnAReadOnlyRootFilesystem() throws IOException {
+    Deployment deployment = render("{}").deployment();
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    Container operator = pod.getContainers().get(0);
+
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(env(deployment, "POOLBRIDGE_LEADER_ELECTION_ENABLED")).isEqualTo("true");
+    assertThat(operator.getImage()).isEqualTo("poolbridge/operator:0.1.0");
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(operator.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(operator.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(operator.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(operator.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(operator.getVolumeMounts()).anyMatch(m -> "/tmp".equals(m.getMountPath()));
+    assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(operator.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
+    assertThat(operator.getPorts()).anyMatch(p -> "management".equals(p.getName()) && p.getContainerPort() == 8081);
+  }
+
+  @Test
+  void severalReplicasWithoutLeaderElectionAreRefused() {
+    assertThatThrownBy(() -> render("replicaCount: 2\nleaderElection:\n  enabled: false\n"))
+        .hasMessageContaining("replicaCount > 1 needs leaderElection.enabled=true");
+  }
+
+  @Test
+  void serviceMonitorIsOffByDefaultAndRenderedOnRequest() throws IOException {
+    assertThat(render("{}").kinds()).doesNotContain("ServiceMonitor").contains("Service");
+    assertThat(render("metrics:\n  serviceMonitor:\n    enabled: true\n").kinds()).contains("ServiceMonitor");
+  }
+
+  /** {@code helm install} installs what {@code helm show crds} lists: the committed CRDs, unchanged. */
+  @Test
+  void chartInstallsTheCommittedCrds() throws IOException {
+    List<Map<String, Object>> chartCrds = Manifests.parse(new Helm(CHART).show().crds().call());
+    List<Map<String, Object>> committed = Manifests.yamlFiles(ProjectRoot.resolve("crds")).stream()
+        .flatMap(file -> Manifests.read(file).stream())
+        .map(Manifests.Document::body)
+        .toList();
+
+    assertThat(chartCrds).extracting(crd -> (String) ((Map<?, ?>) crd.get("metadata")).get("name"))
+        .containsExactlyInAnyOrder("resourcepools.poolbridge.io", "frameworks.poolbridge.io", "workloads.poolbridge.io");
+    assertThat(chartCrds).containsExactlyInAnyOrderElementsOf(committed);
+    assertThat(render("{}").kinds()).doesNotContain("CustomResourceDefinition");
+  }
+
+  private Rendered render(String values) throws IOException {
+    Path valuesFile = Files.writeString(Files.createTempFile(tmp, "values", ".yaml"), values);
+    String manifests = new Helm(CHART).template()
+        .withName(RELEASE)
+        .withNamespace(RELEASE_NAMESPACE)
+        .withKubeVersion(K3sExtension.KUBERNETES_VERSION)
+        .withValuesFile(valuesFile)
+        .call();
+    return new Rendered(Manifests.parse(manifests).stream()
+        .map(doc -> (HasMetadata) SERIALIZATION.convertValue(doc, KubernetesResource.class))
+        .toList());
+  }
+
+  private static String env(Deployment deployment, String name) {
+    return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> name.equals(e.getName()))
+        .map(EnvVar::getValue)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no env var " + name + " on the operator container"));
+  }
+
+  /** The objects one {@code helm template} rendered. */
+  private record Rendered(List<HasMetadata> objects) {
+
+    <T extends HasMetadata> List<T> all(Class<T> type) {
+      return objects.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    List<String> kinds() {
+      return objects.stream().map(HasMetadata::getKind).toList();
+    }
+
+    Deployment deployment() {
+      List<Deployment> deployments = all(Deployment.class);
+      assertThat(deployments).hasSize(1);
+      return deployments.get(0);
+    }
+
+    /** Whether the role a binding refers to (a Role in {@code namespace}, or a ClusterRole) grants access to {@code resource}. */
+    boolean grants(RoleRef ref, String namespace, String resource) {
+      Optional<List<PolicyRule>> rules = "ClusterRole".equals(ref.getKind())
+          ? all(ClusterRole.class).stream().filter(r -> ref.getName().equals(r.getMetadata().getName()))
+              .findFirst().map(ClusterRole::getRules)
+          : all(Role.class).stream().filter(r -> ref.getName().equals(r.getMetadata().getName())
+                  && namespace != null && namespace.equals(r.getMetadata().getNamespace()))
+              .findFirst().map(Role::getRules);
+      return rules.orElse(List.of()).stream().anyMatch(rule -> rule.getResources().contains(resource));
+    }
+  }
+}
