@@ -178,6 +178,7 @@ public final class HierarchicalAllocator implements Allocator {
     final FrameworkInfo info;
     final Role role;
     final long[] min;
+    /** Filtered agents (by index) and when each filter ends. */
     final Map<Integer, Long> filters = new HashMap<>();
     boolean suppressed;
     long[] demand;
@@ -1018,10 +1019,12 @@ public final class HierarchicalAllocator implements Allocator {
     if (refuse.isZero()) {
       return;
     }
-    // A filter lasts at least one allocation interval, so a short one is not overtaken by the
-    // very next periodic cycle (Mesos does the same).
-    long millis = Math.max(refuse.toMillis(), intervalMillis);
-    f.filters.put(a.idx, clock.millis() + millis);
+    // A filter lasts max(refuse, interval), and one of a single interval still holds at the cycle
+    // exactly an interval later: a short filter is never overtaken by the next periodic cycle, even
+    // when it was set in the same instant as the previous cycle (Mesos expires it only after that
+    // cycle, MESOS-4302). The stored expiry is the first instant the filter no longer holds.
+    long now = clock.millis();
+    f.filters.put(a.idx, Math.max(now + refuse.toMillis(), now + intervalMillis + 1));
   }
 
   @Override
