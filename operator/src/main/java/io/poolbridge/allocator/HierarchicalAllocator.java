@@ -58,7 +58,10 @@ public final class HierarchicalAllocator implements Allocator {
   private final long[] requiredHeadroom;
   /** Free unreserved capacity of active agents. */
   private final long[] availableHeadroom;
-  /** Unreserved capacity lent as revocable, cluster-wide. */
+  /**
+   * Unreserved capacity of active agents lent as revocable. It can be taken back, so it still
+   * counts as headroom for unmet guarantees.
+   */
   private final long[] lentUnreserved;
 
   private long nextOfferId = 1;
@@ -300,11 +303,25 @@ public final class HierarchicalAllocator implements Allocator {
         rescinded.add(rescind(id));
       }
       Vec.subtract(availableHeadroom, a.freeUnreserved());
+      Vec.subtract(lentUnreserved, lentOn(a));
     } else if (state == AgentState.ACTIVE) {
       Vec.add(availableHeadroom, free);
+      Vec.add(lentUnreserved, lentOn(a));
     }
     a.state = state;
     return rescinded;
+  }
+
+  /** Unreserved capacity of the agent's revocable placements. */
+  private long[] lentOn(Agent a) {
+    long[] lent = new long[size];
+    for (String id : a.placementIds) {
+      Grant g = placements.get(id);
+      if (g.revocable) {
+        Vec.add(lent, g.unreserved);
+      }
+    }
+    return lent;
   }
 
   private void roleSorterTotalChanged() {
@@ -627,8 +644,11 @@ public final class HierarchicalAllocator implements Allocator {
     return Vec.anyPositive(free);
   }
 
+  /** Headroom beyond what unmet guarantees need; lent capacity counts, as it can be taken back. */
   private long[] surplusHeadroom() {
-    return Vec.positiveDifference(availableHeadroom, requiredHeadroom);
+    long[] headroom = availableHeadroom.clone();
+    Vec.add(headroom, lentUnreserved);
+    return Vec.positiveDifference(headroom, requiredHeadroom);
   }
 
   private long[] lendableHeadroom() {
@@ -730,8 +750,10 @@ public final class HierarchicalAllocator implements Allocator {
       }
     }
     if (g.revocable) {
-      for (int k = 0; k < size; k++) {
-        lentUnreserved[k] += sign * g.unreserved[k];
+      if (a.state == AgentState.ACTIVE) {
+        for (int k = 0; k < size; k++) {
+          lentUnreserved[k] += sign * g.unreserved[k];
+        }
       }
       long[] all = g.total();
       for (Role r : g.fw.role.chain) {
