@@ -17,6 +17,10 @@ import java.util.TreeSet;
  * that order, depth first, yielding active clients. An inner node's share counts everything
  * allocated under it.
  *
+ * <p>The allocation count only grows (as Mesos' {@code count}): releasing resources does not give a
+ * client its turn back, so clients of equal share take turns rather than the first name winning
+ * every tie.
+ *
  * <p>Every node keeps its children in a sorted set; an allocation re-positions the client and its
  * ancestors only (O(depth · log siblings)), so nothing is re-sorted from scratch except when the
  * totals change, which changes every share.
@@ -54,6 +58,7 @@ public final class DrfSorter implements Sorter {
     String client;
     boolean active;
     boolean inOrder;
+    /** How many allocations were ever made to the node: the tie-breaker between equal shares. */
     long allocations;
     double weight = 1.0;
     double share;
@@ -152,7 +157,7 @@ public final class DrfSorter implements Sorter {
   @Override
   public void remove(String client) {
     Node node = require(client);
-    unallocatedInternal(node, node.allocation.clone(), node.allocations);
+    unallocatedInternal(node, node.allocation.clone());
     clients.remove(client);
     node.client = null;
     node.active = false;
@@ -225,14 +230,13 @@ public final class DrfSorter implements Sorter {
 
   @Override
   public void unallocated(String client, long[] resources) {
-    unallocatedInternal(require(client), resources, 1);
+    unallocatedInternal(require(client), resources);
   }
 
-  private void unallocatedInternal(Node node, long[] resources, long count) {
+  private void unallocatedInternal(Node node, long[] resources) {
     for (Node n = node; n != root; n = n.parent) {
       detach(n);
       Vec.subtract(n.allocation, resources);
-      n.allocations = Math.max(0, n.allocations - count);
       updateShare(n);
       attach(n);
     }

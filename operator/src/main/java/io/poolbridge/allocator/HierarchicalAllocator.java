@@ -58,7 +58,10 @@ public final class HierarchicalAllocator implements Allocator {
   private final long[] requiredHeadroom;
   /** Free unreserved capacity of active agents. */
   private final long[] availableHeadroom;
-  /** Unreserved capacity lent as revocable, cluster-wide. */
+  /**
+   * Unreserved capacity of active agents lent as revocable. It can be taken back, so it still
+   * counts as headroom for unmet guarantees.
+   */
   private final long[] lentUnreserved;
 
   private long nextOfferId = 1;
@@ -178,6 +181,7 @@ public final class HierarchicalAllocator implements Allocator {
     final FrameworkInfo info;
     final Role role;
     final long[] min;
+    /** Filtered agents (by index) and when each filter ends. */
     final Map<Integer, Long> filters = new HashMap<>();
     boolean suppressed;
     long[] demand;
@@ -299,11 +303,25 @@ public final class HierarchicalAllocator implements Allocator {
         rescinded.add(rescind(id));
       }
       Vec.subtract(availableHeadroom, a.freeUnreserved());
+      Vec.subtract(lentUnreserved, lentOn(a));
     } else if (state == AgentState.ACTIVE) {
       Vec.add(availableHeadroom, free);
+      Vec.add(lentUnreserved, lentOn(a));
     }
     a.state = state;
     return rescinded;
+  }
+
+  /** Unreserved capacity of the agent's revocable placements. */
+  private long[] lentOn(Agent a) {
+    long[] lent = new long[size];
+    for (String id : a.placementIds) {
+      Grant g = placements.get(id);
+      if (g.revocable) {
+        Vec.add(lent, g.unreserved);
+      }
+    }
+    return lent;
   }
 
   private void roleSorterTotalChanged() {
@@ -626,8 +644,11 @@ public final class HierarchicalAllocator implements Allocator {
     return Vec.anyPositive(free);
   }
 
+  /** Headroom beyond what unmet guarantees need; lent capacity counts, as it can be taken back. */
   private long[] surplusHeadroom() {
-    return Vec.positiveDifference(availableHeadroom, requiredHeadroom);
+    long[] headroom = availableHeadroom.clone();
+    Vec.add(headroom, lentUnreserved);
+    return Vec.positiveDifference(headroom, requiredHeadroom);
   }
 
   private long[] lendableHeadroom() {
@@ -729,8 +750,10 @@ public final class HierarchicalAllocator implements Allocator {
       }
     }
     if (g.revocable) {
-      for (int k = 0; k < size; k++) {
-        lentUnreserved[k] += sign * g.unreserved[k];
+      if (a.state == AgentState.ACTIVE) {
+        for (int k = 0; k < size; k++) {
+          lentUnreserved[k] += sign * g.unreserved[k];
+        }
       }
       long[] all = g.total();
       for (Role r : g.fw.role.chain) {
@@ -1018,10 +1041,12 @@ public final class HierarchicalAllocator implements Allocator {
     if (refuse.isZero()) {
       return;
     }
-    // A filter lasts at least one allocation interval, so a short one is not overtaken by the
-    // very next periodic cycle (Mesos does the same).
-    long millis = Math.max(refuse.toMillis(), intervalMillis);
-    f.filters.put(a.idx, clock.millis() + millis);
+    // A filter lasts max(refuse, interval), and one of a single interval still holds at the cycle
+    // exactly an interval later: a short filter is never overtaken by the next periodic cycle, even
+    // when it was set in the same instant as the previous cycle (Mesos expires it only after that
+    // cycle, MESOS-4302). The stored expiry is the first instant the filter no longer holds.
+    long now = clock.millis();
+    f.filters.put(a.idx, Math.max(now + refuse.toMillis(), now + intervalMillis + 1));
   }
 
   @Override
