@@ -1,0 +1,225 @@
+package io.poolbridge.estate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.api.model.Node;
+import io.poolbridge.api.v1alpha1.Framework;
+import io.poolbridge.api.v1alpha1.ResourcePool;
+import io.poolbridge.api.v1alpha1.Workload;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Reads the multi-document YAML users {@code kubectl apply}: ResourcePools, Frameworks and
+ * Workloads, plus Kubernetes {@code Node}s (or a {@code List} of them, as {@code kubectl get nodes
+ * -o yaml} prints) standing for the nodes of Kubernetes-source pools. Other kinds (Namespaces, ...)
+ * are skipped. Unknown fields are errors, as with kubectl's strict field validation, and every
+ * error names the file, the document and the field.
+ */
+public final class EstateLoader {
+  private static final String API_VERSION = ResourcePool.GROUP + "/" + ResourcePool.VERSION;
+
+  private final ObjectMapper mapper =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .findAndAddModules()
+          .build();
+  private final YAMLMapper yaml = new YAMLMapper(new YAMLFactory());
+
+  /** Where an object was read from, for messages. */
+  public record Origin(Path file, int document) {
+    @Override
+    public String toString() {
+      return file + ": document " + document;
+    }
+  }
+
+  /** An object read from a file. */
+  public record Loaded<T>(T object, Origin origin) {}
+
+  /** Everything read. */
+  public record Input(
+      List<Loaded<ResourcePool>> pools,
+      List<Loaded<Framework>> frameworks,
+      List<Loaded<Workload>> workloads,
+      List<Loaded<Node>> nodes) {}
+
+  /** Input that cannot be read; the message names the file, the document and the field. */
+  public static final class InvalidInputException extends RuntimeException {
+    public InvalidInputException(String message) {
+      super(message);
+    }
+  }
+
+  /** Reads files, and the {@code .yaml}/{@code .yml} files of directories (not recursively), in name order. */
+  public Input load(List<Path> paths) {
+    Input input = new Input(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    for (Path path : paths) {
+      for (Path file : files(path)) {
+        loadFile(file, input);
+      }
+    }
+    return input;
+  }
+
+  private static List<Path> files(Path path) {
+    if (!Files.exists(path)) {
+      throw new InvalidInputException(path + ": no such file or directory");
+    }
+    if (!Files.isDirectory(path)) {
+      return List.of(path);
+    }
+    try (Stream<Path> list = Files.list(path)) {
+      return list.filter(p -> Files.isRegularFile(p))
+          .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new InvalidInputException(path + ": " + e.getMessage());
+    }
+  }
+
+  private void loadFile(Path file, Input input) {
+    List<JsonNode> documents = new ArrayList<>();
+    try (var parser = yaml.getFactory().createParser(file.toFile())) {
+      var values = yaml.readValues(parser, JsonNode.class);
+      while (values.hasNextValue()) {
+        documents.add(values.nextValue());
+      }
+    } catch (JsonProcessingException e) {
+      throw new InvalidInputException(file + ": not valid YAML: " + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+    } catch (IOException e) {
+      throw new InvalidInputException(file + ": " + e.getMessage());
+    }
+    for (int i = 0; i < documents.size(); i++) {
+      JsonNode doc = documents.get(i);
+      if (doc == null || doc.isNull() || doc.isMissingNode()) {
+        continue;
+      }
+      add(doc, new Origin(file, i + 1), input);
+    }
+  }
+
+  private void add(JsonNode doc, Origin origin, Input input) {
+    String apiVersion = doc.path("apiVersion").asText("");
+    String kind = doc.path("kind").asText("");
+    if (kind.isEmpty()) {
+      throw new InvalidInputException(origin + ": kind: Required value");
+    }
+    if ("v1".equals(apiVersion) && "List".equals(kind)) {
+      JsonNode items = doc.path("items");
+      for (int i = 0; i < items.size(); i++) {
+        JsonNode item = items.get(i);
+        if ("Node".equals(item.path("kind").asText())) {
+          input.nodes().add(new Loaded<>(read(item, Node.class, origin, "items[" + i + "]."), origin));
+        }
+      }
+      return;
+    }
+    if ("v1".equals(apiVersion) && "Node".equals(kind)) {
+      input.nodes().add(new Loaded<>(read(doc, Node.class, origin, ""), origin));
+      return;
+    }
+    if (!API_VERSION.equals(apiVersion)) {
+      if (apiVersion.startsWith(ResourcePool.GROUP + "/")) {
+        throw new InvalidInputException(origin + ": apiVersion: Unsupported value: \"" + apiVersion
+            + "\": supported values: \"" + API_VERSION + "\"");
+      }
+      return;
+    }
+    switch (kind) {
+      case "ResourcePool" -> input.pools().add(new Loaded<>(read(doc, ResourcePool.class, origin, ""), origin));
+      case "Framework" -> input.frameworks().add(new Loaded<>(read(doc, Framework.class, origin, ""), origin));
+      case "Workload" -> input.workloads().add(new Loaded<>(read(doc, Workload.class, origin, ""), origin));
+      default -> throw new InvalidInputException(origin + ": kind: Unsupported value: \"" + kind
+          + "\": supported values: \"Framework\", \"ResourcePool\", \"Workload\"");
+    }
+  }
+
+  private <T> T read(JsonNode doc, Class<T> type, Origin origin, String prefix) {
+    String name = doc.path("metadata").path("name").asText("");
+    String what = origin + " (" + type.getSimpleName() + (name.isEmpty() ? "" : " " + name) + ")";
+    if (name.isEmpty()) {
+      throw new InvalidInputException(what + ": " + prefix + "metadata.name: Required value");
+    }
+    try {
+      return mapper.treeToValue(doc, type);
+    } catch (JsonMappingException e) {
+      throw new InvalidInputException(what + ": " + explain(prefix + path(e), e));
+    } catch (JsonProcessingException e) {
+      throw new InvalidInputException(what + ": " + e.getOriginalMessage());
+    }
+  }
+
+  /** A mapping error in the words kubectl uses, without Java class names. */
+  private static String explain(String field, JsonMappingException e) {
+    if (e instanceof UnrecognizedPropertyException) {
+      return "unknown field \"" + field + "\"";
+    }
+    if (e instanceof InvalidFormatException f) {
+      Class<?> target = f.getTargetType();
+      String value = "\"" + f.getValue() + "\"";
+      if (target != null && target.isEnum()) {
+        StringBuilder supported = new StringBuilder();
+        for (Object constant : target.getEnumConstants()) {
+          supported.append(supported.length() == 0 ? "" : ", ").append('"').append(constant).append('"');
+        }
+        return field + ": Unsupported value: " + value + ": supported values: " + supported;
+      }
+      return field + ": Invalid value: " + value + ": must be " + typeName(target);
+    }
+    if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+      return field + ": Invalid value: must be " + typeName(m.getTargetType());
+    }
+    return field + ": " + e.getOriginalMessage();
+  }
+
+  private static String typeName(Class<?> type) {
+    if (type == null) {
+      return "of another type";
+    }
+    if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
+      return "a number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    return "an object";
+  }
+
+  /** The JSON path of a mapping error as a user writes it: {@code spec.constraints[2].operator}. */
+  private static String path(JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (sb.length() > 0) {
+          sb.append('.');
+        }
+        sb.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+}
