@@ -4,9 +4,11 @@ import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.poolbridge.api.v1alpha1.Framework;
 import io.poolbridge.api.v1alpha1.ResourcePool;
+import io.poolbridge.api.v1alpha1.Rules;
 import io.poolbridge.api.v1alpha1.Workload;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -64,10 +66,31 @@ public final class CrdFinisher {
       List<CustomResourceColumnDefinition> columns = new ArrayList<>(version.getAdditionalPrinterColumns());
       columns.sort(Comparator.comparingInt(c -> position(declared, c.getName())));
       version.setAdditionalPrinterColumns(columns);
+      requireNonNegativeQuantities(version.getSchema().getOpenAPIV3Schema().getProperties().get("spec"));
     }
     Map<String, String> labels = crd.getMetadata().getLabels();
     if (labels != null && labels.isEmpty()) {
       crd.getMetadata().setLabels(null);
+    }
+  }
+
+  /** Every int-or-string value under {@code schema} (the spec's quantities) gets the quantity checks. */
+  static void requireNonNegativeQuantities(JSONSchemaProps schema) {
+    if (schema == null) {
+      return;
+    }
+    if (Boolean.TRUE.equals(schema.getXKubernetesIntOrString())) {
+      schema.setPattern(Rules.QUANTITY);
+      schema.setMinimum(0.0);
+    }
+    if (schema.getProperties() != null) {
+      schema.getProperties().values().forEach(CrdFinisher::requireNonNegativeQuantities);
+    }
+    if (schema.getAdditionalProperties() != null) {
+      requireNonNegativeQuantities(schema.getAdditionalProperties().getSchema());
+    }
+    if (schema.getItems() != null) {
+      requireNonNegativeQuantities(schema.getItems().getSchema());
     }
   }
 

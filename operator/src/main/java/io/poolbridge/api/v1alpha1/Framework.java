@@ -1,5 +1,6 @@
 package io.poolbridge.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -29,4 +30,17 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Guaranteed", jsonPath = ".status.guaranteeMet", type = AdditionalPrinterColumn.Type.BOOLEAN,
     getDescription = "Whether the quota guarantee is met")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class Framework extends CustomResource<FrameworkSpec, FrameworkStatus> {}
+public class Framework extends CustomResource<FrameworkSpec, FrameworkStatus> {
+
+  @Override
+  @JsonPropertyDescription("What the platform team declares about the framework: its type, role, weight, quota, offer settings and tenancy.")
+  public FrameworkSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription("What the allocator gives the framework and how fair that is; written by the operator.")
+  public FrameworkStatus getStatus() {
+    return super.getStatus();
+  }
+}

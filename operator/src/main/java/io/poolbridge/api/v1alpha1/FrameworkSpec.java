@@ -2,6 +2,7 @@ package io.poolbridge.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -29,8 +30,8 @@ public record FrameworkSpec(
     @Required FrameworkType type,
     @JsonPropertyDescription("Hierarchical role the framework belongs to, e.g. eng/analytics. Fairness is computed over the role tree: a subtree's share counts everything allocated under it.")
     @Required @Size(max = 253) @Pattern(Rules.ROLE_PATH) String role,
-    @JsonPropertyDescription("Weight of the framework's role in dominant-resource fairness: a role of weight 2 is entitled to twice the share of a role of weight 1. Defaults to 1.")
-    @Default("1") @Min(value = 0.001) @Max(1000) Double weight,
+    @JsonPropertyDescription("Weight of the framework's role in dominant-resource fairness: a role of weight 2 is entitled to twice the share of a role of weight 1. Greater than 0, at most 1000; defaults to 1.")
+    @Default("1") @Min(value = 0, inclusive = false) @Max(1000) Double weight,
     @JsonPropertyDescription("Quota of the framework's role: a guarantee the allocator serves before fair share, and a limit it never exceeds.")
     Quota quota,
     @JsonPropertyDescription("Tenancy boundary: the namespaces whose Workloads may use this framework, by name or by label selector. A Workload in any other namespace is refused.")
@@ -50,32 +51,30 @@ public record FrameworkSpec(
     External
   }
 
-  /** Guarantee and limit per resource. */
+  /**
+   * Guarantee and limit per resource. At most 12 resources each: the API server estimates the
+   * guarantee-within-limit rule at about 630,000 cost units per resource (two quantity parses of
+   * int-or-string values) against a 10,000,000 budget per rule.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @ValidationRule(
       value = "!has(self.guarantee) || self.guarantee.all(k, k.matches(" + Rules.RESOURCE_NAME + "))",
       message = Rules.MSG_RESOURCE_NAMES,
       fieldPath = ".guarantee")
   @ValidationRule(
-      value = "!has(self.guarantee) || self.guarantee.all(k, isQuantity(string(self.guarantee[k])) && quantity(string(self.guarantee[k])).sign() >= 0)",
-      message = Rules.MSG_QUANTITIES,
-      fieldPath = ".guarantee")
-  @ValidationRule(
       value = "!has(self.limit) || self.limit.all(k, k.matches(" + Rules.RESOURCE_NAME + "))",
       message = Rules.MSG_RESOURCE_NAMES,
       fieldPath = ".limit")
   @ValidationRule(
-      value = "!has(self.limit) || self.limit.all(k, isQuantity(string(self.limit[k])) && quantity(string(self.limit[k])).sign() >= 0)",
-      message = Rules.MSG_QUANTITIES,
-      fieldPath = ".limit")
-  @ValidationRule(
-      value = "!has(self.guarantee) || !has(self.limit) || self.guarantee.all(k, !(k in self.limit) || !isQuantity(string(self.guarantee[k])) || !isQuantity(string(self.limit[k])) || quantity(string(self.guarantee[k])).compareTo(quantity(string(self.limit[k]))) <= 0)",
+      value = "!has(self.guarantee) || !has(self.limit) || self.guarantee.all(k, !(k in self.limit)"
+          + " || (type(self.guarantee[k]) == int ? quantity('0').add(self.guarantee[k]) : quantity(self.guarantee[k]))"
+          + ".compareTo(type(self.limit[k]) == int ? quantity('0').add(self.limit[k]) : quantity(self.limit[k])) <= 0)",
       message = "quota.guarantee must not exceed quota.limit for any resource")
   public record Quota(
-      @JsonPropertyDescription("Capacity the role is guaranteed, served before fair share (e.g. {cpu: 64, memory: 256Gi}).")
-      @Size(max = 32) Map<String, Quantity> guarantee,
-      @JsonPropertyDescription("Capacity the role never exceeds, borrowed capacity included. A resource that is not listed is unlimited.")
-      @Size(max = 32) Map<String, Quantity> limit) {}
+      @JsonPropertyDescription("Capacity the role is guaranteed, served before fair share (e.g. {cpu: 64, memory: 256Gi}). At most 12 resources.")
+      @Size(max = 12) Map<String, Quantity> guarantee,
+      @JsonPropertyDescription("Capacity the role never exceeds, borrowed capacity included. A resource that is not listed is unlimited. At most 12 resources.")
+      @Size(max = 12) Map<String, Quantity> limit) {}
 
   /** Which namespaces may use the framework. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -83,17 +82,13 @@ public record FrameworkSpec(
       @JsonPropertyDescription("Namespaces allowed by name.")
       @Size(max = 256) List<String> names,
       @JsonPropertyDescription("Namespaces allowed by label.")
-      LabelSelector selector) {}
+      @SchemaFrom(type = SchemaOnly.LabelSelector.class) LabelSelector selector) {}
 
   /** Offer settings (Mesos: refuse_seconds, min_allocatable_resources). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @ValidationRule(
       value = "!has(self.minAllocatable) || self.minAllocatable.all(k, k.matches(" + Rules.RESOURCE_NAME + "))",
       message = Rules.MSG_RESOURCE_NAMES,
-      fieldPath = ".minAllocatable")
-  @ValidationRule(
-      value = "!has(self.minAllocatable) || self.minAllocatable.all(k, isQuantity(string(self.minAllocatable[k])) && quantity(string(self.minAllocatable[k])).sign() >= 0)",
-      message = Rules.MSG_QUANTITIES,
       fieldPath = ".minAllocatable")
   public record OfferSettings(
       @JsonPropertyDescription("How long a declined offer (or the unused part of an accepted one) is filtered for the framework on that node, in seconds. Defaults to 5.")

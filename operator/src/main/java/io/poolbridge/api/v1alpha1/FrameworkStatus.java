@@ -2,6 +2,7 @@ package io.poolbridge.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.List;
@@ -13,7 +14,7 @@ public record FrameworkStatus(
     @JsonPropertyDescription("The metadata.generation this status was computed from.")
     Long observedGeneration,
     @JsonPropertyDescription("Standard conditions: Ready (accepted by the allocator), GuaranteeMet, LimitReached.")
-    List<Condition> conditions,
+    @SchemaFrom(type = SchemaOnly.Condition[].class) List<Condition> conditions,
     @JsonPropertyDescription("Capacity allocated to the framework's instances and leases.")
     Map<String, Quantity> allocated,
     @JsonPropertyDescription("Dominant share: the largest fraction of the pooled total of any resource that the framework holds.")

@@ -1,5 +1,6 @@
 package io.poolbridge.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -34,4 +35,16 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class ResourcePool extends CustomResource<ResourcePoolSpec, ResourcePoolStatus> {
   public static final String GROUP = "poolbridge.io";
   public static final String VERSION = "v1alpha1";
+
+  @Override
+  @JsonPropertyDescription("What the platform team declares about the pool: provider, region, where its nodes come from, prices, reservations and maintenance.")
+  public ResourcePoolSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription("Capacity, allocation and health of the pool and of each of its nodes; written by the operator.")
+  public ResourcePoolStatus getStatus() {
+    return super.getStatus();
+  }
 }

@@ -2,6 +2,7 @@ package io.poolbridge.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.List;
@@ -13,7 +14,7 @@ public record ResourcePoolStatus(
     @JsonPropertyDescription("The metadata.generation this status was computed from.")
     Long observedGeneration,
     @JsonPropertyDescription("Standard conditions: Ready (nodes discovered and offered), Degraded (some nodes not ready or unreachable source).")
-    List<Condition> conditions,
+    @SchemaFrom(type = SchemaOnly.Condition[].class) List<Condition> conditions,
     @JsonPropertyDescription("Number of nodes in the pool.")
     Integer nodeCount,
     @JsonPropertyDescription("Number of nodes that are ready and not under maintenance.")

@@ -22,8 +22,11 @@ public final class Rules {
   /** A Go duration as Kubernetes and Mesos write them: {@code 90s}, {@code 1h30m}, {@code 2h}. */
   public static final String DURATION = "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$";
 
-  /** A decimal price such as {@code 0.021}. */
-  public static final String DECIMAL = "^[0-9]+(\\.[0-9]+)?$";
+  /**
+   * A decimal price such as {@code 0.021}. Used inside a CEL string literal, where a backslash
+   * escape such as {@code \.} is a syntax error: the dot is matched with a character class.
+   */
+  public static final String DECIMAL = "^[0-9]+([.][0-9]+)?$";
 
   /** An attribute key: a Kubernetes label key ({@code zone}, {@code topology.kubernetes.io/zone}). */
   public static final String ATTRIBUTE_KEY =
@@ -43,9 +46,16 @@ public final class Rules {
   public static final String MSG_RESOURCE_NAMES =
       "resource names must look like cpu, memory, ephemeral-storage or nvidia.com/gpu";
 
-  /** Message for a resource map whose values are not non-negative quantities. */
-  public static final String MSG_QUANTITIES =
-      "resource amounts must be non-negative Kubernetes quantities such as 500m, 4Gi or 2";
+  /**
+   * A non-negative Kubernetes quantity written as a string ({@code 500m}, {@code 4Gi}, {@code 1.5},
+   * {@code 1e3}): the grammar of Kubernetes' quantity parser without a minus sign. {@code
+   * io.poolbridge.tools.CrdFinisher} puts it, with {@code minimum: 0} for amounts written as
+   * integers, on every quantity of a spec: the CRD generator cannot annotate an int-or-string map
+   * value, and a CEL rule parsing every amount would exceed the API server's cost budget (each
+   * {@code quantity()} of an int-or-string value is estimated as parsing a 3 MiB string).
+   */
+  public static final String QUANTITY =
+      "^\\+?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?$";
 
   /** CEL fragment: the resource-name regular expression, quoted for use in {@code matches}. */
   public static final String RESOURCE_NAME = RESOURCE_NAME_RE;

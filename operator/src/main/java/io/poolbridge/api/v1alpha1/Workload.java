@@ -1,5 +1,6 @@
 package io.poolbridge.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -28,4 +29,17 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Placed", jsonPath = ".status.placed", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class Workload extends CustomResource<WorkloadSpec, WorkloadStatus> implements Namespaced {}
+public class Workload extends CustomResource<WorkloadSpec, WorkloadStatus> implements Namespaced {
+
+  @Override
+  @JsonPropertyDescription("What the tenant asks for: instances of a given size through one Framework, with placement constraints.")
+  public WorkloadSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription("Where each instance runs and why the rest do not yet; written by the operator.")
+  public WorkloadStatus getStatus() {
+    return super.getStatus();
+  }
+}

@@ -23,10 +23,6 @@ import java.util.Map;
     message = Rules.MSG_RESOURCE_NAMES,
     fieldPath = ".resources")
 @ValidationRule(
-    value = "self.resources.all(k, isQuantity(string(self.resources[k])) && quantity(string(self.resources[k])).sign() >= 0)",
-    message = Rules.MSG_QUANTITIES,
-    fieldPath = ".resources")
-@ValidationRule(
     value = "!has(self.schedule) || self.kind == 'Job'",
     message = "schedule may only be set when kind is Job",
     fieldPath = ".schedule")

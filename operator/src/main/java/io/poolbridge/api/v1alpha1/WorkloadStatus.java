@@ -2,6 +2,7 @@ package io.poolbridge.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.List;
@@ -23,7 +24,7 @@ public record WorkloadStatus(
     @JsonPropertyDescription("One entry per instance.")
     List<InstanceStatus> instances,
     @JsonPropertyDescription("Standard conditions: Accepted (spec valid and framework reachable), Placed (all instances placed; its reason and message say why not).")
-    List<Condition> conditions,
+    @SchemaFrom(type = SchemaOnly.Condition[].class) List<Condition> conditions,
     @JsonPropertyDescription("When a scheduled Job last started a run, RFC 3339.")
     String lastScheduleTime) {
 
