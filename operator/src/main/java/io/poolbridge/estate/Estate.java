@@ -1,5 +1,7 @@
 package io.poolbridge.estate;
 
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.poolbridge.allocator.AgentInfo;
 import io.poolbridge.allocator.AgentState;
@@ -48,6 +50,54 @@ public final class Estate {
       nodes.add(new PoolNode(n.name(), n.address(), n.zone(), n.capacity(), n.attributes(), true));
     }
     return nodes;
+  }
+
+  /**
+   * A Kubernetes Node as a pool node: capacity from {@code status.allocatable} (without the
+   * {@code pods} count and resources of zero), attributes from labels, health from the Ready
+   * condition (a node that reports no conditions counts as ready).
+   */
+  public static PoolNode kubernetesNode(Node node) {
+    Map<String, Quantity> capacity = new LinkedHashMap<>();
+    if (node.getStatus() != null && node.getStatus().getAllocatable() != null) {
+      node.getStatus().getAllocatable().forEach((name, q) -> {
+        if (!name.equals("pods") && Quantity.getAmountInBytes(q).signum() > 0) {
+          capacity.put(name, q);
+        }
+      });
+    }
+    boolean ready = true;
+    String address = null;
+    if (node.getStatus() != null) {
+      if (node.getStatus().getConditions() != null) {
+        for (NodeCondition c : node.getStatus().getConditions()) {
+          if ("Ready".equals(c.getType())) {
+            ready = "True".equals(c.getStatus());
+          }
+        }
+      }
+      if (node.getStatus().getAddresses() != null && !node.getStatus().getAddresses().isEmpty()) {
+        address = node.getStatus().getAddresses().get(0).getAddress();
+      }
+    }
+    Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+    return new PoolNode(node.getMetadata().getName(), address, null, capacity, labels, ready);
+  }
+
+  /** The nodes of a Kubernetes-source pool among {@code nodes}: those its selector picks. */
+  public static List<PoolNode> selectedNodes(ResourcePool pool, Collection<Node> nodes) {
+    ResourcePoolSpec.Source source = pool.getSpec().source();
+    if (source == null || source.kubernetes() == null) {
+      return List.of();
+    }
+    List<PoolNode> selected = new ArrayList<>();
+    for (Node n : nodes) {
+      Map<String, String> labels = n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels();
+      if (Selectors.matches(source.kubernetes().nodeSelector(), labels)) {
+        selected.add(kubernetesNode(n));
+      }
+    }
+    return selected;
   }
 
   /**

@@ -134,4 +134,50 @@ class EstateTest {
     assertThatThrownBy(() -> Durations.parse("10 minutes"))
         .hasMessage("'10 minutes' is not a duration such as 90s, 15m or 1h30m");
   }
+
+  @Test
+  void aKubernetesPoolTakesTheNodesItsSelectorPicks() {
+    ResourcePool aws = Serialization.unmarshal("""
+        apiVersion: poolbridge.io/v1alpha1
+        kind: ResourcePool
+        metadata: {name: aws}
+        spec:
+          provider: aws
+          region: eu-west-1
+          source:
+            kubernetes:
+              nodeSelector:
+                matchLabels: {poolbridge.io/pool: aws}
+                matchExpressions:
+                  - {key: node.kubernetes.io/instance-type, operator: In, values: [m7i.4xlarge]}
+                  - {key: spot, operator: DoesNotExist}
+        """, ResourcePool.class);
+    List<io.fabric8.kubernetes.api.model.Node> nodes = List.of(
+        node("a", Map.of("poolbridge.io/pool", "aws", "node.kubernetes.io/instance-type", "m7i.4xlarge",
+            "topology.kubernetes.io/zone", "eu-west-1b"), "True"),
+        node("b", Map.of("poolbridge.io/pool", "aws", "node.kubernetes.io/instance-type", "t3.medium"), "True"),
+        node("c", Map.of("poolbridge.io/pool", "aws", "node.kubernetes.io/instance-type", "m7i.4xlarge", "spot", "yes"), "True"),
+        node("d", Map.of("poolbridge.io/pool", "aws", "node.kubernetes.io/instance-type", "m7i.4xlarge"), "False"));
+    List<PoolNode> selected = Estate.selectedNodes(aws, nodes);
+    assertThat(selected).extracting(PoolNode::name).containsExactly("a", "d");
+    assertThat(selected.get(0).capacity()).containsOnlyKeys("cpu", "memory");
+    assertThat(selected.get(1).ready()).isFalse();
+    ResourceSchema cloud = Estate.schema(selected);
+    AgentInfo a = Estate.agent(cloud, aws, selected.get(0));
+    assertThat(a.attributes()).containsEntry("zone", "eu-west-1b").containsEntry("region", "eu-west-1");
+    assertThat(a.total()).isEqualTo(Resources.of(cloud, "cpu", 15_890, "memory", 59L << 30));
+  }
+
+  private static io.fabric8.kubernetes.api.model.Node node(String name, Map<String, String> labels, String ready) {
+    return new io.fabric8.kubernetes.api.model.NodeBuilder()
+        .withNewMetadata().withName(name).withLabels(labels).endMetadata()
+        .withNewStatus()
+        .addToAllocatable("cpu", new io.fabric8.kubernetes.api.model.Quantity("15890m"))
+        .addToAllocatable("memory", new io.fabric8.kubernetes.api.model.Quantity("59Gi"))
+        .addToAllocatable("pods", new io.fabric8.kubernetes.api.model.Quantity("110"))
+        .addToAllocatable("hugepages-1Gi", new io.fabric8.kubernetes.api.model.Quantity("0"))
+        .addNewCondition().withType("Ready").withStatus(ready).endCondition()
+        .endStatus()
+        .build();
+  }
 }
