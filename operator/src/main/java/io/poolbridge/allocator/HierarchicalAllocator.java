@@ -1136,6 +1136,34 @@ public final class HierarchicalAllocator implements Allocator {
     return weighted ? share / weights.getOrDefault(f.role.path, 1.0) : share;
   }
 
+  /**
+   * Read-only breakdown of an outstanding offer: the parts taken from the agent's static
+   * reservations, by reservation role (roles absent hold nothing of it; the rest of the offer is
+   * unreserved). Lets callers and tests see whose reservation an offer uses.
+   */
+  public Map<String, Resources> offerReservations(long offerId) {
+    return reservationsOf(requireOffer(offerId));
+  }
+
+  /** Read-only breakdown of a placement by reservation role, like {@link #offerReservations(long)}. */
+  public Map<String, Resources> placementReservations(String instanceId) {
+    Grant g = placements.get(instanceId);
+    if (g == null) {
+      throw new IllegalArgumentException("unknown instance " + instanceId);
+    }
+    return reservationsOf(g);
+  }
+
+  private Map<String, Resources> reservationsOf(Grant g) {
+    Map<String, Resources> byRole = new java.util.TreeMap<>();
+    for (int i = 0; i < g.reserved.length; i++) {
+      if (g.reserved[i] != null && Vec.anyPositive(g.reserved[i])) {
+        byRole.put(g.agent.reservations[i].role(), Resources.ofArray(schema, g.reserved[i]));
+      }
+    }
+    return byRole;
+  }
+
   private Placement view(Grant g) {
     return new Placement(
         g.instanceId, g.fw.info.id(), g.agent.info.id(), g.agent.info.pool(),
