@@ -142,6 +142,8 @@ public final class HierarchicalAllocator implements Allocator {
     final long[] reserved;
     final long[] unreservedUse;
     final long[] revocableUse;
+    /** Non-revocable use of an ancestor's reservation by this subtree: counts towards its limit. */
+    final long[] ancestorReservedUse;
     long[] guarantee;
     long[] limit;
     Role quotaRole;
@@ -155,6 +157,7 @@ public final class HierarchicalAllocator implements Allocator {
       this.reserved = new long[size];
       this.unreservedUse = new long[size];
       this.revocableUse = new long[size];
+      this.ancestorReservedUse = new long[size];
       List<Role> c = new ArrayList<>();
       for (Role r = this; r != null; r = r.parent) {
         c.add(r);
@@ -399,7 +402,30 @@ public final class HierarchicalAllocator implements Allocator {
   private static long[] limitUse(Role r) {
     long[] u = r.consumed();
     Vec.add(u, r.revocableUse);
+    Vec.add(u, r.ancestorReservedUse);
     return u;
+  }
+
+  /**
+   * Room left under the limits of the roles of {@code r}'s chain strictly below {@code ancestor}:
+   * those that are not charged with {@code ancestor}'s reservation already.
+   */
+  private static long[] limitRoomBelow(Role r, String ancestor) {
+    long[] room = null;
+    for (Role c : r.chain) {
+      if (c.path.equals(ancestor)) {
+        break;
+      }
+      if (c.limit != null) {
+        long[] left = Vec.positiveDifference(c.limit, limitUse(c));
+        if (room == null) {
+          room = left;
+        } else {
+          Vec.min(room, left);
+        }
+      }
+    }
+    return room;
   }
 
   /** Room left under the limits of a role and its ancestors. */
@@ -673,6 +699,9 @@ public final class HierarchicalAllocator implements Allocator {
       any = Vec.anyPositive(unreserved);
     }
     long[] roomLeft = room == null ? null : Vec.positiveDifference(room, unreserved);
+    // Owned reservations come root first (sorted paths of one chain), so what the grant already
+    // takes counts against every role below the next one.
+    long[] taken = unreserved.clone();
     for (int i = 0; i < a.reservations.length; i++) {
       Reservation res = a.reservations[i];
       boolean owned = RolePaths.isSelfOrDescendant(r.path, res.role);
@@ -683,9 +712,16 @@ public final class HierarchicalAllocator implements Allocator {
       if (stage == BORROW && roomLeft != null) {
         Vec.min(free, roomLeft);
         Vec.subtract(roomLeft, free);
+      } else if (stage != BORROW) {
+        long[] below = limitRoomBelow(r, res.role);
+        if (below != null) {
+          Vec.subtractClamped(below, taken);
+          Vec.min(free, below);
+        }
       }
       if (Vec.anyPositive(free)) {
         reserved[i] = free;
+        Vec.add(taken, free);
         any = true;
       }
     }
@@ -740,6 +776,18 @@ public final class HierarchicalAllocator implements Allocator {
       }
     } else {
       adjustConsumption(g.fw.role, g.unreserved, false, sign);
+      for (int i = 0; i < g.reserved.length; i++) {
+        if (g.reserved[i] != null) {
+          for (Role r : g.fw.role.chain) {
+            if (r.path.equals(a.reservations[i].role())) {
+              break;
+            }
+            for (int k = 0; k < size; k++) {
+              r.ancestorReservedUse[k] += sign * g.reserved[i][k];
+            }
+          }
+        }
+      }
     }
     long[] delta = g.total();
     if (sign < 0) {
