@@ -54,7 +54,7 @@ public final class HierarchicalAllocator implements Allocator {
   private final Map<String, Double> weights = new HashMap<>();
 
   private final long[] clusterTotal;
-  /** Σ over outermost guaranteed roles of (guarantee - consumed)+: capacity held for guarantees. */
+  /** Σ over guaranteed roles of their slack (see slack()): capacity held for guarantees. */
   private final long[] requiredHeadroom;
   /** Free unreserved capacity of active agents. */
   private final long[] availableHeadroom;
@@ -375,24 +375,24 @@ public final class HierarchicalAllocator implements Allocator {
   private void recomputeRequiredHeadroom() {
     java.util.Arrays.fill(requiredHeadroom, 0);
     for (Role r : roles.values()) {
-      if (r.guarantee != null && r.outermostGuaranteed == r) {
-        Vec.add(requiredHeadroom, r.unmet());
+      if (r.guarantee != null) {
+        Vec.add(requiredHeadroom, slack(r));
       }
     }
   }
 
   /** Adds (sign +1) or removes reserved or unreserved non-revocable consumption along a role chain. */
   private void adjustConsumption(Role leaf, long[] delta, boolean reservation, int sign) {
-    Role o = leaf.outermostGuaranteed;
-    long[] before = o == null ? null : o.unmet();
+    // Only the guaranteed roles of this chain see their slack change.
+    long[] before = leaf.quotaRole == null ? null : quotaUnmet(leaf);
     for (Role r : leaf.chain) {
       long[] target = reservation ? r.reserved : r.unreservedUse;
       for (int i = 0; i < size; i++) {
         target[i] += sign * delta[i];
       }
     }
-    if (o != null) {
-      long[] after = o.unmet();
+    if (before != null) {
+      long[] after = quotaUnmet(leaf);
       for (int i = 0; i < size; i++) {
         requiredHeadroom[i] += after[i] - before[i];
       }
@@ -442,6 +442,52 @@ public final class HierarchicalAllocator implements Allocator {
       }
     }
     return room;
+  }
+
+  /**
+   * What the subtree of guaranteed role {@code q} still needs for every guarantee in it to be met:
+   * its own unmet guarantee, or what its nearest guaranteed descendants still need, whichever is
+   * more (a guarantee covers its descendants' guarantees, as in Mesos; a role that consumes more
+   * than its share does not meet its descendants' guarantees).
+   */
+  private long[] claim(Role q) {
+    long[] claim = q.unmet();
+    long[] below = new long[size];
+    for (Role d : roles.values()) {
+      if (d.guarantee != null && d.parent != null && d.parent.quotaRole == q) {
+        Vec.add(below, claim(d));
+      }
+    }
+    for (int i = 0; i < size; i++) {
+      claim[i] = Math.max(claim[i], below[i]);
+    }
+    return claim;
+  }
+
+  /**
+   * The part of guaranteed role {@code q}'s claim that none of its nearest guaranteed descendants
+   * makes: what any role whose nearest guarantee is {@code q}, or below it, may take for it. The
+   * required headroom is the sum of all slacks.
+   */
+  private long[] slack(Role q) {
+    long[] slack = claim(q);
+    for (Role d : roles.values()) {
+      if (d.guarantee != null && d.parent != null && d.parent.quotaRole == q) {
+        Vec.subtract(slack, claim(d));
+      }
+    }
+    return slack;
+  }
+
+  /** What role {@code r} may still receive as guaranteed capacity: the slacks of its chain. */
+  private long[] quotaUnmet(Role r) {
+    long[] total = new long[size];
+    for (Role q : r.chain) {
+      if (q.guarantee != null) {
+        Vec.add(total, slack(q));
+      }
+    }
+    return total;
   }
 
   @Override
@@ -605,7 +651,7 @@ public final class HierarchicalAllocator implements Allocator {
         if (r.quotaRole == null) {
           continue;
         }
-        unmet = r.quotaRole.unmet();
+        unmet = quotaUnmet(r);
         if (!Vec.anyPositive(unmet)) {
           continue;
         }
@@ -625,7 +671,7 @@ public final class HierarchicalAllocator implements Allocator {
           break roles;
         }
         if (stage == QUOTA) {
-          unmet = r.quotaRole.unmet();
+          unmet = quotaUnmet(r);
           if (!Vec.anyPositive(unmet)) {
             continue roles;
           }
