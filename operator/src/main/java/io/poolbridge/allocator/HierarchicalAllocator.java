@@ -929,8 +929,12 @@ public final class HierarchicalAllocator implements Allocator {
   private void reclaimHeadroom(List<Offer> rescinded, List<Revocation> revocations) {
     long[] need = new long[size];
     String owner = null;
-    for (var e : demandBy(true).entrySet()) {
-      long[] want = e.getKey().unmet();
+    // Each guaranteed role's slack, as far as frameworks of its subtree (who may take it) want it.
+    for (var e : demandBy(false).entrySet()) {
+      if (e.getKey().guarantee == null) {
+        continue;
+      }
+      long[] want = slack(e.getKey());
       Vec.min(want, e.getValue());
       if (Vec.anyPositive(want)) {
         Vec.add(need, want);
