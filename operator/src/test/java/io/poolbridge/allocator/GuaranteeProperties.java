@@ -14,6 +14,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Quota guarantees are met whenever they can be: with frameworks that take everything they are
@@ -80,6 +81,9 @@ class GuaranteeProperties {
       }
       w.checkInvariants();
     }
+    Statistics.label("nested guarantees").collect(
+        s.guarantees().keySet().stream().anyMatch(r -> nearestGuaranteed(r, s.guarantees()) != null));
+    Statistics.label("guaranteed capacity lent, then revoked").collect(w.seen.containsKey("revocation"));
     for (String role : s.guarantees().keySet()) {
       if (!w.allocator.guaranteeMet(role)) {
         throw new AssertionError("after " + CYCLES + " cycles the guarantee " + vec(s.guarantees().get(role))
