@@ -54,7 +54,7 @@ public final class HierarchicalAllocator implements Allocator {
   private final Map<String, Double> weights = new HashMap<>();
 
   private final long[] clusterTotal;
-  /** Σ over outermost guaranteed roles of (guarantee - consumed)+: capacity held for guarantees. */
+  /** Σ over guaranteed roles of their slack (see slack()): capacity held for guarantees. */
   private final long[] requiredHeadroom;
   /** Free unreserved capacity of active agents. */
   private final long[] availableHeadroom;
@@ -145,6 +145,8 @@ public final class HierarchicalAllocator implements Allocator {
     final long[] reserved;
     final long[] unreservedUse;
     final long[] revocableUse;
+    /** Non-revocable use of an ancestor's reservation by this subtree: counts towards its limit. */
+    final long[] ancestorReservedUse;
     long[] guarantee;
     long[] limit;
     Role quotaRole;
@@ -158,6 +160,7 @@ public final class HierarchicalAllocator implements Allocator {
       this.reserved = new long[size];
       this.unreservedUse = new long[size];
       this.revocableUse = new long[size];
+      this.ancestorReservedUse = new long[size];
       List<Role> c = new ArrayList<>();
       for (Role r = this; r != null; r = r.parent) {
         c.add(r);
@@ -390,24 +393,24 @@ public final class HierarchicalAllocator implements Allocator {
   private void recomputeRequiredHeadroom() {
     java.util.Arrays.fill(requiredHeadroom, 0);
     for (Role r : roles.values()) {
-      if (r.guarantee != null && r.outermostGuaranteed == r) {
-        Vec.add(requiredHeadroom, r.unmet());
+      if (r.guarantee != null) {
+        Vec.add(requiredHeadroom, slack(r));
       }
     }
   }
 
   /** Adds (sign +1) or removes reserved or unreserved non-revocable consumption along a role chain. */
   private void adjustConsumption(Role leaf, long[] delta, boolean reservation, int sign) {
-    Role o = leaf.outermostGuaranteed;
-    long[] before = o == null ? null : o.unmet();
+    // Only the guaranteed roles of this chain see their slack change.
+    long[] before = leaf.quotaRole == null ? null : quotaUnmet(leaf);
     for (Role r : leaf.chain) {
       long[] target = reservation ? r.reserved : r.unreservedUse;
       for (int i = 0; i < size; i++) {
         target[i] += sign * delta[i];
       }
     }
-    if (o != null) {
-      long[] after = o.unmet();
+    if (before != null) {
+      long[] after = quotaUnmet(leaf);
       for (int i = 0; i < size; i++) {
         requiredHeadroom[i] += after[i] - before[i];
       }
@@ -417,7 +420,30 @@ public final class HierarchicalAllocator implements Allocator {
   private static long[] limitUse(Role r) {
     long[] u = r.consumed();
     Vec.add(u, r.revocableUse);
+    Vec.add(u, r.ancestorReservedUse);
     return u;
+  }
+
+  /**
+   * Room left under the limits of the roles of {@code r}'s chain strictly below {@code ancestor}:
+   * those that are not charged with {@code ancestor}'s reservation already.
+   */
+  private static long[] limitRoomBelow(Role r, String ancestor) {
+    long[] room = null;
+    for (Role c : r.chain) {
+      if (c.path.equals(ancestor)) {
+        break;
+      }
+      if (c.limit != null) {
+        long[] left = Vec.positiveDifference(c.limit, limitUse(c));
+        if (room == null) {
+          room = left;
+        } else {
+          Vec.min(room, left);
+        }
+      }
+    }
+    return room;
   }
 
   /** Room left under the limits of a role and its ancestors. */
@@ -434,6 +460,52 @@ public final class HierarchicalAllocator implements Allocator {
       }
     }
     return room;
+  }
+
+  /**
+   * What the subtree of guaranteed role {@code q} still needs for every guarantee in it to be met:
+   * its own unmet guarantee, or what its nearest guaranteed descendants still need, whichever is
+   * more (a guarantee covers its descendants' guarantees, as in Mesos; a role that consumes more
+   * than its share does not meet its descendants' guarantees).
+   */
+  private long[] claim(Role q) {
+    long[] claim = q.unmet();
+    long[] below = new long[size];
+    for (Role d : roles.values()) {
+      if (d.guarantee != null && d.parent != null && d.parent.quotaRole == q) {
+        Vec.add(below, claim(d));
+      }
+    }
+    for (int i = 0; i < size; i++) {
+      claim[i] = Math.max(claim[i], below[i]);
+    }
+    return claim;
+  }
+
+  /**
+   * The part of guaranteed role {@code q}'s claim that none of its nearest guaranteed descendants
+   * makes: what any role whose nearest guarantee is {@code q}, or below it, may take for it. The
+   * required headroom is the sum of all slacks.
+   */
+  private long[] slack(Role q) {
+    long[] slack = claim(q);
+    for (Role d : roles.values()) {
+      if (d.guarantee != null && d.parent != null && d.parent.quotaRole == q) {
+        Vec.subtract(slack, claim(d));
+      }
+    }
+    return slack;
+  }
+
+  /** What role {@code r} may still receive as guaranteed capacity: the slacks of its chain. */
+  private long[] quotaUnmet(Role r) {
+    long[] total = new long[size];
+    for (Role q : r.chain) {
+      if (q.guarantee != null) {
+        Vec.add(total, slack(q));
+      }
+    }
+    return total;
   }
 
   @Override
@@ -597,7 +669,7 @@ public final class HierarchicalAllocator implements Allocator {
         if (r.quotaRole == null) {
           continue;
         }
-        unmet = r.quotaRole.unmet();
+        unmet = quotaUnmet(r);
         if (!Vec.anyPositive(unmet)) {
           continue;
         }
@@ -617,7 +689,7 @@ public final class HierarchicalAllocator implements Allocator {
           break roles;
         }
         if (stage == QUOTA) {
-          unmet = r.quotaRole.unmet();
+          unmet = quotaUnmet(r);
           if (!Vec.anyPositive(unmet)) {
             continue roles;
           }
@@ -694,6 +766,9 @@ public final class HierarchicalAllocator implements Allocator {
       any = Vec.anyPositive(unreserved);
     }
     long[] roomLeft = room == null ? null : Vec.positiveDifference(room, unreserved);
+    // Owned reservations come root first (sorted paths of one chain), so what the grant already
+    // takes counts against every role below the next one.
+    long[] taken = unreserved.clone();
     for (int i = 0; i < a.reservations.length; i++) {
       Reservation res = a.reservations[i];
       boolean owned = RolePaths.isSelfOrDescendant(r.path, res.role);
@@ -704,9 +779,16 @@ public final class HierarchicalAllocator implements Allocator {
       if (stage == BORROW && roomLeft != null) {
         Vec.min(free, roomLeft);
         Vec.subtract(roomLeft, free);
+      } else if (stage != BORROW) {
+        long[] below = limitRoomBelow(r, res.role);
+        if (below != null) {
+          Vec.subtractClamped(below, taken);
+          Vec.min(free, below);
+        }
       }
       if (Vec.anyPositive(free)) {
         reserved[i] = free;
+        Vec.add(taken, free);
         any = true;
       }
     }
@@ -763,6 +845,18 @@ public final class HierarchicalAllocator implements Allocator {
       }
     } else {
       adjustConsumption(g.fw.role, g.unreserved, false, sign);
+      for (int i = 0; i < g.reserved.length; i++) {
+        if (g.reserved[i] != null) {
+          for (Role r : g.fw.role.chain) {
+            if (r.path.equals(a.reservations[i].role())) {
+              break;
+            }
+            for (int k = 0; k < size; k++) {
+              r.ancestorReservedUse[k] += sign * g.reserved[i][k];
+            }
+          }
+        }
+      }
     }
     long[] delta = g.total();
     if (sign < 0) {
@@ -858,8 +952,12 @@ public final class HierarchicalAllocator implements Allocator {
   private void reclaimHeadroom(List<Offer> rescinded, List<Revocation> revocations) {
     long[] need = new long[size];
     String owner = null;
-    for (var e : demandBy(true).entrySet()) {
-      long[] want = e.getKey().unmet();
+    // Each guaranteed role's slack, as far as frameworks of its subtree (who may take it) want it.
+    for (var e : demandBy(false).entrySet()) {
+      if (e.getKey().guarantee == null) {
+        continue;
+      }
+      long[] want = slack(e.getKey());
       Vec.min(want, e.getValue());
       if (Vec.anyPositive(want)) {
         Vec.add(need, want);
@@ -1159,6 +1257,34 @@ public final class HierarchicalAllocator implements Allocator {
   private double frameworkShare(Fw f, boolean weighted) {
     double share = frameworkSorters.get(f.role.path).share(f.info.id());
     return weighted ? share / weights.getOrDefault(f.role.path, 1.0) : share;
+  }
+
+  /**
+   * Read-only breakdown of an outstanding offer: the parts taken from the agent's static
+   * reservations, by reservation role (roles absent hold nothing of it; the rest of the offer is
+   * unreserved). Lets callers and tests see whose reservation an offer uses.
+   */
+  public Map<String, Resources> offerReservations(long offerId) {
+    return reservationsOf(requireOffer(offerId));
+  }
+
+  /** Read-only breakdown of a placement by reservation role, like {@link #offerReservations(long)}. */
+  public Map<String, Resources> placementReservations(String instanceId) {
+    Grant g = placements.get(instanceId);
+    if (g == null) {
+      throw new IllegalArgumentException("unknown instance " + instanceId);
+    }
+    return reservationsOf(g);
+  }
+
+  private Map<String, Resources> reservationsOf(Grant g) {
+    Map<String, Resources> byRole = new java.util.TreeMap<>();
+    for (int i = 0; i < g.reserved.length; i++) {
+      if (g.reserved[i] != null && Vec.anyPositive(g.reserved[i])) {
+        byRole.put(g.agent.reservations[i].role(), Resources.ofArray(schema, g.reserved[i]));
+      }
+    }
+    return byRole;
   }
 
   private Placement view(Grant g) {
