@@ -17,7 +17,8 @@ import java.util.Objects;
  * own, and the victim is preemptible, or runs on revocable (borrowed) capacity while the
  * preemptor's role is below its guarantee (it takes back what was lent). Because priority must
  * strictly drop, an evicted instance can never evict its evictor back: there are no loops. A
- * non-preemptible instance on its own capacity is never evicted.
+ * non-preemptible instance on its own capacity is never evicted, nor an instance of the
+ * preemptor's own workload.
  *
  * <p>For each preemptor (in {@link WorkloadDemand#ORDER}, instances in the order listed), the
  * planner looks at every node that is large enough and where the workload's constraints allow it,

@@ -27,7 +27,9 @@ public record Reason(Code code, String message) {
     /** Only revocable capacity was offered and the workload does not accept it. */
     REVOCABLE_ONLY("OnlyRevocableOffers"),
     /** A gang workload waits until all its instances fit at once. */
-    GANG("WaitingForGang");
+    GANG("WaitingForGang"),
+    /** The instance was evicted to make room for a more important one and waits to be placed again. */
+    PREEMPTED("Preempted");
 
     private final String condition;
 
