@@ -10,6 +10,7 @@ import java.util.Objects;
  *
  * @param agent the node, with the attributes constraints read
  * @param revocable whether it runs on revocable (borrowed) capacity
+ * @param gang whether its workload is a gang: its instances are stopped together
  */
 public record PlacedInstance(
     String instanceId,
@@ -19,11 +20,19 @@ public record PlacedInstance(
     Resources resources,
     int priority,
     boolean preemptible,
-    boolean revocable) {
+    boolean revocable,
+    boolean gang) {
   public PlacedInstance {
     Objects.requireNonNull(instanceId, "instanceId");
     Objects.requireNonNull(workloadKey, "workloadKey");
     Objects.requireNonNull(agent, "agent");
     Objects.requireNonNull(resources, "resources");
+  }
+
+  /** An instance of {@code workload} running on {@code agent} with {@code resources}. */
+  public static PlacedInstance of(WorkloadDemand workload, String instanceId, AgentInfo agent, Resources resources, boolean revocable) {
+    return new PlacedInstance(
+        instanceId, workload.key(), workload.frameworkId(), agent, resources, workload.priority(), workload.preemptible(),
+        revocable, workload.gang());
   }
 }

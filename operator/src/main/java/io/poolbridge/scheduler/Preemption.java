@@ -1,6 +1,7 @@
 package io.poolbridge.scheduler;
 
 import io.poolbridge.allocator.AgentInfo;
+import io.poolbridge.allocator.ResourceSchema;
 import io.poolbridge.allocator.Resources;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,7 +27,9 @@ import java.util.Objects;
  * (highest evicted priority, then their sum), then the least resources (dominant fraction of the
  * node), then the lowest agent id. The smallest set is searched exhaustively up to a budget of
  * combinations per node, beyond which victims are taken greedily (lowest priority, largest first).
- * A node lease needs the whole node, so every instance there must be a victim.
+ * A node lease needs the whole node, so every instance there must be a victim. Evicting an
+ * instance of a gang evicts every running instance of that gang, wherever it runs, and counts
+ * them all.
  *
  * <p>No plan is made for an instance that some allowed node could already hold without evicting
  * anything: it waits for an offer, not for room. A gang workload gets plans for all its instances
@@ -74,20 +77,30 @@ public final class Preemption {
     }
   }
 
-  private record Choice(Node node, List<PlacedInstance> victims, Key key) {}
+  /**
+   * What is evicted together: one instance, or every running instance of a gang (stopping one
+   * stops them all).
+   *
+   * @param here what the unit frees on the node being considered
+   */
+  private record Unit(List<PlacedInstance> members, Resources here) {}
 
-  /** How bad a victim set is: fewer, then lower priorities, then less of the node. */
+  private record Choice(Node node, List<Unit> victims, Key key) {}
+
+  /** How bad a victim set is: fewer instances, then lower priorities, then less of the node. */
   private record Key(int count, int maxPriority, long sumPriority, double fraction) implements Comparable<Key> {
-    static Key of(List<PlacedInstance> victims, Resources nodeTotal) {
+    static Key of(List<Unit> units, Resources nodeTotal) {
+      int count = 0;
       int max = Integer.MIN_VALUE;
       long sum = 0;
-      Resources all = Resources.none(nodeTotal.schema());
-      for (PlacedInstance v : victims) {
-        max = Math.max(max, v.priority());
-        sum += v.priority();
-        all = all.plus(v.resources());
+      for (Unit u : units) {
+        for (PlacedInstance v : u.members()) {
+          count++;
+          max = Math.max(max, v.priority());
+          sum += v.priority();
+        }
       }
-      return new Key(victims.size(), max, sum, Amounts.dominantFraction(all, nodeTotal));
+      return new Key(count, max, sum, Amounts.dominantFraction(freed(units, nodeTotal.schema()), nodeTotal));
     }
 
     @Override
@@ -165,7 +178,7 @@ public final class Preemption {
       if (lease ? n.placed.isEmpty() && n.free.equals(n.agent.total()) : d.resources().fitsIn(n.free)) {
         return null;  // room without evicting anyone: the instance waits for an offer
       }
-      List<PlacedInstance> victims = victims(p, n);
+      List<Unit> victims = victims(p, n, state);
       if (victims != null) {
         Choice c = new Choice(n, victims, Key.of(victims, n.agent.total()));
         if (best == null || c.key.compareTo(best.key) < 0) {
@@ -176,76 +189,92 @@ public final class Preemption {
     if (best == null) {
       return null;
     }
-    Node n = best.node;
-    Resources freed = n.free;
     List<Eviction> evictions = new ArrayList<>();
-    for (PlacedInstance v : best.victims) {
-      freed = freed.plus(v.resources());
-      n.placed.remove(v);
-      evictions.add(new Eviction(v, reason(p, v, n.agent)));
+    for (Unit u : best.victims) {
+      for (PlacedInstance v : u.members()) {
+        Node home = state.get(v.agent().id());
+        home.placed.remove(v);
+        home.free = home.free.plus(v.resources());
+        evictions.add(new Eviction(v, reason(p, v, best.node.agent)));
+      }
     }
-    Resources taken = lease ? freed : d.resources();
-    n.free = freed.minus(taken);
-    n.placed.add(new PlacedInstance(p.instanceId(), d.key(), d.frameworkId(), n.agent, taken, d.priority(), d.preemptible(), false));
+    Node n = best.node;
+    Resources taken = lease ? n.free : d.resources();
+    n.free = n.free.minus(taken);
+    n.placed.add(PlacedInstance.of(d, p.instanceId(), n.agent, taken, false));
     constraints.add(n.agent);
     return new Plan(p.instanceId(), d.key(), n.agent.id(), evictions);
   }
 
   /** The best victims on one node, or {@code null} when no eligible set makes room. */
-  private static List<PlacedInstance> victims(Preemptor p, Node n) {
-    List<PlacedInstance> eligible = new ArrayList<>();
-    for (PlacedInstance v : n.placed) {
-      if (mayEvict(p, v)) {
-        eligible.add(v);
-      }
-    }
+  private static List<Unit> victims(Preemptor p, Node n, Map<String, Node> state) {
+    List<Unit> units = units(p, n, state);
     Resources total = n.agent.total();
     if (p.workload().kind() == WorkloadKind.NODE_LEASE) {
-      Resources all = n.free;
-      for (PlacedInstance v : eligible) {
-        all = all.plus(v.resources());
-      }
-      return eligible.size() == n.placed.size() && all.equals(total) ? eligible : null;
+      int instances = units.stream().mapToInt(u -> (int) u.members().stream().filter(v -> n.placed.contains(v)).count()).sum();
+      return instances == n.placed.size() && n.free.plus(freed(units, total.schema())).equals(total) ? units : null;
     }
     Resources deficit = p.workload().resources().minus(n.free);
-    eligible.sort(Comparator.comparingInt(PlacedInstance::priority)
-        .thenComparingDouble(v -> Amounts.dominantFraction(v.resources(), total))
-        .thenComparing(PlacedInstance::instanceId));
-    if (!covers(eligible, deficit)) {
+    units.sort(Comparator.comparing((Unit u) -> Key.of(List.of(u), total)));
+    if (!deficit.fitsIn(freed(units, total.schema()))) {
       return null;
     }
-    Search search = new Search(eligible, deficit, total);
-    for (int k = 1; k <= eligible.size(); k++) {
+    // k units hold at least k instances: once k reaches the best count, larger sets cannot win.
+    Search search = new Search(units, deficit, total);
+    for (int k = 1; k <= units.size() && (search.best == null || k < search.bestKey.count()); k++) {
       search.combinations(k, 0, new ArrayList<>());
-      if (search.best != null) {
-        return search.best;
-      }
       if (search.budget <= 0) {
-        return greedy(eligible, deficit);
+        break;
       }
     }
-    throw new IllegalStateException("the eligible victims cover the deficit, so some set must");
+    return search.best != null ? search.best : greedy(units, deficit);
+  }
+
+  /** The eviction units with instances on {@code n} that {@code p} may evict. */
+  private static List<Unit> units(Preemptor p, Node n, Map<String, Node> state) {
+    Map<String, Unit> units = new LinkedHashMap<>();
+    for (PlacedInstance v : n.placed) {
+      if (!mayEvict(p, v) || units.containsKey(v.gang() ? v.workloadKey() : v.instanceId())) {
+        continue;
+      }
+      if (!v.gang()) {
+        units.put(v.instanceId(), new Unit(List.of(v), v.resources()));
+        continue;
+      }
+      List<PlacedInstance> members = new ArrayList<>();
+      Resources here = Resources.none(v.resources().schema());
+      for (Node other : state.values()) {
+        for (PlacedInstance m : other.placed) {
+          if (m.workloadKey().equals(v.workloadKey())) {
+            members.add(m);
+            here = other == n ? here.plus(m.resources()) : here;
+          }
+        }
+      }
+      units.put(v.workloadKey(), new Unit(members, here));
+    }
+    return new ArrayList<>(units.values());
   }
 
   /** Exhaustive search of the k-subsets that cover the deficit, keeping the best one. */
   private static final class Search {
-    final List<PlacedInstance> eligible;
+    final List<Unit> units;
     final Resources deficit;
     final Resources total;
     int budget = COMBINATION_BUDGET;
-    List<PlacedInstance> best;
+    List<Unit> best;
     Key bestKey;
 
-    Search(List<PlacedInstance> eligible, Resources deficit, Resources total) {
-      this.eligible = eligible;
+    Search(List<Unit> units, Resources deficit, Resources total) {
+      this.units = units;
       this.deficit = deficit;
       this.total = total;
     }
 
-    void combinations(int k, int from, List<PlacedInstance> chosen) {
+    void combinations(int k, int from, List<Unit> chosen) {
       if (chosen.size() == k) {
         budget--;
-        if (covers(chosen, deficit)) {
+        if (deficit.fitsIn(freed(chosen, total.schema()))) {
           Key key = Key.of(chosen, total);
           if (best == null || key.compareTo(bestKey) < 0) {
             best = List.copyOf(chosen);
@@ -254,35 +283,35 @@ public final class Preemption {
         }
         return;
       }
-      for (int i = from; i <= eligible.size() - (k - chosen.size()) && budget > 0; i++) {
-        chosen.add(eligible.get(i));
+      for (int i = from; i <= units.size() - (k - chosen.size()) && budget > 0; i++) {
+        chosen.add(units.get(i));
         combinations(k, i + 1, chosen);
         chosen.remove(chosen.size() - 1);
       }
     }
   }
 
-  private static List<PlacedInstance> greedy(List<PlacedInstance> eligible, Resources deficit) {
-    List<PlacedInstance> order = new ArrayList<>(eligible);
-    order.sort(Comparator.comparingInt(PlacedInstance::priority)
-        .thenComparing(Comparator.comparingDouble((PlacedInstance v) -> Amounts.dominantFraction(v.resources(), deficit)).reversed())
-        .thenComparing(PlacedInstance::instanceId));
-    List<PlacedInstance> chosen = new ArrayList<>();
-    for (PlacedInstance v : order) {
-      if (covers(chosen, deficit)) {
+  /** Units by lowest priority, then largest share of the deficit first, until it is covered. */
+  private static List<Unit> greedy(List<Unit> units, Resources deficit) {
+    List<Unit> order = new ArrayList<>(units);
+    order.sort(Comparator.comparingInt((Unit u) -> u.members().stream().mapToInt(PlacedInstance::priority).max().orElseThrow())
+        .thenComparing(Comparator.comparingDouble((Unit u) -> Amounts.dominantFraction(u.here(), deficit)).reversed()));
+    List<Unit> chosen = new ArrayList<>();
+    for (Unit u : order) {
+      if (deficit.fitsIn(freed(chosen, deficit.schema()))) {
         break;
       }
-      chosen.add(v);
+      chosen.add(u);
     }
     return chosen;
   }
 
-  private static boolean covers(List<PlacedInstance> victims, Resources deficit) {
-    Resources sum = Resources.none(deficit.schema());
-    for (PlacedInstance v : victims) {
-      sum = sum.plus(v.resources());
+  private static Resources freed(List<Unit> units, ResourceSchema schema) {
+    Resources sum = Resources.none(schema);
+    for (Unit u : units) {
+      sum = sum.plus(u.here());
     }
-    return deficit.fitsIn(sum);
+    return sum;
   }
 
   /** The rule that keeps preemption loop-free: strictly lower priority, and evictable. */

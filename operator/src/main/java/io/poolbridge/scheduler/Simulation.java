@@ -56,10 +56,14 @@ import java.util.TreeSet;
  *
  * <p>It stops when no round changed anything for long enough that every refuse filter has expired
  * and the capacity behind it was offered again ({@code ceil(refuse / interval) + 1} rounds). At that
- * point, instances still pending (except those held back by a role limit) may preempt: the {@link
+ * point, instances still pending (except those held back by a role limit, and those room was
+ * already made for once and that have not run since) may preempt: the {@link
  * Preemption} plan is carried out (victims recovered), and the preemptors' frameworks revive
  * while the others are suppressed for that one cycle, so the freed room is offered to the
- * preemptors rather than back to the victims; then the rounds go on.
+ * preemptors rather than back to the victims; then the rounds go on. (The planner does not know
+ * the allocator's policy: headroom held for other roles' guarantees, or a limit, may still keep
+ * the freed room from the preemptor, hence "once".) Stopping one instance of a gang, for any
+ * reason, stops the whole gang, which is then placed again all at once.
  */
 public final class Simulation {
   private final Duration interval;
@@ -73,6 +77,8 @@ public final class Simulation {
   private final Map<String, Running> running = new LinkedHashMap<>();
   private final Map<String, Unplaced> waiting = new HashMap<>();
   private final Set<String> suppressed = new HashSet<>();
+  /** Pending instances room was made for, that have not run since: they do not preempt again. */
+  private final Set<String> preempted = new HashSet<>();
   private final Map<String, Set<String>> lastPending = new HashMap<>();
   private final List<String> events = new ArrayList<>();
   private int round;
@@ -228,10 +234,10 @@ public final class Simulation {
     }
     for (Assignment a : decisions.assignments()) {
       WorkloadDemand d = workloads.get(a.workloadKey());
-      PlacedInstance p = new PlacedInstance(
-          a.instanceId(), d.key(), fw, agents.get(a.agentId()), a.resources(), d.priority(), d.preemptible(), a.revocable());
+      PlacedInstance p = PlacedInstance.of(d, a.instanceId(), agents.get(a.agentId()), a.resources(), a.revocable());
       running.put(a.instanceId(), new Running(a, p));
       waiting.remove(a.instanceId());
+      preempted.remove(a.instanceId());
     }
     for (Unplaced u : decisions.unplaced()) {
       // A round without offers (filters after a decline) does not hide what the last offers showed.
@@ -271,14 +277,18 @@ public final class Simulation {
     return null;
   }
 
-  /** Stops a running instance: recovered in the allocator, pending again. */
+  /** Stops a running instance (and the rest of its gang): recovered in the allocator, pending again. */
   private boolean stop(String instanceId, String why) {
     Running r = running.remove(instanceId);
     if (r == null) {
       return false;
     }
     allocator.recover(instanceId);
-    events.add("round " + round + ": " + instanceId + " of " + r.instance().workloadKey() + " " + why);
+    String key = r.instance().workloadKey();
+    events.add("round " + round + ": " + instanceId + " of " + key + " " + why);
+    if (r.instance().gang()) {
+      workloads.get(key).instanceIds().forEach(id -> stop(id, "stopped with its gang"));
+    }
     return true;
   }
 
@@ -290,7 +300,7 @@ public final class Simulation {
       for (WorkloadDemand d : pending(fw)) {
         for (String id : d.instanceIds()) {
           Unplaced u = waiting.get(id);
-          if (u != null && u.reason().code() != Reason.Code.ROLE_LIMIT) {
+          if (u != null && u.reason().code() != Reason.Code.ROLE_LIMIT && !preempted.contains(id)) {
             preemptors.add(new Preemptor(d, id, belowGuarantee));
           }
         }
@@ -319,6 +329,7 @@ public final class Simulation {
         waiting.put(victim, new Unplaced(victim, e.victim().workloadKey(), new Reason(Reason.Code.PREEMPTED, e.reason())));
       }
       preempting.add(workloads.get(plan.workloadKey()).frameworkId());
+      preempted.add(plan.instanceId());
     }
     // The freed room is offered to the preemptors' frameworks first: the others sit out that cycle.
     List<String> others = frameworks.keySet().stream().filter(fw -> !preempting.contains(fw) && !suppressed.contains(fw)).toList();

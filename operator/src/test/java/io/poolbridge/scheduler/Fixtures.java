@@ -39,7 +39,7 @@ final class Fixtures {
   }
 
   static PlacedInstance running(String instanceId, WorkloadDemand w, AgentInfo node) {
-    return new PlacedInstance(instanceId, w.key(), w.frameworkId(), node, w.resources(), w.priority(), w.preemptible(), false);
+    return PlacedInstance.of(w, instanceId, node, w.resources(), false);
   }
 
   /** Offers numbered from 1, to {@link #FW} unless stated. */

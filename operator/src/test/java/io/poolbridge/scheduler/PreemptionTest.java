@@ -21,7 +21,7 @@ class PreemptionTest {
   private final AgentInfo n2 = node("ams-metal", "n2", 8, 32, "zone", "b");
 
   private static PlacedInstance victim(String id, AgentInfo node, double cores, int priority, boolean preemptible, boolean revocable) {
-    return new PlacedInstance(id, "batch/" + id, "other", node, res(cores, 1), priority, preemptible, revocable);
+    return new PlacedInstance(id, "batch/" + id, "other", node, res(cores, 1), priority, preemptible, revocable, false);
   }
 
   private static PlacedInstance victim(String id, AgentInfo node, double cores, int priority) {
@@ -108,7 +108,7 @@ class PreemptionTest {
     assertThat(victims(first)).containsExactly("low");
 
     // Now high runs (preemptible) and low waits: low may not take the node back.
-    PlacedInstance highRunning = new PlacedInstance("high-0", high.key(), high.frameworkId(), n1, high.resources(), 10, true, false);
+    PlacedInstance highRunning = PlacedInstance.of(high, "high-0", n1, high.resources(), false);
     WorkloadDemand low = workload("batch/low", 8, 1).instanceIds(List.of("low")).priority(1).preemptible().build();
     assertThat(Preemption.plan(List.of(preemptor(low)), nodes(List.of(highRunning), n1), List.of(highRunning))).isEmpty();
   }
@@ -196,5 +196,32 @@ class PreemptionTest {
       assertThat(p.agentId()).isEqualTo("ams-metal/n2");
       assertThat(p.evictions()).extracting(e -> e.victim().instanceId()).containsExactly("mid", "mid2");
     });
+  }
+
+  private static List<PlacedInstance> gang(String name, int priority, AgentInfo... nodes) {
+    List<PlacedInstance> members = new ArrayList<>();
+    for (int i = 0; i < nodes.length; i++) {
+      members.add(new PlacedInstance(name + "-" + i, "hpc/" + name, "other", nodes[i], res(4, 1), priority, true, false, true));
+    }
+    return members;
+  }
+
+  @Test
+  void evictingAGangMemberEvictsTheWholeGangAndCountsEveryInstance() {
+    // Room for 4 cpu on n1: one gang member there would do, but it takes its 3-instance gang along.
+    List<PlacedInstance> placed = new ArrayList<>(gang("mpi", 0, n1, n2, n2));
+    placed.add(victim("s1", n1, 2, 0));
+    placed.add(victim("s2", n1, 2, 0));
+    WorkloadDemand db = workload("shop/db", 4, 1).priority(100).build();
+    assertThat(victims(Preemption.plan(List.of(preemptor(db)), nodes(placed, n1, n2), placed))).containsExactlyInAnyOrder("s1", "s2");
+
+    // When the alternative is four 1-cpu instances, the 2-instance gang is the smaller eviction, and all of it goes.
+    List<PlacedInstance> crowded = new ArrayList<>(gang("mpi", 0, n1, n2));
+    crowded.add(victim("pinned", n2, 4, 0, false, false));
+    for (int i = 0; i < 4; i++) {
+      crowded.add(victim("s" + i, n1, 1, 0));
+    }
+    assertThat(victims(Preemption.plan(List.of(preemptor(db)), nodes(crowded, n1, n2), crowded)))
+        .containsExactlyInAnyOrder("mpi-0", "mpi-1");
   }
 }

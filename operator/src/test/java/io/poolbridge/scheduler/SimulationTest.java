@@ -197,6 +197,26 @@ class SimulationTest {
   }
 
   @Test
+  void aPreemptionTheAllocatorCannotHonourIsNotRepeated() {
+    Simulation sim = simulation(12, a1);
+    sim.addFramework(FrameworkInfo.of("marathon", "web"));
+    sim.addFramework(FrameworkInfo.of("spark", "analytics"));
+    // web's guarantee exceeds the estate: whatever web frees stays held for web.
+    sim.setQuota("web", Quota.guarantee(Map.of("cpu", 16000L)));
+    sim.submit(workload("shop/batch", "marathon", 1, 1).instances(8).priority(1).preemptible().build());
+    sim.run(100);
+    sim.submit(workload("bi/urgent", "spark", 2, 1).priority(100).build());
+
+    SimulationReport report = sim.run(300);
+
+    // Two victims were evicted once; the allocator gave their room back to web; no eviction loop.
+    assertThat(report.stable()).isTrue();
+    assertThat(report.events()).filteredOn(e -> e.contains("preempted by bi/urgent")).hasSize(2);
+    assertThat(report.workload("shop/batch").placed()).hasSize(8);
+    assertThat(report.workload("bi/urgent").unplaced()).hasSize(1).allSatisfy(u -> assertThat(u.reason().message()).isEqualTo("Insufficient cpu in pools ams-metal"));
+  }
+
+  @Test
   void instancesOnADrainingNodeMoveElsewhere() {
     Simulation sim = simulation(9, a1, a2);
     sim.addFramework(FrameworkInfo.of("marathon", "web"));
