@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Preemption planning: which running instances to evict so that instances that cannot be placed
@@ -230,7 +229,7 @@ public final class Preemption {
     return search.best != null ? search.best : greedy(units, deficit);
   }
 
-  /** The eviction units with instances on {@code n} that {@code p} may evict. */
+  /** The eviction units with instances on {@code n} that {@code p} may evict (a gang only if all of it). */
   private static List<Unit> units(Preemptor p, Node n, Map<String, Node> state) {
     Map<String, Unit> units = new LinkedHashMap<>();
     for (PlacedInstance v : n.placed) {
@@ -251,7 +250,9 @@ public final class Preemption {
           }
         }
       }
-      units.put(v.workloadKey(), new Unit(members, here));
+      if (members.stream().allMatch(m -> mayEvict(p, m))) {
+        units.put(v.workloadKey(), new Unit(members, here));
+      }
     }
     return new ArrayList<>(units.values());
   }
@@ -315,10 +316,10 @@ public final class Preemption {
   }
 
   /** The rule that keeps preemption loop-free: strictly lower priority, and evictable. */
-  static boolean mayEvict(Preemptor p, PlacedInstance v) {
+  private static boolean mayEvict(Preemptor p, PlacedInstance v) {
     return v.priority() < p.workload().priority()
         && (v.preemptible() || (v.revocable() && p.belowGuarantee()))
-        && !Objects.equals(v.workloadKey(), p.workload().key());
+        && !v.workloadKey().equals(p.workload().key());
   }
 
   private static String reason(Preemptor p, PlacedInstance v, AgentInfo node) {

@@ -224,4 +224,15 @@ class PreemptionTest {
     assertThat(victims(Preemption.plan(List.of(preemptor(db)), nodes(crowded, n1, n2), crowded)))
         .containsExactlyInAnyOrder("mpi-0", "mpi-1");
   }
+
+  @Test
+  void aGangIsEvictedOnlyIfEveryOneOfItsInstancesMayBe() {
+    // One member borrows on n1, its sibling runs on its own capacity on n2; neither is preemptible.
+    PlacedInstance borrowing = new PlacedInstance("mpi-0", "hpc/mpi", "other", n1, res(8, 1), 0, false, true, true);
+    PlacedInstance own = new PlacedInstance("mpi-1", "hpc/mpi", "other", n2, res(8, 1), 0, false, false, true);
+    List<PlacedInstance> placed = List.of(borrowing, own);
+    WorkloadDemand owner = workload("prod/api", 4, 1).priority(10).build();
+
+    assertThat(Preemption.plan(List.of(new Preemptor(owner, "api-0", true)), nodes(placed, n1, n2), placed)).isEmpty();
+  }
 }
