@@ -1,0 +1,188 @@
+package io.poolbridge.scheduler;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * A placement constraint on a node attribute, with Marathon's operators. The attribute is any key
+ * of the node's attributes: {@code hostname}, {@code pool}, {@code provider}, {@code region},
+ * {@code zone}, or a node or pool label.
+ *
+ * <p>A constraint counts the instances of its own workload per attribute value, both those
+ * already placed and those placed earlier in the same scheduling call. A node that lacks the
+ * attribute fails every operator except {@link Operator#UNLIKE}.
+ */
+public final class Constraint {
+
+  /** Marathon's constraint operators. */
+  public enum Operator {
+    /** At most one instance per value. Takes no value. */
+    UNIQUE,
+    /** Every instance on the same value: the given one, or the one the first placement fixes. */
+    CLUSTER,
+    /**
+     * Spread evenly over the values: an instance may go to a value only if the value's count is
+     * the smallest among the known values, which are those the workload already uses and those of
+     * the nodes that can hold the instance now. With a value {@code N}, values not yet used count
+     * 0 until {@code N} values are in use, so the instances wait for {@code N} values to be offered
+     * rather than pile onto fewer.
+     */
+    GROUP_BY,
+    /** The value fully matches a regular expression. */
+    LIKE,
+    /** The value does not fully match a regular expression (a node without the attribute passes). */
+    UNLIKE,
+    /** At most {@code N} instances per value. */
+    MAX_PER,
+    /** The value equals the given one. */
+    IS
+  }
+
+  private final String attribute;
+  private final Operator operator;
+  private final String value;
+  private final Pattern pattern;
+  private final int number;
+
+  private Constraint(String attribute, Operator operator, String value) {
+    if (attribute == null || attribute.isBlank()) {
+      throw new IllegalArgumentException("a constraint needs an attribute");
+    }
+    this.attribute = attribute;
+    this.operator = Objects.requireNonNull(operator, "operator");
+    this.value = value;
+    boolean valueRequired = switch (operator) {
+      case LIKE, UNLIKE, MAX_PER, IS -> true;
+      case UNIQUE, CLUSTER, GROUP_BY -> false;
+    };
+    if (valueRequired && value == null) {
+      throw new IllegalArgumentException("constraint " + attribute + " " + operator + " needs a value");
+    }
+    if (operator == Operator.UNIQUE && value != null) {
+      throw new IllegalArgumentException("constraint " + attribute + " UNIQUE takes no value");
+    }
+    this.pattern = operator == Operator.LIKE || operator == Operator.UNLIKE ? compile(value) : null;
+    this.number = operator == Operator.MAX_PER || (operator == Operator.GROUP_BY && value != null) ? positive(value) : 0;
+  }
+
+  /** A constraint without a value: {@code UNIQUE}, {@code CLUSTER} or {@code GROUP_BY}. */
+  public static Constraint of(String attribute, Operator operator) {
+    return new Constraint(attribute, operator, null);
+  }
+
+  public static Constraint of(String attribute, Operator operator, String value) {
+    return new Constraint(attribute, operator, value);
+  }
+
+  private Pattern compile(String regex) {
+    try {
+      return Pattern.compile(regex);
+    } catch (PatternSyntaxException e) {
+      throw new IllegalArgumentException("constraint " + attribute + " " + operator + ": invalid regular expression " + regex, e);
+    }
+  }
+
+  private int positive(String n) {
+    try {
+      int v = Integer.parseInt(n);
+      if (v > 0) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("constraint " + attribute + " " + operator + " needs a positive number, got " + n);
+  }
+
+  public String attribute() {
+    return attribute;
+  }
+
+  public Operator operator() {
+    return operator;
+  }
+
+  /** The value, regular expression or number; {@code null} when the operator takes none. */
+  public String value() {
+    return value;
+  }
+
+  /**
+   * Whether one more instance may go to a node whose attribute has {@code nodeValue} ({@code null}
+   * when the node lacks the attribute).
+   *
+   * @param used the workload's instances per value of the attribute (no zero entries)
+   * @param candidateValues the values of the nodes that can hold the instance now (for GROUP_BY)
+   */
+  boolean admits(String nodeValue, Map<String, Integer> used, Set<String> candidateValues) {
+    if (nodeValue == null) {
+      return operator == Operator.UNLIKE;
+    }
+    int count = used.getOrDefault(nodeValue, 0);
+    return switch (operator) {
+      case UNIQUE -> count == 0;
+      case CLUSTER -> value != null ? value.equals(nodeValue) : used.isEmpty() || (used.size() == 1 && count > 0);
+      case GROUP_BY -> count == groupMinimum(used, candidateValues);
+      case LIKE -> pattern.matcher(nodeValue).matches();
+      case UNLIKE -> !pattern.matcher(nodeValue).matches();
+      case MAX_PER -> count < number;
+      case IS -> value.equals(nodeValue);
+    };
+  }
+
+  private int groupMinimum(Map<String, Integer> used, Set<String> candidateValues) {
+    if (used.size() < number) {
+      return 0;
+    }
+    int min = Integer.MAX_VALUE;
+    for (int c : used.values()) {
+      min = Math.min(min, c);
+    }
+    for (String v : candidateValues) {
+      min = Math.min(min, used.getOrDefault(v, 0));
+    }
+    return min == Integer.MAX_VALUE ? 0 : min;
+  }
+
+  /** Why no offered node satisfies this constraint, as the end of {@code "Constraint zone UNIQUE ..."}. */
+  String unmet(Map<String, Integer> used) {
+    return switch (operator) {
+      case UNIQUE -> "has no value left";
+      case CLUSTER -> {
+        if (value != null) {
+          yield "has no offer in " + attribute + "=" + value;
+        }
+        yield used.size() == 1
+            ? "has no offer in " + attribute + "=" + used.keySet().iterator().next()
+            : "cannot hold: instances already run in " + new TreeSet<>(used.keySet());
+      }
+      case GROUP_BY -> used.size() < number
+          ? "waits for offers in " + number + " values, has " + used.size()
+          : "has no offer in a least-used value";
+      case LIKE, IS -> "matches no offered node";
+      case UNLIKE -> "excludes every offered node";
+      case MAX_PER -> "has no value with fewer than " + number + " instances left";
+    };
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Constraint c
+        && attribute.equals(c.attribute) && operator == c.operator && Objects.equals(value, c.value);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(attribute, operator, value);
+  }
+
+  /** {@code zone GROUP_BY 3}, {@code hostname UNIQUE}. */
+  @Override
+  public String toString() {
+    return attribute + " " + operator + (value == null ? "" : " " + value);
+  }
+}

@@ -1,0 +1,116 @@
+package io.poolbridge.scheduler;
+
+import io.poolbridge.allocator.AgentInfo;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One workload's constraints and its instances counted per value of every constrained attribute:
+ * those already running and those placed (tentatively or not) in the current call.
+ */
+final class ConstraintState {
+  private final List<Constraint> constraints;
+  private final Map<String, Map<String, Integer>> counts = new HashMap<>();
+
+  ConstraintState(List<Constraint> constraints, Collection<PlacedInstance> running) {
+    this.constraints = constraints;
+    for (Constraint c : constraints) {
+      counts.putIfAbsent(c.attribute(), new HashMap<>());
+    }
+    for (PlacedInstance p : running) {
+      add(p.agent());
+    }
+  }
+
+  /** Counts one more instance on {@code node}. */
+  void add(AgentInfo node) {
+    change(node, +1);
+  }
+
+  /** Counts one instance less on {@code node}. */
+  void remove(AgentInfo node) {
+    change(node, -1);
+  }
+
+  private void change(AgentInfo node, int delta) {
+    counts.forEach((attribute, byValue) -> {
+      String v = node.attributes().get(attribute);
+      if (v != null) {
+        byValue.merge(v, delta, (a, b) -> a + b == 0 ? null : a + b);
+      }
+    });
+  }
+
+  /** The workload's instances per value of {@code attribute}. */
+  Map<String, Integer> used(String attribute) {
+    return counts.getOrDefault(attribute, Map.of());
+  }
+
+  /** For each GROUP_BY attribute, the values of the nodes that can hold the instance. */
+  Map<String, Set<String>> domain(Collection<AgentInfo> candidates) {
+    Map<String, Set<String>> domain = new HashMap<>();
+    for (Constraint c : constraints) {
+      if (c.operator() == Constraint.Operator.GROUP_BY && !domain.containsKey(c.attribute())) {
+        Set<String> values = new HashSet<>();
+        for (AgentInfo node : candidates) {
+          String v = node.attributes().get(c.attribute());
+          if (v != null) {
+            values.add(v);
+          }
+        }
+        domain.put(c.attribute(), values);
+      }
+    }
+    return domain;
+  }
+
+  /** The first constraint that keeps one more instance off {@code node}, or {@code null} when all hold. */
+  Constraint firstUnmet(AgentInfo node, Map<String, Set<String>> domain) {
+    for (Constraint c : constraints) {
+      if (!holds(c, node, domain)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private boolean holds(Constraint c, AgentInfo node, Map<String, Set<String>> domain) {
+    return c.admits(node.attributes().get(c.attribute()), used(c.attribute()), domain.getOrDefault(c.attribute(), Set.of()));
+  }
+
+  /**
+   * Why none of {@code nodes} takes one more instance, for a person: the constraint that fails on
+   * the most nodes (the first declared among equals), which is the one no node satisfies when
+   * there is one.
+   */
+  String explain(Collection<AgentInfo> nodes, Map<String, Set<String>> domain) {
+    Constraint worst = null;
+    int worstCount = 0;
+    boolean worstMissing = false;
+    for (Constraint c : constraints) {
+      int failed = 0;
+      int missing = 0;
+      for (AgentInfo node : nodes) {
+        if (!holds(c, node, domain)) {
+          failed++;
+          missing += node.attributes().containsKey(c.attribute()) ? 0 : 1;
+        }
+      }
+      if (failed > worstCount) {
+        worst = c;
+        worstCount = failed;
+        worstMissing = missing == failed;
+      }
+    }
+    if (worst == null) {
+      throw new IllegalStateException("no constraint rejects the nodes");
+    }
+    return worstMissing
+        ? "Constraint " + worst + ": no offered node has attribute " + worst.attribute()
+        : "Constraint " + worst + " " + worst.unmet(used(worst.attribute()));
+  }
+}

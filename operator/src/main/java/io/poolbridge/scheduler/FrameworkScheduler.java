@@ -1,0 +1,192 @@
+package io.poolbridge.scheduler;
+
+import io.poolbridge.allocator.AgentInfo;
+import io.poolbridge.allocator.Launch;
+import io.poolbridge.allocator.Resources;
+import io.poolbridge.scheduler.OfferBook.Slot;
+import io.poolbridge.scheduler.Reason.Code;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Level 2: the built-in framework scheduler. Given one framework's offers and its workloads'
+ * pending instances, it decides which offers to accept for which instances.
+ *
+ * <p>Workloads go in {@link WorkloadDemand#ORDER} (priority, then age, then key), each one's
+ * instances in the order listed. An instance goes to the best offer that is
+ *
+ * <ul>
+ *   <li><b>allowed</b>: not revocable unless the workload accepts revocable capacity;
+ *   <li><b>big enough</b>: what is left of the offer holds the instance's resources; for a node
+ *       lease, the node's total holds the requested minimum and the offer still holds the whole
+ *       node (so nothing else runs there), and the lease takes all of it;
+ *   <li><b>within the constraints</b>, counting the workload's running instances and those placed
+ *       earlier in the call;
+ * </ul>
+ *
+ * and the best is, in order: non-revocable before revocable; the cheapest per hour (see {@link
+ * Prices}); the least loaded ({@link Strategy#SPREAD}) or fullest ({@link Strategy#BIN_PACK}) node;
+ * then the lowest agent id and offer id. Ties are thus broken by stable ids, never at random: the
+ * same request always yields the same decisions, whatever the order of its offers.
+ *
+ * <p>A gang workload's instances are placed tentatively and rolled back unless all fit. Every
+ * instance left unplaced gets a {@link Reason}. Offers that launch nothing are declined.
+ */
+public final class FrameworkScheduler {
+  private final Prices prices;
+
+  public FrameworkScheduler(Prices prices) {
+    this.prices = prices;
+  }
+
+  public Decisions schedule(SchedulingRequest request) {
+    OfferBook book = new OfferBook(request.offers());
+    List<Assignment> assignments = new ArrayList<>();
+    List<Unplaced> unplaced = new ArrayList<>();
+    List<WorkloadDemand> order = new ArrayList<>(request.demands());
+    order.sort(WorkloadDemand.ORDER);
+    for (WorkloadDemand d : order) {
+      List<PlacedInstance> running = request.placed().stream().filter(p -> p.workloadKey().equals(d.key())).toList();
+      ConstraintState state = new ConstraintState(d.constraints(), running);
+      int mark = book.mark();
+      List<Assignment> made = new ArrayList<>();
+      Reason failure = null;
+      for (String id : d.instanceIds()) {
+        // Nothing changes between two failed instances of one workload: the first one's reason holds.
+        Match match = failure == null ? match(d, state, book, request.limitedRole()) : new Match(null, failure);
+        if (match.slot() != null) {
+          Slot slot = match.slot();
+          Resources taken = taken(d, slot);
+          book.take(slot, taken, state);
+          made.add(new Assignment(
+              id, d.key(), slot.offerId(), slot.agentId(), slot.pool(), taken, d.priority(), slot.revocable(),
+              prices.perHour(slot.pool(), taken)));
+        } else {
+          failure = match.reason();
+          if (d.gang()) {
+            break;
+          }
+          unplaced.add(new Unplaced(id, d.key(), failure));
+        }
+      }
+      if (d.gang() && failure != null) {
+        book.rollback(mark);
+        Reason gang = new Reason(Code.GANG, "Waiting for gang of " + d.instanceIds().size() + ": " + failure.message());
+        d.instanceIds().forEach(id -> unplaced.add(new Unplaced(id, d.key(), gang)));
+      } else {
+        assignments.addAll(made);
+      }
+    }
+    return new Decisions(offerDecisions(request, assignments), assignments, unplaced);
+  }
+
+  /** The best slot for one more instance, or the reason there is none. */
+  private record Match(Slot slot, Reason reason) {}
+
+  private Match match(WorkloadDemand d, ConstraintState state, OfferBook book, String limitedRole) {
+    List<Slot> allowed = new ArrayList<>();
+    List<Slot> bigEnough = new ArrayList<>();
+    for (Slot s : book.slots()) {
+      if (!s.revocable() || d.revocableOk()) {
+        allowed.add(s);
+        if (bigEnough(d, s)) {
+          bigEnough.add(s);
+        }
+      }
+    }
+    Map<String, Set<String>> domain = state.domain(bigEnough.stream().map(Slot::agent).toList());
+    Comparator<Slot> ranking = ranking(d, book);
+    Slot best = null;
+    for (Slot s : bigEnough) {
+      if (state.firstUnmet(s.agent(), domain) == null && (best == null || ranking.compare(s, best) < 0)) {
+        best = s;
+      }
+    }
+    return best != null ? new Match(best, null) : new Match(null, diagnose(d, state, book, allowed, domain, limitedRole));
+  }
+
+  private static boolean bigEnough(WorkloadDemand d, Slot s) {
+    return d.kind() == WorkloadKind.NODE_LEASE
+        ? d.resources().fitsIn(s.agent().total()) && s.wholeNode()
+        : d.resources().fitsIn(s.left);
+  }
+
+  private static Resources taken(WorkloadDemand d, Slot s) {
+    return d.kind() == WorkloadKind.NODE_LEASE ? s.left : d.resources();
+  }
+
+  /** The policy: own capacity first, then the cheapest, then by strategy, then by stable ids. */
+  private Comparator<Slot> ranking(WorkloadDemand d, OfferBook book) {
+    Comparator<Slot> byLoad = Comparator.comparingDouble(book::load);
+    return Comparator.comparing(Slot::revocable)
+        .thenComparingDouble(s -> {
+          Double price = prices.perHour(s.pool(), taken(d, s));
+          return price == null ? 0 : price;
+        })
+        .thenComparing(d.strategy() == Strategy.SPREAD ? byLoad : byLoad.reversed())
+        .thenComparing(Slot::agentId)
+        .thenComparingLong(Slot::offerId);
+  }
+
+  /** Why no allowed slot takes the instance: no offers, then resources, then constraints. */
+  private static Reason diagnose(
+      WorkloadDemand d, ConstraintState state, OfferBook book, List<Slot> allowed, Map<String, Set<String>> domain,
+      String limitedRole) {
+    if (book.slots().isEmpty()) {
+      return limitedRole != null
+          ? roleLimit(limitedRole, null)
+          : new Reason(Code.NO_OFFERS, "No offers: framework suppressed or filtered");
+    }
+    if (allowed.isEmpty()) {
+      return new Reason(Code.REVOCABLE_ONLY, "Only revocable offers, and the workload does not accept revocable capacity");
+    }
+    // Slots the constraints allow are too small (a fitting one would have been chosen).
+    boolean[] short_ = new boolean[d.resources().schema().size()];
+    Set<String> pools = new TreeSet<>();
+    for (Slot s : allowed) {
+      if (state.firstUnmet(s.agent(), domain) == null) {
+        pools.add(s.pool());
+        Amounts.shortOf(d.resources(), d.kind() == WorkloadKind.NODE_LEASE ? s.agent().total() : s.left)
+            .forEach(name -> short_[d.resources().schema().indexOf(name)] = true);
+      }
+    }
+    if (!pools.isEmpty()) {
+      String text;
+      if (d.kind() == WorkloadKind.NODE_LEASE) {
+        text = "No whole free node with at least " + Amounts.format(d.resources()) + " offered in pools " + String.join(",", pools);
+      } else {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < short_.length; i++) {
+          if (short_[i]) {
+            names.add(d.resources().schema().name(i));
+          }
+        }
+        text = "Insufficient " + String.join(",", names) + " in pools " + String.join(",", pools);
+      }
+      return limitedRole != null ? roleLimit(limitedRole, text) : new Reason(Code.INSUFFICIENT_RESOURCES, text);
+    }
+    List<AgentInfo> nodes = allowed.stream().map(Slot::agent).toList();
+    return new Reason(Code.CONSTRAINT, state.explain(nodes, domain));
+  }
+
+  private static Reason roleLimit(String role, String detail) {
+    return new Reason(Code.ROLE_LIMIT, "Limit of role " + role + " reached" + (detail == null ? "" : "; " + detail));
+  }
+
+  private static List<OfferDecision> offerDecisions(SchedulingRequest request, List<Assignment> assignments) {
+    Map<Long, List<Launch>> launches = new LinkedHashMap<>();
+    for (Assignment a : assignments) {
+      launches.computeIfAbsent(a.offerId(), k -> new ArrayList<>()).add(new Launch(a.instanceId(), a.resources(), a.priority()));
+    }
+    List<OfferDecision> decisions = new ArrayList<>();
+    for (NodeOffer o : request.offers()) {
+      decisions.add(new OfferDecision(o.offer(), launches.getOrDefault(o.offer().id(), List.of())));
+    }
+    return decisions;
+  }
+}

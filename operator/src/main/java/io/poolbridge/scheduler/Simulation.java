@@ -1,0 +1,384 @@
+package io.poolbridge.scheduler;
+
+import io.poolbridge.allocator.AgentInfo;
+import io.poolbridge.allocator.AgentState;
+import io.poolbridge.allocator.AgentUsage;
+import io.poolbridge.allocator.Allocator;
+import io.poolbridge.allocator.AllocatorConfig;
+import io.poolbridge.allocator.CycleResult;
+import io.poolbridge.allocator.FrameworkInfo;
+import io.poolbridge.allocator.HierarchicalAllocator;
+import io.poolbridge.allocator.Offer;
+import io.poolbridge.allocator.Placement;
+import io.poolbridge.allocator.Quota;
+import io.poolbridge.allocator.ResourceSchema;
+import io.poolbridge.allocator.Resources;
+import io.poolbridge.allocator.Revocation;
+import io.poolbridge.allocator.RolePaths;
+import io.poolbridge.scheduler.Preemption.Eviction;
+import io.poolbridge.scheduler.Preemption.NodeCapacity;
+import io.poolbridge.scheduler.Preemption.Plan;
+import io.poolbridge.scheduler.Preemption.Preemptor;
+import io.poolbridge.scheduler.SimulationReport.WorkloadReport;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Both levels together, in simulated time: a {@link HierarchicalAllocator} and a {@link
+ * FrameworkScheduler} per framework, run until the estate is stable. Plain Java, deterministic:
+ * the same estate, submissions and seed give the same report.
+ *
+ * <p>Each round advances a simulated clock by one allocation interval (so refuse filters expire
+ * predictably), then:
+ *
+ * <ol>
+ *   <li>tells the allocator every framework's pending demand ({@code updateDemand}); suppresses a
+ *       framework with nothing pending, and revives one that has new pending instances (as a Mesos
+ *       framework does when it gets new work), which also clears its filters;
+ *   <li>runs an allocation cycle; revocable placements it takes back, and placements on agents that
+ *       left {@code ACTIVE}, are recovered and their instances wait to be placed again;
+ *   <li>gives every framework with pending instances its offers; accepts what the scheduler
+ *       launches and declines the rest (with the framework's refuse filter).
+ * </ol>
+ *
+ * <p>It stops when no round changed anything for long enough that every refuse filter has expired
+ * and the capacity behind it was offered again ({@code ceil(refuse / interval) + 1} rounds). At that
+ * point, instances still pending (except those held back by a role limit, and those room was
+ * already made for once and that have not run since) may preempt: the {@link
+ * Preemption} plan is carried out (victims recovered), and the preemptors' frameworks revive
+ * while the others are suppressed for that one cycle, so the freed room is offered to the
+ * preemptors rather than back to the victims; then the rounds go on. (The planner does not know
+ * the allocator's policy: headroom held for other roles' guarantees, or a limit, may still keep
+ * the freed room from the preemptor, hence "once".) Stopping one instance of a gang, for any
+ * reason, stops the whole gang, which is then placed again all at once.
+ */
+public final class Simulation {
+  private final Duration interval;
+  private final SimulatedClock clock = new SimulatedClock();
+  private final HierarchicalAllocator allocator;
+  private final FrameworkScheduler scheduler;
+  private final Map<String, AgentInfo> agents = new LinkedHashMap<>();
+  private final Map<String, FrameworkInfo> frameworks = new TreeMap<>();
+  private final Map<String, Quota> quotas = new HashMap<>();
+  private final Map<String, WorkloadDemand> workloads = new LinkedHashMap<>();
+  private final Map<String, Running> running = new LinkedHashMap<>();
+  private final Map<String, Unplaced> waiting = new HashMap<>();
+  private final Set<String> suppressed = new HashSet<>();
+  /** Pending instances room was made for, that have not run since: they do not preempt again. */
+  private final Set<String> preempted = new HashSet<>();
+  private final Map<String, Set<String>> lastPending = new HashMap<>();
+  private final List<String> events = new ArrayList<>();
+  private int round;
+  private boolean changed;
+
+  private record Running(Assignment assignment, PlacedInstance instance) {}
+
+  /**
+   * @param prices per-pool prices the schedulers prefer the cheapest of
+   * @param interval simulated time per round: the allocation interval
+   * @param seed the allocator's seed (agent visiting order)
+   */
+  public Simulation(ResourceSchema schema, Prices prices, Duration interval, long seed) {
+    this.interval = interval;
+    this.allocator = new HierarchicalAllocator(schema, new AllocatorConfig(clock, interval, seed));
+    this.scheduler = new FrameworkScheduler(prices);
+  }
+
+  /** The allocator, for what the simulation does not wrap: weights, agent states. */
+  public Allocator allocator() {
+    return allocator;
+  }
+
+  public void addAgent(AgentInfo agent) {
+    allocator.addAgent(agent);
+    agents.put(agent.id(), agent);
+  }
+
+  public void addFramework(FrameworkInfo framework) {
+    allocator.addFramework(framework);
+    frameworks.put(framework.id(), framework);
+  }
+
+  /** Sets a role's quota; its limit also names the reason of instances it holds back. */
+  public void setQuota(String role, Quota quota) {
+    allocator.setQuota(role, quota);
+    quotas.put(role, quota);
+  }
+
+  /** Adds a workload; all its instances are pending. */
+  public void submit(WorkloadDemand workload) {
+    if (!frameworks.containsKey(workload.frameworkId())) {
+      throw new IllegalArgumentException("workload " + workload.key() + " uses unknown framework " + workload.frameworkId());
+    }
+    if (workloads.putIfAbsent(workload.key(), workload) != null) {
+      throw new IllegalArgumentException("workload " + workload.key() + " already submitted");
+    }
+  }
+
+  /** Runs rounds until stable, or {@code maxRounds} more rounds. */
+  public SimulationReport run(int maxRounds) {
+    int quiet = 0;
+    for (int i = 0; i < maxRounds; i++) {
+      round++;
+      clock.millis += interval.toMillis();
+      quiet = round() ? 0 : quiet + 1;
+      if (quiet >= quietRounds()) {
+        if (!preempt()) {
+          return report(true);
+        }
+        quiet = 0;
+      }
+    }
+    return report(false);
+  }
+
+  private int quietRounds() {
+    long longest = interval.toMillis();
+    for (FrameworkInfo f : frameworks.values()) {
+      longest = Math.max(longest, f.refuse().toMillis());
+    }
+    long step = Math.max(1, interval.toMillis());
+    return (int) ((longest + step - 1) / step) + 1;
+  }
+
+  /** One round; whether it changed anything. */
+  private boolean round() {
+    changed = false;
+    syncDemand();
+    absorb(allocator.allocate());
+    Map<String, List<Offer>> offers = new HashMap<>();
+    for (Offer o : allocator.outstandingOffers()) {
+      offers.computeIfAbsent(o.frameworkId(), k -> new ArrayList<>()).add(o);
+    }
+    for (String fw : frameworks.keySet()) {
+      changed |= schedule(fw, offers.getOrDefault(fw, List.of()));
+    }
+    return changed;
+  }
+
+  /** Carries out what a cycle takes back: revocations, and placements on agents that left ACTIVE. */
+  private void absorb(CycleResult cycle) {
+    for (Revocation r : cycle.revocations()) {
+      changed |= stop(r.placement().instanceId(), "revoked: borrowed capacity reclaimed by role " + r.owner());
+    }
+    for (Placement p : cycle.toMove()) {
+      changed |= stop(p.instanceId(), "moved off " + p.agentId() + " (" + allocator.usage(p.agentId()).state() + ")");
+    }
+  }
+
+  private void syncDemand() {
+    for (String fw : frameworks.keySet()) {
+      List<WorkloadDemand> pending = pending(fw);
+      Set<String> ids = new LinkedHashSet<>();
+      Resources demand = Resources.none(allocator.schema());
+      for (WorkloadDemand d : pending) {
+        ids.addAll(d.instanceIds());
+        for (int i = 0; i < d.instanceIds().size(); i++) {
+          demand = demand.plus(d.resources());
+        }
+      }
+      allocator.updateDemand(fw, demand);
+      if (ids.isEmpty()) {
+        if (suppressed.add(fw)) {
+          allocator.suppress(fw);
+        }
+      } else if (suppressed.remove(fw) || !lastPending.getOrDefault(fw, Set.of()).containsAll(ids)) {
+        absorb(allocator.revive(fw));
+      }
+      lastPending.put(fw, ids);
+    }
+  }
+
+  /** The framework's workloads with their instances that are not running. */
+  private List<WorkloadDemand> pending(String fw) {
+    List<WorkloadDemand> list = new ArrayList<>();
+    for (WorkloadDemand d : workloads.values()) {
+      if (d.frameworkId().equals(fw)) {
+        List<String> ids = d.instanceIds().stream().filter(id -> !running.containsKey(id)).toList();
+        if (!ids.isEmpty()) {
+          list.add(d.withInstances(ids));
+        }
+      }
+    }
+    return list;
+  }
+
+  private boolean schedule(String fw, List<Offer> offers) {
+    List<WorkloadDemand> demands = pending(fw);
+    if (demands.isEmpty()) {
+      offers.forEach(o -> allocator.decline(o.id(), null));
+      return false;
+    }
+    List<NodeOffer> nodeOffers = offers.stream().map(o -> new NodeOffer(o, agents.get(o.agentId()))).toList();
+    List<PlacedInstance> placed = running.values().stream().map(Running::instance).filter(p -> p.frameworkId().equals(fw)).toList();
+    Decisions decisions = scheduler.schedule(new SchedulingRequest(fw, limitedRole(fw, demands), nodeOffers, demands, placed));
+    for (OfferDecision od : decisions.offers()) {
+      if (od.accepted()) {
+        allocator.accept(od.offer().id(), od.launches());
+      } else {
+        allocator.decline(od.offer().id(), null);
+      }
+    }
+    for (Assignment a : decisions.assignments()) {
+      WorkloadDemand d = workloads.get(a.workloadKey());
+      PlacedInstance p = PlacedInstance.of(d, a.instanceId(), agents.get(a.agentId()), a.resources(), a.revocable());
+      running.put(a.instanceId(), new Running(a, p));
+      waiting.remove(a.instanceId());
+      preempted.remove(a.instanceId());
+    }
+    for (Unplaced u : decisions.unplaced()) {
+      // A round without offers (filters after a decline) does not hide what the last offers showed.
+      if (u.reason().code() != Reason.Code.NO_OFFERS || !waiting.containsKey(u.instanceId())) {
+        waiting.put(u.instanceId(), u);
+      }
+    }
+    return !decisions.assignments().isEmpty();
+  }
+
+  /**
+   * The framework's role, or an ancestor, whose limit leaves room for none of the pending
+   * instances, counting the subtree's placements (revocable ones too, as the allocator does; static
+   * reservations are not counted here).
+   */
+  private String limitedRole(String fw, List<WorkloadDemand> demands) {
+    for (String role = frameworks.get(fw).role(); role != null; role = RolePaths.parent(role)) {
+      Quota q = quotas.get(role);
+      if (q == null || q.limit().isEmpty()) {
+        continue;
+      }
+      Resources use = Resources.none(allocator.schema());
+      for (Running r : running.values()) {
+        if (RolePaths.isSelfOrDescendant(frameworks.get(r.instance().frameworkId()).role(), role)) {
+          use = use.plus(r.instance().resources());
+        }
+      }
+      boolean room = false;
+      for (WorkloadDemand d : demands) {
+        Resources after = use.plus(d.resources());
+        room |= q.limit().entrySet().stream().allMatch(e -> after.get(e.getKey()) <= e.getValue());
+      }
+      if (!room) {
+        return role;
+      }
+    }
+    return null;
+  }
+
+  /** Stops a running instance (and the rest of its gang): recovered in the allocator, pending again. */
+  private boolean stop(String instanceId, String why) {
+    Running r = running.remove(instanceId);
+    if (r == null) {
+      return false;
+    }
+    allocator.recover(instanceId);
+    String key = r.instance().workloadKey();
+    events.add("round " + round + ": " + instanceId + " of " + key + " " + why);
+    if (r.instance().gang()) {
+      workloads.get(key).instanceIds().forEach(id -> stop(id, "stopped with its gang"));
+    }
+    return true;
+  }
+
+  /** Plans and carries out preemptions for the instances still pending; whether any happened. */
+  private boolean preempt() {
+    List<Preemptor> preemptors = new ArrayList<>();
+    for (String fw : frameworks.keySet()) {
+      boolean belowGuarantee = !allocator.guaranteeMet(frameworks.get(fw).role());
+      for (WorkloadDemand d : pending(fw)) {
+        for (String id : d.instanceIds()) {
+          Unplaced u = waiting.get(id);
+          if (u != null && u.reason().code() != Reason.Code.ROLE_LIMIT && !preempted.contains(id)) {
+            preemptors.add(new Preemptor(d, id, belowGuarantee));
+          }
+        }
+      }
+    }
+    if (preemptors.isEmpty()) {
+      return false;
+    }
+    List<NodeCapacity> nodes = new ArrayList<>();
+    for (AgentInfo a : agents.values()) {
+      AgentUsage usage = allocator.usage(a.id());
+      if (usage.state() == AgentState.ACTIVE) {
+        nodes.add(new NodeCapacity(a, usage.free()));
+      }
+    }
+    List<PlacedInstance> placed = running.values().stream().map(Running::instance).toList();
+    List<Plan> plans = Preemption.plan(preemptors, nodes, placed);
+    if (plans.isEmpty()) {
+      return false;
+    }
+    Set<String> preempting = new TreeSet<>();
+    for (Plan plan : plans) {
+      for (Eviction e : plan.evictions()) {
+        String victim = e.victim().instanceId();
+        stop(victim, e.reason().substring(0, 1).toLowerCase() + e.reason().substring(1));
+        waiting.put(victim, new Unplaced(victim, e.victim().workloadKey(), new Reason(Reason.Code.PREEMPTED, e.reason())));
+      }
+      preempting.add(workloads.get(plan.workloadKey()).frameworkId());
+      preempted.add(plan.instanceId());
+    }
+    // The freed room is offered to the preemptors' frameworks first: the others sit out that cycle.
+    List<String> others = frameworks.keySet().stream().filter(fw -> !preempting.contains(fw) && !suppressed.contains(fw)).toList();
+    others.forEach(allocator::suppress);
+    preempting.forEach(fw -> absorb(allocator.revive(fw)));
+    others.forEach(fw -> absorb(allocator.revive(fw)));
+    return true;
+  }
+
+  private SimulationReport report(boolean stable) {
+    List<WorkloadReport> reports = new ArrayList<>();
+    for (WorkloadDemand d : workloads.values()) {
+      List<Assignment> placed = new ArrayList<>();
+      List<Unplaced> unplaced = new ArrayList<>();
+      for (String id : d.instanceIds()) {
+        Running r = running.get(id);
+        if (r != null) {
+          placed.add(r.assignment());
+        } else {
+          unplaced.add(waiting.getOrDefault(id, new Unplaced(id, d.key(), new Reason(Reason.Code.NO_OFFERS, "Not scheduled yet"))));
+        }
+      }
+      reports.add(new WorkloadReport(d.key(), placed, unplaced));
+    }
+    return new SimulationReport(round, stable, reports, events);
+  }
+
+  /** Simulated time, advanced by the simulation only. */
+  private static final class SimulatedClock extends Clock {
+    long millis;
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis);
+    }
+
+    @Override
+    public long millis() {
+      return millis;
+    }
+  }
+}
