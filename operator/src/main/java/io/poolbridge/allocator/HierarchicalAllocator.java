@@ -1179,19 +1179,7 @@ public final class HierarchicalAllocator implements Allocator {
       throw new IllegalArgumentException("instance " + p.instanceId() + " is already placed");
     }
     long[] need = p.resources().toArray();
-    long[][] fromReserved = new long[a.reservations.length][];
-    for (int i = 0; i < a.reservations.length && Vec.anyPositive(need); i++) {
-      Reservation res = a.reservations[i];
-      boolean owned = RolePaths.isSelfOrDescendant(f.role.path, res.role);
-      if (owned != p.revocable()) {
-        long[] take = need.clone();
-        Vec.min(take, res.free());
-        if (Vec.anyPositive(take)) {
-          fromReserved[i] = take;
-          Vec.subtract(need, take);
-        }
-      }
-    }
+    long[][] fromReserved = p.reserved() == null ? inferReserved(a, f, p, need) : recordedReserved(a, p, need);
     if (!Vec.fits(need, a.freeUnreserved())) {
       throw new IllegalStateException(
           "placement " + p.instanceId() + " needs " + p.resources() + " but agent " + a.info.id()
@@ -1203,6 +1191,59 @@ public final class HierarchicalAllocator implements Allocator {
     use(g, +1);
     addPlacement(g);
     return view(g);
+  }
+
+  /** The reservation portions a placement recorded; {@code need} is left with the unreserved rest. */
+  private long[][] recordedReserved(Agent a, Placement p, long[] need) {
+    long[][] fromReserved = new long[a.reservations.length][];
+    for (var e : p.reserved().entrySet()) {
+      int i = reservationIndex(a, e.getKey());
+      long[] take = e.getValue().toArray();
+      if (i < 0 || !Vec.fits(take, a.reservations[i].free()) || !Vec.fits(take, need)) {
+        throw new IllegalStateException(
+            "placement " + p.instanceId() + " records " + e.getValue() + " of the reservation for role "
+                + e.getKey() + " on agent " + a.info.id() + ", which " + (i < 0 ? "has no such reservation"
+                    : "has only " + Resources.ofArray(schema, a.reservations[i].free()) + " of it free"));
+      }
+      fromReserved[i] = take;
+      Vec.subtract(need, take);
+    }
+    return fromReserved;
+  }
+
+  /**
+   * A placement without a recorded split: a non-revocable one takes its role's own reservation
+   * first, then its ancestors' (deepest first); a revocable one takes other roles' reservations.
+   * {@code need} is left with the unreserved rest.
+   */
+  private long[][] inferReserved(Agent a, Fw f, Placement p, long[] need) {
+    long[][] fromReserved = new long[a.reservations.length][];
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < a.reservations.length; i++) {
+      boolean owned = RolePaths.isSelfOrDescendant(f.role.path, a.reservations[i].role());
+      if (owned != p.revocable()) {
+        order.add(i);
+      }
+    }
+    order.sort(Comparator.comparingInt((Integer i) -> -a.reservations[i].role().length()));
+    for (int i : order) {
+      long[] take = need.clone();
+      Vec.min(take, a.reservations[i].free());
+      if (Vec.anyPositive(take)) {
+        fromReserved[i] = take;
+        Vec.subtract(need, take);
+      }
+    }
+    return fromReserved;
+  }
+
+  private static int reservationIndex(Agent a, String role) {
+    for (int i = 0; i < a.reservations.length; i++) {
+      if (a.reservations[i].role().equals(role)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private void addPlacement(Grant p) {
@@ -1290,7 +1331,7 @@ public final class HierarchicalAllocator implements Allocator {
   private Placement view(Grant g) {
     return new Placement(
         g.instanceId, g.fw.info.id(), g.agent.info.id(), g.agent.info.pool(),
-        Resources.ofArray(schema, g.total()), g.revocable, g.priority);
+        Resources.ofArray(schema, g.total()), g.revocable, g.priority, reservationsOf(g));
   }
 
   private Offer offerView(Grant g) {

@@ -335,6 +335,34 @@ final class AllocatorWorld {
     checkCapacity();
     checkReservationsStayInTheirSubtree();
     checkLimits();
+    checkRebuildFromTheRecord();
+  }
+
+  /**
+   * After a restart the allocator is rebuilt from the recorded placements alone (offers are not
+   * recorded): a fresh allocator given the same agents, frameworks and quotas takes every placement
+   * back, with the same reservation split, and holds exactly what they hold on every agent.
+   */
+  void checkRebuildFromTheRecord() {
+    HierarchicalAllocator rebuilt = new HierarchicalAllocator(SCHEMA, new AllocatorConfig(clock, INTERVAL, 0));
+    agents.values().forEach(rebuilt::addAgent);
+    agentStates.forEach((id, state) -> rebuilt.setAgentState(id, state));
+    frameworks.values().forEach(rebuilt::addFramework);
+    quotas.forEach(rebuilt::setQuota);
+    List<Placement> record = allocator.placements();
+    record.forEach(rebuilt::restore);
+    check(rebuilt.placements().equals(record),
+        "a rebuilt allocator holds the recorded placements unchanged: " + record + " became " + rebuilt.placements());
+    for (String id : agents.keySet()) {
+      long[] placed = new long[SCHEMA.size()];
+      for (Placement p : record) {
+        if (p.agentId().equals(id)) {
+          Vec.add(placed, p.resources().toArray());
+        }
+      }
+      check(rebuilt.usage(id).allocated().equals(Resources.ofArray(SCHEMA, placed)),
+          "a rebuilt allocator holds on " + id + " exactly what the recorded placements hold");
+    }
   }
 
   /**
