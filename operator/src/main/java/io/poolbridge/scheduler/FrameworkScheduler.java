@@ -5,8 +5,10 @@ import io.poolbridge.allocator.Launch;
 import io.poolbridge.allocator.Resources;
 import io.poolbridge.scheduler.OfferBook.Slot;
 import io.poolbridge.scheduler.Reason.Code;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,7 @@ public final class FrameworkScheduler {
 
   public Decisions schedule(SchedulingRequest request) {
     OfferBook book = new OfferBook(request.offers());
+    Set<Long> promising = new HashSet<>();
     List<Assignment> assignments = new ArrayList<>();
     List<Unplaced> unplaced = new ArrayList<>();
     List<WorkloadDemand> order = new ArrayList<>(request.demands());
@@ -58,7 +61,7 @@ public final class FrameworkScheduler {
       Reason failure = null;
       for (String id : d.instanceIds()) {
         // Nothing changes between two failed instances of one workload: the first one's reason holds.
-        Match match = failure == null ? match(d, state, book, request.limitedRole()) : new Match(null, failure);
+        Match match = failure == null ? match(d, state, book, request.limitedRole(), promising) : new Match(null, failure);
         if (match.slot() != null) {
           Slot slot = match.slot();
           Resources taken = taken(d, slot);
@@ -76,19 +79,22 @@ public final class FrameworkScheduler {
       }
       if (d.gang() && failure != null) {
         book.rollback(mark);
+        // The offers the gang could use come back at the next cycle rather than after the refuse
+        // filter, so that the nodes it needs are offered together again.
+        made.forEach(a -> promising.add(a.offerId()));
         Reason gang = new Reason(Code.GANG, "Waiting for gang of " + d.instanceIds().size() + ": " + failure.message());
         d.instanceIds().forEach(id -> unplaced.add(new Unplaced(id, d.key(), gang)));
       } else {
         assignments.addAll(made);
       }
     }
-    return new Decisions(offerDecisions(request, assignments), assignments, unplaced);
+    return new Decisions(offerDecisions(request, assignments, promising), assignments, unplaced);
   }
 
   /** The best slot for one more instance, or the reason there is none. */
   private record Match(Slot slot, Reason reason) {}
 
-  private Match match(WorkloadDemand d, ConstraintState state, OfferBook book, String limitedRole) {
+  private Match match(WorkloadDemand d, ConstraintState state, OfferBook book, String limitedRole, Set<Long> promising) {
     List<Slot> allowed = new ArrayList<>();
     List<Slot> bigEnough = new ArrayList<>();
     for (Slot s : book.slots()) {
@@ -107,7 +113,15 @@ public final class FrameworkScheduler {
         best = s;
       }
     }
-    return best != null ? new Match(best, null) : new Match(null, diagnose(d, state, book, allowed, domain, limitedRole));
+    if (best != null) {
+      return new Match(best, null);
+    }
+    for (Slot s : allowed) {
+      if (d.resources().fitsIn(s.agent().total()) && state.firstUnmet(s.agent(), domain) == null) {
+        promising.add(s.offerId());
+      }
+    }
+    return new Match(null, diagnose(d, state, book, allowed, domain, limitedRole));
   }
 
   private static boolean bigEnough(WorkloadDemand d, Slot s) {
@@ -178,14 +192,17 @@ public final class FrameworkScheduler {
     return new Reason(Code.ROLE_LIMIT, "Limit of role " + role + " reached" + (detail == null ? "" : "; " + detail));
   }
 
-  private static List<OfferDecision> offerDecisions(SchedulingRequest request, List<Assignment> assignments) {
+  private static List<OfferDecision> offerDecisions(
+      SchedulingRequest request, List<Assignment> assignments, Set<Long> promising) {
     Map<Long, List<Launch>> launches = new LinkedHashMap<>();
     for (Assignment a : assignments) {
       launches.computeIfAbsent(a.offerId(), k -> new ArrayList<>()).add(new Launch(a.instanceId(), a.resources(), a.priority()));
     }
     List<OfferDecision> decisions = new ArrayList<>();
     for (NodeOffer o : request.offers()) {
-      decisions.add(new OfferDecision(o.offer(), launches.getOrDefault(o.offer().id(), List.of())));
+      long id = o.offer().id();
+      decisions.add(new OfferDecision(
+          o.offer(), launches.getOrDefault(id, List.of()), promising.contains(id) ? Duration.ZERO : null));
     }
     return decisions;
   }

@@ -229,7 +229,7 @@ public final class Simulation {
       if (od.accepted()) {
         allocator.accept(od.offer().id(), od.launches());
       } else {
-        allocator.decline(od.offer().id(), null);
+        allocator.decline(od.offer().id(), od.refuse());
       }
     }
     for (Assignment a : decisions.assignments()) {

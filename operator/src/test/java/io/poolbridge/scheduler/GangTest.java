@@ -65,4 +65,28 @@ class GangTest {
     assertThat(d.unplaced()).extracting(u -> u.reason().message())
         .containsOnly("Waiting for gang of 3: Constraint zone UNIQUE has no value left");
   }
+
+  /**
+   * A gang's nodes may be offered in different cycles. Declining with the refuse filter would
+   * stagger them for ever; the offers the gang could use are declined without a filter, so they
+   * come back together at the next cycle. An offer nothing pending can use keeps the filter.
+   */
+  @Test
+  void offersARolledBackGangCouldUseAreDeclinedWithoutAFilter() {
+    AgentInfo gpu = node("ams-metal", "gpu", 16, 64, "gpu-model", "v100");
+    AgentInfo cpuOnly = node("ams-metal", "cpu", 16, 64);
+    WorkloadDemand training = workload("ml/training", 8, 16).instances(4).gang()
+        .constraint(Constraint.of("gpu-model", Constraint.Operator.IS, "v100"))
+        .constraint(Constraint.of("hostname", Constraint.Operator.MAX_PER, "2"))
+        .build();
+
+    Decisions d = schedule(offers().whole(gpu, cpuOnly).list(), List.of(), training);
+
+    assertThat(d.assignments()).isEmpty();
+    assertThat(d.offers()).noneMatch(OfferDecision::accepted);
+    assertThat(d.offers()).filteredOn(o -> o.offer().agentId().equals(gpu.id()))
+        .singleElement().satisfies(o -> assertThat(o.refuse()).isEqualTo(java.time.Duration.ZERO));
+    assertThat(d.offers()).filteredOn(o -> o.offer().agentId().equals(cpuOnly.id()))
+        .singleElement().satisfies(o -> assertThat(o.refuse()).isNull());
+  }
 }

@@ -281,4 +281,34 @@ class SimulationTest {
         assertThat(u.reason().message()).isEqualTo("Waiting for gang of 3: Insufficient cpu in pools ams-metal"));
     assertThat(sim.allocator().usage(a1.id()).allocated()).isEqualTo(Resources.none(SCHEMA));
   }
+
+  /**
+   * A framework near its role's limit holds offers it cannot use (nodes its constraints rule out)
+   * up to the limit, so the one node it needs is offered without cpu. Declining that offer must not
+   * filter the node for the refuse duration: it comes back at the next cycle, with cpu.
+   */
+  @Test
+  void aFrameworkAtItsLimitGetsTheNodeItNeedsAtTheNextCycle() {
+    AgentInfo m1 = node("metal", "m1", 16, 64, "provider", "colo");
+    AgentInfo m2 = node("metal", "m2", 16, 64, "provider", "colo");
+    AgentInfo m3 = node("metal", "m3", 16, 64, "provider", "colo");
+    AgentInfo c1 = node("cloud", "c1", 8, 32, "provider", "aws");
+    AgentInfo c2 = node("cloud", "c2", 8, 32, "provider", "aws");
+    Simulation sim = simulation(7, m1, m2, m3, c1, c2);
+    sim.addFramework(FrameworkInfo.of("web", "apps/web"));
+    sim.setQuota("apps/web", new Quota(Map.of("cpu", 8_000L), Map.of("cpu", 40_000L)));
+    sim.submit(workload("a/frontend", "web", 2, 4).instances(3)
+        .constraint(Constraint.of("hostname", Constraint.Operator.UNIQUE))
+        .constraint(Constraint.of("provider", Constraint.Operator.IS, "colo"))
+        .build());
+
+    SimulationReport first = sim.run(1);
+    assertThat(first.workload("a/frontend").placed()).hasSize(2);
+    assertThat(first.workload("a/frontend").unplaced()).extracting(u -> u.reason().message())
+        .containsExactly("Insufficient cpu in pools metal");
+
+    SimulationReport next = sim.run(1);
+    assertThat(perAgent(next.workload("a/frontend"))).containsOnlyKeys(m1.id(), m2.id(), m3.id());
+    assertNoOvercommit(sim, m1, m2, m3, c1, c2);
+  }
 }
