@@ -20,13 +20,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
  * Reads the multi-document YAML users {@code kubectl apply}: ResourcePools, Frameworks and
  * Workloads, plus Kubernetes {@code Node}s (or a {@code List} of them, as {@code kubectl get nodes
- * -o yaml} prints) standing for the nodes of Kubernetes-source pools. Other kinds (Namespaces, ...)
- * are skipped. Unknown fields are errors, as with kubectl's strict field validation, and every
+ * -o yaml} prints) standing for the nodes of Kubernetes-source pools, and the labels of Namespaces
+ * (which Framework namespace selectors match). Other kinds are skipped. Unknown fields are errors, as with kubectl's strict field validation, and every
  * error names the file, the document and the field.
  */
 public final class EstateLoader {
@@ -55,7 +57,8 @@ public final class EstateLoader {
       List<Loaded<ResourcePool>> pools,
       List<Loaded<Framework>> frameworks,
       List<Loaded<Workload>> workloads,
-      List<Loaded<Node>> nodes) {}
+      List<Loaded<Node>> nodes,
+      Map<String, Map<String, String>> namespaceLabels) {}
 
   /** Input that cannot be read; the message names the file, the document and the field. */
   public static final class InvalidInputException extends RuntimeException {
@@ -66,7 +69,7 @@ public final class EstateLoader {
 
   /** Reads files, and the {@code .yaml}/{@code .yml} files of directories (not recursively), in name order. */
   public Input load(List<Path> paths) {
-    Input input = new Input(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    Input input = new Input(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new TreeMap<>());
     for (Path path : paths) {
       for (Path file : files(path)) {
         loadFile(file, input);
@@ -128,6 +131,12 @@ public final class EstateLoader {
           input.nodes().add(new Loaded<>(read(item, Node.class, origin, "items[" + i + "]."), origin));
         }
       }
+      return;
+    }
+    if ("v1".equals(apiVersion) && "Namespace".equals(kind)) {
+      Map<String, String> labels = new TreeMap<>();
+      doc.path("metadata").path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+      input.namespaceLabels().put(doc.path("metadata").path("name").asText(), labels);
       return;
     }
     if ("v1".equals(apiVersion) && "Node".equals(kind)) {

@@ -57,7 +57,10 @@ public final class ResourceUnits {
   /** An amount in base units as a Kubernetes quantity, in the form a person reads best. */
   public static Quantity toQuantity(String resource, long base) {
     if (isCpu(resource)) {
-      return base % 1000 == 0 ? new Quantity(Long.toString(base / 1000)) : new Quantity(base + "m");
+      if (base % 1000 == 0) {
+        return new Quantity(Long.toString(base / 1000));
+      }
+      return base < 1000 ? new Quantity(base + "m") : new Quantity(java.math.BigDecimal.valueOf(base, 3).stripTrailingZeros().toPlainString());
     }
     if (isBytes(resource)) {
       for (String suffix : new String[] {"Ti", "Gi", "Mi", "Ki"}) {

@@ -41,7 +41,9 @@ class ResourceUnitsTest {
   @Test
   void baseUnitsReadBackAsTheQuantitiesPeopleWrite() {
     assertThat(ResourceUnits.format("cpu", 12_000)).isEqualTo("12");
-    assertThat(ResourceUnits.format("cpu", 1_500)).isEqualTo("1500m");
+    assertThat(ResourceUnits.format("cpu", 1_500)).isEqualTo("1.5");
+    assertThat(ResourceUnits.format("cpu", 95_340)).isEqualTo("95.34");
+    assertThat(ResourceUnits.format("cpu", 250)).isEqualTo("250m");
     assertThat(ResourceUnits.format("memory", 96L << 30)).isEqualTo("96Gi");
     assertThat(ResourceUnits.format("memory", 1536L << 20)).isEqualTo("1536Mi");
     assertThat(ResourceUnits.format("nvidia.com/gpu", 3)).isEqualTo("3");

@@ -1,0 +1,76 @@
+package io.poolbridge.simulate;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a simulation left the estate: the machine-readable report of {@code poolbridge simulate}
+ * ({@code -o json}, {@code -o yaml}); the tables print the same data. Amounts are Kubernetes
+ * quantities, shares are fractions of the pooled totals.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"seed", "at", "rounds", "stable", "pools", "frameworks", "workloads", "events", "warnings"})
+public record SimulationOutcome(
+    long seed,
+    String at,
+    int rounds,
+    boolean stable,
+    List<Pool> pools,
+    List<FrameworkUse> frameworks,
+    List<WorkloadPlacement> workloads,
+    List<String> events,
+    List<String> warnings) {
+
+  /** A pool's capacity, what is allocated of it and what is still available. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Pool(
+      String name,
+      String provider,
+      String region,
+      int nodes,
+      int ready,
+      Map<String, String> capacity,
+      Map<String, String> allocated,
+      Map<String, String> available) {}
+
+  /** What a framework holds and how fair that is. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record FrameworkUse(
+      String name,
+      String type,
+      String role,
+      double weight,
+      Map<String, String> allocated,
+      double dominantShare,
+      double weightedShare,
+      boolean guaranteeMet,
+      int pendingInstances) {}
+
+  /** A workload's instances: where the placed ones run and why the others do not. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record WorkloadPlacement(
+      String namespace,
+      String name,
+      String kind,
+      String framework,
+      int instances,
+      int placed,
+      Double pricePerHour,
+      List<Instance> placements,
+      List<Pending> pending) {
+
+    public String key() {
+      return namespace + "/" + name;
+    }
+  }
+
+  /** A placed instance. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Instance(
+      String id, String node, String pool, String zone, Map<String, String> resources, boolean revocable, Double pricePerHour) {}
+
+  /** An instance without a node, and why: {@code reason} is a condition reason, {@code message} what to do about it. */
+  public record Pending(String id, String reason, String message) {}
+}
