@@ -168,10 +168,10 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     sb.append(frameworks.render()).append('\n');
 
-    Table workloads = new Table("WORKLOAD", "KIND", "FRAMEWORK", "PLACED", "WHERE", "$/H", "WHY NOT");
+    Table workloads = new Table("WORKLOAD", "KIND", "FRAMEWORK", "PLACED", "WHERE", "COST/H", "WHY NOT");
     for (WorkloadPlacement w : o.workloads()) {
-      workloads.row(w.key(), w.kind(), w.framework(), w.placed() + "/" + w.instances(), where(w),
-          w.pricePerHour() == null ? "" : String.format(Locale.ROOT, "%.2f", w.pricePerHour()), whyNot(w));
+      workloads.row(w.key(), w.kind(), w.framework(), w.placed() + "/" + w.instances(), where(w), cost(w.costPerHour()),
+          whyNot(w));
     }
     sb.append(workloads.render());
     if (!o.warnings().isEmpty()) {
@@ -181,6 +181,16 @@ public final class SimulateCommand implements Callable<Integer> {
     sb.append('\n').append(o.stable() ? "Stable" : "NOT stable").append(" after ").append(o.rounds())
         .append(" allocation rounds (seed ").append(o.seed()).append(", at ").append(o.at()).append(").\n");
     return sb.toString();
+  }
+
+  /** Prices per currency, e.g. {@code 2.43 EUR + 1.05 USD}. */
+  private static String cost(Map<String, Double> byCurrency) {
+    if (byCurrency == null) {
+      return "";
+    }
+    List<String> parts = new ArrayList<>();
+    byCurrency.forEach((currency, price) -> parts.add(String.format(Locale.ROOT, "%.2f %s", price, currency)));
+    return String.join(" + ", parts);
   }
 
   private static String label(String resource) {
@@ -224,16 +234,16 @@ public final class SimulateCommand implements Callable<Integer> {
             .append(", dominant share ").append(String.format(Locale.ROOT, "%.3f", f.dominantShare()))
             .append(", guarantee ").append(f.guaranteeMet() ? "met" : "NOT met").append('\n'));
     sb.append("  Placed ").append(w.placed()).append(" of ").append(w.instances());
-    if (w.pricePerHour() != null) {
-      sb.append(String.format(Locale.ROOT, ", %.4f per hour", w.pricePerHour()));
+    if (w.costPerHour() != null) {
+      sb.append(", ").append(cost(w.costPerHour())).append(" per hour");
     }
     sb.append('\n');
     if (!w.placements().isEmpty()) {
       sb.append("  Placed:\n");
-      Table t = new Table("INSTANCE", "NODE", "POOL", "ZONE", "RESOURCES", "REVOCABLE", "$/H");
+      Table t = new Table("INSTANCE", "NODE", "POOL", "ZONE", "RESOURCES", "REVOCABLE", "COST/H");
       for (Instance i : w.placements()) {
         t.row(i.id(), i.node(), i.pool(), i.zone(), i.resources().toString().replace("=", ": "), i.revocable() ? "yes" : "no",
-            i.pricePerHour() == null ? "" : String.format(Locale.ROOT, "%.4f", i.pricePerHour()));
+            i.costPerHour());
       }
       sb.append(t.render().indent(4));
     }

@@ -312,17 +312,20 @@ public final class EstateSimulation {
       String key = key(w);
       List<SimulationOutcome.Instance> placed = new ArrayList<>();
       List<SimulationOutcome.Pending> pending = new ArrayList<>(refused.getOrDefault(key, List.of()));
-      Double price = null;
+      Map<String, Double> cost = new TreeMap<>();
       SimulationReport.WorkloadReport wr =
           report.workloads().stream().filter(r -> r.key().equals(key)).findFirst().orElse(null);
       if (wr != null) {
         for (Assignment a : wr.placed().stream().sorted(Comparator.comparing(Assignment::instanceId, INSTANCE_ORDER)).toList()) {
           AgentInfo agent = agents.get(a.agentId());
+          String currency = currency(pools.get(a.pool()));
+          Double price = roundPrice(a.pricePerHour());
           placed.add(new SimulationOutcome.Instance(
               a.instanceId(), agent.attributes().get(Estate.HOSTNAME), a.pool(), agent.attributes().get(Estate.ZONE),
-              amounts(schema, a.resources().toArray(), false), a.revocable(), roundPrice(a.pricePerHour())));
+              amounts(schema, a.resources().toArray(), false), a.revocable(),
+              price == null ? null : String.format(java.util.Locale.ROOT, "%.4f %s", price, currency)));
           if (a.pricePerHour() != null) {
-            price = (price == null ? 0 : price) + a.pricePerHour();
+            cost.merge(currency, a.pricePerHour(), Double::sum);
           }
         }
         for (Unplaced u : wr.unplaced()) {
@@ -332,7 +335,7 @@ public final class EstateSimulation {
       pending.sort(Comparator.comparing(SimulationOutcome.Pending::id, INSTANCE_ORDER));
       workloadRows.add(new SimulationOutcome.WorkloadPlacement(
           w.getMetadata().getNamespace(), w.getMetadata().getName(), w.getSpec().kind().name(), w.getSpec().framework(),
-          w.getSpec().instances(), placed.size(), roundPrice(price), placed, pending));
+          w.getSpec().instances(), placed.size(), cost.isEmpty() ? null : roundPrices(cost), placed, pending));
     }
     return new SimulationOutcome(
         seed, at.toString(), report.rounds(), report.stable(), poolRows, frameworkRows, workloadRows, report.events(), warnings);
@@ -384,6 +387,17 @@ public final class EstateSimulation {
 
   private static double round(double share) {
     return Math.round(share * 10_000) / 10_000.0;
+  }
+
+  private static String currency(ResourcePool pool) {
+    return pool.getSpec().cost() == null || pool.getSpec().cost().currency() == null
+        ? "USD" : pool.getSpec().cost().currency();
+  }
+
+  private static Map<String, Double> roundPrices(Map<String, Double> prices) {
+    Map<String, Double> rounded = new TreeMap<>();
+    prices.forEach((currency, price) -> rounded.put(currency, roundPrice(price)));
+    return rounded;
   }
 
   private static Double roundPrice(Double price) {

@@ -48,7 +48,10 @@ public record SimulationOutcome(
       boolean guaranteeMet,
       int pendingInstances) {}
 
-  /** A workload's instances: where the placed ones run and why the others do not. */
+  /**
+   * A workload's instances: where the placed ones run and why the others do not. {@code
+   * costPerHour} sums the placed instances' prices per currency.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record WorkloadPlacement(
       String namespace,
@@ -57,7 +60,7 @@ public record SimulationOutcome(
       String framework,
       int instances,
       int placed,
-      Double pricePerHour,
+      Map<String, Double> costPerHour,
       List<Instance> placements,
       List<Pending> pending) {
 
@@ -66,10 +69,10 @@ public record SimulationOutcome(
     }
   }
 
-  /** A placed instance. */
+  /** A placed instance; {@code costPerHour} in its pool's currency, e.g. {@code 0.2784 EUR}. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Instance(
-      String id, String node, String pool, String zone, Map<String, String> resources, boolean revocable, Double pricePerHour) {}
+      String id, String node, String pool, String zone, Map<String, String> resources, boolean revocable, String costPerHour) {}
 
   /** An instance without a node, and why: {@code reason} is a condition reason, {@code message} what to do about it. */
   public record Pending(String id, String reason, String message) {}

@@ -276,7 +276,7 @@ class SamplesApplyIT {
       String pool = nodes[i].startsWith("ams") ? "metal-ams" : "metal-fra";
       instances.add(new InstanceStatus(workload.getMetadata().getName() + "-" + i, nodes[i], pool,
           workload.getSpec().resources(), InstanceState.Placed, false,
-          "2026-11-21T10:00:00Z", null));
+          "2026-11-21T10:00:00Z", null, pool.equals("metal-ams") ? "0.5280 USD" : "0.2784 EUR"));
     }
     Condition placedCondition = new ConditionBuilder().withType("Placed").withStatus("True")
         .withReason("AllInstancesPlaced").withMessage(nodes.length + " of " + nodes.length + " instances placed")

@@ -56,7 +56,9 @@ public record WorkloadStatus(
       @JsonPropertyDescription("When the instance entered its state, RFC 3339.")
       String since,
       @JsonPropertyDescription("Why the instance is in its state, when not obvious (e.g. why it is still pending).")
-      String reason) {}
+      String reason,
+      @JsonPropertyDescription("Price per hour of the instance's resources in its pool, in the pool's currency (e.g. \"0.2784 USD\"), when the pool sets a cost: placement prefers the cheapest feasible pool.")
+      String costPerHour) {}
 
   /** State of one instance. */
   public enum InstanceState {
