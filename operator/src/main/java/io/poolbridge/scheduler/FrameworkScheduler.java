@@ -181,6 +181,10 @@ public final class FrameworkScheduler {
           }
         }
         text = "Insufficient " + String.join(",", names) + " in pools " + String.join(",", pools);
+        if (allowed.stream().noneMatch(s -> d.resources().fitsIn(s.agent().total()))) {
+          // More nodes of the same size would not help: say so.
+          text += ": no offered node is big enough for one instance of " + Amounts.format(d.resources());
+        }
       }
       return limitedRole != null ? roleLimit(limitedRole, text) : new Reason(Code.INSUFFICIENT_RESOURCES, text);
     }

@@ -30,7 +30,8 @@ class UnplacedReasonTest {
     assertThat(d.reason("big-0")).hasValueSatisfying(r -> {
       assertThat(r.code()).isEqualTo(Reason.Code.INSUFFICIENT_RESOURCES);
       assertThat(r.code().condition()).isEqualTo("InsufficientResources");
-      assertThat(r.message()).isEqualTo("Insufficient cpu,memory in pools ams-metal,fra-metal,par-cloud");
+      assertThat(r.message()).isEqualTo("Insufficient cpu,memory in pools ams-metal,fra-metal,par-cloud: "
+          + "no offered node is big enough for one instance of cpu 8, memory 16Gi");
     });
   }
 
@@ -41,7 +42,8 @@ class UnplacedReasonTest {
     Decisions d = schedule(offers().whole(ams, fra, par).list(), List.of(), w);
 
     assertThat(d.reason("big-0")).hasValueSatisfying(r ->
-        assertThat(r.message()).isEqualTo("Insufficient cpu,memory in pools ams-metal,fra-metal"));
+        assertThat(r.message()).isEqualTo("Insufficient cpu,memory in pools ams-metal,fra-metal: "
+            + "no offered node is big enough for one instance of cpu 8, memory 16Gi"));
   }
 
   @Test
