@@ -610,20 +610,31 @@ public final class HierarchicalAllocator implements Allocator {
     flushSorters();
   }
 
-  /** Whether anything on the agent could still be offered in this stage. */
+  /**
+   * Whether anything on the agent could still be offered in this stage. Runs before and after every
+   * offer, so it computes per resource instead of building the free and headroom vectors.
+   */
   private boolean agentOfferable(Agent a, int stage) {
     for (Reservation res : a.reservations) {
-      if (Vec.anyPositive(res.free())) {
+      for (int i = 0; i < size; i++) {
+        if (res.total[i] - res.used[i] > 0) {
+          return true;
+        }
+      }
+    }
+    boolean surplus = stage == FAIR && Vec.anyPositive(requiredHeadroom);
+    for (int i = 0; i < size; i++) {
+      long free = a.unreservedTotal[i] - a.unreservedUsed[i];
+      if (surplus) {
+        free = Math.min(free, Math.max(0, availableHeadroom[i] - requiredHeadroom[i]));
+      } else if (stage == BORROW) {
+        free = Math.min(free, Math.max(0, requiredHeadroom[i] - lentUnreserved[i]));
+      }
+      if (free > 0) {
         return true;
       }
     }
-    long[] free = a.freeUnreserved();
-    if (stage == FAIR && Vec.anyPositive(requiredHeadroom)) {
-      Vec.min(free, surplusHeadroom());
-    } else if (stage == BORROW) {
-      Vec.min(free, lendableHeadroom());
-    }
-    return Vec.anyPositive(free);
+    return false;
   }
 
   private long[] surplusHeadroom() {
