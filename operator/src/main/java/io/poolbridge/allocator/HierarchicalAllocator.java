@@ -172,6 +172,21 @@ public final class HierarchicalAllocator implements Allocator {
     long[] unmet() {
       return Vec.positiveDifference(guarantee, consumed());
     }
+
+    /** The unmet guarantee of resource {@code i}: {@code unmet()[i]} without building vectors. */
+    long unmet(int i) {
+      return Math.max(0, guarantee[i] - (reserved[i] + unreservedUse[i]));
+    }
+
+    /** Whether some resource's guarantee is unmet: {@code Vec.anyPositive(unmet())}, allocation-free. */
+    boolean hasUnmet() {
+      for (int i = 0; i < guarantee.length; i++) {
+        if (unmet(i) > 0) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
   private static final class Fw {
@@ -380,8 +395,13 @@ public final class HierarchicalAllocator implements Allocator {
 
   /** Adds (sign +1) or removes reserved or unreserved non-revocable consumption along a role chain. */
   private void adjustConsumption(Role leaf, long[] delta, boolean reservation, int sign) {
+    // requiredHeadroom += unmet after - unmet before, per resource (it runs on every offer).
     Role o = leaf.outermostGuaranteed;
-    long[] before = o == null ? null : o.unmet();
+    if (o != null) {
+      for (int i = 0; i < size; i++) {
+        requiredHeadroom[i] -= o.unmet(i);
+      }
+    }
     for (Role r : leaf.chain) {
       long[] target = reservation ? r.reserved : r.unreservedUse;
       for (int i = 0; i < size; i++) {
@@ -389,9 +409,8 @@ public final class HierarchicalAllocator implements Allocator {
       }
     }
     if (o != null) {
-      long[] after = o.unmet();
       for (int i = 0; i < size; i++) {
-        requiredHeadroom[i] += after[i] - before[i];
+        requiredHeadroom[i] += o.unmet(i);
       }
     }
   }
@@ -576,13 +595,11 @@ public final class HierarchicalAllocator implements Allocator {
       Role r = roles.get(rolePath);
       long[] unmet = null;
       if (stage == QUOTA) {
-        if (r.quotaRole == null) {
+        // Most roles are skipped here once their guarantee is met: check before building vectors.
+        if (r.quotaRole == null || !r.quotaRole.hasUnmet()) {
           continue;
         }
         unmet = r.quotaRole.unmet();
-        if (!Vec.anyPositive(unmet)) {
-          continue;
-        }
       }
       long[] room = limitRoom(r);
       for (String fwId : frameworkSorters.get(rolePath).sort()) {
@@ -599,10 +616,10 @@ public final class HierarchicalAllocator implements Allocator {
           break roles;
         }
         if (stage == QUOTA) {
-          unmet = r.quotaRole.unmet();
-          if (!Vec.anyPositive(unmet)) {
+          if (!r.quotaRole.hasUnmet()) {
             continue roles;
           }
+          unmet = r.quotaRole.unmet();
         }
         room = limitRoom(r);
       }
