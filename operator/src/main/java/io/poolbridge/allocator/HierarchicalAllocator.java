@@ -746,30 +746,28 @@ public final class HierarchicalAllocator implements Allocator {
         availableHeadroom[i] -= sign * g.unreserved[i];
       }
     }
-    long[] reservedTotal = new long[size];
     for (int i = 0; i < g.reserved.length; i++) {
       if (g.reserved[i] != null) {
         long[] used = a.reservations[i].used;
         for (int k = 0; k < size; k++) {
           used[k] += sign * g.reserved[i][k];
         }
-        Vec.add(reservedTotal, g.reserved[i]);
       }
     }
+    // The grant's total, once: for the revocable accounts, then (signed) for the sorters.
+    long[] delta = g.total();
     if (g.revocable) {
       for (int k = 0; k < size; k++) {
         lentUnreserved[k] += sign * g.unreserved[k];
       }
-      long[] all = g.total();
       for (Role r : g.fw.role.chain) {
         for (int k = 0; k < size; k++) {
-          r.revocableUse[k] += sign * all[k];
+          r.revocableUse[k] += sign * delta[k];
         }
       }
     } else {
       adjustConsumption(g.fw.role, g.unreserved, false, sign);
     }
-    long[] delta = g.total();
     if (sign < 0) {
       for (int k = 0; k < size; k++) {
         delta[k] = -delta[k];
