@@ -250,6 +250,9 @@ public final class HierarchicalAllocator implements Allocator {
 
   private record Pending(Fw fw, long[] delta) {}
 
+  /** The reserved portions of a grant on an agent without reservations (never written). */
+  private static final long[][] NO_PORTIONS = new long[0][];
+
   // ---------------------------------------------------------------- agents
 
   @Override
@@ -665,7 +668,7 @@ public final class HierarchicalAllocator implements Allocator {
   /** What agent {@code a} can offer framework {@code f} of role {@code r} in a stage, or null. */
   private Grant compose(Agent a, Role r, Fw f, int stage, long[] unmet, long[] room) {
     long[] unreserved = a.freeUnreserved();
-    long[][] reserved = new long[a.reservations.length][];
+    long[][] reserved = a.reservations.length == 0 ? NO_PORTIONS : new long[a.reservations.length][];
     boolean any = false;
     if (stage == QUOTA) {
       long[] guaranteed = unreserved.clone();
@@ -720,11 +723,26 @@ public final class HierarchicalAllocator implements Allocator {
     if (!any) {
       return null;
     }
-    Grant g = new Grant(f, a, unreserved, reserved, stage == BORROW);
-    if (f.min != null && !Vec.fits(f.min, g.total())) {
+    if (f.min != null && !minFits(f.min, unreserved, reserved)) {
       return null;
     }
-    return g;
+    return new Grant(f, a, unreserved, reserved, stage == BORROW);
+  }
+
+  /** Whether {@code min} fits in unreserved plus the reserved portions: fits(min, total) without the total. */
+  private boolean minFits(long[] min, long[] unreserved, long[][] reserved) {
+    for (int k = 0; k < size; k++) {
+      long total = unreserved[k];
+      for (long[] portion : reserved) {
+        if (portion != null) {
+          total += portion[k];
+        }
+      }
+      if (min[k] > total) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Offer offer(Grant g) {
