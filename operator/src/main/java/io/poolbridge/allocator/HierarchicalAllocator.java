@@ -204,6 +204,10 @@ public final class HierarchicalAllocator implements Allocator {
     }
 
     boolean filtered(int agentIdx, long now) {
+      if (filters.isEmpty()) {
+        // The usual case, checked for every framework an agent is offered to: no boxing, no hashing.
+        return false;
+      }
       Long expiry = filters.get(agentIdx);
       if (expiry == null) {
         return false;
