@@ -62,6 +62,8 @@ public final class HierarchicalAllocator implements Allocator {
   private final long[] lentUnreserved;
 
   private long nextOfferId = 1;
+  /** Agents whose state is not ACTIVE: while there are none, no placement has to move. */
+  private int inactiveAgents;
   private int agentCounter;
   private final List<Pending> pendingSorterUpdates = new ArrayList<>();
   private boolean deferSorters;
@@ -301,6 +303,9 @@ public final class HierarchicalAllocator implements Allocator {
     }
     Vec.subtract(clusterTotal, a.total);
     agents.remove(agentId);
+    if (a.state != AgentState.ACTIVE) {
+      inactiveAgents--;
+    }
     for (Fw f : frameworks.values()) {
       f.filters.remove(a.idx);
     }
@@ -323,6 +328,11 @@ public final class HierarchicalAllocator implements Allocator {
       Vec.subtract(availableHeadroom, a.freeUnreserved());
     } else if (state == AgentState.ACTIVE) {
       Vec.add(availableHeadroom, free);
+    }
+    if (a.state == AgentState.ACTIVE) {
+      inactiveAgents++;
+    } else if (state == AgentState.ACTIVE) {
+      inactiveAgents--;
     }
     a.state = state;
     return rescinded;
@@ -567,9 +577,12 @@ public final class HierarchicalAllocator implements Allocator {
       flushSorters();
     }
     List<Placement> toMove = new ArrayList<>();
-    for (Grant g : placements.values()) {
-      if (g.agent.state != AgentState.ACTIVE) {
-        toMove.add(view(g));
+    // Every cycle would otherwise visit every placement (one cache miss or more each).
+    if (inactiveAgents > 0) {
+      for (Grant g : placements.values()) {
+        if (g.agent.state != AgentState.ACTIVE) {
+          toMove.add(view(g));
+        }
       }
     }
     return new CycleResult(made, rescinded, revocations, toMove);
