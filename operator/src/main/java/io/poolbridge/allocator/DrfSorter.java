@@ -46,6 +46,8 @@ public final class DrfSorter implements Sorter {
   private final Map<String, Node> nodes = new HashMap<>();
   private final Map<String, Double> weights = new HashMap<>();
   private long[] total;
+  /** Whether the totals changed since the shares and orders were last computed (see updateTotal). */
+  private boolean stale;
 
   public DrfSorter(ResourceSchema schema) {
     this.schema = schema;
@@ -81,6 +83,7 @@ public final class DrfSorter implements Sorter {
 
   @Override
   public void add(String client) {
+    refresh();
     if (clients.containsKey(client)) {
       throw new IllegalArgumentException("client " + client + " already added");
     }
@@ -160,6 +163,7 @@ public final class DrfSorter implements Sorter {
 
   @Override
   public void remove(String client) {
+    refresh();
     Node node = require(client);
     unallocatedInternal(node, node.allocation.clone(), node.allocations);
     clients.remove(client);
@@ -198,6 +202,7 @@ public final class DrfSorter implements Sorter {
 
   @Override
   public void updateWeight(String path, double weight) {
+    refresh();
     if (!(weight > 0)) {
       throw new IllegalArgumentException("weight must be positive: " + weight);
     }
@@ -221,6 +226,7 @@ public final class DrfSorter implements Sorter {
 
   @Override
   public void allocated(String client, long[] resources) {
+    refresh();
     Node node = require(client);
     for (Node n = node; n != root; n = n.parent) {
       detach(n);
@@ -234,6 +240,7 @@ public final class DrfSorter implements Sorter {
 
   @Override
   public void unallocated(String client, long[] resources) {
+    refresh();
     unallocatedInternal(require(client), resources, 1);
   }
 
@@ -251,7 +258,17 @@ public final class DrfSorter implements Sorter {
   @Override
   public void updateTotal(long[] total) {
     this.total = total.clone();
-    rebuild(root);
+    // Every share changes. Re-sort once, before the next call that reads or moves shares, so that
+    // adding agents in a row (an operator rebuilding its state) costs one rebuild, not one each.
+    stale = true;
+  }
+
+  /** Recomputes every share and order after the totals changed; the result is the same as eager. */
+  private void refresh() {
+    if (stale) {
+      stale = false;
+      rebuild(root);
+    }
   }
 
   private void rebuild(Node node) {
@@ -269,6 +286,7 @@ public final class DrfSorter implements Sorter {
 
   @Override
   public Iterable<String> sort() {
+    refresh();
     return () -> new InOrder(root);
   }
 
@@ -322,11 +340,13 @@ public final class DrfSorter implements Sorter {
 
   @Override
   public double share(String path) {
+    refresh();
     return find(path).share;
   }
 
   @Override
   public double weightedShare(String path) {
+    refresh();
     return find(path).weightedShare;
   }
 
