@@ -65,6 +65,8 @@ public final class HierarchicalAllocator implements Allocator {
   private final long[] lentUnreserved;
 
   private long nextOfferId = 1;
+  /** Agents whose state is not ACTIVE: while there are none, no placement has to move. */
+  private int inactiveAgents;
   private int agentCounter;
   private final List<Pending> pendingSorterUpdates = new ArrayList<>();
   private boolean deferSorters;
@@ -196,6 +198,10 @@ public final class HierarchicalAllocator implements Allocator {
     }
 
     boolean filtered(int agentIdx, long now) {
+      if (filters.isEmpty()) {
+        // The usual case, checked for every framework an agent is offered to: no boxing, no hashing.
+        return false;
+      }
       Long expiry = filters.get(agentIdx);
       if (expiry == null) {
         return false;
@@ -242,6 +248,9 @@ public final class HierarchicalAllocator implements Allocator {
 
   private record Pending(Fw fw, long[] delta) {}
 
+  /** The reserved portions of a grant on an agent without reservations (never written). */
+  private static final long[][] NO_PORTIONS = new long[0][];
+
   // ---------------------------------------------------------------- agents
 
   @Override
@@ -286,6 +295,9 @@ public final class HierarchicalAllocator implements Allocator {
     }
     Vec.subtract(clusterTotal, a.total);
     agents.remove(agentId);
+    if (a.state != AgentState.ACTIVE) {
+      inactiveAgents--;
+    }
     for (Fw f : frameworks.values()) {
       f.filters.remove(a.idx);
     }
@@ -310,6 +322,11 @@ public final class HierarchicalAllocator implements Allocator {
     } else if (state == AgentState.ACTIVE) {
       Vec.add(availableHeadroom, free);
       Vec.add(lentUnreserved, lentOn(a));
+    }
+    if (a.state == AgentState.ACTIVE) {
+      inactiveAgents++;
+    } else if (state == AgentState.ACTIVE) {
+      inactiveAgents--;
     }
     a.state = state;
     return rescinded;
@@ -631,9 +648,12 @@ public final class HierarchicalAllocator implements Allocator {
       flushSorters();
     }
     List<Placement> toMove = new ArrayList<>();
-    for (Grant g : placements.values()) {
-      if (g.agent.state != AgentState.ACTIVE) {
-        toMove.add(view(g));
+    // Every cycle would otherwise visit every placement (one cache miss or more each).
+    if (inactiveAgents > 0) {
+      for (Grant g : placements.values()) {
+        if (g.agent.state != AgentState.ACTIVE) {
+          toMove.add(view(g));
+        }
       }
     }
     return new CycleResult(made, rescinded, revocations, toMove);
@@ -700,20 +720,32 @@ public final class HierarchicalAllocator implements Allocator {
     flushSorters();
   }
 
-  /** Whether anything on the agent could still be offered in this stage. */
+  /**
+   * Whether anything on the agent could still be offered in this stage. Runs before and after every
+   * offer, so it computes per resource instead of building the free and headroom vectors.
+   */
   private boolean agentOfferable(Agent a, int stage) {
     for (Reservation res : a.reservations) {
-      if (Vec.anyPositive(res.free())) {
+      for (int i = 0; i < size; i++) {
+        if (res.total[i] - res.used[i] > 0) {
+          return true;
+        }
+      }
+    }
+    boolean surplus = stage == FAIR && Vec.anyPositive(requiredHeadroom);
+    for (int i = 0; i < size; i++) {
+      long free = a.unreservedTotal[i] - a.unreservedUsed[i];
+      if (surplus) {
+        // Surplus headroom, lent capacity counted (see surplusHeadroom()).
+        free = Math.min(free, Math.max(0, availableHeadroom[i] + lentUnreserved[i] - requiredHeadroom[i]));
+      } else if (stage == BORROW) {
+        free = Math.min(free, Math.max(0, requiredHeadroom[i] - lentUnreserved[i]));
+      }
+      if (free > 0) {
         return true;
       }
     }
-    long[] free = a.freeUnreserved();
-    if (stage == FAIR && Vec.anyPositive(requiredHeadroom)) {
-      Vec.min(free, surplusHeadroom());
-    } else if (stage == BORROW) {
-      Vec.min(free, lendableHeadroom());
-    }
-    return Vec.anyPositive(free);
+    return false;
   }
 
   /** Headroom beyond what unmet guarantees need; lent capacity counts, as it can be taken back. */
@@ -730,7 +762,7 @@ public final class HierarchicalAllocator implements Allocator {
   /** What agent {@code a} can offer framework {@code f} of role {@code r} in a stage, or null. */
   private Grant compose(Agent a, Role r, Fw f, int stage, long[] unmet, long[] room) {
     long[] unreserved = a.freeUnreserved();
-    long[][] reserved = new long[a.reservations.length][];
+    long[][] reserved = a.reservations.length == 0 ? NO_PORTIONS : new long[a.reservations.length][];
     boolean any = false;
     if (stage == QUOTA) {
       long[] guaranteed = unreserved.clone();
@@ -795,11 +827,26 @@ public final class HierarchicalAllocator implements Allocator {
     if (!any) {
       return null;
     }
-    Grant g = new Grant(f, a, unreserved, reserved, stage == BORROW);
-    if (f.min != null && !Vec.fits(f.min, g.total())) {
+    if (f.min != null && !minFits(f.min, unreserved, reserved)) {
       return null;
     }
-    return g;
+    return new Grant(f, a, unreserved, reserved, stage == BORROW);
+  }
+
+  /** Whether {@code min} fits in unreserved plus the reserved portions: fits(min, total) without the total. */
+  private boolean minFits(long[] min, long[] unreserved, long[][] reserved) {
+    for (int k = 0; k < size; k++) {
+      long total = unreserved[k];
+      for (long[] portion : reserved) {
+        if (portion != null) {
+          total += portion[k];
+        }
+      }
+      if (min[k] > total) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Offer offer(Grant g) {
@@ -821,26 +868,25 @@ public final class HierarchicalAllocator implements Allocator {
         availableHeadroom[i] -= sign * g.unreserved[i];
       }
     }
-    long[] reservedTotal = new long[size];
     for (int i = 0; i < g.reserved.length; i++) {
       if (g.reserved[i] != null) {
         long[] used = a.reservations[i].used;
         for (int k = 0; k < size; k++) {
           used[k] += sign * g.reserved[i][k];
         }
-        Vec.add(reservedTotal, g.reserved[i]);
       }
     }
+    // The grant's total, once: for the revocable accounts, then (signed) for the sorters.
+    long[] delta = g.total();
     if (g.revocable) {
       if (a.state == AgentState.ACTIVE) {
         for (int k = 0; k < size; k++) {
           lentUnreserved[k] += sign * g.unreserved[k];
         }
       }
-      long[] all = g.total();
       for (Role r : g.fw.role.chain) {
         for (int k = 0; k < size; k++) {
-          r.revocableUse[k] += sign * all[k];
+          r.revocableUse[k] += sign * delta[k];
         }
       }
     } else {
@@ -858,7 +904,6 @@ public final class HierarchicalAllocator implements Allocator {
         }
       }
     }
-    long[] delta = g.total();
     if (sign < 0) {
       for (int k = 0; k < size; k++) {
         delta[k] = -delta[k];
