@@ -153,6 +153,8 @@ public final class HierarchicalAllocator implements Allocator {
     long[] limit;
     Role quotaRole;
     Role outermostGuaranteed;
+    /** For a guaranteed role: its nearest guaranteed descendants (kept by setQuota). */
+    final List<Role> guaranteedBelow = new ArrayList<>();
     long[] demand;
     int frameworkCount;
 
@@ -381,6 +383,7 @@ public final class HierarchicalAllocator implements Allocator {
     for (Role each : roles.values()) {
       each.quotaRole = null;
       each.outermostGuaranteed = null;
+      each.guaranteedBelow.clear();
       for (Role c : each.chain) {
         if (c.guarantee != null) {
           if (each.quotaRole == null) {
@@ -388,6 +391,11 @@ public final class HierarchicalAllocator implements Allocator {
           }
           each.outermostGuaranteed = c;
         }
+      }
+    }
+    for (Role d : roles.values()) {
+      if (d.guarantee != null && d.parent != null && d.parent.quotaRole != null) {
+        d.parent.quotaRole.guaranteedBelow.add(d);
       }
     }
     recomputeRequiredHeadroom();
@@ -488,10 +496,8 @@ public final class HierarchicalAllocator implements Allocator {
   private long[] claim(Role q) {
     long[] claim = q.unmet();
     long[] below = new long[size];
-    for (Role d : roles.values()) {
-      if (d.guarantee != null && d.parent != null && d.parent.quotaRole == q) {
-        Vec.add(below, claim(d));
-      }
+    for (Role d : q.guaranteedBelow) {
+      Vec.add(below, claim(d));
     }
     for (int i = 0; i < size; i++) {
       claim[i] = Math.max(claim[i], below[i]);
@@ -506,10 +512,8 @@ public final class HierarchicalAllocator implements Allocator {
    */
   private long[] slack(Role q) {
     long[] slack = claim(q);
-    for (Role d : roles.values()) {
-      if (d.guarantee != null && d.parent != null && d.parent.quotaRole == q) {
-        Vec.subtract(slack, claim(d));
-      }
+    for (Role d : q.guaranteedBelow) {
+      Vec.subtract(slack, claim(d));
     }
     return slack;
   }
