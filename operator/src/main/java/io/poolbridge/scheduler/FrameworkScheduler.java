@@ -154,13 +154,17 @@ public final class FrameworkScheduler {
     /** A slot with its ranking keys as of the last change of its node. */
     private final class Candidate {
       final Slot slot;
+      final int position;
+      final boolean revocable;
       final double price;
       double load;
       boolean queued;
       boolean bigEnough;
 
-      Candidate(Slot slot) {
+      Candidate(Slot slot, int position) {
         this.slot = slot;
+        this.position = position;
+        this.revocable = slot.revocable();
         Double p = prices.perHour(slot.pool(), d.resources());
         this.price = p == null ? 0 : p;
         this.load = book.load(slot);
@@ -172,14 +176,20 @@ public final class FrameworkScheduler {
       this.d = d;
       this.state = state;
       this.book = book;
-      Comparator<Candidate> byLoad = d.strategy() == Strategy.SPREAD
-          ? (a, b) -> Double.compare(a.load, b.load)
-          : (a, b) -> Double.compare(b.load, a.load);
-      this.queue = new TreeSet<>(Comparator.<Candidate, Boolean>comparing(c -> c.slot.revocable())
-          .thenComparingDouble(c -> c.price)
-          .thenComparing(byLoad)
-          .thenComparing(c -> c.slot.agentId())
-          .thenComparingLong(c -> c.slot.offerId()));
+      boolean spread = d.strategy() == Strategy.SPREAD;
+      // The ranking of match(); the book's slots are sorted by agent id then offer id, so a slot's
+      // position there is the order of the last two keys.
+      this.queue = new TreeSet<>((a, b) -> {
+        if (a.revocable != b.revocable) {
+          return a.revocable ? 1 : -1;
+        }
+        int c = Double.compare(a.price, b.price);
+        if (c != 0) {
+          return c;
+        }
+        c = spread ? Double.compare(a.load, b.load) : Double.compare(b.load, a.load);
+        return c != 0 ? c : Integer.compare(a.position, b.position);
+      });
       for (Constraint c : d.constraints()) {
         if (c.operator() == Constraint.Operator.GROUP_BY && !domain.containsKey(c.attribute())) {
           groupAttributes.add(c.attribute());
@@ -187,9 +197,11 @@ public final class FrameworkScheduler {
           domainCounts.put(c.attribute(), new HashMap<>());
         }
       }
-      for (Slot s : book.slots()) {
+      List<Slot> slots = book.slots();
+      for (int i = 0; i < slots.size(); i++) {
+        Slot s = slots.get(i);
         if (!s.revocable() || d.revocableOk()) {
-          Candidate c = new Candidate(s);
+          Candidate c = new Candidate(s, i);
           bySlot.put(s, c);
           byAgent.computeIfAbsent(s.agentId(), k -> new ArrayList<>()).add(c);
           if (c.bigEnough) {
@@ -216,9 +228,11 @@ public final class FrameworkScheduler {
 
     /** The best slot for one more instance, or {@code null} when none holds it. */
     Slot best() {
+      // Nothing changes the counts or the domain while the slots are checked.
+      int[] groupMinimums = state.groupMinimums(domain);
       for (Iterator<Candidate> it = queue.iterator(); it.hasNext(); ) {
         Candidate c = it.next();
-        Constraint unmet = state.firstUnmet(c.slot.agent(), domain);
+        Constraint unmet = state.firstUnmet(c.slot.agent(), groupMinimums);
         if (unmet == null) {
           return c.slot;
         }
