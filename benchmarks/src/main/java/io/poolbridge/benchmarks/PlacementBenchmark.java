@@ -1,5 +1,6 @@
 package io.poolbridge.benchmarks;
 
+import io.poolbridge.benchmarks.placement.FenzoRound;
 import io.poolbridge.benchmarks.placement.PlacementEstate;
 import io.poolbridge.benchmarks.placement.PlacementEstate.Mix;
 import io.poolbridge.benchmarks.placement.PoolbridgeRound;
@@ -115,11 +116,41 @@ public class PlacementBenchmark {
     }
   }
 
+  @State(Scope.Thread)
+  public static class Fenzo extends Run {
+    FenzoRound round;
+
+    @Override
+    String system() {
+      return "fenzo";
+    }
+
+    @Override
+    void build() {
+      round = new FenzoRound(estate);
+    }
+
+    @Override
+    Map<String, Integer> placement() {
+      roundCounts.add(round.rounds());
+      round.shutdown();
+      return round.placement();
+    }
+  }
+
   /** Allocation cycle, every framework's scheduling call, accepts and declines; until all are placed. */
   @Benchmark
   @Warmup(iterations = 10)
   @Measurement(iterations = 20)
   public int poolbridge(Poolbridge s) {
+    return s.round.placeAll(10);
+  }
+
+  /** {@code scheduleOnce} over all tasks and all nodes' leases, then the task assigner for each assignment. */
+  @Benchmark
+  @Warmup(iterations = 1)
+  @Measurement(iterations = 3)
+  public int fenzo(Fenzo s) {
     return s.round.placeAll(10);
   }
 }

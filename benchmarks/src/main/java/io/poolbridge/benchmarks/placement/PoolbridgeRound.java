@@ -65,6 +65,13 @@ public final class PoolbridgeRound {
   private final Map<String, List<PlacedInstance>> running = new HashMap<>();
   private final Map<String, Integer> placement = new HashMap<>();
   private int rounds;
+  private int placedCount;
+  /** The scheduling decisions of the last round, by framework, not yet taken note of by {@link #record}. */
+  private final Map<String, Decisions> unrecorded = new LinkedHashMap<>();
+  /** Time spent in each phase over the rounds run, in nanoseconds: allocate, schedule, accept/decline. */
+  public long allocateNanos;
+  public long scheduleNanos;
+  public long acceptNanos;
 
   public PoolbridgeRound(PlacementEstate estate) {
     this.estate = estate;
@@ -123,7 +130,9 @@ public final class PoolbridgeRound {
   public int round() {
     rounds++;
     clock.millis += 1_000;
+    long t0 = System.nanoTime();
     CycleResult cycle = allocator.allocate();
+    allocateNanos += System.nanoTime() - t0;
     Map<String, List<NodeOffer>> offers = new HashMap<>();
     for (Offer o : cycle.offers()) {
       offers.computeIfAbsent(o.frameworkId(), k -> new ArrayList<>()).add(new NodeOffer(o, agents.get(o.agentId())));
@@ -136,29 +145,45 @@ public final class PoolbridgeRound {
         mine.forEach(o -> allocator.decline(o.offer().id(), null));
         continue;
       }
+      long t1 = System.nanoTime();
       Decisions d = scheduler.schedule(new SchedulingRequest(f.id(), null, mine, pending, running.get(f.id())));
+      long t2 = System.nanoTime();
+      scheduleNanos += t2 - t1;
       for (OfferDecision od : d.offers()) {
         if (od.accepted()) {
-          for (Placement p : allocator.accept(od.offer().id(), od.launches())) {
-            placement.put(p.instanceId(), nodeIndex.get(p.agentId()));
-          }
+          allocator.accept(od.offer().id(), od.launches());
         } else {
           allocator.decline(od.offer().id(), od.refuse());
         }
       }
-      for (Assignment a : d.assignments()) {
-        placedIds.add(a.instanceId());
-        running.get(f.id()).add(PlacedInstance.of(
-            byKey.get(a.workloadKey()), a.instanceId(), agents.get(a.agentId()), a.resources(), a.revocable()));
-      }
+      acceptNanos += System.nanoTime() - t2;
+      unrecorded.put(f.id(), d);
       placed += d.assignments().size();
     }
+    placedCount += placed;
     return placed;
+  }
+
+  /**
+   * Takes note of the round's assignments: they are no longer pending, and the constraints of the
+   * next round count them. Only needed when another round follows (or to report the placement),
+   * so a round that places everything does not pay for it.
+   */
+  private void record() {
+    unrecorded.forEach((fw, d) -> {
+      for (Assignment a : d.assignments()) {
+        placedIds.add(a.instanceId());
+        placement.put(a.instanceId(), nodeIndex.get(a.agentId()));
+        running.get(fw).add(PlacedInstance.of(
+            byKey.get(a.workloadKey()), a.instanceId(), agents.get(a.agentId()), a.resources(), a.revocable()));
+      }
+    });
+    unrecorded.clear();
   }
 
   /** The framework's workloads with the instances not placed yet. */
   private List<WorkloadDemand> pending(String fw) {
-    if (placedIds.isEmpty()) {
+    if (placedCount == 0) {
       return demands.get(fw);
     }
     List<WorkloadDemand> list = new ArrayList<>();
@@ -174,7 +199,8 @@ public final class PoolbridgeRound {
   /** Rounds until every instance is placed (at most {@code maxRounds}); the rounds run. */
   public int placeAll(int maxRounds) {
     int total = estate.instanceCount();
-    while (placedIds.size() < total && rounds < maxRounds) {
+    while (placedCount < total && rounds < maxRounds) {
+      record();
       round();
     }
     return rounds;
@@ -182,6 +208,7 @@ public final class PoolbridgeRound {
 
   /** Instance id to node index, from the allocator's own placements. */
   public Map<String, Integer> placement() {
+    record();
     Map<String, Integer> fromAllocator = new HashMap<>();
     for (Placement p : allocator.placements()) {
       fromAllocator.put(p.instanceId(), nodeIndex.get(p.agentId()));
