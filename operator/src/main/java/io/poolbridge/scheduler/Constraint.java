@@ -119,6 +119,14 @@ public final class Constraint {
    * @param candidateValues the values of the nodes that can hold the instance now (for GROUP_BY)
    */
   boolean admits(String nodeValue, Map<String, Integer> used, Set<String> candidateValues) {
+    return admits(nodeValue, used, operator == Operator.GROUP_BY && nodeValue != null ? groupMinimum(used, candidateValues) : 0);
+  }
+
+  /**
+   * {@link #admits(String, Map, Set)} with the GROUP_BY minimum already worked out by {@link
+   * #groupMinimum} (it does not depend on the node, so a caller checking many nodes computes it once).
+   */
+  boolean admits(String nodeValue, Map<String, Integer> used, int groupMinimum) {
     if (nodeValue == null) {
       return operator == Operator.UNLIKE;
     }
@@ -126,7 +134,7 @@ public final class Constraint {
     return switch (operator) {
       case UNIQUE -> count == 0;
       case CLUSTER -> value != null ? value.equals(nodeValue) : used.isEmpty() || (used.size() == 1 && count > 0);
-      case GROUP_BY -> count == groupMinimum(used, candidateValues);
+      case GROUP_BY -> count == groupMinimum;
       case LIKE -> pattern.matcher(nodeValue).matches();
       case UNLIKE -> !pattern.matcher(nodeValue).matches();
       case MAX_PER -> count < number;
@@ -134,7 +142,8 @@ public final class Constraint {
     };
   }
 
-  private int groupMinimum(Map<String, Integer> used, Set<String> candidateValues) {
+  /** The count a GROUP_BY value must have to take one more instance: the smallest among the known values. */
+  int groupMinimum(Map<String, Integer> used, Set<String> candidateValues) {
     if (used.size() < number) {
       return 0;
     }

@@ -78,6 +78,32 @@ final class ConstraintState {
     return null;
   }
 
+  /**
+   * For each constraint, in order, the GROUP_BY minimum under {@code domain} (0 for other
+   * operators): what {@link #firstUnmet(AgentInfo, int[])} needs to check many nodes in a row.
+   */
+  int[] groupMinimums(Map<String, Set<String>> domain) {
+    int[] minimums = new int[constraints.size()];
+    for (int i = 0; i < minimums.length; i++) {
+      Constraint c = constraints.get(i);
+      if (c.operator() == Constraint.Operator.GROUP_BY) {
+        minimums[i] = c.groupMinimum(used(c.attribute()), domain.getOrDefault(c.attribute(), Set.of()));
+      }
+    }
+    return minimums;
+  }
+
+  /** {@link #firstUnmet(AgentInfo, Map)} with the {@link #groupMinimums} of the same counts and domain. */
+  Constraint firstUnmet(AgentInfo node, int[] groupMinimums) {
+    for (int i = 0; i < groupMinimums.length; i++) {
+      Constraint c = constraints.get(i);
+      if (!c.admits(node.attributes().get(c.attribute()), used(c.attribute()), groupMinimums[i])) {
+        return c;
+      }
+    }
+    return null;
+  }
+
   private boolean holds(Constraint c, AgentInfo node, Map<String, Set<String>> domain) {
     return c.admits(node.attributes().get(c.attribute()), used(c.attribute()), domain.getOrDefault(c.attribute(), Set.of()));
   }

@@ -8,7 +8,9 @@ import io.poolbridge.scheduler.Reason.Code;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +43,20 @@ import java.util.TreeSet;
  */
 public final class FrameworkScheduler {
   private final Prices prices;
+  /** Whether every instance's best slot is found by scanning all slots (the reference the tests compare with). */
+  private final boolean scanAll;
 
   public FrameworkScheduler(Prices prices) {
+    this(prices, false);
+  }
+
+  /**
+   * @param scanAll find every instance's slot by scanning and ranking all the offers, without the
+   *     per-workload index: slower, with the same decisions; tests compare the two
+   */
+  FrameworkScheduler(Prices prices, boolean scanAll) {
     this.prices = prices;
+    this.scanAll = scanAll;
   }
 
   public Decisions schedule(SchedulingRequest request) {
@@ -53,19 +66,34 @@ public final class FrameworkScheduler {
     List<Unplaced> unplaced = new ArrayList<>();
     List<WorkloadDemand> order = new ArrayList<>(request.demands());
     order.sort(WorkloadDemand.ORDER);
+    Map<String, List<PlacedInstance>> runningByWorkload = new HashMap<>();
+    for (PlacedInstance p : request.placed()) {
+      runningByWorkload.computeIfAbsent(p.workloadKey(), k -> new ArrayList<>()).add(p);
+    }
     for (WorkloadDemand d : order) {
-      List<PlacedInstance> running = request.placed().stream().filter(p -> p.workloadKey().equals(d.key())).toList();
+      List<PlacedInstance> running = runningByWorkload.getOrDefault(d.key(), List.of());
       ConstraintState state = new ConstraintState(d.constraints(), running);
+      Candidates candidates = scanAll || d.kind() == WorkloadKind.NODE_LEASE ? null : new Candidates(d, state, book);
       int mark = book.mark();
       List<Assignment> made = new ArrayList<>();
       Reason failure = null;
       for (String id : d.instanceIds()) {
         // Nothing changes between two failed instances of one workload: the first one's reason holds.
-        Match match = failure == null ? match(d, state, book, request.limitedRole(), promising) : new Match(null, failure);
+        Match match;
+        if (failure != null) {
+          match = new Match(null, failure);
+        } else {
+          Slot next = candidates == null ? null : candidates.best();
+          // Without a slot, the full scan finds none either, and says why.
+          match = next != null ? new Match(next, null) : match(d, state, book, request.limitedRole(), promising);
+        }
         if (match.slot() != null) {
           Slot slot = match.slot();
           Resources taken = taken(d, slot);
           book.take(slot, taken, state);
+          if (candidates != null) {
+            candidates.taken(slot);
+          }
           made.add(new Assignment(
               id, d.key(), slot.offerId(), slot.agentId(), slot.pool(), taken, d.priority(), slot.revocable(),
               prices.perHour(slot.pool(), taken)));
@@ -93,6 +121,152 @@ public final class FrameworkScheduler {
 
   /** The best slot for one more instance, or the reason there is none. */
   private record Match(Slot slot, Reason reason) {}
+
+  /**
+   * The slots one workload may use, in the order of {@link #ranking}, kept current while the
+   * workload's instances are placed, so that each instance's best slot is found without scanning
+   * and ranking every offer again. It finds exactly the slot {@link #match} would: the first in
+   * ranking order that is big enough and within the constraints.
+   *
+   * <p>While one workload is placed, what is left of a slot and the node loads only change by its
+   * own placements ({@link #taken}), and its constraint counts only grow. So a slot that is too
+   * small, or that a constraint other than {@code GROUP_BY} rejects, stays out for the rest of the
+   * workload and is dropped: {@code UNIQUE} and {@code MAX_PER} counts only grow; {@code LIKE},
+   * {@code UNLIKE}, {@code IS} and a missing attribute do not depend on counts; {@code CLUSTER}
+   * admits a value only while it is the one value used, or none is. A {@code GROUP_BY} value
+   * rejected now may be admitted again once the other values catch up: its slots are skipped, not
+   * dropped. The {@code GROUP_BY} domain (values of the slots big enough) is counted per value and
+   * updated as slots become too small.
+   */
+  private final class Candidates {
+    private final WorkloadDemand d;
+    private final ConstraintState state;
+    private final OfferBook book;
+    private final TreeSet<Candidate> queue;
+    private final Map<String, List<Candidate>> byAgent = new HashMap<>();
+    private final Map<Slot, Candidate> bySlot = new HashMap<>();
+    private final List<String> groupAttributes = new ArrayList<>();
+    /** For each GROUP_BY attribute, the number of big-enough slots per value. */
+    private final Map<String, Map<String, Integer>> domainCounts = new HashMap<>();
+    /** For each GROUP_BY attribute, the values with a big-enough slot: {@link ConstraintState#domain}. */
+    private final Map<String, Set<String>> domain = new HashMap<>();
+
+    /** A slot with its ranking keys as of the last change of its node. */
+    private final class Candidate {
+      final Slot slot;
+      final int position;
+      final boolean revocable;
+      final double price;
+      double load;
+      boolean queued;
+      boolean bigEnough;
+
+      Candidate(Slot slot, int position) {
+        this.slot = slot;
+        this.position = position;
+        this.revocable = slot.revocable();
+        Double p = prices.perHour(slot.pool(), d.resources());
+        this.price = p == null ? 0 : p;
+        this.load = book.load(slot);
+        this.bigEnough = bigEnough(d, slot);
+      }
+    }
+
+    Candidates(WorkloadDemand d, ConstraintState state, OfferBook book) {
+      this.d = d;
+      this.state = state;
+      this.book = book;
+      boolean spread = d.strategy() == Strategy.SPREAD;
+      // The ranking of match(); the book's slots are sorted by agent id then offer id, so a slot's
+      // position there is the order of the last two keys.
+      this.queue = new TreeSet<>((a, b) -> {
+        if (a.revocable != b.revocable) {
+          return a.revocable ? 1 : -1;
+        }
+        int c = Double.compare(a.price, b.price);
+        if (c != 0) {
+          return c;
+        }
+        c = spread ? Double.compare(a.load, b.load) : Double.compare(b.load, a.load);
+        return c != 0 ? c : Integer.compare(a.position, b.position);
+      });
+      for (Constraint c : d.constraints()) {
+        if (c.operator() == Constraint.Operator.GROUP_BY && !domain.containsKey(c.attribute())) {
+          groupAttributes.add(c.attribute());
+          domain.put(c.attribute(), new HashSet<>());
+          domainCounts.put(c.attribute(), new HashMap<>());
+        }
+      }
+      List<Slot> slots = book.slots();
+      for (int i = 0; i < slots.size(); i++) {
+        Slot s = slots.get(i);
+        if (!s.revocable() || d.revocableOk()) {
+          Candidate c = new Candidate(s, i);
+          bySlot.put(s, c);
+          byAgent.computeIfAbsent(s.agentId(), k -> new ArrayList<>()).add(c);
+          if (c.bigEnough) {
+            countDomain(s, +1);
+            c.queued = queue.add(c);
+          }
+        }
+      }
+    }
+
+    private void countDomain(Slot s, int delta) {
+      for (String attribute : groupAttributes) {
+        String v = s.agent().attributes().get(attribute);
+        if (v != null) {
+          int n = domainCounts.get(attribute).merge(v, delta, Integer::sum);
+          if (n == 0) {
+            domain.get(attribute).remove(v);
+          } else if (n == delta) {
+            domain.get(attribute).add(v);
+          }
+        }
+      }
+    }
+
+    /** The best slot for one more instance, or {@code null} when none holds it. */
+    Slot best() {
+      // Nothing changes the counts or the domain while the slots are checked.
+      int[] groupMinimums = state.groupMinimums(domain);
+      for (Iterator<Candidate> it = queue.iterator(); it.hasNext(); ) {
+        Candidate c = it.next();
+        Constraint unmet = state.firstUnmet(c.slot.agent(), groupMinimums);
+        if (unmet == null) {
+          return c.slot;
+        }
+        if (unmet.operator() != Constraint.Operator.GROUP_BY) {
+          it.remove();
+          c.queued = false;
+        }
+      }
+      return null;
+    }
+
+    /** Brings the index up to date after an instance was placed on {@code slot}. */
+    void taken(Slot slot) {
+      Candidate taken = bySlot.get(slot);
+      if (taken.bigEnough && !bigEnough(d, slot)) {
+        taken.bigEnough = false;
+        countDomain(slot, -1);
+        if (taken.queued) {
+          queue.remove(taken);
+          taken.queued = false;
+        }
+      }
+      // The node's load changed for every slot on it: requeue them at their new rank.
+      for (Candidate c : byAgent.get(slot.agentId())) {
+        if (c.queued) {
+          queue.remove(c);
+          c.load = book.load(c.slot);
+          queue.add(c);
+        } else {
+          c.load = book.load(c.slot);
+        }
+      }
+    }
+  }
 
   private Match match(WorkloadDemand d, ConstraintState state, OfferBook book, String limitedRole, Set<Long> promising) {
     List<Slot> allowed = new ArrayList<>();

@@ -1,0 +1,59 @@
+package io.poolbridge.benchmarks.placement;
+
+import io.poolbridge.benchmarks.placement.PlacementEstate.Mix;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A plain harness around the placement rounds, for profiling (JFR) and a quick look at where a
+ * round's time goes (the JMH numbers are {@code PlacementBenchmark}'s):
+ * {@code java -cp benchmarks.jar io.poolbridge.benchmarks.placement.PlacementMain poolbridge MIXED 20 gc}
+ * (system {@code poolbridge}, {@code fenzo} or {@code yarn-fair}; the last argument: a full GC
+ * before each timed placement, as JMH's {@code -gc true}).
+ */
+public final class PlacementMain {
+  private PlacementMain() {}
+
+  public static void main(String[] args) {
+    String system = args.length > 0 ? args[0] : "poolbridge";
+    Mix mix = Mix.valueOf(args.length > 1 ? args[1] : "MIXED");
+    int runs = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+    boolean gc = args.length > 3 && args[3].equals("gc");
+    PlacementEstate estate = new PlacementEstate(mix);
+    Path allocationFile = system.equals("yarn-fair") ? YarnFairRound.allocationFile(estate) : null;
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    for (int i = 0; i < runs; i++) {
+      PoolbridgeRound pb = null;
+      FenzoRound fenzo = null;
+      YarnFairRound yarn = null;
+      switch (system) {
+        case "poolbridge" -> pb = new PoolbridgeRound(estate);
+        case "fenzo" -> fenzo = new FenzoRound(estate);
+        case "yarn-fair" -> yarn = new YarnFairRound(estate, allocationFile);
+        default -> throw new IllegalArgumentException("unknown system " + system);
+      }
+      if (gc) {
+        System.gc();
+      }
+      long allocated = threads.getCurrentThreadAllocatedBytes();
+      long start = System.nanoTime();
+      int rounds = pb != null ? pb.placeAll(10) : fenzo != null ? fenzo.placeAll(10) : yarn.placeAll(100);
+      long total = System.nanoTime() - start;
+      allocated = threads.getCurrentThreadAllocatedBytes() - allocated;
+      Map<String, Integer> placement = pb != null ? pb.placement() : fenzo != null ? fenzo.placement() : yarn.placement();
+      String detail = pb == null ? ""
+          : String.format(" (allocate %.1f, schedule %.1f, accept/decline %.1f)",
+              pb.allocateNanos / 1e6, pb.scheduleNanos / 1e6, pb.acceptNanos / 1e6);
+      System.out.printf(
+          "%s %s run %d: %.1f ms%s, %d MiB allocated by the caller's thread, rounds %d; %s%n",
+          system, mix, i, total / 1e6, detail, allocated >> 20, rounds, Quality.check(estate, placement));
+      if (fenzo != null) {
+        fenzo.shutdown();
+      }
+      if (yarn != null) {
+        yarn.stop();
+      }
+    }
+  }
+}
