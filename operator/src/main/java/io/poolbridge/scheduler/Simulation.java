@@ -8,6 +8,7 @@ import io.poolbridge.allocator.AllocatorConfig;
 import io.poolbridge.allocator.CycleResult;
 import io.poolbridge.allocator.FrameworkInfo;
 import io.poolbridge.allocator.HierarchicalAllocator;
+import io.poolbridge.allocator.ManualClock;
 import io.poolbridge.allocator.Offer;
 import io.poolbridge.allocator.Placement;
 import io.poolbridge.allocator.Quota;
@@ -20,11 +21,9 @@ import io.poolbridge.scheduler.Preemption.NodeCapacity;
 import io.poolbridge.scheduler.Preemption.Plan;
 import io.poolbridge.scheduler.Preemption.Preemptor;
 import io.poolbridge.scheduler.SimulationReport.WorkloadReport;
-import java.time.Clock;
+
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -67,7 +66,7 @@ import java.util.TreeSet;
  */
 public final class Simulation {
   private final Duration interval;
-  private final SimulatedClock clock = new SimulatedClock();
+  private final ManualClock clock = new ManualClock();
   private final HierarchicalAllocator allocator;
   private final FrameworkScheduler scheduler;
   private final Map<String, AgentInfo> agents = new LinkedHashMap<>();
@@ -133,7 +132,7 @@ public final class Simulation {
     int quiet = 0;
     for (int i = 0; i < maxRounds; i++) {
       round++;
-      clock.millis += interval.toMillis();
+      clock.advance(interval);
       quiet = round() ? 0 : quiet + 1;
       if (quiet >= quietRounds()) {
         if (!preempt()) {
@@ -357,28 +356,4 @@ public final class Simulation {
     return new SimulationReport(round, stable, reports, events);
   }
 
-  /** Simulated time, advanced by the simulation only. */
-  private static final class SimulatedClock extends Clock {
-    long millis;
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis);
-    }
-
-    @Override
-    public long millis() {
-      return millis;
-    }
-  }
 }

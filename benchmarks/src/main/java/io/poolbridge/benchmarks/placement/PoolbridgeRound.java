@@ -5,6 +5,7 @@ import io.poolbridge.allocator.AllocatorConfig;
 import io.poolbridge.allocator.CycleResult;
 import io.poolbridge.allocator.FrameworkInfo;
 import io.poolbridge.allocator.HierarchicalAllocator;
+import io.poolbridge.allocator.ManualClock;
 import io.poolbridge.allocator.Offer;
 import io.poolbridge.allocator.Placement;
 import io.poolbridge.allocator.ResourceSchema;
@@ -24,11 +25,9 @@ import io.poolbridge.scheduler.Prices;
 import io.poolbridge.scheduler.SchedulingRequest;
 import io.poolbridge.scheduler.Strategy;
 import io.poolbridge.scheduler.WorkloadDemand;
-import java.time.Clock;
+
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -53,7 +52,7 @@ public final class PoolbridgeRound {
   static final long MIB = 1L << 20;
 
   private final PlacementEstate estate;
-  private final MutableClock clock = new MutableClock();
+  private final ManualClock clock = new ManualClock();
   private final HierarchicalAllocator allocator;
   private final FrameworkScheduler scheduler = new FrameworkScheduler(Prices.NONE);
   private final Map<String, AgentInfo> agents = new HashMap<>();
@@ -129,7 +128,7 @@ public final class PoolbridgeRound {
   /** One round: a cycle, every framework's scheduling call, its accepts and declines; the instances placed. */
   public int round() {
     rounds++;
-    clock.millis += 1_000;
+    clock.advance(java.time.Duration.ofSeconds(1));
     long t0 = System.nanoTime();
     CycleResult cycle = allocator.allocate();
     allocateNanos += System.nanoTime() - t0;
@@ -223,27 +222,4 @@ public final class PoolbridgeRound {
     return rounds;
   }
 
-  private static final class MutableClock extends Clock {
-    long millis;
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis);
-    }
-
-    @Override
-    public long millis() {
-      return millis;
-    }
-  }
 }
