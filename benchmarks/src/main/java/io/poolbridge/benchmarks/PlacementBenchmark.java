@@ -127,7 +127,7 @@ public class PlacementBenchmark {
 
     @Override
     void build() {
-      round = new FenzoRound(estate);
+      round = new FenzoRound(estate, false);
     }
 
     @Override

@@ -53,13 +53,20 @@ public final class FenzoRound {
   private final Map<String, Integer> placement = new HashMap<>();
   private int rounds;
 
-  public FenzoRound(PlacementEstate estate) {
+  /**
+   * @param spread with Fenzo's cpu+memory spreading fitness calculator (every VM evaluated for
+   *     every task, as Fenzo's default "fitness good enough" never stops early); without it, Fenzo's
+   *     default fitness calculator
+   */
+  public FenzoRound(PlacementEstate estate, boolean spread) {
     this.estate = estate;
-    this.scheduler = new TaskScheduler.Builder()
+    TaskScheduler.Builder builder = new TaskScheduler.Builder()
         .withLeaseOfferExpirySecs(1_000_000)
-        .withLeaseRejectAction(lease -> {})
-        .withFitnessCalculator(SpreadingFitnessCalculators.cpuMemSpreader)
-        .build();
+        .withLeaseRejectAction(lease -> {});
+    if (spread) {
+      builder.withFitnessCalculator(SpreadingFitnessCalculators.cpuMemSpreader);
+    }
+    this.scheduler = builder.build();
     for (Node n : estate.nodes) {
       leases.add(new Lease(n));
       nodeIndex.put(n.id(), n.index());

@@ -9,7 +9,7 @@ import java.util.Map;
  * A plain harness around the placement rounds, for profiling (JFR) and a quick look at where a
  * round's time goes (the JMH numbers are {@code PlacementBenchmark}'s):
  * {@code java -cp benchmarks.jar io.poolbridge.benchmarks.placement.PlacementMain poolbridge MIXED 20 gc}
- * (system {@code poolbridge}, {@code fenzo} or {@code yarn-fair}; the last argument: a full GC
+ * (system {@code poolbridge}, {@code fenzo}, {@code fenzo-spread} or {@code yarn-fair}; the last argument: a full GC
  * before each timed placement, as JMH's {@code -gc true}).
  */
 public final class PlacementMain {
@@ -29,7 +29,8 @@ public final class PlacementMain {
       YarnFairRound yarn = null;
       switch (system) {
         case "poolbridge" -> pb = new PoolbridgeRound(estate);
-        case "fenzo" -> fenzo = new FenzoRound(estate);
+        case "fenzo" -> fenzo = new FenzoRound(estate, false);
+        case "fenzo-spread" -> fenzo = new FenzoRound(estate, true);
         case "yarn-fair" -> yarn = new YarnFairRound(estate, allocationFile);
         default -> throw new IllegalArgumentException("unknown system " + system);
       }
