@@ -90,7 +90,7 @@ public final class FrameworkScheduler {
         if (match.slot() != null) {
           Slot slot = match.slot();
           Resources taken = taken(d, slot);
-          book.take(slot, taken, state);
+          book.take(slot, taken, state, d.gang());
           if (candidates != null) {
             candidates.taken(slot);
           }
@@ -143,8 +143,8 @@ public final class FrameworkScheduler {
     private final ConstraintState state;
     private final OfferBook book;
     private final TreeSet<Candidate> queue;
-    private final Map<String, List<Candidate>> byAgent = new HashMap<>();
-    private final Map<Slot, Candidate> bySlot = new HashMap<>();
+    /** The candidate of each slot, by the slot's position in the book; {@code null} where not allowed. */
+    private final Candidate[] byPosition;
     private final List<String> groupAttributes = new ArrayList<>();
     /** For each GROUP_BY attribute, the number of big-enough slots per value. */
     private final Map<String, Map<String, Integer>> domainCounts = new HashMap<>();
@@ -161,9 +161,9 @@ public final class FrameworkScheduler {
       boolean queued;
       boolean bigEnough;
 
-      Candidate(Slot slot, int position) {
+      Candidate(Slot slot) {
         this.slot = slot;
-        this.position = position;
+        this.position = slot.position;
         this.revocable = slot.revocable();
         Double p = prices.perHour(slot.pool(), d.resources());
         this.price = p == null ? 0 : p;
@@ -198,12 +198,11 @@ public final class FrameworkScheduler {
         }
       }
       List<Slot> slots = book.slots();
-      for (int i = 0; i < slots.size(); i++) {
-        Slot s = slots.get(i);
+      byPosition = new Candidate[slots.size()];
+      for (Slot s : slots) {
         if (!s.revocable() || d.revocableOk()) {
-          Candidate c = new Candidate(s, i);
-          bySlot.put(s, c);
-          byAgent.computeIfAbsent(s.agentId(), k -> new ArrayList<>()).add(c);
+          Candidate c = new Candidate(s);
+          byPosition[s.position] = c;
           if (c.bigEnough) {
             countDomain(s, +1);
             c.queued = queue.add(c);
@@ -246,7 +245,7 @@ public final class FrameworkScheduler {
 
     /** Brings the index up to date after an instance was placed on {@code slot}. */
     void taken(Slot slot) {
-      Candidate taken = bySlot.get(slot);
+      Candidate taken = byPosition[slot.position];
       if (taken.bigEnough && !bigEnough(d, slot)) {
         taken.bigEnough = false;
         countDomain(slot, -1);
@@ -256,7 +255,11 @@ public final class FrameworkScheduler {
         }
       }
       // The node's load changed for every slot on it: requeue them at their new rank.
-      for (Candidate c : byAgent.get(slot.agentId())) {
+      for (int p = slot.firstOnAgent; p <= slot.lastOnAgent; p++) {
+        Candidate c = byPosition[p];
+        if (c == null) {
+          continue;
+        }
         if (c.queued) {
           queue.remove(c);
           c.load = book.load(c.slot);

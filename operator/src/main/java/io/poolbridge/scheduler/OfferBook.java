@@ -19,6 +19,13 @@ final class OfferBook {
   static final class Slot {
     final NodeOffer offer;
     Resources left;
+    /** Its index in {@link #slots()}. */
+    int position;
+    /** The positions of the first and last slot on the same agent (slots are sorted by agent). */
+    int firstOnAgent;
+    int lastOnAgent;
+    /** What is left of its agent in all the framework's offers; shared by the agent's slots. */
+    long[] nodeLeft;
 
     Slot(NodeOffer offer) {
       this.offer = offer;
@@ -54,19 +61,33 @@ final class OfferBook {
   private record Step(Slot slot, Resources taken, ConstraintState state) {}
 
   private final List<Slot> slots = new ArrayList<>();
-  private final Map<String, Resources> nodeLeft = new HashMap<>();
+  /** Per agent, what is left of it in the framework's offers (amounts of the schema, never negative). */
+  private final Map<String, long[]> nodeLeft = new HashMap<>();
   private final Deque<Step> steps = new ArrayDeque<>();
 
   OfferBook(List<NodeOffer> offers) {
     for (NodeOffer o : offers) {
       Slot s = new Slot(o);
       slots.add(s);
-      nodeLeft.merge(s.agentId(), s.left, Resources::plus);
+      long[] left = nodeLeft.computeIfAbsent(s.agentId(), k -> new long[s.left.schema().size()]);
+      for (int i = 0; i < left.length; i++) {
+        left[i] += s.left.get(i);
+      }
     }
     slots.sort(Comparator.comparing(Slot::agentId).thenComparingLong(Slot::offerId));
+    for (int i = 0; i < slots.size(); i++) {
+      Slot s = slots.get(i);
+      s.position = i;
+      s.nodeLeft = nodeLeft.get(s.agentId());
+      s.firstOnAgent = i > 0 && slots.get(i - 1).agentId().equals(s.agentId()) ? slots.get(i - 1).firstOnAgent : i;
+    }
+    for (int i = slots.size() - 1; i >= 0; i--) {
+      Slot s = slots.get(i);
+      s.lastOnAgent = i + 1 < slots.size() && slots.get(i + 1).agentId().equals(s.agentId()) ? slots.get(i + 1).lastOnAgent : i;
+    }
   }
 
-  /** The slots, by agent id then offer id. */
+  /** The slots, by agent id then offer id; a slot's {@link Slot#position} is its index here. */
   List<Slot> slots() {
     return slots;
   }
@@ -77,26 +98,47 @@ final class OfferBook {
    */
   double load(Slot s) {
     Resources total = s.agent().total();
-    return Amounts.dominantFraction(total.minus(nodeLeft.get(s.agentId())), total);
+    long[] left = s.nodeLeft;
+    double max = 0;
+    for (int i = 0; i < left.length; i++) {
+      long t = total.get(i);
+      if (t > 0) {
+        max = Math.max(max, (double) Math.max(0, t - left[i]) / t);
+      }
+    }
+    return max;
   }
 
-  void take(Slot s, Resources amount, ConstraintState state) {
+  /**
+   * Takes {@code amount} out of slot {@code s} for one more instance of {@code state}'s workload.
+   * With {@code undoable}, {@link #rollback} can give it back (a gang's tentative placements);
+   * without, it is final for this call.
+   */
+  void take(Slot s, Resources amount, ConstraintState state, boolean undoable) {
     s.left = s.left.minus(amount);
-    nodeLeft.merge(s.agentId(), amount, Resources::minus);
+    long[] left = s.nodeLeft;
+    for (int i = 0; i < left.length; i++) {
+      left[i] = Math.max(0, left[i] - amount.get(i));
+    }
     state.add(s.agent());
-    steps.push(new Step(s, amount, state));
+    if (undoable) {
+      steps.push(new Step(s, amount, state));
+    }
   }
 
   int mark() {
     return steps.size();
   }
 
-  /** Undoes every {@link #take} since {@code mark}. */
+  /** Undoes every undoable {@link #take} since {@code mark}. */
   void rollback(int mark) {
     while (steps.size() > mark) {
       Step step = steps.pop();
       step.slot.left = step.slot.left.plus(step.taken);
-      nodeLeft.merge(step.slot.agentId(), step.taken, Resources::plus);
+      long[] left = step.slot.nodeLeft;
+      for (int i = 0; i < left.length; i++) {
+        left[i] += step.taken.get(i);
+      }
       step.state.remove(step.slot.agent());
     }
   }
