@@ -5,6 +5,8 @@ import io.poolbridge.benchmarks.placement.PlacementEstate;
 import io.poolbridge.benchmarks.placement.PlacementEstate.Mix;
 import io.poolbridge.benchmarks.placement.PoolbridgeRound;
 import io.poolbridge.benchmarks.placement.Quality;
+import io.poolbridge.benchmarks.placement.YarnFairRound;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,14 +45,14 @@ public class PlacementBenchmark {
   /** What every system's state has: the estate, the last placement's quality, a trial report. */
   @State(Scope.Thread)
   public abstract static class Run {
-    @Param({"NONE", "MIXED"})
-    public Mix constraints;
-
     PlacementEstate estate;
     final List<Quality> qualities = new ArrayList<>();
     final List<Integer> roundCounts = new ArrayList<>();
 
     abstract String system();
+
+    /** The demand mix (each system's own {@code @Param}). */
+    abstract Mix mix();
 
     /** Builds a fresh state to place from (untimed). */
     abstract void build();
@@ -66,7 +68,7 @@ public class PlacementBenchmark {
     @Setup(Level.Invocation)
     public void fresh() {
       if (estate == null) {
-        estate = new PlacementEstate(constraints);
+        estate = new PlacementEstate(mix());
       }
       build();
     }
@@ -82,7 +84,7 @@ public class PlacementBenchmark {
 
     @TearDown(Level.Trial)
     public void report() {
-      System.out.printf("%n[%s %s] %d invocations checked%n", system(), constraints, qualities.size());
+      System.out.printf("%n[%s %s] %d invocations checked%n", system(), mix(), qualities.size());
       for (int i = 0; i < qualities.size(); i++) {
         String rounds = i < roundCounts.size() ? ", rounds " + roundCounts.get(i) : "";
         System.out.printf("  #%d %s%s%n", i, qualities.get(i), rounds);
@@ -92,7 +94,15 @@ public class PlacementBenchmark {
 
   @State(Scope.Thread)
   public static class Poolbridge extends Run {
+    @Param({"NONE", "MIXED"})
+    public Mix constraints;
+
     PoolbridgeRound round;
+
+    @Override
+    Mix mix() {
+      return constraints;
+    }
 
     @Override
     String system() {
@@ -118,7 +128,15 @@ public class PlacementBenchmark {
 
   @State(Scope.Thread)
   public static class Fenzo extends Run {
+    @Param({"NONE", "MIXED"})
+    public Mix constraints;
+
     FenzoRound round;
+
+    @Override
+    Mix mix() {
+      return constraints;
+    }
 
     @Override
     String system() {
@@ -138,12 +156,59 @@ public class PlacementBenchmark {
     }
   }
 
+  /** The FairScheduler has no placement constraints: the unconstrained mix only. */
+  @State(Scope.Thread)
+  public static class YarnFair extends Run {
+    @Param({"NONE"})
+    public Mix constraints;
+
+    Path allocationFile;
+    YarnFairRound round;
+
+    @Override
+    Mix mix() {
+      return constraints;
+    }
+
+    @Override
+    String system() {
+      return "yarn-fair";
+    }
+
+    @Override
+    void build() {
+      if (allocationFile == null) {
+        allocationFile = YarnFairRound.allocationFile(estate);
+      }
+      round = new YarnFairRound(estate, allocationFile);
+    }
+
+    @Override
+    Map<String, Integer> placement() {
+      roundCounts.add(round.rounds());
+      Map<String, Integer> placement = round.placement();
+      round.stop();
+      return placement;
+    }
+  }
+
   /** Allocation cycle, every framework's scheduling call, accepts and declines; until all are placed. */
   @Benchmark
   @Warmup(iterations = 10)
   @Measurement(iterations = 20)
   public int poolbridge(Poolbridge s) {
     return s.round.placeAll(10);
+  }
+
+  /**
+   * Heartbeat rounds (a {@code NodeUpdateSchedulerEvent} per node, then {@code update()}) until
+   * all containers are allocated.
+   */
+  @Benchmark
+  @Warmup(iterations = 3)
+  @Measurement(iterations = 5)
+  public int yarnFair(YarnFair s) {
+    return s.round.placeAll(100);
   }
 
   /** {@code scheduleOnce} over all tasks and all nodes' leases, then the task assigner for each assignment. */
