@@ -1129,9 +1129,6 @@ public final class HierarchicalAllocator implements Allocator {
     long[] remaining = offer.total();
     long[] asked = new long[size];
     for (Launch l : launches) {
-      if (placements.containsKey(l.instanceId())) {
-        throw new IllegalArgumentException("instance " + l.instanceId() + " is already placed");
-      }
       Vec.add(asked, l.resources().amounts);
     }
     if (!Vec.fits(asked, remaining)) {
@@ -1139,18 +1136,17 @@ public final class HierarchicalAllocator implements Allocator {
           "launches need " + Resources.ofArray(schema, asked) + " but offer " + offerId + " holds "
               + Resources.ofArray(schema, remaining));
     }
-    // Release the offer, then carve the placements out of its composition: reservations first.
-    removeOffer(offer);
-    use(offer, -1);
+    // Carve the placements out of the offer's composition, reservations first.
     long[] unreservedLeft = offer.unreserved.clone();
     long[][] reservedLeft = new long[offer.reserved.length][];
     for (int i = 0; i < reservedLeft.length; i++) {
       reservedLeft[i] = offer.reserved[i] == null ? null : offer.reserved[i].clone();
     }
-    List<Placement> placed = new ArrayList<>();
-    for (Launch l : launches) {
+    Grant[] grants = new Grant[launches.size()];
+    for (int n = 0; n < grants.length; n++) {
+      Launch l = launches.get(n);
       long[] need = l.resources().toArray();
-      long[][] fromReserved = new long[reservedLeft.length][];
+      long[][] fromReserved = reservedLeft.length == 0 ? NO_PORTIONS : new long[reservedLeft.length][];
       for (int i = 0; i < reservedLeft.length; i++) {
         if (reservedLeft[i] != null && Vec.anyPositive(need)) {
           long[] take = need.clone();
@@ -1166,9 +1162,29 @@ public final class HierarchicalAllocator implements Allocator {
       Grant p = new Grant(offer.fw, offer.agent, need, fromReserved, offer.revocable);
       p.instanceId = l.instanceId();
       p.priority = l.priority();
-      use(p, +1);
-      addPlacement(p);
-      placed.add(view(p));
+      grants[n] = p;
+    }
+    // Record them; an instance placed already, or twice in this call, leaves everything as it was.
+    for (int n = 0; n < grants.length; n++) {
+      if (placements.putIfAbsent(grants[n].instanceId, grants[n]) != null) {
+        for (int k = 0; k < n; k++) {
+          placements.remove(grants[k].instanceId);
+        }
+        throw new IllegalArgumentException("instance " + grants[n].instanceId + " is already placed");
+      }
+    }
+    // Every account is linear in what a grant holds, so the offer's accounting stays with its
+    // placements and only what is left of it is released: one update of the sorters per offer,
+    // not one per launch.
+    removeOffer(offer);
+    List<Placement> placed = new ArrayList<>(grants.length);
+    for (int n = 0; n < grants.length; n++) {
+      offer.agent.placementIds.add(grants[n].instanceId);
+      placed.add(view(grants[n], launches.get(n).resources())); // what it holds is what it launched with
+    }
+    Grant rest = new Grant(offer.fw, offer.agent, unreservedLeft, reservedLeft, offer.revocable);
+    if (Vec.anyPositive(rest.total())) {
+      use(rest, -1);
     }
     if (Vec.anyPositive(Vec.positiveDifference(offer.total(), asked))) {
       filter(offer.fw, offer.agent, offer.fw.info.refuse());
@@ -1368,6 +1384,9 @@ public final class HierarchicalAllocator implements Allocator {
   }
 
   private Map<String, Resources> reservationsOf(Grant g) {
+    if (g.reserved.length == 0) {
+      return Map.of();
+    }
     Map<String, Resources> byRole = new java.util.TreeMap<>();
     for (int i = 0; i < g.reserved.length; i++) {
       if (g.reserved[i] != null && Vec.anyPositive(g.reserved[i])) {
@@ -1378,9 +1397,13 @@ public final class HierarchicalAllocator implements Allocator {
   }
 
   private Placement view(Grant g) {
+    return view(g, Resources.ofArray(schema, g.total()));
+  }
+
+  private Placement view(Grant g, Resources total) {
     return new Placement(
-        g.instanceId, g.fw.info.id(), g.agent.info.id(), g.agent.info.pool(),
-        Resources.ofArray(schema, g.total()), g.revocable, g.priority, reservationsOf(g));
+        g.instanceId, g.fw.info.id(), g.agent.info.id(), g.agent.info.pool(), total, g.revocable, g.priority,
+        reservationsOf(g));
   }
 
   private Offer offerView(Grant g) {

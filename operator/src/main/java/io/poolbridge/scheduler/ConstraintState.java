@@ -1,6 +1,7 @@
 package io.poolbridge.scheduler;
 
 import io.poolbridge.allocator.AgentInfo;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,11 +16,13 @@ import java.util.Set;
 final class ConstraintState {
   private final List<Constraint> constraints;
   private final Map<String, Map<String, Integer>> counts = new HashMap<>();
+  /** The counts of each constraint's attribute, by the constraint's index. */
+  private final List<Map<String, Integer>> countsByConstraint = new ArrayList<>();
 
   ConstraintState(List<Constraint> constraints, Collection<PlacedInstance> running) {
     this.constraints = constraints;
     for (Constraint c : constraints) {
-      counts.putIfAbsent(c.attribute(), new HashMap<>());
+      countsByConstraint.add(counts.computeIfAbsent(c.attribute(), k -> new HashMap<>()));
     }
     for (PlacedInstance p : running) {
       add(p.agent());
@@ -102,6 +105,31 @@ final class ConstraintState {
       }
     }
     return null;
+  }
+
+  /** The node's value of each constraint's attribute, by the constraint's index ({@code null} where it has none). */
+  String[] values(AgentInfo node) {
+    String[] values = new String[constraints.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = node.attributes().get(constraints.get(i).attribute());
+    }
+    return values;
+  }
+
+  /** {@link #firstUnmet(AgentInfo, int[])} for a node whose attribute {@link #values} are given. */
+  Constraint firstUnmet(String[] values, int[] groupMinimums) {
+    for (int i = 0; i < groupMinimums.length; i++) {
+      Constraint c = constraints.get(i);
+      if (!c.admits(values[i], countsByConstraint.get(i), groupMinimums[i])) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** The workload's instances on nodes whose value of constraint {@code i}'s attribute is {@code value}. */
+  int count(int i, String value) {
+    return countsByConstraint.get(i).getOrDefault(value, 0);
   }
 
   private boolean holds(Constraint c, AgentInfo node, Map<String, Set<String>> domain) {

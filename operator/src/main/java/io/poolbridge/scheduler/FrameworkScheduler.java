@@ -2,6 +2,7 @@ package io.poolbridge.scheduler;
 
 import io.poolbridge.allocator.AgentInfo;
 import io.poolbridge.allocator.Launch;
+import io.poolbridge.allocator.Offer;
 import io.poolbridge.allocator.Resources;
 import io.poolbridge.scheduler.OfferBook.Slot;
 import io.poolbridge.scheduler.Reason.Code;
@@ -11,7 +12,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,6 +63,11 @@ public final class FrameworkScheduler {
     OfferBook book = new OfferBook(request.offers());
     Set<Long> promising = new HashSet<>();
     List<Assignment> assignments = new ArrayList<>();
+    // The launches of each offer, by the offer's index in the request.
+    List<List<Launch>> launches = new ArrayList<>(request.offers().size());
+    for (int i = 0; i < request.offers().size(); i++) {
+      launches.add(null);
+    }
     List<Unplaced> unplaced = new ArrayList<>();
     List<WorkloadDemand> order = new ArrayList<>(request.demands());
     order.sort(WorkloadDemand.ORDER);
@@ -76,6 +81,7 @@ public final class FrameworkScheduler {
       Candidates candidates = scanAll || d.kind() == WorkloadKind.NODE_LEASE ? null : new Candidates(d, state, book);
       int mark = book.mark();
       List<Assignment> made = new ArrayList<>();
+      List<Slot> madeOn = new ArrayList<>();
       Reason failure = null;
       for (String id : d.instanceIds()) {
         // Nothing changes between two failed instances of one workload: the first one's reason holds.
@@ -97,6 +103,7 @@ public final class FrameworkScheduler {
           made.add(new Assignment(
               id, d.key(), slot.offerId(), slot.agentId(), slot.pool(), taken, d.priority(), slot.revocable(),
               prices.perHour(slot.pool(), taken)));
+          madeOn.add(slot);
         } else {
           failure = match.reason();
           if (d.gang()) {
@@ -114,9 +121,17 @@ public final class FrameworkScheduler {
         d.instanceIds().forEach(id -> unplaced.add(new Unplaced(id, d.key(), gang)));
       } else {
         assignments.addAll(made);
+        for (int i = 0; i < made.size(); i++) {
+          Assignment a = made.get(i);
+          int r = madeOn.get(i).requestIndex;
+          if (launches.get(r) == null) {
+            launches.set(r, new ArrayList<>());
+          }
+          launches.get(r).add(new Launch(a.instanceId(), a.resources(), a.priority()));
+        }
       }
     }
-    return new Decisions(offerDecisions(request, assignments, promising), assignments, unplaced);
+    return new Decisions(offerDecisions(request, launches, promising), assignments, unplaced);
   }
 
   /** The best slot for one more instance, or the reason there is none. */
@@ -137,12 +152,26 @@ public final class FrameworkScheduler {
    * rejected now may be admitted again once the other values catch up: its slots are skipped, not
    * dropped. The {@code GROUP_BY} domain (values of the slots big enough) is counted per value and
    * updated as slots become too small.
+   *
+   * <p>With one {@code GROUP_BY} attribute of a few values (zones, regions, pools), the slots are
+   * queued per value: only the queues of the values it admits are looked at, and the best is the
+   * best of their heads. Otherwise one queue holds them all and the slots of values not admitted
+   * are stepped over.
    */
   private final class Candidates {
+    /** The most values of a GROUP_BY attribute for which the slots are queued per value. */
+    private static final int MAX_PARTITIONS = 64;
+
     private final WorkloadDemand d;
     private final ConstraintState state;
     private final OfferBook book;
+    private final Comparator<Candidate> order;
+    /** The one queue, or {@code null} when the slots are queued per value of a GROUP_BY attribute. */
     private final TreeSet<Candidate> queue;
+    /** The index of the GROUP_BY constraint whose values partition the slots, or -1. */
+    private final int partitionBy;
+    /** The queues per value of that attribute. */
+    private final Map<String, TreeSet<Candidate>> partitions = new HashMap<>();
     /** The candidate of each slot, by the slot's position in the book; {@code null} where not allowed. */
     private final Candidate[] byPosition;
     private final List<String> groupAttributes = new ArrayList<>();
@@ -157,8 +186,11 @@ public final class FrameworkScheduler {
       final int position;
       final boolean revocable;
       final double price;
+      /** The node's value of each constraint's attribute. */
+      final String[] values;
       double load;
-      boolean queued;
+      /** The queue it is in, or {@code null}. */
+      TreeSet<Candidate> queuedIn;
       boolean bigEnough;
 
       Candidate(Slot slot) {
@@ -167,6 +199,7 @@ public final class FrameworkScheduler {
         this.revocable = slot.revocable();
         Double p = prices.perHour(slot.pool(), d.resources());
         this.price = p == null ? 0 : p;
+        this.values = state.values(slot.agent());
         this.load = book.load(slot);
         this.bigEnough = bigEnough(d, slot);
       }
@@ -179,7 +212,7 @@ public final class FrameworkScheduler {
       boolean spread = d.strategy() == Strategy.SPREAD;
       // The ranking of match(); the book's slots are sorted by agent id then offer id, so a slot's
       // position there is the order of the last two keys.
-      this.queue = new TreeSet<>((a, b) -> {
+      this.order = (a, b) -> {
         if (a.revocable != b.revocable) {
           return a.revocable ? 1 : -1;
         }
@@ -189,26 +222,55 @@ public final class FrameworkScheduler {
         }
         c = spread ? Double.compare(a.load, b.load) : Double.compare(b.load, a.load);
         return c != 0 ? c : Integer.compare(a.position, b.position);
-      });
-      for (Constraint c : d.constraints()) {
-        if (c.operator() == Constraint.Operator.GROUP_BY && !domain.containsKey(c.attribute())) {
-          groupAttributes.add(c.attribute());
-          domain.put(c.attribute(), new HashSet<>());
-          domainCounts.put(c.attribute(), new HashMap<>());
+      };
+      int groupBy = -1;
+      for (int i = 0; i < d.constraints().size(); i++) {
+        Constraint c = d.constraints().get(i);
+        if (c.operator() == Constraint.Operator.GROUP_BY) {
+          if (!domain.containsKey(c.attribute())) {
+            groupAttributes.add(c.attribute());
+            domain.put(c.attribute(), new HashSet<>());
+            domainCounts.put(c.attribute(), new HashMap<>());
+          }
+          groupBy = groupBy == -1 ? i : groupBy;
         }
       }
       List<Slot> slots = book.slots();
       byPosition = new Candidate[slots.size()];
+      List<Candidate> big = new ArrayList<>();
+      Set<String> values = new HashSet<>();
       for (Slot s : slots) {
         if (!s.revocable() || d.revocableOk()) {
           Candidate c = new Candidate(s);
           byPosition[s.position] = c;
           if (c.bigEnough) {
             countDomain(s, +1);
-            c.queued = queue.add(c);
+            big.add(c);
+            if (groupBy >= 0) {
+              values.add(String.valueOf(c.values[groupBy]));
+            }
           }
         }
       }
+      this.partitionBy = groupAttributes.size() == 1 && values.size() <= MAX_PARTITIONS ? groupBy : -1;
+      this.queue = partitionBy < 0 ? new TreeSet<>(order) : null;
+      for (Candidate c : big) {
+        enqueue(c);
+      }
+    }
+
+    /** Puts a candidate in its queue; one without the partitioning attribute never takes an instance. */
+    private void enqueue(Candidate c) {
+      TreeSet<Candidate> q = queue;
+      if (q == null) {
+        String v = c.values[partitionBy];
+        if (v == null) {
+          return;
+        }
+        q = partitions.computeIfAbsent(v, k -> new TreeSet<>(order));
+      }
+      q.add(c);
+      c.queuedIn = q;
     }
 
     private void countDomain(Slot s, int delta) {
@@ -229,15 +291,34 @@ public final class FrameworkScheduler {
     Slot best() {
       // Nothing changes the counts or the domain while the slots are checked.
       int[] groupMinimums = state.groupMinimums(domain);
-      for (Iterator<Candidate> it = queue.iterator(); it.hasNext(); ) {
+      if (queue != null) {
+        Candidate c = first(queue, groupMinimums);
+        return c == null ? null : c.slot;
+      }
+      Candidate best = null;
+      for (Map.Entry<String, TreeSet<Candidate>> e : partitions.entrySet()) {
+        // The values the GROUP_BY admits: those with the fewest instances.
+        if (state.count(partitionBy, e.getKey()) == groupMinimums[partitionBy]) {
+          Candidate c = first(e.getValue(), groupMinimums);
+          if (c != null && (best == null || order.compare(c, best) < 0)) {
+            best = c;
+          }
+        }
+      }
+      return best == null ? null : best.slot;
+    }
+
+    /** The first candidate of {@code q} within the constraints; drops those that stay out. */
+    private Candidate first(TreeSet<Candidate> q, int[] groupMinimums) {
+      for (Iterator<Candidate> it = q.iterator(); it.hasNext(); ) {
         Candidate c = it.next();
-        Constraint unmet = state.firstUnmet(c.slot.agent(), groupMinimums);
+        Constraint unmet = state.firstUnmet(c.values, groupMinimums);
         if (unmet == null) {
-          return c.slot;
+          return c;
         }
         if (unmet.operator() != Constraint.Operator.GROUP_BY) {
           it.remove();
-          c.queued = false;
+          c.queuedIn = null;
         }
       }
       return null;
@@ -249,9 +330,9 @@ public final class FrameworkScheduler {
       if (taken.bigEnough && !bigEnough(d, slot)) {
         taken.bigEnough = false;
         countDomain(slot, -1);
-        if (taken.queued) {
-          queue.remove(taken);
-          taken.queued = false;
+        if (taken.queuedIn != null) {
+          taken.queuedIn.remove(taken);
+          taken.queuedIn = null;
         }
       }
       // The node's load changed for every slot on it: requeue them at their new rank.
@@ -260,10 +341,11 @@ public final class FrameworkScheduler {
         if (c == null) {
           continue;
         }
-        if (c.queued) {
-          queue.remove(c);
+        TreeSet<Candidate> q = c.queuedIn;
+        if (q != null) {
+          q.remove(c);
           c.load = book.load(c.slot);
-          queue.add(c);
+          q.add(c);
         } else {
           c.load = book.load(c.slot);
         }
@@ -304,11 +386,11 @@ public final class FrameworkScheduler {
   private static boolean bigEnough(WorkloadDemand d, Slot s) {
     return d.kind() == WorkloadKind.NODE_LEASE
         ? d.resources().fitsIn(s.agent().total()) && s.wholeNode()
-        : d.resources().fitsIn(s.left);
+        : s.holds(d.resources());
   }
 
   private static Resources taken(WorkloadDemand d, Slot s) {
-    return d.kind() == WorkloadKind.NODE_LEASE ? s.left : d.resources();
+    return d.kind() == WorkloadKind.NODE_LEASE ? s.left() : d.resources();
   }
 
   /** The policy: own capacity first, then the cheapest, then by strategy, then by stable ids. */
@@ -342,7 +424,7 @@ public final class FrameworkScheduler {
     for (Slot s : allowed) {
       if (state.firstUnmet(s.agent(), domain) == null) {
         pools.add(s.pool());
-        Amounts.shortOf(d.resources(), d.kind() == WorkloadKind.NODE_LEASE ? s.agent().total() : s.left)
+        Amounts.shortOf(d.resources(), d.kind() == WorkloadKind.NODE_LEASE ? s.agent().total() : s.left())
             .forEach(name -> short_[d.resources().schema().indexOf(name)] = true);
       }
     }
@@ -374,16 +456,13 @@ public final class FrameworkScheduler {
   }
 
   private static List<OfferDecision> offerDecisions(
-      SchedulingRequest request, List<Assignment> assignments, Set<Long> promising) {
-    Map<Long, List<Launch>> launches = new LinkedHashMap<>();
-    for (Assignment a : assignments) {
-      launches.computeIfAbsent(a.offerId(), k -> new ArrayList<>()).add(new Launch(a.instanceId(), a.resources(), a.priority()));
-    }
-    List<OfferDecision> decisions = new ArrayList<>();
-    for (NodeOffer o : request.offers()) {
-      long id = o.offer().id();
+      SchedulingRequest request, List<List<Launch>> launches, Set<Long> promising) {
+    List<OfferDecision> decisions = new ArrayList<>(launches.size());
+    for (int i = 0; i < launches.size(); i++) {
+      Offer o = request.offers().get(i).offer();
+      List<Launch> l = launches.get(i);
       decisions.add(new OfferDecision(
-          o.offer(), launches.getOrDefault(id, List.of()), promising.contains(id) ? Duration.ZERO : null));
+          o, l == null ? List.of() : l, promising.contains(o.id()) ? Duration.ZERO : null));
     }
     return decisions;
   }

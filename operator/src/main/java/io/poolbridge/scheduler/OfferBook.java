@@ -18,18 +18,39 @@ final class OfferBook {
   /** One offer and what is left of it. */
   static final class Slot {
     final NodeOffer offer;
-    Resources left;
+    /** What is left of the offer, in schema order; changed in place. */
+    final long[] left;
     /** Its index in {@link #slots()}. */
     int position;
+    /** The index of its offer in the request's list. */
+    final int requestIndex;
     /** The positions of the first and last slot on the same agent (slots are sorted by agent). */
     int firstOnAgent;
     int lastOnAgent;
     /** What is left of its agent in all the framework's offers; shared by the agent's slots. */
     long[] nodeLeft;
+    /** Its agent's capacity, then its load (see {@link #load}); shared by the agent's slots. */
+    Node node;
 
-    Slot(NodeOffer offer) {
+    Slot(NodeOffer offer, int requestIndex) {
       this.offer = offer;
-      this.left = offer.offer().resources();
+      this.left = offer.offer().resources().toArray();
+      this.requestIndex = requestIndex;
+    }
+
+    /** What is left of the offer. */
+    Resources left() {
+      return Resources.ofArray(offer.offer().resources().schema(), left);
+    }
+
+    /** Whether what is left of the offer holds {@code need}. */
+    boolean holds(Resources need) {
+      for (int i = 0; i < left.length; i++) {
+        if (need.get(i) > left[i]) {
+          return false;
+        }
+      }
+      return true;
     }
 
     AgentInfo agent() {
@@ -54,11 +75,40 @@ final class OfferBook {
 
     /** Whether the offer holds the node's entire capacity and nothing was taken from it yet. */
     boolean wholeNode() {
-      return left.equals(offer.agent().total());
+      Resources total = offer.agent().total();
+      for (int i = 0; i < left.length; i++) {
+        if (left[i] != total.get(i)) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 
   private record Step(Slot slot, Resources taken, ConstraintState state) {}
+
+  /** One agent of the offers: its capacity, what is left of it, its load as of the last change. */
+  static final class Node {
+    final long[] total;
+    final long[] left;
+    double load;
+
+    Node(long[] total, long[] left) {
+      this.total = total;
+      this.left = left;
+    }
+
+    void update() {
+      double max = 0;
+      for (int i = 0; i < left.length; i++) {
+        long t = total[i];
+        if (t > 0) {
+          max = Math.max(max, (double) Math.max(0, t - left[i]) / t);
+        }
+      }
+      load = max;
+    }
+  }
 
   private final List<Slot> slots = new ArrayList<>();
   /** Per agent, what is left of it in the framework's offers (amounts of the schema, never negative). */
@@ -66,12 +116,12 @@ final class OfferBook {
   private final Deque<Step> steps = new ArrayDeque<>();
 
   OfferBook(List<NodeOffer> offers) {
-    for (NodeOffer o : offers) {
-      Slot s = new Slot(o);
+    for (int r = 0; r < offers.size(); r++) {
+      Slot s = new Slot(offers.get(r), r);
       slots.add(s);
-      long[] left = nodeLeft.computeIfAbsent(s.agentId(), k -> new long[s.left.schema().size()]);
+      long[] left = nodeLeft.computeIfAbsent(s.agentId(), k -> new long[s.left.length]);
       for (int i = 0; i < left.length; i++) {
-        left[i] += s.left.get(i);
+        left[i] += s.left[i];
       }
     }
     slots.sort(Comparator.comparing(Slot::agentId).thenComparingLong(Slot::offerId));
@@ -79,6 +129,12 @@ final class OfferBook {
       Slot s = slots.get(i);
       s.position = i;
       s.nodeLeft = nodeLeft.get(s.agentId());
+      if (i > 0 && slots.get(i - 1).nodeLeft == s.nodeLeft) {
+        s.node = slots.get(i - 1).node;
+      } else {
+        s.node = new Node(s.agent().total().toArray(), s.nodeLeft);
+        s.node.update();
+      }
       s.firstOnAgent = i > 0 && slots.get(i - 1).agentId().equals(s.agentId()) ? slots.get(i - 1).firstOnAgent : i;
     }
     for (int i = slots.size() - 1; i >= 0; i--) {
@@ -97,16 +153,7 @@ final class OfferBook {
    * the framework's offers (used by instances, held by other frameworks, or taken in this call).
    */
   double load(Slot s) {
-    Resources total = s.agent().total();
-    long[] left = s.nodeLeft;
-    double max = 0;
-    for (int i = 0; i < left.length; i++) {
-      long t = total.get(i);
-      if (t > 0) {
-        max = Math.max(max, (double) Math.max(0, t - left[i]) / t);
-      }
-    }
-    return max;
+    return s.node.load;
   }
 
   /**
@@ -115,11 +162,13 @@ final class OfferBook {
    * without, it is final for this call.
    */
   void take(Slot s, Resources amount, ConstraintState state, boolean undoable) {
-    s.left = s.left.minus(amount);
     long[] left = s.nodeLeft;
     for (int i = 0; i < left.length; i++) {
-      left[i] = Math.max(0, left[i] - amount.get(i));
+      long a = amount.get(i);
+      s.left[i] = Math.max(0, s.left[i] - a);
+      left[i] = Math.max(0, left[i] - a);
     }
+    s.node.update();
     state.add(s.agent());
     if (undoable) {
       steps.push(new Step(s, amount, state));
@@ -134,11 +183,13 @@ final class OfferBook {
   void rollback(int mark) {
     while (steps.size() > mark) {
       Step step = steps.pop();
-      step.slot.left = step.slot.left.plus(step.taken);
       long[] left = step.slot.nodeLeft;
       for (int i = 0; i < left.length; i++) {
-        left[i] += step.taken.get(i);
+        long a = step.taken.get(i);
+        step.slot.left[i] += a;
+        left[i] += a;
       }
+      step.slot.node.update();
       step.state.remove(step.slot.agent());
     }
   }

@@ -1,6 +1,7 @@
 package io.poolbridge.allocator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,33 @@ class OfferFilterScenarioTest {
 
     s.advance(Duration.ofSeconds(1));
     assertThat(s.allocate()).containsExactly("framework1 <- agent1 cpus:1;mem:768");
+  }
+
+  /**
+   * An accept naming an instance that is already placed, or the same instance twice, is refused
+   * as a whole: nothing is placed, and the offer is still outstanding to be answered again.
+   */
+  @Test
+  void acceptOfAnInstanceAlreadyPlacedChangesNothing() {
+    Scenario s = Scenario.of("cpus", "mem");
+    s.addFramework("framework1", "role");
+    s.addAgent("agent1", "cpus:4;mem:1024");
+    s.running("task1", "framework1", "agent1", "cpus:1;mem:256");
+    assertThat(s.allocate()).containsExactly("framework1 <- agent1 cpus:3;mem:768");
+
+    assertThatThrownBy(() -> s.accept("framework1", "agent1",
+            s.launch("task2", "cpus:1;mem:256", 0), s.launch("task1", "cpus:1;mem:256", 0)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("instance task1 is already placed");
+    assertThatThrownBy(() -> s.accept("framework1", "agent1",
+            s.launch("task3", "cpus:1;mem:256", 0), s.launch("task3", "cpus:1;mem:256", 0)))
+        .hasMessage("instance task3 is already placed");
+    assertThat(Scenario.showPlacements(s.allocator.placements()))
+        .containsExactly("task1 of framework1 @ agent1 cpus:1;mem:256");
+
+    assertThat(Scenario.showPlacements(s.accept("framework1", "agent1", s.launch("task2", "cpus:3;mem:768", 0))))
+        .containsExactly("task2 of framework1 @ agent1 cpus:3;mem:768");
+    assertThat(s.allocator.usage("agent1").free()).isEqualTo(s.res("cpus:0;mem:0"));
   }
 
   /** Mesos' SuppressAndReviveOffers. */

@@ -23,6 +23,8 @@ public final class PlacementMain {
     PlacementEstate estate = new PlacementEstate(mix);
     Path allocationFile = system.equals("yarn-fair") ? YarnFairRound.allocationFile(estate) : null;
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    double[] times = new double[runs];
+    double[] cpuTimes = new double[runs];
     for (int i = 0; i < runs; i++) {
       PoolbridgeRound pb = null;
       FenzoRound fenzo = null;
@@ -38,9 +40,13 @@ public final class PlacementMain {
         System.gc();
       }
       long allocated = threads.getCurrentThreadAllocatedBytes();
+      long cpu = threads.getCurrentThreadCpuTime();
       long start = System.nanoTime();
       int rounds = pb != null ? pb.placeAll(10) : fenzo != null ? fenzo.placeAll(10) : yarn.placeAll(100);
       long total = System.nanoTime() - start;
+      cpu = threads.getCurrentThreadCpuTime() - cpu;
+      times[i] = total / 1e6;
+      cpuTimes[i] = cpu / 1e6;
       allocated = threads.getCurrentThreadAllocatedBytes() - allocated;
       Map<String, Integer> placement = pb != null ? pb.placement() : fenzo != null ? fenzo.placement() : yarn.placement();
       String detail = pb == null ? ""
@@ -56,5 +62,13 @@ public final class PlacementMain {
         yarn.stop();
       }
     }
+    // The second half of the runs, warmed up: the figures to compare between two builds.
+    double[] wall = java.util.Arrays.copyOfRange(times, runs / 2, runs);
+    double[] onCpu = java.util.Arrays.copyOfRange(cpuTimes, runs / 2, runs);
+    java.util.Arrays.sort(wall);
+    java.util.Arrays.sort(onCpu);
+    System.out.printf(
+        "%s %s, last %d runs: wall min %.1f ms, median %.1f ms; caller's thread on cpu min %.1f ms, median %.1f ms%n",
+        system, mix, wall.length, wall[0], wall[wall.length / 2], onCpu[0], onCpu[onCpu.length / 2]);
   }
 }
