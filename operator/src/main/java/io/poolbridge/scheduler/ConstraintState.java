@@ -14,6 +14,8 @@ import java.util.Set;
  * those already running and those placed (tentatively or not) in the current call.
  */
 final class ConstraintState {
+  private static final int[] NO_MINIMUMS = new int[0];
+
   private final List<Constraint> constraints;
   private final Map<String, Map<String, Integer>> counts = new HashMap<>();
   /** The counts of each constraint's attribute, by the constraint's index. */
@@ -86,6 +88,9 @@ final class ConstraintState {
    * operators): what {@link #firstUnmet(AgentInfo, int[])} needs to check many nodes in a row.
    */
   int[] groupMinimums(Map<String, Set<String>> domain) {
+    if (constraints.isEmpty()) {
+      return NO_MINIMUMS;
+    }
     int[] minimums = new int[constraints.size()];
     for (int i = 0; i < minimums.length; i++) {
       Constraint c = constraints.get(i);

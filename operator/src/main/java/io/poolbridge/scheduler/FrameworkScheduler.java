@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -165,13 +164,13 @@ public final class FrameworkScheduler {
     private final WorkloadDemand d;
     private final ConstraintState state;
     private final OfferBook book;
-    private final Comparator<Candidate> order;
+    private final SlotQueue.Ranks ranks;
     /** The one queue, or {@code null} when the slots are queued per value of a GROUP_BY attribute. */
-    private final TreeSet<Candidate> queue;
+    private final SlotQueue queue;
     /** The index of the GROUP_BY constraint whose values partition the slots, or -1. */
     private final int partitionBy;
     /** The queues per value of that attribute. */
-    private final Map<String, TreeSet<Candidate>> partitions = new HashMap<>();
+    private final Map<String, SlotQueue> partitions = new HashMap<>();
     /** The candidate of each slot, by the slot's position in the book; {@code null} where not allowed. */
     private final Candidate[] byPosition;
     private final List<String> groupAttributes = new ArrayList<>();
@@ -179,29 +178,25 @@ public final class FrameworkScheduler {
     private final Map<String, Map<String, Integer>> domainCounts = new HashMap<>();
     /** For each GROUP_BY attribute, the values with a big-enough slot: {@link ConstraintState#domain}. */
     private final Map<String, Set<String>> domain = new HashMap<>();
+    /** Slots stepped over by {@link #first}, to queue again. */
+    private int[] skipped = new int[16];
 
-    /** A slot with its ranking keys as of the last change of its node. */
+    /** A slot allowed to the workload; its ranking keys are in {@link #ranks}. */
     private final class Candidate {
       final Slot slot;
-      final int position;
-      final boolean revocable;
-      final double price;
       /** The node's value of each constraint's attribute. */
       final String[] values;
-      double load;
-      /** The queue it is in, or {@code null}. */
-      TreeSet<Candidate> queuedIn;
       boolean bigEnough;
 
       Candidate(Slot slot) {
         this.slot = slot;
-        this.position = slot.position;
-        this.revocable = slot.revocable();
-        Double p = prices.perHour(slot.pool(), d.resources());
-        this.price = p == null ? 0 : p;
         this.values = state.values(slot.agent());
-        this.load = book.load(slot);
         this.bigEnough = bigEnough(d, slot);
+        int p = slot.position;
+        ranks.revocable[p] = slot.revocable();
+        Double price = prices.perHour(slot.pool(), d.resources());
+        ranks.price[p] = price == null ? 0 : price;
+        ranks.load[p] = book.load(slot);
       }
     }
 
@@ -209,20 +204,6 @@ public final class FrameworkScheduler {
       this.d = d;
       this.state = state;
       this.book = book;
-      boolean spread = d.strategy() == Strategy.SPREAD;
-      // The ranking of match(); the book's slots are sorted by agent id then offer id, so a slot's
-      // position there is the order of the last two keys.
-      this.order = (a, b) -> {
-        if (a.revocable != b.revocable) {
-          return a.revocable ? 1 : -1;
-        }
-        int c = Double.compare(a.price, b.price);
-        if (c != 0) {
-          return c;
-        }
-        c = spread ? Double.compare(a.load, b.load) : Double.compare(b.load, a.load);
-        return c != 0 ? c : Integer.compare(a.position, b.position);
-      };
       int groupBy = -1;
       for (int i = 0; i < d.constraints().size(); i++) {
         Constraint c = d.constraints().get(i);
@@ -236,6 +217,9 @@ public final class FrameworkScheduler {
         }
       }
       List<Slot> slots = book.slots();
+      // The ranking of match(); the book's slots are sorted by agent id then offer id, so a slot's
+      // position there is the order of the last two keys.
+      ranks = new SlotQueue.Ranks(slots.size(), d.strategy() == Strategy.SPREAD);
       byPosition = new Candidate[slots.size()];
       List<Candidate> big = new ArrayList<>();
       Set<String> values = new HashSet<>();
@@ -253,7 +237,7 @@ public final class FrameworkScheduler {
         }
       }
       this.partitionBy = groupAttributes.size() == 1 && values.size() <= MAX_PARTITIONS ? groupBy : -1;
-      this.queue = partitionBy < 0 ? new TreeSet<>(order) : null;
+      this.queue = partitionBy < 0 ? new SlotQueue(ranks) : null;
       for (Candidate c : big) {
         enqueue(c);
       }
@@ -261,16 +245,15 @@ public final class FrameworkScheduler {
 
     /** Puts a candidate in its queue; one without the partitioning attribute never takes an instance. */
     private void enqueue(Candidate c) {
-      TreeSet<Candidate> q = queue;
+      SlotQueue q = queue;
       if (q == null) {
         String v = c.values[partitionBy];
         if (v == null) {
           return;
         }
-        q = partitions.computeIfAbsent(v, k -> new TreeSet<>(order));
+        q = partitions.computeIfAbsent(v, k -> new SlotQueue(ranks));
       }
-      q.add(c);
-      c.queuedIn = q;
+      q.add(c.slot.position);
     }
 
     private void countDomain(Slot s, int delta) {
@@ -292,36 +275,48 @@ public final class FrameworkScheduler {
       // Nothing changes the counts or the domain while the slots are checked.
       int[] groupMinimums = state.groupMinimums(domain);
       if (queue != null) {
-        Candidate c = first(queue, groupMinimums);
-        return c == null ? null : c.slot;
+        int p = first(queue, groupMinimums);
+        return p < 0 ? null : byPosition[p].slot;
       }
-      Candidate best = null;
-      for (Map.Entry<String, TreeSet<Candidate>> e : partitions.entrySet()) {
+      int best = -1;
+      for (Map.Entry<String, SlotQueue> e : partitions.entrySet()) {
         // The values the GROUP_BY admits: those with the fewest instances.
         if (state.count(partitionBy, e.getKey()) == groupMinimums[partitionBy]) {
-          Candidate c = first(e.getValue(), groupMinimums);
-          if (c != null && (best == null || order.compare(c, best) < 0)) {
-            best = c;
+          int p = first(e.getValue(), groupMinimums);
+          if (p >= 0 && (best < 0 || ranks.compare(p, best) < 0)) {
+            best = p;
           }
         }
       }
-      return best == null ? null : best.slot;
+      return best < 0 ? null : byPosition[best].slot;
     }
 
-    /** The first candidate of {@code q} within the constraints; drops those that stay out. */
-    private Candidate first(TreeSet<Candidate> q, int[] groupMinimums) {
-      for (Iterator<Candidate> it = q.iterator(); it.hasNext(); ) {
-        Candidate c = it.next();
-        Constraint unmet = state.firstUnmet(c.values, groupMinimums);
+    /**
+     * The best slot of {@code q} within the constraints, or -1. Slots a constraint other than
+     * GROUP_BY rejects leave the queue for good; those a GROUP_BY rejects are stepped over.
+     */
+    private int first(SlotQueue q, int[] groupMinimums) {
+      int found = -1;
+      int stepped = 0;
+      while (!q.isEmpty()) {
+        int p = q.peek();
+        Constraint unmet = state.firstUnmet(byPosition[p].values, groupMinimums);
         if (unmet == null) {
-          return c;
+          found = p;
+          break;
         }
-        if (unmet.operator() != Constraint.Operator.GROUP_BY) {
-          it.remove();
-          c.queuedIn = null;
+        q.remove(p);
+        if (unmet.operator() == Constraint.Operator.GROUP_BY) {
+          if (stepped == skipped.length) {
+            skipped = java.util.Arrays.copyOf(skipped, stepped * 2);
+          }
+          skipped[stepped++] = p;
         }
       }
-      return null;
+      for (int i = 0; i < stepped; i++) {
+        q.add(skipped[i]);
+      }
+      return found;
     }
 
     /** Brings the index up to date after an instance was placed on {@code slot}. */
@@ -330,24 +325,20 @@ public final class FrameworkScheduler {
       if (taken.bigEnough && !bigEnough(d, slot)) {
         taken.bigEnough = false;
         countDomain(slot, -1);
-        if (taken.queuedIn != null) {
-          taken.queuedIn.remove(taken);
-          taken.queuedIn = null;
+        SlotQueue q = ranks.queueOf[slot.position];
+        if (q != null) {
+          q.remove(slot.position);
         }
       }
-      // The node's load changed for every slot on it: requeue them at their new rank.
+      // The node's load changed for every slot on it: move them to their new rank.
       for (int p = slot.firstOnAgent; p <= slot.lastOnAgent; p++) {
-        Candidate c = byPosition[p];
-        if (c == null) {
+        if (byPosition[p] == null) {
           continue;
         }
-        TreeSet<Candidate> q = c.queuedIn;
+        ranks.load[p] = book.load(byPosition[p].slot);
+        SlotQueue q = ranks.queueOf[p];
         if (q != null) {
-          q.remove(c);
-          c.load = book.load(c.slot);
-          q.add(c);
-        } else {
-          c.load = book.load(c.slot);
+          q.changed(p);
         }
       }
     }

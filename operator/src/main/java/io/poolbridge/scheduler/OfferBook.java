@@ -6,9 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The offers of one scheduling call and what is left of them, with an undo log so a gang's
@@ -27,9 +25,7 @@ final class OfferBook {
     /** The positions of the first and last slot on the same agent (slots are sorted by agent). */
     int firstOnAgent;
     int lastOnAgent;
-    /** What is left of its agent in all the framework's offers; shared by the agent's slots. */
-    long[] nodeLeft;
-    /** Its agent's capacity, then its load (see {@link #load}); shared by the agent's slots. */
+    /** Its agent: capacity, what is left of it in all the framework's offers, load; shared by the agent's slots. */
     Node node;
 
     Slot(NodeOffer offer, int requestIndex) {
@@ -111,35 +107,33 @@ final class OfferBook {
   }
 
   private final List<Slot> slots = new ArrayList<>();
-  /** Per agent, what is left of it in the framework's offers (amounts of the schema, never negative). */
-  private final Map<String, long[]> nodeLeft = new HashMap<>();
   private final Deque<Step> steps = new ArrayDeque<>();
 
   OfferBook(List<NodeOffer> offers) {
     for (int r = 0; r < offers.size(); r++) {
-      Slot s = new Slot(offers.get(r), r);
-      slots.add(s);
-      long[] left = nodeLeft.computeIfAbsent(s.agentId(), k -> new long[s.left.length]);
-      for (int i = 0; i < left.length; i++) {
-        left[i] += s.left[i];
-      }
+      slots.add(new Slot(offers.get(r), r));
     }
     slots.sort(Comparator.comparing(Slot::agentId).thenComparingLong(Slot::offerId));
-    for (int i = 0; i < slots.size(); i++) {
-      Slot s = slots.get(i);
-      s.position = i;
-      s.nodeLeft = nodeLeft.get(s.agentId());
-      if (i > 0 && slots.get(i - 1).nodeLeft == s.nodeLeft) {
-        s.node = slots.get(i - 1).node;
-      } else {
-        s.node = new Node(s.agent().total().toArray(), s.nodeLeft);
-        s.node.update();
+    // The slots of one agent are now together: they share one node.
+    for (int first = 0; first < slots.size(); ) {
+      Slot s = slots.get(first);
+      int last = first;
+      while (last + 1 < slots.size() && slots.get(last + 1).agentId().equals(s.agentId())) {
+        last++;
       }
-      s.firstOnAgent = i > 0 && slots.get(i - 1).agentId().equals(s.agentId()) ? slots.get(i - 1).firstOnAgent : i;
-    }
-    for (int i = slots.size() - 1; i >= 0; i--) {
-      Slot s = slots.get(i);
-      s.lastOnAgent = i + 1 < slots.size() && slots.get(i + 1).agentId().equals(s.agentId()) ? slots.get(i + 1).lastOnAgent : i;
+      Node node = new Node(s.agent().total().toArray(), new long[s.left.length]);
+      for (int i = first; i <= last; i++) {
+        Slot t = slots.get(i);
+        t.position = i;
+        t.firstOnAgent = first;
+        t.lastOnAgent = last;
+        t.node = node;
+        for (int k = 0; k < node.left.length; k++) {
+          node.left[k] += t.left[k];
+        }
+      }
+      node.update();
+      first = last + 1;
     }
   }
 
@@ -162,7 +156,7 @@ final class OfferBook {
    * without, it is final for this call.
    */
   void take(Slot s, Resources amount, ConstraintState state, boolean undoable) {
-    long[] left = s.nodeLeft;
+    long[] left = s.node.left;
     for (int i = 0; i < left.length; i++) {
       long a = amount.get(i);
       s.left[i] = Math.max(0, s.left[i] - a);
@@ -183,7 +177,7 @@ final class OfferBook {
   void rollback(int mark) {
     while (steps.size() > mark) {
       Step step = steps.pop();
-      long[] left = step.slot.nodeLeft;
+      long[] left = step.slot.node.left;
       for (int i = 0; i < left.length; i++) {
         long a = step.taken.get(i);
         step.slot.left[i] += a;

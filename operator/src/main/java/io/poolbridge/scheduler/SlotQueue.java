@@ -1,0 +1,138 @@
+package io.poolbridge.scheduler;
+
+import java.util.Arrays;
+
+/**
+ * A binary heap of slot positions, best first under {@link Ranks}: the queue of the per-workload
+ * index of {@link FrameworkScheduler}. It knows where each of its slots is, so that a slot whose
+ * rank changed moves in place and any slot can leave, both in O(log n), without allocating.
+ */
+final class SlotQueue {
+  /**
+   * The ranking keys of every slot of one scheduling call, by position, shared by the queues of
+   * one workload: non-revocable first, then the cheapest, then the least (SPREAD) or most
+   * (BIN_PACK) loaded node, then the position (agent id, then offer id).
+   */
+  static final class Ranks {
+    final boolean[] revocable;
+    final double[] price;
+    final double[] load;
+    private final boolean spread;
+    /** The queue each slot is in, or {@code null}; and its index in that queue's heap. */
+    final SlotQueue[] queueOf;
+    final int[] where;
+
+    Ranks(int slots, boolean spread) {
+      this.revocable = new boolean[slots];
+      this.price = new double[slots];
+      this.load = new double[slots];
+      this.spread = spread;
+      this.queueOf = new SlotQueue[slots];
+      this.where = new int[slots];
+    }
+
+    /** Negative when slot {@code a} ranks before slot {@code b}; never 0 for two slots. */
+    int compare(int a, int b) {
+      if (revocable[a] != revocable[b]) {
+        return revocable[a] ? 1 : -1;
+      }
+      int c = Double.compare(price[a], price[b]);
+      if (c != 0) {
+        return c;
+      }
+      c = spread ? Double.compare(load[a], load[b]) : Double.compare(load[b], load[a]);
+      return c != 0 ? c : Integer.compare(a, b);
+    }
+  }
+
+  private final Ranks ranks;
+  private int[] heap = new int[16];
+  private int size;
+
+  SlotQueue(Ranks ranks) {
+    this.ranks = ranks;
+  }
+
+  boolean isEmpty() {
+    return size == 0;
+  }
+
+  /** The best slot; the queue must not be empty. */
+  int peek() {
+    return heap[0];
+  }
+
+  void add(int p) {
+    if (size == heap.length) {
+      heap = Arrays.copyOf(heap, size * 2);
+    }
+    ranks.queueOf[p] = this;
+    heap[size] = p;
+    ranks.where[p] = size;
+    size++;
+    up(size - 1);
+  }
+
+  /** Takes slot {@code p}, which is in this queue, out of it. */
+  void remove(int p) {
+    int i = ranks.where[p];
+    ranks.queueOf[p] = null;
+    size--;
+    if (i != size) {
+      int last = heap[size];
+      heap[i] = last;
+      ranks.where[last] = i;
+      if (!up(i)) {
+        down(i);
+      }
+    }
+  }
+
+  /** Moves slot {@code p}, which is in this queue, to its place after its keys changed. */
+  void changed(int p) {
+    int i = ranks.where[p];
+    if (!up(i)) {
+      down(i);
+    }
+  }
+
+  /** Moves the slot at heap index {@code i} up while it ranks before its parent; whether it moved. */
+  private boolean up(int i) {
+    int p = heap[i];
+    int start = i;
+    while (i > 0) {
+      int parent = (i - 1) >>> 1;
+      int q = heap[parent];
+      if (ranks.compare(p, q) >= 0) {
+        break;
+      }
+      heap[i] = q;
+      ranks.where[q] = i;
+      i = parent;
+    }
+    heap[i] = p;
+    ranks.where[p] = i;
+    return i != start;
+  }
+
+  private void down(int i) {
+    int p = heap[i];
+    int half = size >>> 1;
+    while (i < half) {
+      int child = 2 * i + 1;
+      int right = child + 1;
+      if (right < size && ranks.compare(heap[right], heap[child]) < 0) {
+        child = right;
+      }
+      int q = heap[child];
+      if (ranks.compare(p, q) <= 0) {
+        break;
+      }
+      heap[i] = q;
+      ranks.where[q] = i;
+      i = child;
+    }
+    heap[i] = p;
+    ranks.where[p] = i;
+  }
+}
