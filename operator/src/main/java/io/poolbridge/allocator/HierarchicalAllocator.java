@@ -99,7 +99,9 @@ public final class HierarchicalAllocator implements Allocator {
     final long[] unreservedUsed;
     final Reservation[] reservations;
     final Set<Long> offerIds = new LinkedHashSet<>();
-    final Set<String> placementIds = new LinkedHashSet<>();
+    /** Its placements, oldest first, linked through {@link Grant#nextOnAgent}: no hashing per launch. */
+    Grant firstPlaced;
+    Grant lastPlaced;
     AgentState state = AgentState.ACTIVE;
 
     Agent(int idx, AgentInfo info, int size) {
@@ -115,6 +117,41 @@ public final class HierarchicalAllocator implements Allocator {
         reservations[i++] = new Reservation(e.getKey(), amount, new long[size]);
         Vec.subtract(unreservedTotal, amount);
       }
+    }
+
+    void link(Grant g) {
+      g.prevOnAgent = lastPlaced;
+      g.nextOnAgent = null;
+      if (lastPlaced == null) {
+        firstPlaced = g;
+      } else {
+        lastPlaced.nextOnAgent = g;
+      }
+      lastPlaced = g;
+    }
+
+    void unlink(Grant g) {
+      if (g.prevOnAgent == null) {
+        firstPlaced = g.nextOnAgent;
+      } else {
+        g.prevOnAgent.nextOnAgent = g.nextOnAgent;
+      }
+      if (g.nextOnAgent == null) {
+        lastPlaced = g.prevOnAgent;
+      } else {
+        g.nextOnAgent.prevOnAgent = g.prevOnAgent;
+      }
+      g.prevOnAgent = null;
+      g.nextOnAgent = null;
+    }
+
+    /** Its placements, oldest first, as a list of their own. */
+    List<Grant> placed() {
+      List<Grant> list = new ArrayList<>();
+      for (Grant g = firstPlaced; g != null; g = g.nextOnAgent) {
+        list.add(g);
+      }
+      return list;
     }
 
     long[] freeUnreserved() {
@@ -228,6 +265,9 @@ public final class HierarchicalAllocator implements Allocator {
     String instanceId;
     int priority;
     boolean revoking;
+    /** The placements before and after it on its agent. */
+    Grant prevOnAgent;
+    Grant nextOnAgent;
 
     Grant(Fw fw, Agent agent, long[] unreserved, long[][] reserved, boolean revocable) {
       this.fw = fw;
@@ -286,8 +326,8 @@ public final class HierarchicalAllocator implements Allocator {
       rescinded.add(rescind(id));
     }
     List<Placement> lost = new ArrayList<>();
-    for (String id : List.copyOf(a.placementIds)) {
-      lost.add(recover(id));
+    for (Grant g : a.placed()) {
+      lost.add(recover(g.instanceId));
     }
     if (a.state == AgentState.ACTIVE) {
       Vec.subtract(availableHeadroom, a.unreservedTotal);
@@ -337,8 +377,7 @@ public final class HierarchicalAllocator implements Allocator {
   /** Unreserved capacity of the agent's revocable placements. */
   private long[] lentOn(Agent a) {
     long[] lent = new long[size];
-    for (String id : a.placementIds) {
-      Grant g = placements.get(id);
+    for (Grant g = a.firstPlaced; g != null; g = g.nextOnAgent) {
       if (g.revocable) {
         Vec.add(lent, g.unreserved);
       }
@@ -1050,8 +1089,7 @@ public final class HierarchicalAllocator implements Allocator {
         long[] deficit = want.clone();
         Vec.min(deficit, res.total);
         Vec.subtractClamped(deficit, res.free());
-        for (String id : a.placementIds) {
-          Grant g = placements.get(id);
+        for (Grant g = a.firstPlaced; g != null; g = g.nextOnAgent) {
           if (g.revoking && g.reserved[index] != null) {
             Vec.subtractClamped(deficit, g.reserved[index]);
           }
@@ -1066,8 +1104,7 @@ public final class HierarchicalAllocator implements Allocator {
             candidates.add(g);
           }
         }
-        for (String id : a.placementIds) {
-          Grant g = placements.get(id);
+        for (Grant g = a.firstPlaced; g != null; g = g.nextOnAgent) {
           if (g.revocable && !g.revoking && g.reserved[index] != null) {
             candidates.add(g);
           }
@@ -1179,7 +1216,7 @@ public final class HierarchicalAllocator implements Allocator {
     removeOffer(offer);
     List<Placement> placed = new ArrayList<>(grants.length);
     for (int n = 0; n < grants.length; n++) {
-      offer.agent.placementIds.add(grants[n].instanceId);
+      offer.agent.link(grants[n]);
       placed.add(view(grants[n], launches.get(n).resources())); // what it holds is what it launched with
     }
     Grant rest = new Grant(offer.fw, offer.agent, unreservedLeft, reservedLeft, offer.revocable);
@@ -1231,7 +1268,7 @@ public final class HierarchicalAllocator implements Allocator {
     if (g == null) {
       throw new IllegalArgumentException("unknown instance " + instanceId);
     }
-    g.agent.placementIds.remove(instanceId);
+    g.agent.unlink(g);
     use(g, -1);
     return view(g);
   }
@@ -1313,7 +1350,7 @@ public final class HierarchicalAllocator implements Allocator {
 
   private void addPlacement(Grant p) {
     placements.put(p.instanceId, p);
-    p.agent.placementIds.add(p.instanceId);
+    p.agent.link(p);
   }
 
   // ---------------------------------------------------------------- observation

@@ -142,6 +142,18 @@ public final class Constraint {
     };
   }
 
+  /**
+   * Whether a node whose attribute has {@code nodeValue} is kept off by this constraint whatever
+   * the workload's counts: a missing attribute (unless UNLIKE), a value LIKE, UNLIKE, IS or a
+   * CLUSTER with a given value reject.
+   */
+  boolean rejectsAlways(String nodeValue) {
+    boolean countFree = nodeValue == null
+        || operator == Operator.LIKE || operator == Operator.UNLIKE || operator == Operator.IS
+        || (operator == Operator.CLUSTER && value != null);
+    return countFree && !admits(nodeValue, Map.of(), 0);
+  }
+
   /** The count a GROUP_BY value must have to take one more instance: the smallest among the known values. */
   int groupMinimum(Map<String, Integer> used, Set<String> candidateValues) {
     if (used.size() < number) {

@@ -243,14 +243,19 @@ public final class FrameworkScheduler {
       }
     }
 
-    /** Puts a candidate in its queue; one without the partitioning attribute never takes an instance. */
+    /**
+     * Puts a candidate in its queue, unless a constraint keeps it off whatever the counts (a
+     * node without the partitioning attribute is such a one).
+     */
     private void enqueue(Candidate c) {
+      for (int i = 0; i < c.values.length; i++) {
+        if (d.constraints().get(i).rejectsAlways(c.values[i])) {
+          return;
+        }
+      }
       SlotQueue q = queue;
       if (q == null) {
         String v = c.values[partitionBy];
-        if (v == null) {
-          return;
-        }
         q = partitions.computeIfAbsent(v, k -> new SlotQueue(ranks));
       }
       q.add(c.slot.position);
