@@ -44,6 +44,9 @@ public final class Prices {
 
   /** The price of an hour of {@code resources} in {@code pool}, or {@code null} when the pool has no price. */
   public Double perHour(String pool, Resources resources) {
+    if (byPool.isEmpty()) {
+      return null;
+    }
     double[] prices = byPool.get(pool);
     if (prices == null) {
       return null;

@@ -36,12 +36,18 @@ final class SlotQueue {
       if (revocable[a] != revocable[b]) {
         return revocable[a] ? 1 : -1;
       }
-      int c = Double.compare(price[a], price[b]);
-      if (c != 0) {
-        return c;
+      // Prices and loads are finite and never negative: plain comparisons order them.
+      double x = price[a];
+      double y = price[b];
+      if (x != y) {
+        return x < y ? -1 : 1;
       }
-      c = spread ? Double.compare(load[a], load[b]) : Double.compare(load[b], load[a]);
-      return c != 0 ? c : Integer.compare(a, b);
+      x = load[a];
+      y = load[b];
+      if (x != y) {
+        return (x < y) == spread ? -1 : 1;
+      }
+      return a < b ? -1 : a > b ? 1 : 0;
     }
   }
 
