@@ -29,8 +29,9 @@ import java.util.regex.Pattern;
 import org.apache.mesos.Protos;
 
 /**
- * Netflix Fenzo (fenzo-core), driven as its documentation shows: a {@link TaskScheduler} with
- * the cpu+memory spreading fitness calculator (poolbridge's workloads spread too), one {@link
+ * Netflix Fenzo (fenzo-core), driven as its documentation shows: a {@link TaskScheduler} with its
+ * default fitness calculator (what {@code PlacementBenchmark} measures) or the cpu+memory spreading
+ * one (poolbridge's workloads spread; {@code PlacementMain fenzo-spread}), one {@link
  * VirtualMachineLease} per node (its whole capacity, as a Mesos offer would be), one {@link
  * TaskRequest} per instance, and one {@code scheduleOnce} per round, after which every assignment
  * is recorded with the scheduler's task assigner (as a framework does when it launches them).
