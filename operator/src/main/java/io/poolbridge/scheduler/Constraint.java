@@ -148,10 +148,13 @@ public final class Constraint {
    * CLUSTER with a given value reject.
    */
   boolean rejectsAlways(String nodeValue) {
-    boolean countFree = nodeValue == null
-        || operator == Operator.LIKE || operator == Operator.UNLIKE || operator == Operator.IS
+    return (nodeValue == null || countFree()) && !admits(nodeValue, Map.of(), 0);
+  }
+
+  /** Whether it decides on the node's value alone, whatever the workload's counts: LIKE, UNLIKE, IS, CLUSTER with a value. */
+  boolean countFree() {
+    return operator == Operator.LIKE || operator == Operator.UNLIKE || operator == Operator.IS
         || (operator == Operator.CLUSTER && value != null);
-    return countFree && !admits(nodeValue, Map.of(), 0);
   }
 
   /** The count a GROUP_BY value must have to take one more instance: the smallest among the known values. */

@@ -20,9 +20,15 @@ final class ConstraintState {
   private final Map<String, Map<String, Integer>> counts = new HashMap<>();
   /** The counts of each constraint's attribute, by the constraint's index. */
   private final List<Map<String, Integer>> countsByConstraint = new ArrayList<>();
+  /** Whether each constraint is {@linkplain Constraint#countFree count-free}, by index. */
+  private final boolean[] countFree;
 
   ConstraintState(List<Constraint> constraints, Collection<PlacedInstance> running) {
     this.constraints = constraints;
+    this.countFree = new boolean[constraints.size()];
+    for (int i = 0; i < countFree.length; i++) {
+      countFree[i] = constraints.get(i).countFree();
+    }
     for (Constraint c : constraints) {
       countsByConstraint.add(counts.computeIfAbsent(c.attribute(), k -> new HashMap<>()));
     }
@@ -126,6 +132,20 @@ final class ConstraintState {
     for (int i = 0; i < groupMinimums.length; i++) {
       Constraint c = constraints.get(i);
       if (!c.admits(values[i], countsByConstraint.get(i), groupMinimums[i])) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * {@link #firstUnmet(String[], int[])} for a node no constraint {@linkplain
+   * Constraint#rejectsAlways rejects always}: only the constraints that count are checked.
+   */
+  Constraint firstUnmetCounted(String[] values, int[] groupMinimums) {
+    for (int i = 0; i < groupMinimums.length; i++) {
+      Constraint c = constraints.get(i);
+      if (!countFree[i] && !c.admits(values[i], countsByConstraint.get(i), groupMinimums[i])) {
         return c;
       }
     }

@@ -305,7 +305,8 @@ public final class FrameworkScheduler {
       int stepped = 0;
       while (!q.isEmpty()) {
         int p = q.peek();
-        Constraint unmet = state.firstUnmet(byPosition[p].values, groupMinimums);
+        // Queued slots pass the count-free constraints (enqueue checked them): only counts can fail.
+        Constraint unmet = state.firstUnmetCounted(byPosition[p].values, groupMinimums);
         if (unmet == null) {
           found = p;
           break;
