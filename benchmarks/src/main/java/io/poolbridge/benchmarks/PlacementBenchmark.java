@@ -92,17 +92,21 @@ public class PlacementBenchmark {
     }
   }
 
+  /** The systems with placement constraints: both demand mixes. */
   @State(Scope.Thread)
-  public static class Poolbridge extends Run {
+  public abstract static class BothMixes extends Run {
     @Param({"NONE", "MIXED"})
     public Mix constraints;
-
-    PoolbridgeRound round;
 
     @Override
     Mix mix() {
       return constraints;
     }
+  }
+
+  @State(Scope.Thread)
+  public static class Poolbridge extends BothMixes {
+    PoolbridgeRound round;
 
     @Override
     String system() {
@@ -127,16 +131,8 @@ public class PlacementBenchmark {
   }
 
   @State(Scope.Thread)
-  public static class Fenzo extends Run {
-    @Param({"NONE", "MIXED"})
-    public Mix constraints;
-
+  public static class Fenzo extends BothMixes {
     FenzoRound round;
-
-    @Override
-    Mix mix() {
-      return constraints;
-    }
 
     @Override
     String system() {

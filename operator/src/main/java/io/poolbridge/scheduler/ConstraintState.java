@@ -91,7 +91,7 @@ final class ConstraintState {
 
   /**
    * For each constraint, in order, the GROUP_BY minimum under {@code domain} (0 for other
-   * operators): what {@link #firstUnmet(AgentInfo, int[])} needs to check many nodes in a row.
+   * operators): what {@link #firstUnmetCounted} needs to check many nodes in a row.
    */
   int[] groupMinimums(Map<String, Set<String>> domain) {
     if (constraints.isEmpty()) {
@@ -107,17 +107,6 @@ final class ConstraintState {
     return minimums;
   }
 
-  /** {@link #firstUnmet(AgentInfo, Map)} with the {@link #groupMinimums} of the same counts and domain. */
-  Constraint firstUnmet(AgentInfo node, int[] groupMinimums) {
-    for (int i = 0; i < groupMinimums.length; i++) {
-      Constraint c = constraints.get(i);
-      if (!c.admits(node.attributes().get(c.attribute()), used(c.attribute()), groupMinimums[i])) {
-        return c;
-      }
-    }
-    return null;
-  }
-
   /** The node's value of each constraint's attribute, by the constraint's index ({@code null} where it has none). */
   String[] values(AgentInfo node) {
     String[] values = new String[constraints.size()];
@@ -127,20 +116,10 @@ final class ConstraintState {
     return values;
   }
 
-  /** {@link #firstUnmet(AgentInfo, int[])} for a node whose attribute {@link #values} are given. */
-  Constraint firstUnmet(String[] values, int[] groupMinimums) {
-    for (int i = 0; i < groupMinimums.length; i++) {
-      Constraint c = constraints.get(i);
-      if (!c.admits(values[i], countsByConstraint.get(i), groupMinimums[i])) {
-        return c;
-      }
-    }
-    return null;
-  }
-
   /**
-   * {@link #firstUnmet(String[], int[])} for a node no constraint {@linkplain
-   * Constraint#rejectsAlways rejects always}: only the constraints that count are checked.
+   * {@link #firstUnmet(AgentInfo, Map)} for a node whose attribute {@link #values} are given and
+   * that no constraint {@linkplain Constraint#rejectsAlways rejects always}, with the {@link
+   * #groupMinimums} of the same counts and domain: only the constraints that count are checked.
    */
   Constraint firstUnmetCounted(String[] values, int[] groupMinimums) {
     for (int i = 0; i < groupMinimums.length; i++) {

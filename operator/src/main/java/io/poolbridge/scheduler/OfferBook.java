@@ -82,7 +82,7 @@ final class OfferBook {
 
     /** Whether the offer holds the node's entire capacity and nothing was taken from it yet. */
     boolean wholeNode() {
-      Resources total = offer.agent().total();
+      Resources total = agent.total();
       for (int i = 0; i < left.length; i++) {
         if (left[i] != total.get(i)) {
           return false;
