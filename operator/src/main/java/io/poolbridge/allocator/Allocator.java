@@ -46,6 +46,15 @@ public interface Allocator {
   /** What the framework still wants (pending instances): used to decide when to reclaim borrowed capacity. */
   void updateDemand(String frameworkId, Resources demand);
 
+  /**
+   * A sizing hint that changes no decision: about {@code placements} placements are expected in
+   * all, running and to come. The allocator sizes its index of placements for them, so that
+   * placing them does not rebuild it on the way (a rebuild visits every placement). The operator
+   * passes the number of instances its Workloads declare; a smaller number than the placements
+   * already made is ignored.
+   */
+  void expectPlacements(int placements);
+
   // Allocation
 
   /** A full cycle over every agent (the periodic cycle). */

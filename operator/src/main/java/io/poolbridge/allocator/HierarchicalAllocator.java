@@ -50,7 +50,10 @@ public final class HierarchicalAllocator implements Allocator {
   private final Map<String, Fw> frameworks = new LinkedHashMap<>();
   private final Map<String, Role> roles = new HashMap<>();
   private final Map<Long, Grant> offers = new LinkedHashMap<>();
-  private final Map<String, Grant> placements = new LinkedHashMap<>();
+  /** Placements by instance id, oldest first; rebuilt larger by {@link #expectPlacements}. */
+  private Map<String, Grant> placements = new LinkedHashMap<>();
+  /** The placements {@link #placements} holds without growing (HashMap's load factor of 0.75). */
+  private int placementsRoom = 12;
   private final Map<String, Double> weights = new HashMap<>();
 
   private final long[] clusterTotal;
@@ -642,6 +645,18 @@ public final class HierarchicalAllocator implements Allocator {
   @Override
   public void updateDemand(String frameworkId, Resources demand) {
     requireFramework(frameworkId).demand = demand == null || demand.isEmpty() ? null : demand.toArray();
+  }
+
+  @Override
+  public void expectPlacements(int expected) {
+    if (expected <= Math.max(placementsRoom, placements.size())) {
+      return;
+    }
+    // The capacity HashMap's own sizing picks for that many entries, as HashMap.newHashMap does.
+    Map<String, Grant> larger = new LinkedHashMap<>((int) Math.ceil(expected / 0.75));
+    larger.putAll(placements);
+    placements = larger;
+    placementsRoom = expected;
   }
 
   // ---------------------------------------------------------------- allocation

@@ -192,11 +192,8 @@ public final class FrameworkScheduler {
         this.slot = slot;
         this.values = state.values(slot.agent());
         this.bigEnough = bigEnough(d, slot);
-        int p = slot.position;
-        ranks.revocable[p] = slot.revocable();
         Double price = prices.perHour(slot.pool(), d.resources());
-        ranks.price[p] = price == null ? 0 : price;
-        ranks.load[p] = book.load(slot);
+        ranks.set(slot.position, slot.revocable(), price == null ? 0 : price, book.load(slot));
       }
     }
 
@@ -341,7 +338,7 @@ public final class FrameworkScheduler {
         if (byPosition[p] == null) {
           continue;
         }
-        ranks.load[p] = book.load(byPosition[p].slot);
+        ranks.load(p, book.load(byPosition[p].slot));
         SlotQueue q = ranks.queueOf[p];
         if (q != null) {
           q.changed(p);

@@ -179,6 +179,7 @@ public final class Simulation {
   }
 
   private void syncDemand() {
+    allocator.expectPlacements(workloads.values().stream().mapToInt(d -> d.instanceIds().size()).sum());
     for (String fw : frameworks.keySet()) {
       List<WorkloadDemand> pending = pending(fw);
       Set<String> ids = new LinkedHashSet<>();

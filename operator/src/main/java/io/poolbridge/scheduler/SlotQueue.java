@@ -14,10 +14,16 @@ final class SlotQueue {
    * (BIN_PACK) loaded node, then the position (agent id, then offer id).
    */
   static final class Ranks {
-    final boolean[] revocable;
-    final double[] price;
-    final double[] load;
+    private final boolean[] revocable;
+    private final double[] price;
+    /**
+     * The load as a number that orders like the ranking: the bits of the load (a finite double of
+     * 0 or more orders as its bits do), negated for BIN_PACK. One comparison of longs, then.
+     */
+    private final long[] load;
     private final boolean spread;
+    /** Whether some slot is revocable or priced: the keys before the load are only compared then. */
+    private boolean tiered;
     /** The queue each slot is in, or {@code null}; and its index in that queue's heap. */
     final SlotQueue[] queueOf;
     final int[] where;
@@ -25,27 +31,42 @@ final class SlotQueue {
     Ranks(int slots, boolean spread) {
       this.revocable = new boolean[slots];
       this.price = new double[slots];
-      this.load = new double[slots];
+      this.load = new long[slots];
       this.spread = spread;
       this.queueOf = new SlotQueue[slots];
       this.where = new int[slots];
     }
 
+    /** Sets the keys of slot {@code p}; {@code price} and {@code load} are finite and never negative. */
+    void set(int p, boolean revocable, double price, double load) {
+      this.revocable[p] = revocable;
+      this.price[p] = price;
+      tiered |= revocable || price != 0;
+      load(p, load);
+    }
+
+    /** Sets the load of slot {@code p}; move it in its queue with {@link SlotQueue#changed} after. */
+    void load(int p, double load) {
+      long bits = Double.doubleToLongBits(load + 0.0); // -0.0 becomes 0.0
+      this.load[p] = spread ? bits : -bits;
+    }
+
     /** Negative when slot {@code a} ranks before slot {@code b}; never 0 for two slots. */
     int compare(int a, int b) {
-      if (revocable[a] != revocable[b]) {
-        return revocable[a] ? 1 : -1;
+      if (tiered) {
+        if (revocable[a] != revocable[b]) {
+          return revocable[a] ? 1 : -1;
+        }
+        double x = price[a];
+        double y = price[b];
+        if (x != y) {
+          return x < y ? -1 : 1;
+        }
       }
-      // Prices and loads are finite and never negative: plain comparisons order them.
-      double x = price[a];
-      double y = price[b];
+      long x = load[a];
+      long y = load[b];
       if (x != y) {
         return x < y ? -1 : 1;
-      }
-      x = load[a];
-      y = load[b];
-      if (x != y) {
-        return (x < y) == spread ? -1 : 1;
       }
       return a < b ? -1 : a > b ? 1 : 0;
     }
@@ -121,8 +142,17 @@ final class SlotQueue {
     return i != start;
   }
 
+  /**
+   * Moves the slot at heap index {@code i} down to its place. Bottom-up (Floyd): the better
+   * children move up a level all the way to a leaf, one comparison a level, and the slot then
+   * rises from there to its place. A slot whose rank just worsened by a placement (the usual
+   * case: the best slot, taken) mostly belongs near the bottom, so this makes about half the
+   * comparisons of stopping on the way down, and the comparisons of the descent are the ones a
+   * branch predictor cannot guess.
+   */
   private void down(int i) {
     int p = heap[i];
+    int start = i;
     int half = size >>> 1;
     while (i < half) {
       int child = 2 * i + 1;
@@ -131,12 +161,19 @@ final class SlotQueue {
         child = right;
       }
       int q = heap[child];
-      if (ranks.compare(p, q) <= 0) {
+      heap[i] = q;
+      ranks.where[q] = i;
+      i = child;
+    }
+    while (i > start) {
+      int parent = (i - 1) >>> 1;
+      int q = heap[parent];
+      if (ranks.compare(p, q) >= 0) {
         break;
       }
       heap[i] = q;
       ranks.where[q] = i;
-      i = child;
+      i = parent;
     }
     heap[i] = p;
     ranks.where[p] = i;

@@ -105,6 +105,31 @@ class OfferFilterScenarioTest {
     assertThat(s.allocator.usage("agent1").free()).isEqualTo(s.res("cpus:0;mem:0"));
   }
 
+  /** The sizing hint rebuilds the index of placements: none is lost, the order stays oldest first. */
+  @Test
+  void expectingPlacementsKeepsThoseMadeAndTheirOrder() {
+    Scenario s = Scenario.of("cpus", "mem");
+    s.addFramework("framework1", "role");
+    s.addAgent("agent1", "cpus:8;mem:2048");
+    s.running("task1", "framework1", "agent1", "cpus:1;mem:256");
+    s.running("task2", "framework1", "agent1", "cpus:1;mem:256");
+    s.allocate();
+
+    s.allocator.expectPlacements(10_000);
+    assertThatThrownBy(() -> s.accept("framework1", "agent1",
+            s.launch("task3", "cpus:2;mem:512", 0), s.launch("task1", "cpus:1;mem:256", 0)))
+        .hasMessage("instance task1 is already placed");
+    s.accept("framework1", "agent1", s.launch("task3", "cpus:2;mem:512", 0));
+    s.allocator.expectPlacements(1); // fewer than placed: ignored
+
+    assertThat(Scenario.showPlacements(s.allocator.placements())).containsExactly(
+        "task1 of framework1 @ agent1 cpus:1;mem:256",
+        "task2 of framework1 @ agent1 cpus:1;mem:256",
+        "task3 of framework1 @ agent1 cpus:2;mem:512");
+    s.allocator.recover("task2");
+    assertThat(s.allocator.usage("agent1").free()).isEqualTo(s.res("cpus:5;mem:1280"));
+  }
+
   /** Mesos' SuppressAndReviveOffers. */
   @Test
   void suppressThenRevive() {

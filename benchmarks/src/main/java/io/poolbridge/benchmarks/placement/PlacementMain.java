@@ -1,8 +1,12 @@
 package io.poolbridge.benchmarks.placement;
 
 import io.poolbridge.benchmarks.placement.PlacementEstate.Mix;
+import io.poolbridge.scheduler.FrameworkScheduler;
+import io.poolbridge.scheduler.Prices;
+import io.poolbridge.scheduler.SchedulingRequest;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,10 +25,15 @@ public final class PlacementMain {
     int runs = args.length > 2 ? Integer.parseInt(args[2]) : 10;
     boolean gc = args.length > 3 && args[3].equals("gc");
     PlacementEstate estate = new PlacementEstate(mix);
+    if (system.equals("poolbridge-schedule")) {
+      scheduleOnly(estate, runs);
+      return;
+    }
     Path allocationFile = system.equals("yarn-fair") ? YarnFairRound.allocationFile(estate) : null;
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     double[] times = new double[runs];
     double[] cpuTimes = new double[runs];
+    double[][] phases = new double[3][runs];
     for (int i = 0; i < runs; i++) {
       PoolbridgeRound pb = null;
       FenzoRound fenzo = null;
@@ -49,6 +58,11 @@ public final class PlacementMain {
       cpuTimes[i] = cpu / 1e6;
       allocated = threads.getCurrentThreadAllocatedBytes() - allocated;
       Map<String, Integer> placement = pb != null ? pb.placement() : fenzo != null ? fenzo.placement() : yarn.placement();
+      if (pb != null) {
+        phases[0][i] = pb.allocateNanos / 1e6;
+        phases[1][i] = pb.scheduleNanos / 1e6;
+        phases[2][i] = pb.acceptNanos / 1e6;
+      }
       String detail = pb == null ? ""
           : String.format(" (allocate %.1f, schedule %.1f, accept/decline %.1f)",
               pb.allocateNanos / 1e6, pb.scheduleNanos / 1e6, pb.acceptNanos / 1e6);
@@ -70,5 +84,42 @@ public final class PlacementMain {
     System.out.printf(
         "%s %s, last %d runs: wall min %.1f ms, median %.1f ms; caller's thread on cpu min %.1f ms, median %.1f ms%n",
         system, mix, wall.length, wall[0], wall[wall.length / 2], onCpu[0], onCpu[onCpu.length / 2]);
+    if (system.equals("poolbridge")) {
+      System.out.printf("poolbridge %s, last %d runs, median by phase: allocate %.1f, schedule %.1f, accept/decline %.1f ms%n",
+          mix, wall.length, median(phases[0], runs), median(phases[1], runs), median(phases[2], runs));
+    }
+  }
+
+  /**
+   * Level 2 alone, steadier than whole rounds for comparing two builds of the scheduler: the first
+   * round's scheduling requests (every framework's offers and workloads), scheduled again and
+   * again; the schedule is a pure function of its request.
+   */
+  private static void scheduleOnly(PlacementEstate estate, int runs) {
+    PoolbridgeRound round = new PoolbridgeRound(estate);
+    round.round();
+    List<SchedulingRequest> requests = List.copyOf(round.requests);
+    FrameworkScheduler scheduler = new FrameworkScheduler(Prices.NONE);
+    double[] times = new double[runs];
+    int placed = 0;
+    for (int i = 0; i < runs; i++) {
+      System.gc();
+      long start = System.nanoTime();
+      placed = 0;
+      for (SchedulingRequest r : requests) {
+        placed += scheduler.schedule(r).assignments().size();
+      }
+      times[i] = (System.nanoTime() - start) / 1e6;
+    }
+    double[] half = java.util.Arrays.copyOfRange(times, runs / 2, runs);
+    java.util.Arrays.sort(half);
+    System.out.printf("poolbridge %s, schedule only, %d instances placed, last %d runs: min %.2f ms, p25 %.2f, median %.2f ms%n",
+        estate.mix, placed, half.length, half[0], half[half.length / 4], half[half.length / 2]);
+  }
+
+  private static double median(double[] all, int runs) {
+    double[] half = java.util.Arrays.copyOfRange(all, runs / 2, runs);
+    java.util.Arrays.sort(half);
+    return half[half.length / 2];
   }
 }

@@ -71,6 +71,8 @@ public final class PoolbridgeRound {
   public long allocateNanos;
   public long scheduleNanos;
   public long acceptNanos;
+  /** The scheduling requests of the last round, for timing level 2 alone ({@link PlacementMain}). */
+  public final List<SchedulingRequest> requests = new ArrayList<>();
 
   public PoolbridgeRound(PlacementEstate estate) {
     this.estate = estate;
@@ -106,6 +108,8 @@ public final class PoolbridgeRound {
     for (Framework f : estate.frameworks) {
       allocator.updateDemand(f.id(), pendingDemand(f.id()));
     }
+    // As the operator does with the instances its Workloads declare.
+    allocator.expectPlacements(estate.instanceCount());
   }
 
   static Resources resources(long millicores, long memoryMib) {
@@ -137,6 +141,7 @@ public final class PoolbridgeRound {
       offers.computeIfAbsent(o.frameworkId(), k -> new ArrayList<>()).add(new NodeOffer(o, agents.get(o.agentId())));
     }
     int placed = 0;
+    requests.clear();
     for (Framework f : estate.frameworks) {
       List<NodeOffer> mine = offers.getOrDefault(f.id(), List.of());
       List<WorkloadDemand> pending = pending(f.id());
@@ -144,8 +149,10 @@ public final class PoolbridgeRound {
         mine.forEach(o -> allocator.decline(o.offer().id(), null));
         continue;
       }
+      SchedulingRequest request = new SchedulingRequest(f.id(), null, mine, pending, running.get(f.id()));
+      requests.add(request);
       long t1 = System.nanoTime();
-      Decisions d = scheduler.schedule(new SchedulingRequest(f.id(), null, mine, pending, running.get(f.id())));
+      Decisions d = scheduler.schedule(request);
       long t2 = System.nanoTime();
       scheduleNanos += t2 - t1;
       for (OfferDecision od : d.offers()) {
