@@ -14,14 +14,14 @@ import java.util.Set;
  * those already running and those placed (tentatively or not) in the current call.
  */
 final class ConstraintState {
-  private static final int[] NO_MINIMUMS = new int[0];
-
   private final List<Constraint> constraints;
   private final Map<String, Map<String, Integer>> counts = new HashMap<>();
   /** The counts of each constraint's attribute, by the constraint's index. */
   private final List<Map<String, Integer>> countsByConstraint = new ArrayList<>();
   /** Whether each constraint is {@linkplain Constraint#countFree count-free}, by index. */
   private final boolean[] countFree;
+  /** The {@link #groupMinimums} when there is no GROUP_BY: all 0, shared and never written; else {@code null}. */
+  private final int[] zeroMinimums;
 
   ConstraintState(List<Constraint> constraints, Collection<PlacedInstance> running) {
     this.constraints = constraints;
@@ -32,6 +32,8 @@ final class ConstraintState {
     for (Constraint c : constraints) {
       countsByConstraint.add(counts.computeIfAbsent(c.attribute(), k -> new HashMap<>()));
     }
+    boolean grouped = constraints.stream().anyMatch(c -> c.operator() == Constraint.Operator.GROUP_BY);
+    this.zeroMinimums = grouped ? null : new int[constraints.size()];
     for (PlacedInstance p : running) {
       add(p.agent());
     }
@@ -94,8 +96,8 @@ final class ConstraintState {
    * operators): what {@link #firstUnmetCounted} needs to check many nodes in a row.
    */
   int[] groupMinimums(Map<String, Set<String>> domain) {
-    if (constraints.isEmpty()) {
-      return NO_MINIMUMS;
+    if (zeroMinimums != null) {
+      return zeroMinimums;
     }
     int[] minimums = new int[constraints.size()];
     for (int i = 0; i < minimums.length; i++) {

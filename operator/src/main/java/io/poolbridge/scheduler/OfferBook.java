@@ -31,6 +31,7 @@ final class OfferBook {
     // The offer's fields the hot paths read, copied here: one load instead of a walk through
     // NodeOffer and Offer for every workload that ranks the slot.
     private final AgentInfo agent;
+    private final String agentId;
     private final String pool;
     private final long offerId;
     private final boolean revocable;
@@ -40,6 +41,7 @@ final class OfferBook {
       this.left = offer.offer().resources().toArray();
       this.requestIndex = requestIndex;
       this.agent = offer.agent();
+      this.agentId = agent.id();
       this.pool = offer.offer().pool();
       this.offerId = offer.offer().id();
       this.revocable = offer.offer().revocable();
@@ -65,7 +67,7 @@ final class OfferBook {
     }
 
     String agentId() {
-      return agent.id();
+      return agentId;
     }
 
     String pool() {
@@ -117,6 +119,12 @@ final class OfferBook {
     }
   }
 
+  /** The order of the slots: by agent id, then offer id. */
+  private static final Comparator<Slot> BY_AGENT_THEN_OFFER = (a, b) -> {
+    int byAgent = a.agentId.compareTo(b.agentId);
+    return byAgent != 0 ? byAgent : Long.compare(a.offerId, b.offerId);
+  };
+
   private final List<Slot> slots = new ArrayList<>();
   private final Deque<Step> steps = new ArrayDeque<>();
 
@@ -124,12 +132,12 @@ final class OfferBook {
     for (int r = 0; r < offers.size(); r++) {
       slots.add(new Slot(offers.get(r), r));
     }
-    slots.sort(Comparator.comparing(Slot::agentId).thenComparingLong(Slot::offerId));
+    slots.sort(BY_AGENT_THEN_OFFER);
     // The slots of one agent are now together: they share one node.
     for (int first = 0; first < slots.size(); ) {
       Slot s = slots.get(first);
       int last = first;
-      while (last + 1 < slots.size() && slots.get(last + 1).agentId().equals(s.agentId())) {
+      while (last + 1 < slots.size() && slots.get(last + 1).agentId.equals(s.agentId)) {
         last++;
       }
       Node node = new Node(s.agent().total().toArray(), new long[s.left.length]);
