@@ -49,9 +49,9 @@ public interface Allocator {
   /**
    * A sizing hint that changes no decision: about {@code placements} placements are expected in
    * all, running and to come. The allocator sizes its index of placements for them, so that
-   * placing them does not rebuild it on the way (a rebuild visits every placement). The operator
-   * passes the number of instances its Workloads declare; a smaller number than the placements
-   * already made is ignored.
+   * placing them does not rebuild it on the way (a rebuild visits every placement). Callers pass
+   * the number of instances their Workloads declare, as {@code simulate} does; a number smaller
+   * than the placements already made is ignored.
    */
   void expectPlacements(int placements);
 

@@ -14,7 +14,8 @@ import java.util.Map;
  * round's time goes (the JMH numbers are {@code PlacementBenchmark}'s):
  * {@code java -cp benchmarks.jar io.poolbridge.benchmarks.placement.PlacementMain poolbridge MIXED 20 gc}
  * (system {@code poolbridge}, {@code fenzo}, {@code fenzo-spread} or {@code yarn-fair}; the last argument: a full GC
- * before each timed placement, as JMH's {@code -gc true}).
+ * before each timed placement, as JMH's {@code -gc true}). System {@code poolbridge-schedule} times
+ * level 2 alone ({@link #scheduleOnly}).
  */
 public final class PlacementMain {
   private PlacementMain() {}

@@ -108,7 +108,7 @@ public final class PoolbridgeRound {
     for (Framework f : estate.frameworks) {
       allocator.updateDemand(f.id(), pendingDemand(f.id()));
     }
-    // As the operator does with the instances its Workloads declare.
+    // Sized for the instances the Workloads declare, as `simulate` does; untimed, like the demand.
     allocator.expectPlacements(estate.instanceCount());
   }
 
