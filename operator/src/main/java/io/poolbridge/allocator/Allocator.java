@@ -67,7 +67,8 @@ public interface Allocator {
 
   /**
    * Accepts an offer for the given launches (all or part of it); the unused part is declined with
-   * the framework's refuse filter.
+   * the framework's refuse filter. Returns the placements made, in the order of the launches (an
+   * unmodifiable list).
    */
   List<Placement> accept(long offerId, List<Launch> launches);
 

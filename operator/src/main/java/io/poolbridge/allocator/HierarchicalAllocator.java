@@ -2,6 +2,7 @@ package io.poolbridge.allocator;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -1197,7 +1198,9 @@ public final class HierarchicalAllocator implements Allocator {
     Grant[] grants = new Grant[launches.size()];
     for (int n = 0; n < grants.length; n++) {
       Launch l = launches.get(n);
-      long[] need = l.resources().toArray();
+      // A grant never changes what it holds, so without reservations to carve it shares the
+      // launch's (immutable) amounts.
+      long[] need = reservedLeft.length == 0 ? l.resources().amounts : l.resources().toArray();
       long[][] fromReserved = reservedLeft.length == 0 ? NO_PORTIONS : new long[reservedLeft.length][];
       for (int i = 0; i < reservedLeft.length; i++) {
         if (reservedLeft[i] != null && Vec.anyPositive(need)) {
@@ -1229,10 +1232,8 @@ public final class HierarchicalAllocator implements Allocator {
     // placements and only what is left of it is released: one update of the sorters per offer,
     // not one per launch.
     removeOffer(offer);
-    List<Placement> placed = new ArrayList<>(grants.length);
-    for (int n = 0; n < grants.length; n++) {
-      offer.agent.link(grants[n]);
-      placed.add(view(grants[n], launches.get(n).resources())); // what it holds is what it launched with
+    for (Grant g : grants) {
+      offer.agent.link(g);
     }
     Grant rest = new Grant(offer.fw, offer.agent, unreservedLeft, reservedLeft, offer.revocable);
     if (Vec.anyPositive(rest.total())) {
@@ -1241,7 +1242,26 @@ public final class HierarchicalAllocator implements Allocator {
     if (Vec.anyPositive(Vec.positiveDifference(offer.total(), asked))) {
       filter(offer.fw, offer.agent, offer.fw.info.refuse());
     }
-    return placed;
+    return placedViews(grants, List.copyOf(launches));
+  }
+
+  /**
+   * The placements an accept made, each built when read: a caller that does not read them (the
+   * scheduler's own caller knows them from its decisions) does not pay for them. What a placement
+   * holds never changes, so a view read later is the same as one read at once.
+   */
+  private List<Placement> placedViews(Grant[] grants, List<Launch> launches) {
+    return new AbstractList<>() {
+      @Override
+      public Placement get(int n) {
+        return view(grants[n], launches.get(n).resources()); // what it holds is what it launched with
+      }
+
+      @Override
+      public int size() {
+        return grants.length;
+      }
+    };
   }
 
   @Override
