@@ -125,9 +125,15 @@ final class SlotQueue {
 
   /** Moves the slot at heap index {@code i} up while it ranks before its parent; whether it moved. */
   private boolean up(int i) {
-    int p = heap[i];
-    int start = i;
-    while (i > 0) {
+    return rise(heap[i], i, 0) != i;
+  }
+
+  /**
+   * Places slot {@code p}, whose place in the heap is free at index {@code i}, as high as its rank
+   * takes it but not above index {@code top}; its index.
+   */
+  private int rise(int p, int i, int top) {
+    while (i > top) {
       int parent = (i - 1) >>> 1;
       int q = heap[parent];
       if (ranks.compare(p, q) >= 0) {
@@ -139,7 +145,7 @@ final class SlotQueue {
     }
     heap[i] = p;
     ranks.where[p] = i;
-    return i != start;
+    return i;
   }
 
   /**
@@ -165,17 +171,6 @@ final class SlotQueue {
       ranks.where[q] = i;
       i = child;
     }
-    while (i > start) {
-      int parent = (i - 1) >>> 1;
-      int q = heap[parent];
-      if (ranks.compare(p, q) >= 0) {
-        break;
-      }
-      heap[i] = q;
-      ranks.where[q] = i;
-      i = parent;
-    }
-    heap[i] = p;
-    ranks.where[p] = i;
+    rise(p, i, start);
   }
 }
