@@ -129,6 +129,8 @@ public final class Simulation {
 
   /** Runs rounds until stable, or {@code maxRounds} more rounds. */
   public SimulationReport run(int maxRounds) {
+    // Once per run, not per round: the workloads only change between runs.
+    allocator.expectPlacements(workloads.values().stream().mapToInt(d -> d.instanceIds().size()).sum());
     int quiet = 0;
     for (int i = 0; i < maxRounds; i++) {
       round++;
@@ -179,7 +181,6 @@ public final class Simulation {
   }
 
   private void syncDemand() {
-    allocator.expectPlacements(workloads.values().stream().mapToInt(d -> d.instanceIds().size()).sum());
     for (String fw : frameworks.keySet()) {
       List<WorkloadDemand> pending = pending(fw);
       Set<String> ids = new LinkedHashSet<>();
