@@ -152,8 +152,13 @@ public final class Preemption {
           Running r = new Running(p, n);
           n.placed.add(r);
           n.live++;
-          if (p.gang()) {
-            gangs.computeIfAbsent(p.workloadKey(), k -> new Gang()).add(r);
+        }
+      }
+      // A gang's members node by node (agent id order), each node's in input order.
+      for (Node n : nodes) {
+        for (Running r : n.placed) {
+          if (r.instance.gang()) {
+            gangs.computeIfAbsent(r.instance.workloadKey(), k -> new Gang()).add(r);
           }
         }
       }
