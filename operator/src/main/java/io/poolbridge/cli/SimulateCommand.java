@@ -151,11 +151,14 @@ public final class SimulateCommand implements Callable<Integer> {
       p.capacity().keySet().stream().filter(r -> !resources.contains(r)).forEach(resources::add);
     }
     List<String> header = new ArrayList<>(List.of("POOL", "PROVIDER", "REGION", "NODES", "READY"));
-    resources.forEach(r -> header.add(label(r) + " ALLOC/TOTAL"));
+    resources.forEach(r -> header.add(label(r) + " ALLOC/TOTAL (AVAIL)"));
     Table pools = new Table(header.toArray(String[]::new));
     for (Pool p : o.pools()) {
       List<Object> row = new ArrayList<>(List.of(p.name(), p.provider(), p.region(), p.nodes(), p.ready()));
-      resources.forEach(r -> row.add(p.capacity().containsKey(r) ? p.allocated().get(r) + "/" + p.capacity().get(r) : "-"));
+      // TOTAL is every node's capacity; AVAIL what is free on the nodes that can take new work.
+      resources.forEach(r -> row.add(p.capacity().containsKey(r)
+          ? p.allocated().get(r) + "/" + p.capacity().get(r) + " (" + p.available().get(r) + ")"
+          : "-"));
       pools.row(row.toArray());
     }
     sb.append(pools.render()).append('\n');
@@ -232,7 +235,9 @@ public final class SimulateCommand implements Callable<Integer> {
     o.frameworks().stream().filter(f -> f.name().equals(w.framework())).findFirst().ifPresent(f ->
         sb.append("  Framework ").append(f.name()).append(": role ").append(f.role()).append(", weight ").append(number(f.weight()))
             .append(", dominant share ").append(String.format(Locale.ROOT, "%.3f", f.dominantShare()))
-            .append(", guarantee ").append(f.guaranteeMet() ? "met" : "NOT met").append('\n'));
+            .append(", guarantee ").append(f.guaranteeMet() ? "met" : "NOT met")
+            .append(", ").append(f.pendingInstances()).append(f.pendingInstances() == 1 ? " instance" : " instances")
+            .append(" pending").append('\n'));
     sb.append("  Placed ").append(w.placed()).append(" of ").append(w.instances());
     if (w.costPerHour() != null) {
       sb.append(", ").append(cost(w.costPerHour())).append(" per hour");

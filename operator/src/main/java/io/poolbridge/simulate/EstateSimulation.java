@@ -261,17 +261,18 @@ public final class EstateSimulation {
       ResourcePool pool = pools.get(e.getKey());
       long[] capacity = new long[schema.size()];
       long[] allocated = new long[schema.size()];
+      long[] available = new long[schema.size()];
       int ready = 0;
       for (PoolNode node : e.getValue()) {
         String id = Estate.agentId(e.getKey(), node.name());
         AgentUsage usage = allocator.usage(id);
         add(capacity, usage.total());
         add(allocated, usage.allocated());
-        ready += readyAgents.get(id) ? 1 : 0;
-      }
-      long[] available = capacity.clone();
-      for (int i = 0; i < available.length; i++) {
-        available[i] -= allocated[i];
+        if (readyAgents.get(id)) {
+          // Only a node that can take new work (ready, no maintenance window open) has room to offer.
+          ready++;
+          add(available, usage.free());
+        }
       }
       for (int i = 0; i < capacity.length; i++) {
         if (capacity[i] == 0) {
@@ -287,24 +288,6 @@ public final class EstateSimulation {
       poolRows.add(new SimulationOutcome.Pool(
           e.getKey(), pool.getSpec().provider(), pool.getSpec().region(), e.getValue().size(), ready,
           capacityAmounts, allocatedAmounts, availableAmounts));
-    }
-
-    Map<String, long[]> heldBy = new TreeMap<>();
-    Map<String, Integer> pendingBy = new TreeMap<>();
-    for (SimulationReport.WorkloadReport wr : report.workloads()) {
-      for (Assignment a : wr.placed()) {
-        add(heldBy.computeIfAbsent(frameworkOf(workloads, wr.key()), k -> new long[schema.size()]), a.resources());
-      }
-      pendingBy.merge(frameworkOf(workloads, wr.key()), wr.unplaced().size(), Integer::sum);
-    }
-    List<SimulationOutcome.FrameworkUse> frameworkRows = new ArrayList<>();
-    for (Framework fw : frameworks.values()) {
-      String name = fw.getMetadata().getName();
-      frameworkRows.add(new SimulationOutcome.FrameworkUse(
-          name, fw.getSpec().type().name(), fw.getSpec().role(), fw.getSpec().weightOrDefault(),
-          amounts(schema, heldBy.getOrDefault(name, new long[schema.size()]), true),
-          round(allocator.share(name)), round(allocator.weightedShare(name)),
-          allocator.guaranteeMet(fw.getSpec().role()), pendingBy.getOrDefault(name, 0)));
     }
 
     List<SimulationOutcome.WorkloadPlacement> workloadRows = new ArrayList<>();
@@ -336,6 +319,27 @@ public final class EstateSimulation {
       workloadRows.add(new SimulationOutcome.WorkloadPlacement(
           w.getMetadata().getNamespace(), w.getMetadata().getName(), w.getSpec().kind().name(), w.getSpec().framework(),
           w.getSpec().instances(), placed.size(), cost.isEmpty() ? null : roundPrices(cost), placed, pending));
+    }
+    Map<String, long[]> heldBy = new TreeMap<>();
+    for (SimulationReport.WorkloadReport wr : report.workloads()) {
+      for (Assignment a : wr.placed()) {
+        add(heldBy.computeIfAbsent(frameworkOf(workloads, wr.key()), k -> new long[schema.size()]), a.resources());
+      }
+    }
+    // Every pending instance of the framework's workloads, refused ones included: the same lists the
+    // workload rows show, so the counts agree wherever they are read.
+    Map<String, Integer> pendingBy = new TreeMap<>();
+    for (SimulationOutcome.WorkloadPlacement w : workloadRows) {
+      pendingBy.merge(w.framework(), w.pending().size(), Integer::sum);
+    }
+    List<SimulationOutcome.FrameworkUse> frameworkRows = new ArrayList<>();
+    for (Framework fw : frameworks.values()) {
+      String name = fw.getMetadata().getName();
+      frameworkRows.add(new SimulationOutcome.FrameworkUse(
+          name, fw.getSpec().type().name(), fw.getSpec().role(), fw.getSpec().weightOrDefault(),
+          amounts(schema, heldBy.getOrDefault(name, new long[schema.size()]), true),
+          round(allocator.share(name)), round(allocator.weightedShare(name)),
+          allocator.guaranteeMet(fw.getSpec().role()), pendingBy.getOrDefault(name, 0)));
     }
     return new SimulationOutcome(
         seed, at.toString(), report.rounds(), report.stable(), poolRows, frameworkRows, workloadRows, report.events(), warnings);
