@@ -154,4 +154,148 @@ class SimulateFiguresTest {
         "POOL   PROVIDER   REGION   NODES   READY   CPU ALLOC/TOTAL (AVAIL)   MEMORY ALLOC/TOTAL (AVAIL)\n");
     assertThat(row(table, "rack")).containsExactly("rack", "colo", "ams", "3", "1", "4/12 (0)", "2Gi/48Gi (14Gi)");
   }
+
+  @Test
+  void everyByteValuedResourceIsPricedPerGiB(@TempDir Path dir) throws IOException {
+    Path estate = Files.writeString(dir.resolve("estate.yaml"), """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: team}
+        ---
+        apiVersion: poolbridge.io/v1alpha1
+        kind: ResourcePool
+        metadata: {name: big}
+        spec:
+          provider: colo
+          region: ams
+          cost: {currency: USD, perHour: {hugepages-2Mi: "0.5", ephemeral-storage: "0.01"}}
+          source:
+            static:
+              nodes:
+                - {name: b1, capacity: {cpu: 8, memory: 32Gi, hugepages-2Mi: 4Gi, ephemeral-storage: 100Gi}}
+        ---
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Framework
+        metadata: {name: apps}
+        spec: {type: External, role: apps, namespaces: {names: [team]}}
+        ---
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Workload
+        metadata: {name: db, namespace: team}
+        spec:
+          framework: apps
+          kind: Service
+          instances: 1
+          resources: {cpu: 1, hugepages-2Mi: 2Gi, ephemeral-storage: 10Gi}
+        """);
+
+    JsonNode db = json(simulate("-f", estate.toString(), "-o", "json")).get("workloads").get(0);
+    // 2 GiB of hugepages at 0.5 and 10 GiB of ephemeral storage at 0.01, per GiB-hour.
+    assertThat(db.get("placements").get(0).get("costPerHour").asText()).isEqualTo("1.1000 USD");
+    assertThat(db.get("costPerHour").get("USD").asDouble()).isEqualTo(1.1);
+  }
+
+  /** Two identical empty nodes: a-usd/u1 at 0.02 USD per core-hour, b-eur/e1 at 0.01 EUR. */
+  private static Path twoCurrencies(Path dir) throws IOException {
+    return Files.writeString(dir.resolve("estate.yaml"), """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: team}
+        ---
+        apiVersion: poolbridge.io/v1alpha1
+        kind: ResourcePool
+        metadata: {name: a-usd}
+        spec:
+          provider: aws
+          region: eu-west-1
+          cost: {currency: USD, perHour: {cpu: "0.02"}}
+          source: {static: {nodes: [{name: u1, capacity: {cpu: 8, memory: 32Gi}}]}}
+        ---
+        apiVersion: poolbridge.io/v1alpha1
+        kind: ResourcePool
+        metadata: {name: b-eur}
+        spec:
+          provider: hetzner
+          region: fsn
+          cost: {currency: EUR, perHour: {cpu: "0.01"}}
+          source: {static: {nodes: [{name: e1, capacity: {cpu: 8, memory: 32Gi}}]}}
+        ---
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Framework
+        metadata: {name: apps}
+        spec: {type: External, role: apps, namespaces: {names: [team]}}
+        ---
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Workload
+        metadata: {name: web, namespace: team}
+        spec: {framework: apps, kind: Service, instances: 1, resources: {cpu: 1, memory: 1Gi}}
+        """);
+  }
+
+  private static JsonNode onlyPlacement(JsonNode out) {
+    JsonNode placements = out.get("workloads").get(0).get("placements");
+    assertThat(placements).hasSize(1);
+    return placements.get(0);
+  }
+
+  @Test
+  void pricesInTwoCurrenciesWithoutARateAreNotComparedAndTheOutputSaysSo(@TempDir Path dir) throws IOException {
+    Path estate = twoCurrencies(dir);
+
+    // 0.01 EUR is not "less" than 0.02 USD: with no base currency nothing is compared on price, the
+    // next keys decide (equal load, then the node's id: a-usd/u1 before b-eur/e1).
+    JsonNode out = json(simulate("-f", estate.toString(), "-o", "json"));
+    assertThat(onlyPlacement(out).get("pool").asText()).isEqualTo("a-usd");
+    assertThat(onlyPlacement(out).get("costPerHour").asText()).isEqualTo("0.0200 USD");
+    List<String> warnings = new ArrayList<>();
+    out.get("warnings").forEach(w -> warnings.add(w.asText()));
+    assertThat(warnings).anySatisfy(w -> assertThat(w).contains("pool a-usd").contains("USD").contains("--currency"));
+    assertThat(warnings).anySatisfy(w -> assertThat(w).contains("pool b-eur").contains("EUR").contains("--currency"));
+    assertThat(simulate("-f", estate.toString()).out()).contains("warning: pool b-eur ");
+
+    // A base currency without a rate for EUR: b-eur is unpriced for placement, like owned capacity,
+    // and its instance is still reported at its own price.
+    out = json(simulate("-f", estate.toString(), "-o", "json", "--currency", "USD"));
+    assertThat(onlyPlacement(out).get("pool").asText()).isEqualTo("b-eur");
+    assertThat(onlyPlacement(out).get("costPerHour").asText()).isEqualTo("0.0100 EUR");
+    assertThat(out.get("warnings")).hasSize(1);
+    assertThat(out.get("warnings").get(0).asText()).contains("pool b-eur").contains("EUR").contains("--exchange-rate EUR=");
+  }
+
+  @Test
+  void withARateTheCheaperPoolAfterConversionWins(@TempDir Path dir) throws IOException {
+    Path estate = twoCurrencies(dir);
+
+    // 1 EUR = 1.5 USD: b-eur costs 0.015 USD per core-hour, less than a-usd's 0.02.
+    JsonNode out = json(simulate("-f", estate.toString(), "-o", "json", "--currency", "USD", "--exchange-rate", "EUR=1.5"));
+    assertThat(onlyPlacement(out).get("pool").asText()).isEqualTo("b-eur");
+    assertThat(onlyPlacement(out).get("costPerHour").asText()).isEqualTo("0.0100 EUR");
+    assertThat(out.get("warnings")).isEmpty();
+
+    // 1 EUR = 3 USD: b-eur costs 0.03 USD, more than a-usd.
+    out = json(simulate("-f", estate.toString(), "-o", "json", "--currency", "USD", "--exchange-rate", "EUR=3"));
+    assertThat(onlyPlacement(out).get("pool").asText()).isEqualTo("a-usd");
+
+    // EUR as the base: 1 USD = 0.4 EUR makes a-usd 0.008 EUR per core-hour, less than b-eur's 0.01.
+    out = json(simulate("-f", estate.toString(), "-o", "json", "--currency", "EUR", "--exchange-rate", "USD=0.4"));
+    assertThat(onlyPlacement(out).get("pool").asText()).isEqualTo("a-usd");
+  }
+
+  @Test
+  void badExchangeRatesAreUsageErrors(@TempDir Path dir) throws IOException {
+    Path estate = twoCurrencies(dir);
+    for (String[] bad : List.of(
+        new String[] {"--currency", "USD", "--exchange-rate", "EUR=abc"},
+        new String[] {"--currency", "USD", "--exchange-rate", "EUR=0"},
+        new String[] {"--currency", "USD", "--exchange-rate", "EUR"},
+        new String[] {"--currency", "usd"},
+        new String[] {"--exchange-rate", "EUR=1.08"},
+        new String[] {"--currency", "USD", "--exchange-rate", "USD=1.08"})) {
+      List<String> args = new ArrayList<>(List.of("-f", estate.toString()));
+      args.addAll(List.of(bad));
+      Run run = simulate(args.toArray(String[]::new));
+      assertThat(run.exitCode()).as(String.join(" ", bad)).isEqualTo(2);
+      assertThat(run.err()).as(String.join(" ", bad)).containsPattern("--currency|--exchange-rate").doesNotContain("Exception");
+    }
+  }
 }
