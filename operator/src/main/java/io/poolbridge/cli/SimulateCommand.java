@@ -79,18 +79,14 @@ public final class SimulateCommand implements Callable<Integer> {
   boolean failOnPending;
 
   @Option(names = "--currency", paramLabel = "CURRENCY",
-      description = {
-        "Base currency in which pools priced in different currencies are compared (ISO 4217, e.g. USD).",
-        "Default: the currency of the priced pools when they all use one; otherwise prices are not compared."
-      })
+      description = "Base currency in which pools priced in different currencies are compared (ISO 4217, e.g. USD). "
+          + "Default: the currency of the priced pools when they all use one; otherwise prices are not compared.")
   String currency;
 
   @Option(names = "--exchange-rate", paramLabel = "CURRENCY=RATE",
-      description = {
-        "How much of the base currency one unit of CURRENCY is worth, e.g. EUR=1.08 (1 EUR = 1.08 USD",
-        "with --currency USD); repeatable, needs --currency. A priced pool whose currency has no rate is",
-        "placed as if unpriced, with a warning. Costs are still reported in each pool's own currency."
-      })
+      description = "How much of the base currency one unit of CURRENCY is worth, e.g. EUR=1.08 (1 EUR = 1.08 USD "
+          + "with --currency USD); repeatable, needs --currency. A priced pool whose currency has no rate is placed "
+          + "as if unpriced, with a warning. Costs are still reported in each pool's own currency.")
   List<String> exchangeRates = new ArrayList<>();
 
   enum Format {
