@@ -37,12 +37,7 @@ class SimulateCommandTest {
   }
 
   private static void assertGolden(String name, String actual) throws IOException {
-    Path file = GOLDEN.resolve(name);
-    if (Boolean.getBoolean("poolbridge.golden.update") || !Files.exists(file)) {
-      Files.writeString(file, actual);
-    }
-    assertThat(actual).as("output differs from %s (regenerate with -Dpoolbridge.golden.update=true)", file)
-        .isEqualTo(Files.readString(file));
+    GoldenFiles.in(GOLDEN).assertMatches(name, actual);
   }
 
   private static List<String> args(String... extra) {
