@@ -100,6 +100,43 @@ public final class Estate {
     return selected;
   }
 
+  /** A Node the selectors of several pools pick: it belongs to {@code owner} only. */
+  public record SharedNode(String node, String owner, List<String> others) {}
+
+  /** Which Kubernetes Nodes each pool has, and the Nodes more than one pool selects. */
+  public record NodeAssignment(Map<String, List<PoolNode>> nodesByPool, List<SharedNode> shared) {}
+
+  /**
+   * The Nodes of each Kubernetes-source pool among {@code nodes}. A Node belongs to one pool at
+   * most: when several pools' selectors pick it, the pool whose name sorts first (by {@link
+   * String#compareTo}) has it, and the Node is reported as shared so the others can say so. Pool
+   * names are unique in the cluster and need no clock, so the choice is the same in {@code simulate}
+   * and in the operator, whatever the order pools are listed or were created in.
+   */
+  public static NodeAssignment assignNodes(Collection<ResourcePool> pools, Collection<Node> nodes) {
+    List<ResourcePool> byName = new ArrayList<>(pools);
+    byName.sort(java.util.Comparator.comparing(p -> p.getMetadata().getName()));
+    Map<String, List<PoolNode>> nodesByPool = new LinkedHashMap<>();
+    byName.forEach(p -> nodesByPool.put(p.getMetadata().getName(), new ArrayList<>()));
+    List<SharedNode> shared = new ArrayList<>();
+    for (Node n : nodes) {
+      List<String> selecting = new ArrayList<>();
+      for (ResourcePool pool : byName) {
+        if (selectedNodes(pool, List.of(n)).size() == 1) {
+          selecting.add(pool.getMetadata().getName());
+        }
+      }
+      if (selecting.isEmpty()) {
+        continue;
+      }
+      nodesByPool.get(selecting.get(0)).add(kubernetesNode(n));
+      if (selecting.size() > 1) {
+        shared.add(new SharedNode(n.getMetadata().getName(), selecting.get(0), List.copyOf(selecting.subList(1, selecting.size()))));
+      }
+    }
+    return new NodeAssignment(nodesByPool, shared);
+  }
+
   /**
    * The resource schema of an estate: every resource some node has, cpu and memory first, the rest
    * sorted, GPUs ({@code *gpu*}) excluded from fairness as Mesos operators usually configure.

@@ -1,0 +1,154 @@
+package io.poolbridge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code poolbridge simulate} at the input boundary: estates whose objects share names across
+ * namespaces, nodes two pools select, and values the core cannot hold.
+ */
+class SimulateBoundaryTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static SimulateCommandTest.Run simulate(Path file, String... extra) {
+    String[] args = new String[6 + extra.length];
+    args[0] = "simulate";
+    args[1] = "--at";
+    args[2] = "2026-12-05T23:00:00Z";
+    args[3] = "-f";
+    args[4] = file.toString();
+    args[5] = "--seed=3";
+    System.arraycopy(extra, 0, args, 6, extra.length);
+    return SimulateCommandTest.run(args);
+  }
+
+  private static final String ONE_NODE_POOL = """
+      apiVersion: poolbridge.io/v1alpha1
+      kind: ResourcePool
+      metadata: {name: metal}
+      spec:
+        provider: colo
+        region: ams
+        source: {static: {nodes: [{name: n1, capacity: {cpu: 4, memory: 16Gi}}]}}
+      """;
+
+  private static String framework(String name, String namespace) {
+    return """
+        ---
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Framework
+        metadata: {name: %s}
+        spec: {type: External, role: %s, namespaces: {names: [%s]}}
+        """.formatted(name, name, namespace);
+  }
+
+  private static String workload(String namespace, String name, String framework, int instances, String resources) {
+    return """
+        ---
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Workload
+        metadata: {name: %s, namespace: %s}
+        spec: {framework: %s, kind: Service, instances: %d, resources: %s}
+        """.formatted(name, namespace, framework, instances, resources);
+  }
+
+  @Test
+  void workloadsOfTheSameNameInTwoNamespacesDoNotOverCommitANode(@TempDir Path dir) throws IOException {
+    // ns1/web and ns2/web, 4 x 1 cpu each, through two frameworks, on one node of 4 cpu: at most
+    // 4 instances fit, whichever workload they belong to.
+    Path estate = Files.writeString(dir.resolve("estate.yaml"), ONE_NODE_POOL
+        + framework("fw1", "ns1") + framework("fw2", "ns2")
+        + workload("ns1", "web", "fw1", 4, "{cpu: 1}") + workload("ns2", "web", "fw2", 4, "{cpu: 1}"));
+
+    SimulateCommandTest.Run run = simulate(estate, "-o", "json");
+
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exitCode()).isZero();
+    JsonNode out = JSON.readTree(run.out());
+    int placed = 0;
+    for (JsonNode w : out.get("workloads")) {
+      placed += w.get("placed").asInt();
+      assertThat(w.get("placements").size() + w.get("pending").size()).as(w.toString()).isEqualTo(4);
+      for (JsonNode i : w.get("placements")) {
+        assertThat(i.get("id").asText()).as("the id users see").matches("web-[0-3]");
+      }
+      for (JsonNode p : w.get("pending")) {
+        assertThat(p.get("id").asText()).as("the id users see").matches("web-[0-3]");
+      }
+    }
+    assertThat(placed).isEqualTo(4);
+    JsonNode pool = out.get("pools").get(0);
+    assertThat(pool.get("allocated").get("cpu").asText()).isEqualTo("4");
+  }
+
+  @Test
+  void explainShowsTheInstanceNamesUsersKnow(@TempDir Path dir) throws IOException {
+    Path estate = Files.writeString(dir.resolve("estate.yaml"), ONE_NODE_POOL
+        + framework("fw1", "ns1") + framework("fw2", "ns2")
+        + workload("ns1", "web", "fw1", 2, "{cpu: 1}") + workload("ns2", "web", "fw2", 2, "{cpu: 1}"));
+
+    SimulateCommandTest.Run run = simulate(estate, "--explain", "ns2/web");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("    web-0 ", "    web-1 ").doesNotContain("ns2/web-0 ", "ns1/web");
+  }
+
+  @Test
+  void aNodeTwoPoolsSelectBelongsToOnePoolOnly(@TempDir Path dir) throws IOException {
+    // Both pools select the Node (4 cpu). Rule: the pool whose name sorts first wins, so the node is
+    // "alpha"'s; "beta" has no node and a warning names the node and both pools. 8 x 1 cpu asked,
+    // at most 4 placed.
+    Path estate = Files.writeString(dir.resolve("estate.yaml"), """
+        apiVersion: poolbridge.io/v1alpha1
+        kind: ResourcePool
+        metadata: {name: beta}
+        spec:
+          provider: aws
+          region: eu-west-1
+          source: {kubernetes: {nodeSelector: {matchLabels: {tier: shared}}}}
+        ---
+        apiVersion: poolbridge.io/v1alpha1
+        kind: ResourcePool
+        metadata: {name: alpha}
+        spec:
+          provider: aws
+          region: eu-west-1
+          source: {kubernetes: {nodeSelector: {}}}
+        ---
+        apiVersion: v1
+        kind: Node
+        metadata: {name: k1, labels: {tier: shared}}
+        status: {allocatable: {cpu: "4", memory: 16Gi}}
+        """ + framework("fw", "ns") + workload("ns", "batch", "fw", 8, "{cpu: 1}"));
+
+    SimulateCommandTest.Run json = simulate(estate, "-o", "json");
+    SimulateCommandTest.Run table = simulate(estate);
+
+    assertThat(json.exitCode()).isZero();
+    JsonNode out = JSON.readTree(json.out());
+    assertThat(out.get("workloads").get(0).get("placed").asInt()).isEqualTo(4);
+    JsonNode alpha = pool(out, "alpha");
+    JsonNode beta = pool(out, "beta");
+    assertThat(alpha.get("nodes").asInt()).isEqualTo(1);
+    assertThat(alpha.get("allocated").get("cpu").asText()).isEqualTo("4");
+    assertThat(beta.get("nodes").asInt()).isZero();
+    assertThat(table.out()).contains(
+        "warning: node k1 is selected by pools alpha and beta: it belongs to alpha only (the pool whose name sorts first)");
+  }
+
+  private static JsonNode pool(JsonNode outcome, String name) {
+    for (JsonNode p : outcome.get("pools")) {
+      if (p.get("name").asText().equals(name)) {
+        return p;
+      }
+    }
+    throw new AssertionError("no pool " + name + " in " + outcome.get("pools"));
+  }
+}
