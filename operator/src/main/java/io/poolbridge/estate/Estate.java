@@ -39,7 +39,7 @@ public final class Estate {
 
   private Estate() {}
 
-  /** The nodes of a pool with a static inventory; empty for a Kubernetes-source pool. */
+  /** The nodes of a pool with a static inventory, by name (the order they are listed in does not matter); empty for a Kubernetes-source pool. */
   public static List<PoolNode> staticNodes(ResourcePool pool) {
     ResourcePoolSpec.Source source = pool.getSpec().source();
     if (source == null || source.inventory() == null) {
@@ -49,6 +49,7 @@ public final class Estate {
     for (ResourcePoolSpec.StaticNode n : source.inventory().nodes()) {
       nodes.add(new PoolNode(n.name(), n.address(), n.zone(), n.capacity(), n.attributes(), true));
     }
+    nodes.sort(java.util.Comparator.comparing(PoolNode::name));
     return nodes;
   }
 

@@ -58,7 +58,38 @@ public final class EstateLoader {
       List<Loaded<Framework>> frameworks,
       List<Loaded<Workload>> workloads,
       List<Loaded<Node>> nodes,
-      Map<String, Map<String, String>> namespaceLabels) {}
+      Map<String, Map<String, String>> namespaceLabels) {
+
+    /**
+     * The same objects in canonical order, whatever the order of files and documents: pools,
+     * frameworks and nodes by name, workloads by namespace then name. Two objects of one kind with
+     * the same (namespace and) name are an error naming both documents.
+     */
+    public Input canonical() {
+      return new Input(sorted(pools, "ResourcePool"), sorted(frameworks, "Framework"), sorted(workloads, "Workload"),
+          sorted(nodes, "Node"), new TreeMap<>(namespaceLabels));
+    }
+
+    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> List<Loaded<T>> sorted(List<Loaded<T>> objects, String kind) {
+      List<Loaded<T>> list = new ArrayList<>(objects);
+      list.sort(java.util.Comparator.comparing((Loaded<T> l) -> identity(l.object())));
+      for (int i = 1; i < list.size(); i++) {
+        if (identity(list.get(i).object()).equals(identity(list.get(i - 1).object()))) {
+          Loaded<T> first = list.get(i - 1).origin().toString().compareTo(list.get(i).origin().toString()) <= 0 ? list.get(i - 1) : list.get(i);
+          Loaded<T> second = first == list.get(i) ? list.get(i - 1) : list.get(i);
+          throw new InvalidInputException(second.origin() + " (" + kind + " " + identity(second.object()) + "): metadata.name: Duplicate value: \""
+              + second.object().getMetadata().getName() + "\": already defined in " + first.origin());
+        }
+      }
+      return List.copyOf(list);
+    }
+
+    /** {@code namespace/name} for a namespaced object, {@code name} otherwise. */
+    static String identity(io.fabric8.kubernetes.api.model.HasMetadata object) {
+      String namespace = object.getMetadata().getNamespace();
+      return (namespace == null ? "" : namespace + "/") + object.getMetadata().getName();
+    }
+  }
 
   /** Input that cannot be read; the message names the file, the document and the field. */
   public static final class InvalidInputException extends RuntimeException {
@@ -75,7 +106,7 @@ public final class EstateLoader {
         loadFile(file, input);
       }
     }
-    return input;
+    return input.canonical();
   }
 
   private static List<Path> files(Path path) {

@@ -52,7 +52,7 @@ public final class EstateSimulation {
   private final Instant at;
 
   public EstateSimulation(EstateLoader.Input input, long seed, Instant at) {
-    this.input = input;
+    this.input = input.canonical();
     this.seed = seed;
     this.at = at;
   }

@@ -7,6 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,5 +156,108 @@ class SimulateBoundaryTest {
       }
     }
     throw new AssertionError("no pool " + name + " in " + outcome.get("pools"));
+  }
+
+  /** A random estate as YAML documents: three static pools and a Kubernetes pool, frameworks, workloads with constraints. */
+  private static List<String> randomEstate(Random random) {
+    List<String> docs = new ArrayList<>();
+    String[] zones = {"z1", "z2", "z3"};
+    for (int p = 0; p < 3; p++) {
+      List<String> nodes = new ArrayList<>();
+      for (int n = 0; n < 80; n++) {
+        nodes.add("{name: s%d-n%03d, zone: %s, capacity: {cpu: %d, memory: %dGi}, attributes: {rack: r%d}}"
+            .formatted(p, n, zones[random.nextInt(3)], 4 + 4 * random.nextInt(4), 16 + 16 * random.nextInt(4), random.nextInt(10)));
+      }
+      Collections.shuffle(nodes, random);
+      docs.add("""
+          apiVersion: poolbridge.io/v1alpha1
+          kind: ResourcePool
+          metadata: {name: static-%d}
+          spec:
+            provider: colo
+            region: ams
+            source: {static: {nodes: [%s]}}
+          """.formatted(p, String.join(", ", nodes)));
+    }
+    docs.add("""
+        apiVersion: poolbridge.io/v1alpha1
+        kind: ResourcePool
+        metadata: {name: cloud}
+        spec:
+          provider: aws
+          region: eu-west-1
+          source: {kubernetes: {nodeSelector: {matchLabels: {pool: cloud}}}}
+        """);
+    for (int n = 0; n < 100; n++) {
+      docs.add("""
+          apiVersion: v1
+          kind: Node
+          metadata: {name: k%03d, labels: {pool: cloud, rack: r%d, topology.kubernetes.io/zone: %s}}
+          status: {allocatable: {cpu: "%d", memory: %dGi}}
+          """.formatted(n, random.nextInt(10), zones[random.nextInt(3)], 2 + 2 * random.nextInt(4), 8 + 8 * random.nextInt(4)));
+    }
+    for (int f = 0; f < 4; f++) {
+      docs.add("""
+          apiVersion: poolbridge.io/v1alpha1
+          kind: Framework
+          metadata: {name: fw%d}
+          spec: {type: External, role: team/fw%d, weight: %d, namespaces: {names: [ns0, ns1, ns2]}}
+          """.formatted(f, f, 1 + random.nextInt(3)));
+    }
+    String[] constraints = {
+      "[{attribute: hostname, operator: UNIQUE}]",
+      "[{attribute: zone, operator: GROUP_BY}]",
+      "[{attribute: rack, operator: MAX_PER, value: \"3\"}]",
+      "[{attribute: rack, operator: LIKE, value: \"r[0-4]\"}]",
+      "[{attribute: pool, operator: CLUSTER}]",
+      "[]"};
+    for (int w = 0; w < 120; w++) {
+      docs.add("""
+          apiVersion: poolbridge.io/v1alpha1
+          kind: Workload
+          metadata: {name: w%03d, namespace: ns%d}
+          spec: {framework: fw%d, kind: Service, instances: %d, priority: %d, resources: {cpu: %d, memory: %dGi}, constraints: %s}
+          """.formatted(w / 3, w % 3, random.nextInt(4), 1 + random.nextInt(20), 10 * random.nextInt(3), 1 + random.nextInt(3),
+              1 + random.nextInt(8), constraints[random.nextInt(constraints.length)]));
+    }
+    return docs;
+  }
+
+  /** Where every instance went: workload key to instance id to node, and pending ids. */
+  private static Map<String, Map<String, String>> placements(JsonNode outcome) {
+    Map<String, Map<String, String>> byWorkload = new TreeMap<>();
+    for (JsonNode w : outcome.get("workloads")) {
+      Map<String, String> where = new TreeMap<>();
+      w.get("placements").forEach(i -> where.put(i.get("id").asText(), i.get("pool").asText() + "/" + i.get("node").asText()));
+      w.get("pending").forEach(i -> where.put(i.get("id").asText(), "pending"));
+      byWorkload.put(w.get("namespace").asText() + "/" + w.get("name").asText(), where);
+    }
+    return byWorkload;
+  }
+
+  @Test
+  void onlyTheSeedMattersNotTheOrderOfDocuments(@TempDir Path dir) throws IOException {
+    long seed = new Random().nextLong();
+    Random random = new Random(seed);
+    List<String> docs = randomEstate(random);
+    List<String> reversed = new ArrayList<>(docs);
+    Collections.reverse(reversed);
+    List<String> shuffled = new ArrayList<>(docs);
+    Collections.shuffle(shuffled, random);
+
+    JsonNode first = JSON.readTree(simulate(Files.writeString(dir.resolve("a.yaml"), String.join("---\n", docs)), "-o", "json").out());
+    for (List<String> order : List.of(reversed, shuffled)) {
+      Path file = Files.writeString(dir.resolve("b.yaml"), String.join("---\n", order));
+      SimulateCommandTest.Run run = simulate(file, "-o", "json");
+      assertThat(run.exitCode()).as("estate seed %d: %s", seed, run.err()).isZero();
+      JsonNode other = JSON.readTree(run.out());
+      Map<String, Map<String, String>> expected = placements(first);
+      Map<String, Map<String, String>> actual = placements(other);
+      String differing = expected.keySet().stream().filter(k -> !expected.get(k).equals(actual.get(k))).findFirst()
+          .map(k -> k + ": " + expected.get(k) + " in document order, " + actual.get(k) + " in another").orElse("");
+      assertThat(differing).as("estate seed %d: placements per instance", seed).isEmpty();
+      assertThat(actual).isEqualTo(expected);
+      assertThat(other.equals(first)).as("estate seed %d: the whole report is the same", seed).isTrue();
+    }
   }
 }
