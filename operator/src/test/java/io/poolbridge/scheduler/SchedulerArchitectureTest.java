@@ -16,8 +16,10 @@ class SchedulerArchitectureTest {
   @Test
   void theSchedulerDependsOnlyOnTheJdkAndTheAllocator() {
     classes().that().resideInAPackage("io.poolbridge.scheduler..")
-        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.poolbridge.allocator..", "io.poolbridge.scheduler..")
-        .because("the allocation core runs the same in the operator, in simulate and in tests")
+        .should().onlyDependOnClassesThat().resideInAnyPackage(
+            "java..", "io.poolbridge.allocator..", "io.poolbridge.scheduler..", "com.google.re2j..")
+        .because("the allocation core runs the same in the operator, in simulate and in tests"
+            + " (RE2/J, a dependency-free linear-time regex engine, matches LIKE / UNLIKE constraints)")
         .check(scheduler);
   }
 }
