@@ -260,4 +260,41 @@ class SimulateBoundaryTest {
       assertThat(other.equals(first)).as("estate seed %d: the whole report is the same", seed).isTrue();
     }
   }
+
+  @Test
+  void aQuantityTheCoreCannotHoldIsAnErrorNamingFileDocumentAndField(@TempDir Path dir) throws IOException {
+    Path estate = Files.writeString(dir.resolve("estate.yaml"), ONE_NODE_POOL + framework("fw", "analytics")
+        + workload("analytics", "etl", "fw", 1, "{cpu: 1, memory: 100Ei}"));
+
+    SimulateCommandTest.Run run = simulate(estate);
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).isEqualTo("error: " + estate + ": document 3 (Workload analytics/etl): spec.resources.memory: "
+        + "100Ei is more than poolbridge can hold (quantities must be below 1P, that is 10^15)\n");
+  }
+
+  @Test
+  void aNodeCapacityTheCoreCannotHoldIsAnErrorToo(@TempDir Path dir) throws IOException {
+    Path estate = Files.writeString(dir.resolve("estate.yaml"), ONE_NODE_POOL.replace("cpu: 4,", "cpu: 2000000000000000,"));
+
+    SimulateCommandTest.Run run = simulate(estate);
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).isEqualTo("error: " + estate + ": document 1 (ResourcePool metal): spec.source.static.nodes[0].capacity.cpu: "
+        + "2000000000000000 is more than poolbridge can hold (quantities must be below 1P, that is 10^15)\n");
+  }
+
+  @Test
+  void aPatternRe2CannotCompileIsAnErrorNamingFileDocumentAndField(@TempDir Path dir) throws IOException {
+    Path estate = Files.writeString(dir.resolve("estate.yaml"), ONE_NODE_POOL + framework("fw", "ns")
+        + workload("ns", "web", "fw", 1, "{cpu: 1}, constraints: [{attribute: rack, operator: LIKE, value: '(a)\\1'}]"));
+
+    SimulateCommandTest.Run run = simulate(estate);
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).isEqualTo("error: " + estate + ": document 3 (Workload ns/web): spec.constraints[0].value: "
+        + "constraint rack LIKE: invalid regular expression (a)\\1: invalid escape sequence\n");
+  }
 }

@@ -48,4 +48,15 @@ class ResourceUnitsTest {
     assertThat(ResourceUnits.format("memory", 1536L << 20)).isEqualTo("1536Mi");
     assertThat(ResourceUnits.format("nvidia.com/gpu", 3)).isEqualTo("3");
   }
+
+  @Test
+  void quantitiesBelow1PAreHeldAndNoneAbove() {
+    assertThat(ResourceUnits.toBase("cpu", new Quantity("999999999999999"))).isEqualTo(999_999_999_999_999_000L);
+    assertThat(ResourceUnits.toBase("memory", new Quantity("909Ti"))).isEqualTo(909L << 40);
+    for (String tooMuch : new String[] {"1P", "1000T", "1Pi", "910Ti", "100Ei", "8Ei", "1e15", "1e999999999", "1000000000000000"}) {
+      assertThatThrownBy(() -> ResourceUnits.toBase("memory", new Quantity(tooMuch))).as(tooMuch)
+          .hasMessage(tooMuch + " is more than poolbridge can hold (quantities must be below 1P, that is 10^15)");
+    }
+    assertThat(ResourceUnits.toBase("memory", new Quantity("1e-999999999"))).as("rounded up to a byte").isEqualTo(1);
+  }
 }
