@@ -126,7 +126,7 @@ class SimulateCommandTest {
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).isEmpty();
     assertThat(run.err()).isEqualTo(
-        "error: " + bad + ": document 2 (Workload w): spec.instances: Invalid value: \"three\": must be a number\n");
+        "error: " + bad + ": document 2 (Workload n/w): spec.instances: Invalid value: \"three\": must be a number\n");
   }
 
   @Test

@@ -16,9 +16,11 @@ import org.junit.jupiter.api.Test;
  */
 class SchedulerArchitectureTest {
   private static final ArchRule PLAIN_JAVA = classes().that().resideInAPackage("io.poolbridge.scheduler..")
-      .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.poolbridge.allocator..", "io.poolbridge.scheduler..")
+      .should().onlyDependOnClassesThat().resideInAnyPackage(
+          "java..", "io.poolbridge.allocator..", "io.poolbridge.scheduler..", "com.google.re2j..")
       .allowEmptyShould(false)
-      .because("the allocation core runs the same in the operator, in simulate and in tests");
+      .because("the allocation core runs the same in the operator, in simulate and in tests"
+          + " (RE2/J, a dependency-free linear-time regex engine, matches LIKE / UNLIKE constraints)");
 
   private final JavaClasses scheduler = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
