@@ -58,7 +58,6 @@ class EstateDeterminismTest {
   }
 
   @Test
-  @Disabled("defect 14 of issue 10: results depend on document order (re-enable once inputs are sorted canonically)")
   void theOrderOfTheDocumentsDoesNotChangeWhereInstancesRun() {
     SimulationOutcome inOrder = run(7, false);
     SimulationOutcome reversed = run(7, true);

@@ -61,15 +61,12 @@ class RandomEstateProperties {
   // ------------------------------------------------------------------ the invariants
 
   @TestFactory
-  @Disabled("defect 13 of issue 10: a Node matched by two pools' selectors is counted in both (seeds 6, 69: 'shared' pool)")
   Stream<DynamicTest> noNodeIsOverCommitted() {
     return property("no node over-committed", false, RandomEstateProperties::checkNoOverCommit);
   }
 
   /** Workloads of the same name in two namespaces: their instances are distinct instances. */
   @TestFactory
-  @Disabled("defect 11 of issue 10: instance ids without the namespace over-commit nodes or stop the simulation"
-      + " ('instance cache-0 is already placed', seed 13)")
   Stream<DynamicTest> noNodeIsOverCommittedWithTheSameWorkloadNameInTwoNamespaces() {
     return property("no node over-committed, names shared across namespaces", true, RandomEstateProperties::checkNoOverCommit);
   }
@@ -88,14 +85,11 @@ class RandomEstateProperties {
 
   /** Workloads of the same name in two namespaces, for the checks that do not over-commit. */
   @TestFactory
-  @Disabled("defect 11 of issue 10: instance ids without the namespace stop the simulation"
-      + " ('instance cache-0 is already placed', seeds 13, 54, 56, 99)")
   Stream<DynamicTest> revocationsPerRoundAreBoundedWithTheSameWorkloadNameInTwoNamespaces() {
     return property("revocations bounded, names shared across namespaces", true, RandomEstateProperties::checkRevocationsBounded);
   }
 
   @TestFactory
-  @Disabled("defect 14 of issue 10: results depend on document order (82 of 100 seeds, e.g. seed 3)")
   Stream<DynamicTest> theDocumentOrderDoesNotChangeThePlacements() {
     return Seeds.forEachSeed("same result in any document order", FIXED, FRESH, seed -> {
       RandomEstate estate = RandomEstate.generate(seed, false);
