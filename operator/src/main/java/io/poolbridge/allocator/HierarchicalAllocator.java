@@ -644,8 +644,9 @@ public final class HierarchicalAllocator implements Allocator {
   }
 
   @Override
-  public void updateDemand(String frameworkId, Resources demand) {
-    requireFramework(frameworkId).demand = demand == null || demand.isEmpty() ? null : demand.toArray();
+  public void updateDemand(String frameworkId, Resources demand, Collection<Resources> shapes) {
+    Fw f = requireFramework(frameworkId);
+    f.demand = demand == null || demand.isEmpty() ? null : demand.toArray();
   }
 
   @Override
@@ -1007,15 +1008,24 @@ public final class HierarchicalAllocator implements Allocator {
   // ---------------------------------------------------------------- borrowing
 
   /**
-   * Names the revocable placements (and rescinds the revocable offers) to take back so that roles
-   * with unmet guarantees and pending demand, and owners of lent reservations with pending demand,
-   * get their capacity back.
+   * Names the revocable placements (and rescinds the revocable offers) to take back so that owners
+   * of lent reservations, and roles with unmet guarantees, get back what their pending demand needs.
+   *
+   * <p>The bound: an owner's demand is counted once, cluster-wide. What it can already have (its
+   * free reservations on any active agent, offers of them it holds, capacity already being taken
+   * back) is deducted first, and placements are named only while the rest is not covered, so per
+   * cycle an owner loses to revocations at most its demand plus one placement. Reservations are
+   * reclaimed first, the deepest roles first; what they cover is deducted from the demand of the
+   * roles above them and from the demand the headroom is then reclaimed for.
    */
   private List<Revocation> reclaim(List<Offer> rescinded) {
     List<Revocation> revocations = new ArrayList<>();
     if (lentAnything()) {
-      reclaimHeadroom(rescinded, revocations);
-      reclaimReservations(rescinded, revocations);
+      Map<Role, long[]> remaining = demandBy();
+      if (!remaining.isEmpty()) {
+        reclaimReservations(remaining, rescinded, revocations);
+        reclaimHeadroom(remaining, rescinded, revocations);
+      }
     }
     return revocations;
   }
@@ -1034,113 +1044,168 @@ public final class HierarchicalAllocator implements Allocator {
     return false;
   }
 
-  private Map<Role, long[]> demandBy(boolean outermostGuaranteed) {
+  /** The pending demand of each role's subtree (frameworks not suppressed). */
+  private Map<Role, long[]> demandBy() {
     Map<Role, long[]> demand = new LinkedHashMap<>();
     for (Fw f : frameworks.values()) {
       if (f.demand == null || f.suppressed) {
         continue;
       }
-      if (outermostGuaranteed) {
-        if (f.role.outermostGuaranteed != null) {
-          Vec.add(demand.computeIfAbsent(f.role.outermostGuaranteed, k -> new long[size]), f.demand);
-        }
-      } else {
-        for (Role r : f.role.chain) {
-          Vec.add(demand.computeIfAbsent(r, k -> new long[size]), f.demand);
-        }
+      for (Role r : f.role.chain) {
+        Vec.add(demand.computeIfAbsent(r, k -> new long[size]), f.demand);
       }
     }
     return demand;
   }
 
-  private void reclaimHeadroom(List<Offer> rescinded, List<Revocation> revocations) {
-    long[] need = new long[size];
-    String owner = null;
-    // Each guaranteed role's slack, as far as frameworks of its subtree (who may take it) want it.
-    for (var e : demandBy(false).entrySet()) {
-      if (e.getKey().guarantee == null) {
-        continue;
-      }
-      long[] want = slack(e.getKey());
-      Vec.min(want, e.getValue());
-      if (Vec.anyPositive(want)) {
-        Vec.add(need, want);
-        owner = owner == null ? e.getKey().path : owner;
+  /**
+   * Each guaranteed role's slack, as far as its subtree's remaining demand wants it, is served from
+   * the free headroom and what is already being taken back, shared out in path order; a role whose
+   * part is not covered takes back lent unreserved capacity for its own deficit only.
+   */
+  private void reclaimHeadroom(Map<Role, long[]> remaining, List<Offer> rescinded, List<Revocation> revocations) {
+    List<Role> owners = new ArrayList<>();
+    for (Role r : remaining.keySet()) {
+      if (r.guarantee != null) {
+        owners.add(r);
       }
     }
+    if (owners.isEmpty()) {
+      return;
+    }
+    owners.sort(Comparator.comparing(r -> r.path));
     long[] coming = availableHeadroom.clone();
     for (Grant g : placements.values()) {
-      if (g.revoking) {
+      if (g.revoking && g.agent.state == AgentState.ACTIVE) {
         Vec.add(coming, g.unreserved);
       }
     }
-    long[] deficit = Vec.positiveDifference(need, coming);
-    if (!Vec.anyPositive(deficit)) {
-      return;
-    }
-    List<Grant> candidates = new ArrayList<>();
-    for (Grant g : offers.values()) {
-      if (g.revocable && Vec.anyPositive(g.unreserved)) {
-        candidates.add(g);
+    List<Grant> lent = null;
+    for (Role q : owners) {
+      long[] want = slack(q);
+      Vec.min(want, remaining.get(q));
+      long[] served = want.clone();
+      Vec.min(served, coming);
+      Vec.subtract(coming, served);
+      long[] deficit = Vec.positiveDifference(want, served);
+      if (!Vec.anyPositive(deficit)) {
+        continue;
       }
-    }
-    for (Grant g : placements.values()) {
-      if (g.revocable && !g.revoking && Vec.anyPositive(g.unreserved)) {
-        candidates.add(g);
+      if (lent == null) {
+        lent = new ArrayList<>();
+        for (Grant g : offers.values()) {
+          if (g.revocable && g.agent.state == AgentState.ACTIVE && Vec.anyPositive(g.unreserved)) {
+            lent.add(g);
+          }
+        }
+        for (Grant g : placements.values()) {
+          if (g.revocable && !g.revoking && g.agent.state == AgentState.ACTIVE && Vec.anyPositive(g.unreserved)) {
+            lent.add(g);
+          }
+        }
       }
+      List<Grant> candidates = new ArrayList<>();
+      for (Grant g : lent) {
+        if (g.instanceId == null ? offers.get(g.offerId) == g : !g.revoking) {
+          candidates.add(g);
+        }
+      }
+      long[] taken = takeBack(candidates, g -> g.unreserved, deficit.clone(), q.path, rescinded, revocations);
+      // What the last one brings beyond this role's deficit serves the roles after it.
+      Vec.add(coming, Vec.positiveDifference(taken, deficit));
     }
-    takeBack(candidates, g -> g.unreserved, deficit, owner, rescinded, revocations);
   }
 
-  private void reclaimReservations(List<Offer> rescinded, List<Revocation> revocations) {
-    Map<Role, long[]> demand = demandBy(false);
+  /**
+   * For each role with reservations on active agents, deepest first: its subtree's remaining demand,
+   * up to its reservations in all, less what it can have already (free reservations, offers of them
+   * it holds, portions already being taken back), is taken back from borrowers anywhere in the
+   * cluster; the demand so covered is deducted from the roles above it.
+   */
+  private void reclaimReservations(Map<Role, long[]> remaining, List<Offer> rescinded, List<Revocation> revocations) {
+    java.util.TreeSet<String> owners = new java.util.TreeSet<>(
+        Comparator.comparingInt((String p) -> roles.get(p).chain.length).reversed().thenComparing(p -> p));
     for (Agent a : agents.values()) {
-      for (int i = 0; i < a.reservations.length; i++) {
+      if (a.state == AgentState.ACTIVE) {
+        for (Reservation res : a.reservations) {
+          owners.add(res.role);
+        }
+      }
+    }
+    for (String path : owners) {
+      Role owner = roles.get(path);
+      long[] want = remaining.get(owner);
+      if (want == null || !Vec.anyPositive(want)) {
+        continue;
+      }
+      long[] reserved = new long[size];
+      long[] have = new long[size];
+      Map<Grant, long[]> portions = new java.util.IdentityHashMap<>();
+      List<Grant> candidates = new ArrayList<>();
+      for (Agent a : agents.values()) {
+        int i = a.state == AgentState.ACTIVE ? reservationIndex(a, path) : -1;
+        if (i < 0) {
+          continue;
+        }
         Reservation res = a.reservations[i];
-        long[] want = demand.get(roles.get(res.role));
-        if (want == null) {
-          continue;
-        }
-        final int index = i;
-        long[] deficit = want.clone();
-        Vec.min(deficit, res.total);
-        Vec.subtractClamped(deficit, res.free());
-        for (Grant g = a.firstPlaced; g != null; g = g.nextOnAgent) {
-          if (g.revoking && g.reserved[index] != null) {
-            Vec.subtractClamped(deficit, g.reserved[index]);
-          }
-        }
-        if (!Vec.anyPositive(deficit)) {
-          continue;
-        }
-        List<Grant> candidates = new ArrayList<>();
+        Vec.add(reserved, res.total);
+        Vec.add(have, res.free());
         for (Long id : a.offerIds) {
           Grant g = offers.get(id);
-          if (g.revocable && g.reserved[index] != null) {
+          long[] portion = g.reserved[i];
+          if (portion == null) {
+            continue;
+          }
+          if (g.revocable) {
+            portions.put(g, portion);
             candidates.add(g);
+          } else {
+            Vec.add(have, portion); // offered to the owner's subtree: it serves the demand
           }
         }
         for (Grant g = a.firstPlaced; g != null; g = g.nextOnAgent) {
-          if (g.revocable && !g.revoking && g.reserved[index] != null) {
+          long[] portion = g.reserved[i];
+          if (portion == null || !g.revocable) {
+            continue;
+          }
+          if (g.revoking) {
+            Vec.add(have, portion);
+          } else {
+            portions.put(g, portion);
             candidates.add(g);
           }
         }
-        takeBack(candidates, g -> g.reserved[index], deficit, res.role, rescinded, revocations);
+      }
+      long[] wanted = want.clone();
+      Vec.min(wanted, reserved);
+      long[] deficit = Vec.positiveDifference(wanted, have);
+      if (Vec.anyPositive(deficit) && !candidates.isEmpty()) {
+        takeBack(candidates, portions::get, deficit, path, rescinded, revocations);
+      }
+      // Covered now: what was wanted, less what is still short.
+      long[] covered = Vec.positiveDifference(wanted, deficit);
+      for (Role r : owner.chain) {
+        long[] rest = remaining.get(r);
+        if (rest != null) {
+          Vec.subtractClamped(rest, covered);
+        }
       }
     }
   }
 
   /**
    * Takes back candidates until the deficit is covered: outstanding offers first (rescinded at
-   * once), then placements by lowest priority, then by the largest contribution (fewest).
+   * once), then placements by lowest priority, then by the largest contribution (fewest). Leaves
+   * in {@code deficit} what is still short and returns the sum of the portions taken back.
    */
-  private void takeBack(
+  private long[] takeBack(
       List<Grant> candidates,
       java.util.function.Function<Grant, long[]> portion,
       long[] deficit,
       String owner,
       List<Offer> rescinded,
       List<Revocation> revocations) {
+    long[] taken = new long[size];
     candidates.sort(
         Comparator.<Grant>comparingInt(g -> g.instanceId == null ? 0 : 1)
             .thenComparingInt(g -> g.priority)
@@ -1148,13 +1213,14 @@ public final class HierarchicalAllocator implements Allocator {
             .thenComparing(g -> g.instanceId == null ? "" : g.instanceId));
     for (Grant g : candidates) {
       if (!Vec.anyPositive(deficit)) {
-        return;
+        break;
       }
       long[] part = portion.apply(g);
       if (coverage(part, deficit) == 0) {
         continue;
       }
       Vec.subtractClamped(deficit, part);
+      Vec.add(taken, part);
       if (g.instanceId == null) {
         rescinded.add(rescind(g.offerId));
       } else {
@@ -1162,6 +1228,7 @@ public final class HierarchicalAllocator implements Allocator {
         revocations.add(new Revocation(view(g), owner));
       }
     }
+    return taken;
   }
 
   private static double coverage(long[] part, long[] deficit) {
