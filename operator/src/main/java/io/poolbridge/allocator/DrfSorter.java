@@ -259,11 +259,11 @@ public final class DrfSorter implements Sorter {
   private void unallocatedInternal(Node node, long[] resources) {
     for (Node n = node; n != root; n = n.parent) {
       detach(n);
-      Vec.subtract(n.allocation, resources);
+      Vec.subtractClamped(n.allocation, resources);
       updateShare(n);
       attach(n);
     }
-    Vec.subtract(root.allocation, resources);
+    Vec.subtractClamped(root.allocation, resources);
   }
 
   @Override

@@ -333,14 +333,18 @@ public final class HierarchicalAllocator implements Allocator {
     for (Grant g : a.placed()) {
       lost.add(recover(g.instanceId));
     }
+    boolean resync = Vec.anySaturated(clusterTotal) || Vec.anySaturated(availableHeadroom);
     if (a.state == AgentState.ACTIVE) {
-      Vec.subtract(availableHeadroom, a.unreservedTotal);
+      Vec.subtractClamped(availableHeadroom, a.unreservedTotal);
     }
     for (Reservation r : a.reservations) {
       adjustConsumption(role(r.role), r.total, true, -1);
     }
-    Vec.subtract(clusterTotal, a.total);
+    Vec.subtractClamped(clusterTotal, a.total);
     agents.remove(agentId);
+    if (resync) {
+      resyncAccounts();
+    }
     if (a.state != AgentState.ACTIVE) {
       inactiveAgents--;
     }
@@ -359,12 +363,14 @@ public final class HierarchicalAllocator implements Allocator {
       return rescinded;
     }
     long[] free = a.freeUnreserved();
+    boolean resync = false;
     if (a.state == AgentState.ACTIVE) {
       for (Long id : List.copyOf(a.offerIds)) {
         rescinded.add(rescind(id));
       }
-      Vec.subtract(availableHeadroom, a.freeUnreserved());
-      Vec.subtract(lentUnreserved, lentOn(a));
+      resync = Vec.anySaturated(availableHeadroom) || Vec.anySaturated(lentUnreserved);
+      Vec.subtractClamped(availableHeadroom, a.freeUnreserved());
+      Vec.subtractClamped(lentUnreserved, lentOn(a));
     } else if (state == AgentState.ACTIVE) {
       Vec.add(availableHeadroom, free);
       Vec.add(lentUnreserved, lentOn(a));
@@ -375,7 +381,35 @@ public final class HierarchicalAllocator implements Allocator {
       inactiveAgents--;
     }
     a.state = state;
+    if (resync) {
+      resyncAccounts();
+    }
     return rescinded;
+  }
+
+  /**
+   * Recomputes the cluster-wide accounts from the agents. Sums saturate at Long.MAX_VALUE, and a
+   * saturated account minus a part is no longer the sum of the rest: an account that may have
+   * saturated is recomputed when it shrinks rather than updated (only on estates whose amounts add
+   * up beyond a long).
+   */
+  private void resyncAccounts() {
+    java.util.Arrays.fill(clusterTotal, 0);
+    java.util.Arrays.fill(availableHeadroom, 0);
+    java.util.Arrays.fill(lentUnreserved, 0);
+    for (Agent a : agents.values()) {
+      Vec.add(clusterTotal, a.total);
+      if (a.state == AgentState.ACTIVE) {
+        Vec.add(availableHeadroom, a.freeUnreserved());
+        Vec.add(lentUnreserved, lentOn(a));
+        for (Long id : a.offerIds) {
+          Grant g = offers.get(id);
+          if (g.revocable) {
+            Vec.add(lentUnreserved, g.unreserved);
+          }
+        }
+      }
+    }
   }
 
   /** Unreserved capacity of the agent's revocable placements. */
@@ -472,15 +506,16 @@ public final class HierarchicalAllocator implements Allocator {
     // Only the guaranteed roles of this chain see their slack change.
     long[] before = leaf.quotaRole == null ? null : quotaUnmet(leaf);
     for (Role r : leaf.chain) {
-      long[] target = reservation ? r.reserved : r.unreservedUse;
-      for (int i = 0; i < size; i++) {
-        target[i] += sign * delta[i];
-      }
+      Vec.addSigned(reservation ? r.reserved : r.unreservedUse, delta, sign);
     }
     if (before != null) {
       long[] after = quotaUnmet(leaf);
-      for (int i = 0; i < size; i++) {
-        requiredHeadroom[i] += after[i] - before[i];
+      if (Vec.anySaturated(requiredHeadroom) || Vec.anySaturated(before) || Vec.anySaturated(after)) {
+        recomputeRequiredHeadroom(); // a saturated sum cannot be updated by differences
+      } else {
+        for (int i = 0; i < size; i++) {
+          requiredHeadroom[i] = Math.max(0, Vec.plus(requiredHeadroom[i], after[i] - before[i]));
+        }
       }
     }
   }
@@ -556,7 +591,7 @@ public final class HierarchicalAllocator implements Allocator {
   private long[] slack(Role q) {
     long[] slack = claim(q);
     for (Role d : q.guaranteedBelow) {
-      Vec.subtract(slack, claim(d));
+      Vec.subtractClamped(slack, claim(d));
     }
     return slack;
   }
@@ -797,7 +832,7 @@ public final class HierarchicalAllocator implements Allocator {
       long free = a.unreservedTotal[i] - a.unreservedUsed[i];
       if (surplus) {
         // Surplus headroom, lent capacity counted (see surplusHeadroom()).
-        free = Math.min(free, Math.max(0, availableHeadroom[i] + lentUnreserved[i] - requiredHeadroom[i]));
+        free = Math.min(free, Math.max(0, Vec.plus(availableHeadroom[i], lentUnreserved[i]) - requiredHeadroom[i]));
       } else if (stage == BORROW) {
         free = Math.min(free, Math.max(0, requiredHeadroom[i] - lentUnreserved[i]));
       }
@@ -899,7 +934,7 @@ public final class HierarchicalAllocator implements Allocator {
       long total = unreserved[k];
       for (long[] portion : reserved) {
         if (portion != null) {
-          total += portion[k];
+          total = Vec.plus(total, portion[k]);
         }
       }
       if (min[k] > total) {
@@ -920,13 +955,14 @@ public final class HierarchicalAllocator implements Allocator {
   /** Applies (+1) or releases (-1) a grant's resources in every account. */
   private void use(Grant g, int sign) {
     Agent a = g.agent;
+    // An agent's own accounts stay within its total: plain arithmetic. The cluster-wide ones saturate.
     for (int i = 0; i < size; i++) {
       a.unreservedUsed[i] += sign * g.unreserved[i];
     }
+    boolean resync = false;
     if (a.state == AgentState.ACTIVE) {
-      for (int i = 0; i < size; i++) {
-        availableHeadroom[i] -= sign * g.unreserved[i];
-      }
+      resync = Vec.anySaturated(availableHeadroom) || (g.revocable && Vec.anySaturated(lentUnreserved));
+      Vec.addSigned(availableHeadroom, g.unreserved, -sign);
     }
     for (int i = 0; i < g.reserved.length; i++) {
       if (g.reserved[i] != null) {
@@ -940,14 +976,10 @@ public final class HierarchicalAllocator implements Allocator {
     long[] delta = g.total();
     if (g.revocable) {
       if (a.state == AgentState.ACTIVE) {
-        for (int k = 0; k < size; k++) {
-          lentUnreserved[k] += sign * g.unreserved[k];
-        }
+        Vec.addSigned(lentUnreserved, g.unreserved, sign);
       }
       for (Role r : g.fw.role.chain) {
-        for (int k = 0; k < size; k++) {
-          r.revocableUse[k] += sign * delta[k];
-        }
+        Vec.addSigned(r.revocableUse, delta, sign);
       }
     } else {
       adjustConsumption(g.fw.role, g.unreserved, false, sign);
@@ -957,12 +989,13 @@ public final class HierarchicalAllocator implements Allocator {
             if (r.path.equals(a.reservations[i].role())) {
               break;
             }
-            for (int k = 0; k < size; k++) {
-              r.ancestorReservedUse[k] += sign * g.reserved[i][k];
-            }
+            Vec.addSigned(r.ancestorReservedUse, g.reserved[i], sign);
           }
         }
       }
+    }
+    if (resync) {
+      resyncAccounts();
     }
     if (sign < 0) {
       for (int k = 0; k < size; k++) {
@@ -1392,8 +1425,8 @@ public final class HierarchicalAllocator implements Allocator {
     Grant g = new Grant(f, a, need, fromReserved, p.revocable());
     g.instanceId = p.instanceId();
     g.priority = p.priority();
-    use(g, +1);
     addPlacement(g);
+    use(g, +1);
     return view(g);
   }
 
