@@ -69,6 +69,8 @@ public final class HierarchicalAllocator implements Allocator {
   private final long[] lentUnreserved;
 
   private long nextOfferId = 1;
+  /** Cycles run that took capacity back or could have (see reclaim). */
+  private long reclaimCycles;
   /** Agents whose state is not ACTIVE: while there are none, no placement has to move. */
   private int inactiveAgents;
   private int agentCounter;
@@ -196,8 +198,15 @@ public final class HierarchicalAllocator implements Allocator {
     Role outermostGuaranteed;
     /** For a guaranteed role: its nearest guaranteed descendants (kept by setQuota). */
     final List<Role> guaranteedBelow = new ArrayList<>();
+    /** Its subtree's pending demand, as of the last cycle that looked at reclaiming (when it had some). */
     long[] demand;
     int frameworkCount;
+    /** Placements ever made by frameworks of its subtree. */
+    long placed;
+    /** When capacity was last taken back for it: its subtree's demand and placement count then, and the cycle. */
+    long[] reclaimedForDemand;
+    long reclaimedAtPlaced;
+    long reclaimedInCycle;
 
     Role(String path, Role parent, int size) {
       this.path = path;
@@ -233,6 +242,11 @@ public final class HierarchicalAllocator implements Allocator {
     final Map<Integer, Long> filters = new HashMap<>();
     boolean suppressed;
     long[] demand;
+    /**
+     * The shapes of its pending demand, minimal ones only (a shape that holds another is left out),
+     * or null when unknown; empty when it wants nothing.
+     */
+    long[][] shapes;
 
     Fw(FrameworkInfo info, Role role) {
       this.info = info;
@@ -681,7 +695,34 @@ public final class HierarchicalAllocator implements Allocator {
   @Override
   public void updateDemand(String frameworkId, Resources demand, Collection<Resources> shapes) {
     Fw f = requireFramework(frameworkId);
+    if (demand != null && !demand.schema().equals(schema)) {
+      throw new IllegalArgumentException("demand of framework " + frameworkId + " uses another resource schema");
+    }
     f.demand = demand == null || demand.isEmpty() ? null : demand.toArray();
+    f.shapes = shapes == null ? null : minimalShapes(frameworkId, shapes);
+  }
+
+  /** The distinct shapes none of the others fits in (an offer holds some shape iff it holds one of them). */
+  private long[][] minimalShapes(String frameworkId, Collection<Resources> shapes) {
+    List<long[]> distinct = new ArrayList<>();
+    for (Resources r : new java.util.LinkedHashSet<>(shapes)) {
+      if (!r.schema().equals(schema)) {
+        throw new IllegalArgumentException("demand of framework " + frameworkId + " uses another resource schema");
+      }
+      distinct.add(r.amounts);
+    }
+    List<long[]> minimal = new ArrayList<>();
+    for (int i = 0; i < distinct.size(); i++) {
+      boolean dominated = false;
+      for (int j = 0; j < distinct.size() && !dominated; j++) {
+        dominated = j != i && Vec.fits(distinct.get(j), distinct.get(i))
+            && (!Vec.fits(distinct.get(i), distinct.get(j)) || j < i);
+      }
+      if (!dominated) {
+        minimal.add(distinct.get(i));
+      }
+    }
+    return minimal.toArray(long[][]::new);
   }
 
   @Override
@@ -792,7 +833,8 @@ public final class HierarchicalAllocator implements Allocator {
       long[] room = limitRoom(r);
       for (String fwId : frameworkSorters.get(rolePath).sort()) {
         Fw f = frameworks.get(fwId);
-        if ((stage == BORROW && !f.info.revocable()) || f.filtered(a.idx, now)) {
+        if ((stage == BORROW && !f.info.revocable()) || (f.shapes != null && f.shapes.length == 0)
+            || f.filtered(a.idx, now)) {
           continue;
         }
         Grant g = compose(a, r, f, stage, unmet, room);
@@ -925,7 +967,29 @@ public final class HierarchicalAllocator implements Allocator {
     if (f.min != null && !minFits(f.min, unreserved, reserved)) {
       return null;
     }
+    if (f.shapes != null && !holdsAShape(f.shapes, unreserved, reserved)) {
+      return null;
+    }
     return new Grant(f, a, unreserved, reserved, stage == BORROW);
+  }
+
+  /** Whether unreserved plus the reserved portions hold at least one of the shapes. */
+  private boolean holdsAShape(long[][] shapes, long[] unreserved, long[][] reserved) {
+    if (shapes.length == 0) {
+      return false;
+    }
+    long[] total = unreserved.clone();
+    for (long[] portion : reserved) {
+      if (portion != null) {
+        Vec.add(total, portion);
+      }
+    }
+    for (long[] shape : shapes) {
+      if (Vec.fits(shape, total)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether {@code min} fits in unreserved plus the reserved portions: fits(min, total) without the total. */
@@ -1054,8 +1118,13 @@ public final class HierarchicalAllocator implements Allocator {
   private List<Revocation> reclaim(List<Offer> rescinded) {
     List<Revocation> revocations = new ArrayList<>();
     if (lentAnything()) {
+      reclaimCycles++;
       Map<Role, long[]> remaining = demandBy();
       if (!remaining.isEmpty()) {
+        for (var e : remaining.entrySet()) {
+          // The demand as it was before this cycle deducted anything from it.
+          e.getKey().demand = e.getValue().clone();
+        }
         reclaimReservations(remaining, rescinded, revocations);
         reclaimHeadroom(remaining, rescinded, revocations);
       }
@@ -1143,7 +1212,29 @@ public final class HierarchicalAllocator implements Allocator {
           candidates.add(g);
         }
       }
+      List<long[]> shapes = shapesWanted(q);
+      if (shapes != null) {
+        // Only where what the agent has free, with everything lent on it back, holds an instance,
+        // within what the role may receive as guaranteed or surplus capacity and under its limits.
+        long[] receivable = slack(q);
+        Vec.add(receivable, surplusHeadroom());
+        long[] room = limitRoom(q);
+        if (room != null) {
+          Vec.min(receivable, room);
+        }
+        Map<Agent, long[]> potential = new java.util.IdentityHashMap<>();
+        for (Grant g : candidates) {
+          Vec.add(potential.computeIfAbsent(g.agent, Agent::freeUnreserved), g.unreserved);
+        }
+        potential.values().forEach(v -> Vec.min(v, receivable));
+        candidates.removeIf(g -> !fitsAny(shapes, potential.get(g.agent)));
+      }
+      if (retrying(q)) {
+        continue;
+      }
+      int named = revocations.size();
       long[] taken = takeBack(candidates, g -> g.unreserved, deficit.clone(), q.path, rescinded, revocations);
+      reclaimed(q, named != revocations.size());
       // What the last one brings beyond this role's deficit serves the roles after it.
       Vec.add(coming, Vec.positiveDifference(taken, deficit));
     }
@@ -1171,6 +1262,7 @@ public final class HierarchicalAllocator implements Allocator {
       if (want == null || !Vec.anyPositive(want)) {
         continue;
       }
+      List<long[]> shapes = shapesWanted(owner);
       long[] reserved = new long[size];
       long[] have = new long[size];
       Map<Grant, long[]> portions = new java.util.IdentityHashMap<>();
@@ -1183,6 +1275,11 @@ public final class HierarchicalAllocator implements Allocator {
         Reservation res = a.reservations[i];
         Vec.add(reserved, res.total);
         Vec.add(have, res.free());
+        int before = candidates.size();
+        long[] potential = shapes == null ? null : a.freeUnreserved();
+        if (potential != null) {
+          Vec.add(potential, res.free());
+        }
         for (Long id : a.offerIds) {
           Grant g = offers.get(id);
           long[] portion = g.reserved[i];
@@ -1208,12 +1305,23 @@ public final class HierarchicalAllocator implements Allocator {
             candidates.add(g);
           }
         }
+        if (potential != null) {
+          // Only where what the owner could have on the agent, everything lent back, holds an instance.
+          for (int k = before; k < candidates.size(); k++) {
+            Vec.add(potential, portions.get(candidates.get(k)));
+          }
+          if (!fitsAny(shapes, potential)) {
+            candidates.subList(before, candidates.size()).clear();
+          }
+        }
       }
       long[] wanted = want.clone();
       Vec.min(wanted, reserved);
       long[] deficit = Vec.positiveDifference(wanted, have);
-      if (Vec.anyPositive(deficit) && !candidates.isEmpty()) {
+      if (Vec.anyPositive(deficit) && !candidates.isEmpty() && !retrying(owner)) {
+        int named = revocations.size();
         takeBack(candidates, portions::get, deficit, path, rescinded, revocations);
+        reclaimed(owner, named != revocations.size());
       }
       // Covered now: what was wanted, less what is still short.
       long[] covered = Vec.positiveDifference(wanted, deficit);
@@ -1224,6 +1332,52 @@ public final class HierarchicalAllocator implements Allocator {
         }
       }
     }
+  }
+
+  /**
+   * Whether capacity was taken back for the role in an earlier cycle and since then its subtree has
+   * placed nothing and wants the same: what was freed did not serve it (its instances' constraints,
+   * say, rule the capacity out), so revoking more for the same demand would only churn borrowers.
+   * It is taken back again once the demand changes or the role places something.
+   */
+  private boolean retrying(Role owner) {
+    return owner.reclaimedForDemand != null && owner.reclaimedInCycle != reclaimCycles
+        && owner.reclaimedAtPlaced == owner.placed && java.util.Arrays.equals(owner.reclaimedForDemand, owner.demand);
+  }
+
+  private void reclaimed(Role owner, boolean revoked) {
+    if (revoked) {
+      owner.reclaimedForDemand = owner.demand.clone();
+      owner.reclaimedAtPlaced = owner.placed;
+      owner.reclaimedInCycle = reclaimCycles;
+    }
+  }
+
+  /**
+   * The shapes the pending demand of a role's subtree comes in (of frameworks that are not
+   * suppressed), or null when some framework with demand has not said (unknown shapes).
+   */
+  private List<long[]> shapesWanted(Role owner) {
+    List<long[]> shapes = new ArrayList<>();
+    for (Fw f : frameworks.values()) {
+      if (f.demand == null || f.suppressed || !RolePaths.isSelfOrDescendant(f.role.path, owner.path)) {
+        continue;
+      }
+      if (f.shapes == null) {
+        return null;
+      }
+      shapes.addAll(List.of(f.shapes));
+    }
+    return shapes;
+  }
+
+  private static boolean fitsAny(List<long[]> shapes, long[] capacity) {
+    for (long[] shape : shapes) {
+      if (Vec.fits(shape, capacity)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -1334,6 +1488,9 @@ public final class HierarchicalAllocator implements Allocator {
     removeOffer(offer);
     for (Grant g : grants) {
       offer.agent.link(g);
+    }
+    for (Role r : offer.fw.role.chain) {
+      r.placed += grants.length;
     }
     Grant rest = new Grant(offer.fw, offer.agent, unreservedLeft, reservedLeft, offer.revocable);
     if (Vec.anyPositive(rest.total())) {

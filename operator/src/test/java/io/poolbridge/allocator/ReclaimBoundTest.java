@@ -90,6 +90,42 @@ class ReclaimBoundTest {
     assertThat(cycle.revocations()).extracting(Revocation::owner).containsExactlyInAnyOrder("prod", "stage");
   }
 
+  /**
+   * An owner that declines what was freed for it (its instances' constraints rule the node out,
+   * say) does not get the borrower's next instance revoked for the same demand: that would stop a
+   * borrower's instance every other cycle, for nothing. A new demand, or a placement, reclaims again.
+   */
+  @Test
+  void capacityTheOwnerDidNotUseIsNotReclaimedAgainForTheSameDemand() {
+    Scenario s = Scenario.of("cpus", "mem");
+    s.allocator.setQuota("prod", Quota.guarantee(s.res("cpus:4;mem:4096").asMap()));
+    s.addRevocableFramework("batch", "research");
+    s.addFramework("prod-web", "prod");
+    s.allocator.suppress("prod-web");
+    s.addAgent("agent1", "cpus:4;mem:4096");
+    assertThat(s.allocate()).containsExactly("batch <- agent1 cpus:4;mem:4096 (revocable)");
+    s.accept("batch", "agent1", s.launch("etl-1", "cpus:4;mem:4096", 0));
+
+    Resources two = s.res("cpus:2;mem:2048");
+    s.allocator.updateDemand("prod-web", two, List.of(two));
+    s.allocator.revive("prod-web");
+    s.allocator.recover("etl-1"); // the revive cycle named it
+    s.tick();
+    assertThat(s.allocate()).containsExactly("prod-web <- agent1 cpus:4;mem:4096");
+    s.decline("prod-web", "agent1", null); // cannot use it: filtered for 5 s
+    s.tick();
+    assertThat(s.allocate()).containsExactly("batch <- agent1 cpus:4;mem:4096 (revocable)");
+    s.accept("batch", "agent1", s.launch("etl-2", "cpus:4;mem:4096", 0));
+    for (int i = 0; i < 10; i++) {
+      s.tick();
+      assertThat(s.allocator.allocate().revocations()).as("cycle %d", i).isEmpty();
+    }
+
+    Resources three = s.res("cpus:3;mem:3072");
+    s.allocator.updateDemand("prod-web", three, List.of(three));
+    assertThat(s.allocator.allocate().revocations()).extracting(r -> r.placement().instanceId()).containsExactly("etl-2");
+  }
+
   // ---------------------------------------------------------------- random worlds
 
   private static final ResourceSchema SCHEMA = ResourceSchema.of("cpus", "mem");
