@@ -43,8 +43,25 @@ public interface Allocator {
   /** Resumes offers to the framework, clears its filters and runs a cycle over every agent. */
   CycleResult revive(String frameworkId);
 
-  /** What the framework still wants (pending instances): used to decide when to reclaim borrowed capacity. */
-  void updateDemand(String frameworkId, Resources demand);
+  /**
+   * What the framework still wants (its pending instances) with unknown shapes: used to decide when
+   * to reclaim borrowed capacity; offers are not shaped by it. Same as {@code updateDemand(id,
+   * demand, null)}.
+   */
+  default void updateDemand(String frameworkId, Resources demand) {
+    updateDemand(frameworkId, demand, null);
+  }
+
+  /**
+   * What the framework still wants, and its shapes: {@code total} is the sum over its pending
+   * instances (used to decide when to reclaim borrowed capacity), {@code shapes} the distinct
+   * resources one pending instance needs (for a node lease, the smallest node it accepts). With
+   * known shapes the framework is offered an agent only when the offer holds at least one shape;
+   * known shapes that are empty mean it wants nothing and is offered nothing. {@code null} shapes are
+   * unknown: offers are made as Mesos makes them (any non-empty offer at least the framework's
+   * minimum).
+   */
+  void updateDemand(String frameworkId, Resources total, Collection<Resources> shapes);
 
   /**
    * A sizing hint that changes no decision: about {@code placements} placements are expected in

@@ -1,5 +1,6 @@
 package io.poolbridge.allocator;
 
+import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -13,7 +14,9 @@ import java.util.TreeSet;
  *
  * <p>A node's share is the largest fraction of the totals it holds of any resource (resources
  * excluded from fairness do not count); its weighted share is share / weight. Siblings are ordered
- * by weighted share, then by fewer allocations, then by name, and {@link #sort()} walks the tree in
+ * by weighted share, compared exactly (the share as a fraction of longs, the weight as the decimal
+ * it was written as: 0.3 with weight 3 ties with 0.1 with weight 1), then by fewer allocations,
+ * then by name, and {@link #sort()} walks the tree in
  * that order, depth first, yielding active clients. An inner node's share counts everything
  * allocated under it.
  *
@@ -30,11 +33,12 @@ public final class DrfSorter implements Sorter {
 
   /**
    * Lower weighted share first, then fewer allocations, then path. Written out rather than chained
-   * from key extractors: every allocation runs it O(log siblings) times per tree level.
+   * from key extractors: every allocation runs it O(log siblings) times per tree level. Weighted
+   * shares are compared exactly (see {@link #compareWeightedShares}), so equal ones tie.
    */
   private static final Comparator<Node> ORDER =
       (a, b) -> {
-        int c = Double.compare(a.weightedShare, b.weightedShare);
+        int c = compareWeightedShares(a, b);
         if (c != 0) {
           return c;
         }
@@ -72,6 +76,9 @@ public final class DrfSorter implements Sorter {
     /** How many allocations were ever made to the node: the tie-breaker between equal shares. */
     long allocations;
     double weight = 1.0;
+    /** The dominant share as an exact fraction: shareNum / shareDen (0 / 1 when nothing is held). */
+    long shareNum;
+    long shareDen = 1;
     double share;
     double weightedShare;
 
@@ -252,11 +259,11 @@ public final class DrfSorter implements Sorter {
   private void unallocatedInternal(Node node, long[] resources) {
     for (Node n = node; n != root; n = n.parent) {
       detach(n);
-      Vec.subtract(n.allocation, resources);
+      Vec.subtractClamped(n.allocation, resources);
       updateShare(n);
       attach(n);
     }
-    Vec.subtract(root.allocation, resources);
+    Vec.subtractClamped(root.allocation, resources);
   }
 
   @Override
@@ -403,16 +410,49 @@ public final class DrfSorter implements Sorter {
   }
 
   private void updateShare(Node n) {
-    double share = 0;
+    long num = 0;
+    long den = 1;
     for (int i = 0; i < total.length; i++) {
-      if (total[i] > 0 && !schema.fairnessExcluded(i)) {
-        double s = (double) n.allocation[i] / total[i];
-        if (s > share) {
-          share = s;
-        }
+      if (total[i] > 0 && !schema.fairnessExcluded(i) && compareFractions(n.allocation[i], total[i], num, den) > 0) {
+        num = n.allocation[i];
+        den = total[i];
       }
     }
-    n.share = share;
-    n.weightedShare = share / n.weight;
+    n.shareNum = num;
+    n.shareDen = den;
+    n.share = (double) num / den;
+    n.weightedShare = n.share / n.weight;
+  }
+
+  /** Compares a / b with c / d for a, c ≥ 0 and b, d > 0, exactly (128-bit cross products). */
+  static int compareFractions(long a, long b, long c, long d) {
+    long hi1 = Math.multiplyHigh(a, d);
+    long hi2 = Math.multiplyHigh(c, b);
+    if (hi1 != hi2) {
+      return Long.compare(hi1, hi2);
+    }
+    return Long.compareUnsigned(a * d, c * b);
+  }
+
+  /**
+   * Compares weighted shares exactly: share / weight with the share the fraction of longs it is and
+   * the weight the decimal it was written as ({@link BigDecimal#valueOf(double)}), so that 0.3 with
+   * weight 3 equals 0.1 with weight 1 (their doubles differ in the last bit). Doubles decide when
+   * they differ by far more than their rounding error; only near-ties are computed exactly.
+   */
+  private static int compareWeightedShares(Node a, Node b) {
+    double x = a.weightedShare;
+    double y = b.weightedShare;
+    double larger = Math.max(x, y);
+    if (larger >= 1e-200 && Math.abs(x - y) > 1e-12 * larger) {
+      return Double.compare(x, y);
+    }
+    if (a.shareNum == 0 || b.shareNum == 0) {
+      return Boolean.compare(a.shareNum != 0, b.shareNum != 0);
+    }
+    // a.num / (a.den * a.w) vs b.num / (b.den * b.w)  <=>  a.num * b.den * b.w vs b.num * a.den * a.w
+    BigDecimal left = BigDecimal.valueOf(a.shareNum).multiply(BigDecimal.valueOf(b.shareDen)).multiply(BigDecimal.valueOf(b.weight));
+    BigDecimal right = BigDecimal.valueOf(b.shareNum).multiply(BigDecimal.valueOf(a.shareDen)).multiply(BigDecimal.valueOf(a.weight));
+    return left.compareTo(right);
   }
 }

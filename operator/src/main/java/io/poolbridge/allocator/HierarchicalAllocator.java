@@ -69,6 +69,8 @@ public final class HierarchicalAllocator implements Allocator {
   private final long[] lentUnreserved;
 
   private long nextOfferId = 1;
+  /** Cycles run that took capacity back or could have (see reclaim). */
+  private long reclaimCycles;
   /** Agents whose state is not ACTIVE: while there are none, no placement has to move. */
   private int inactiveAgents;
   private int agentCounter;
@@ -196,8 +198,15 @@ public final class HierarchicalAllocator implements Allocator {
     Role outermostGuaranteed;
     /** For a guaranteed role: its nearest guaranteed descendants (kept by setQuota). */
     final List<Role> guaranteedBelow = new ArrayList<>();
+    /** Its subtree's pending demand, as of the last cycle that looked at reclaiming (when it had some). */
     long[] demand;
     int frameworkCount;
+    /** Placements ever made by frameworks of its subtree. */
+    long placed;
+    /** When capacity was last taken back for it: its subtree's demand and placement count then, and the cycle. */
+    long[] reclaimedForDemand;
+    long reclaimedAtPlaced;
+    long reclaimedInCycle;
 
     Role(String path, Role parent, int size) {
       this.path = path;
@@ -233,6 +242,11 @@ public final class HierarchicalAllocator implements Allocator {
     final Map<Integer, Long> filters = new HashMap<>();
     boolean suppressed;
     long[] demand;
+    /**
+     * The shapes of its pending demand, minimal ones only (a shape that holds another is left out),
+     * or null when unknown; empty when it wants nothing.
+     */
+    long[][] shapes;
 
     Fw(FrameworkInfo info, Role role) {
       this.info = info;
@@ -333,14 +347,18 @@ public final class HierarchicalAllocator implements Allocator {
     for (Grant g : a.placed()) {
       lost.add(recover(g.instanceId));
     }
+    boolean resync = Vec.anySaturated(clusterTotal) || Vec.anySaturated(availableHeadroom);
     if (a.state == AgentState.ACTIVE) {
-      Vec.subtract(availableHeadroom, a.unreservedTotal);
+      Vec.subtractClamped(availableHeadroom, a.unreservedTotal);
     }
     for (Reservation r : a.reservations) {
       adjustConsumption(role(r.role), r.total, true, -1);
     }
-    Vec.subtract(clusterTotal, a.total);
+    Vec.subtractClamped(clusterTotal, a.total);
     agents.remove(agentId);
+    if (resync) {
+      resyncAccounts();
+    }
     if (a.state != AgentState.ACTIVE) {
       inactiveAgents--;
     }
@@ -359,12 +377,14 @@ public final class HierarchicalAllocator implements Allocator {
       return rescinded;
     }
     long[] free = a.freeUnreserved();
+    boolean resync = false;
     if (a.state == AgentState.ACTIVE) {
       for (Long id : List.copyOf(a.offerIds)) {
         rescinded.add(rescind(id));
       }
-      Vec.subtract(availableHeadroom, a.freeUnreserved());
-      Vec.subtract(lentUnreserved, lentOn(a));
+      resync = Vec.anySaturated(availableHeadroom) || Vec.anySaturated(lentUnreserved);
+      Vec.subtractClamped(availableHeadroom, a.freeUnreserved());
+      Vec.subtractClamped(lentUnreserved, lentOn(a));
     } else if (state == AgentState.ACTIVE) {
       Vec.add(availableHeadroom, free);
       Vec.add(lentUnreserved, lentOn(a));
@@ -375,7 +395,35 @@ public final class HierarchicalAllocator implements Allocator {
       inactiveAgents--;
     }
     a.state = state;
+    if (resync) {
+      resyncAccounts();
+    }
     return rescinded;
+  }
+
+  /**
+   * Recomputes the cluster-wide accounts from the agents. Sums saturate at Long.MAX_VALUE, and a
+   * saturated account minus a part is no longer the sum of the rest: an account that may have
+   * saturated is recomputed when it shrinks rather than updated (only on estates whose amounts add
+   * up beyond a long).
+   */
+  private void resyncAccounts() {
+    java.util.Arrays.fill(clusterTotal, 0);
+    java.util.Arrays.fill(availableHeadroom, 0);
+    java.util.Arrays.fill(lentUnreserved, 0);
+    for (Agent a : agents.values()) {
+      Vec.add(clusterTotal, a.total);
+      if (a.state == AgentState.ACTIVE) {
+        Vec.add(availableHeadroom, a.freeUnreserved());
+        Vec.add(lentUnreserved, lentOn(a));
+        for (Long id : a.offerIds) {
+          Grant g = offers.get(id);
+          if (g.revocable) {
+            Vec.add(lentUnreserved, g.unreserved);
+          }
+        }
+      }
+    }
   }
 
   /** Unreserved capacity of the agent's revocable placements. */
@@ -472,15 +520,16 @@ public final class HierarchicalAllocator implements Allocator {
     // Only the guaranteed roles of this chain see their slack change.
     long[] before = leaf.quotaRole == null ? null : quotaUnmet(leaf);
     for (Role r : leaf.chain) {
-      long[] target = reservation ? r.reserved : r.unreservedUse;
-      for (int i = 0; i < size; i++) {
-        target[i] += sign * delta[i];
-      }
+      Vec.addSigned(reservation ? r.reserved : r.unreservedUse, delta, sign);
     }
     if (before != null) {
       long[] after = quotaUnmet(leaf);
-      for (int i = 0; i < size; i++) {
-        requiredHeadroom[i] += after[i] - before[i];
+      if (Vec.anySaturated(requiredHeadroom) || Vec.anySaturated(before) || Vec.anySaturated(after)) {
+        recomputeRequiredHeadroom(); // a saturated sum cannot be updated by differences
+      } else {
+        for (int i = 0; i < size; i++) {
+          requiredHeadroom[i] = Math.max(0, Vec.plus(requiredHeadroom[i], after[i] - before[i]));
+        }
       }
     }
   }
@@ -556,7 +605,7 @@ public final class HierarchicalAllocator implements Allocator {
   private long[] slack(Role q) {
     long[] slack = claim(q);
     for (Role d : q.guaranteedBelow) {
-      Vec.subtract(slack, claim(d));
+      Vec.subtractClamped(slack, claim(d));
     }
     return slack;
   }
@@ -644,8 +693,36 @@ public final class HierarchicalAllocator implements Allocator {
   }
 
   @Override
-  public void updateDemand(String frameworkId, Resources demand) {
-    requireFramework(frameworkId).demand = demand == null || demand.isEmpty() ? null : demand.toArray();
+  public void updateDemand(String frameworkId, Resources demand, Collection<Resources> shapes) {
+    Fw f = requireFramework(frameworkId);
+    if (demand != null && !demand.schema().equals(schema)) {
+      throw new IllegalArgumentException("demand of framework " + frameworkId + " uses another resource schema");
+    }
+    f.demand = demand == null || demand.isEmpty() ? null : demand.toArray();
+    f.shapes = shapes == null ? null : minimalShapes(frameworkId, shapes);
+  }
+
+  /** The distinct shapes none of the others fits in (an offer holds some shape iff it holds one of them). */
+  private long[][] minimalShapes(String frameworkId, Collection<Resources> shapes) {
+    List<long[]> distinct = new ArrayList<>();
+    for (Resources r : new java.util.LinkedHashSet<>(shapes)) {
+      if (!r.schema().equals(schema)) {
+        throw new IllegalArgumentException("demand of framework " + frameworkId + " uses another resource schema");
+      }
+      distinct.add(r.amounts);
+    }
+    List<long[]> minimal = new ArrayList<>();
+    for (int i = 0; i < distinct.size(); i++) {
+      boolean dominated = false;
+      for (int j = 0; j < distinct.size() && !dominated; j++) {
+        dominated = j != i && Vec.fits(distinct.get(j), distinct.get(i))
+            && (!Vec.fits(distinct.get(i), distinct.get(j)) || j < i);
+      }
+      if (!dominated) {
+        minimal.add(distinct.get(i));
+      }
+    }
+    return minimal.toArray(long[][]::new);
   }
 
   @Override
@@ -756,7 +833,8 @@ public final class HierarchicalAllocator implements Allocator {
       long[] room = limitRoom(r);
       for (String fwId : frameworkSorters.get(rolePath).sort()) {
         Fw f = frameworks.get(fwId);
-        if ((stage == BORROW && !f.info.revocable()) || f.filtered(a.idx, now)) {
+        if ((stage == BORROW && !f.info.revocable()) || (f.shapes != null && f.shapes.length == 0)
+            || f.filtered(a.idx, now)) {
           continue;
         }
         Grant g = compose(a, r, f, stage, unmet, room);
@@ -796,7 +874,7 @@ public final class HierarchicalAllocator implements Allocator {
       long free = a.unreservedTotal[i] - a.unreservedUsed[i];
       if (surplus) {
         // Surplus headroom, lent capacity counted (see surplusHeadroom()).
-        free = Math.min(free, Math.max(0, availableHeadroom[i] + lentUnreserved[i] - requiredHeadroom[i]));
+        free = Math.min(free, Math.max(0, Vec.plus(availableHeadroom[i], lentUnreserved[i]) - requiredHeadroom[i]));
       } else if (stage == BORROW) {
         free = Math.min(free, Math.max(0, requiredHeadroom[i] - lentUnreserved[i]));
       }
@@ -889,7 +967,29 @@ public final class HierarchicalAllocator implements Allocator {
     if (f.min != null && !minFits(f.min, unreserved, reserved)) {
       return null;
     }
+    if (f.shapes != null && !holdsAShape(f.shapes, unreserved, reserved)) {
+      return null;
+    }
     return new Grant(f, a, unreserved, reserved, stage == BORROW);
+  }
+
+  /** Whether unreserved plus the reserved portions hold at least one of the shapes. */
+  private boolean holdsAShape(long[][] shapes, long[] unreserved, long[][] reserved) {
+    if (shapes.length == 0) {
+      return false;
+    }
+    long[] total = unreserved.clone();
+    for (long[] portion : reserved) {
+      if (portion != null) {
+        Vec.add(total, portion);
+      }
+    }
+    for (long[] shape : shapes) {
+      if (Vec.fits(shape, total)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether {@code min} fits in unreserved plus the reserved portions: fits(min, total) without the total. */
@@ -898,7 +998,7 @@ public final class HierarchicalAllocator implements Allocator {
       long total = unreserved[k];
       for (long[] portion : reserved) {
         if (portion != null) {
-          total += portion[k];
+          total = Vec.plus(total, portion[k]);
         }
       }
       if (min[k] > total) {
@@ -919,13 +1019,14 @@ public final class HierarchicalAllocator implements Allocator {
   /** Applies (+1) or releases (-1) a grant's resources in every account. */
   private void use(Grant g, int sign) {
     Agent a = g.agent;
+    // An agent's own accounts stay within its total: plain arithmetic. The cluster-wide ones saturate.
     for (int i = 0; i < size; i++) {
       a.unreservedUsed[i] += sign * g.unreserved[i];
     }
+    boolean resync = false;
     if (a.state == AgentState.ACTIVE) {
-      for (int i = 0; i < size; i++) {
-        availableHeadroom[i] -= sign * g.unreserved[i];
-      }
+      resync = Vec.anySaturated(availableHeadroom) || (g.revocable && Vec.anySaturated(lentUnreserved));
+      Vec.addSigned(availableHeadroom, g.unreserved, -sign);
     }
     for (int i = 0; i < g.reserved.length; i++) {
       if (g.reserved[i] != null) {
@@ -939,14 +1040,10 @@ public final class HierarchicalAllocator implements Allocator {
     long[] delta = g.total();
     if (g.revocable) {
       if (a.state == AgentState.ACTIVE) {
-        for (int k = 0; k < size; k++) {
-          lentUnreserved[k] += sign * g.unreserved[k];
-        }
+        Vec.addSigned(lentUnreserved, g.unreserved, sign);
       }
       for (Role r : g.fw.role.chain) {
-        for (int k = 0; k < size; k++) {
-          r.revocableUse[k] += sign * delta[k];
-        }
+        Vec.addSigned(r.revocableUse, delta, sign);
       }
     } else {
       adjustConsumption(g.fw.role, g.unreserved, false, sign);
@@ -956,12 +1053,13 @@ public final class HierarchicalAllocator implements Allocator {
             if (r.path.equals(a.reservations[i].role())) {
               break;
             }
-            for (int k = 0; k < size; k++) {
-              r.ancestorReservedUse[k] += sign * g.reserved[i][k];
-            }
+            Vec.addSigned(r.ancestorReservedUse, g.reserved[i], sign);
           }
         }
       }
+    }
+    if (resync) {
+      resyncAccounts();
     }
     if (sign < 0) {
       for (int k = 0; k < size; k++) {
@@ -1007,15 +1105,29 @@ public final class HierarchicalAllocator implements Allocator {
   // ---------------------------------------------------------------- borrowing
 
   /**
-   * Names the revocable placements (and rescinds the revocable offers) to take back so that roles
-   * with unmet guarantees and pending demand, and owners of lent reservations with pending demand,
-   * get their capacity back.
+   * Names the revocable placements (and rescinds the revocable offers) to take back so that owners
+   * of lent reservations, and roles with unmet guarantees, get back what their pending demand needs.
+   *
+   * <p>The bound: an owner's demand is counted once, cluster-wide. What it can already have (its
+   * free reservations on any active agent, offers of them it holds, capacity already being taken
+   * back) is deducted first, and placements are named only while the rest is not covered, so per
+   * cycle an owner loses to revocations at most its demand plus one placement. Reservations are
+   * reclaimed first, the deepest roles first; what they cover is deducted from the demand of the
+   * roles above them and from the demand the headroom is then reclaimed for.
    */
   private List<Revocation> reclaim(List<Offer> rescinded) {
     List<Revocation> revocations = new ArrayList<>();
     if (lentAnything()) {
-      reclaimHeadroom(rescinded, revocations);
-      reclaimReservations(rescinded, revocations);
+      reclaimCycles++;
+      Map<Role, long[]> remaining = demandBy();
+      if (!remaining.isEmpty()) {
+        for (var e : remaining.entrySet()) {
+          // The demand as it was before this cycle deducted anything from it.
+          e.getKey().demand = e.getValue().clone();
+        }
+        reclaimReservations(remaining, rescinded, revocations);
+        reclaimHeadroom(remaining, rescinded, revocations);
+      }
     }
     return revocations;
   }
@@ -1034,113 +1146,253 @@ public final class HierarchicalAllocator implements Allocator {
     return false;
   }
 
-  private Map<Role, long[]> demandBy(boolean outermostGuaranteed) {
+  /** The pending demand of each role's subtree (frameworks not suppressed). */
+  private Map<Role, long[]> demandBy() {
     Map<Role, long[]> demand = new LinkedHashMap<>();
     for (Fw f : frameworks.values()) {
       if (f.demand == null || f.suppressed) {
         continue;
       }
-      if (outermostGuaranteed) {
-        if (f.role.outermostGuaranteed != null) {
-          Vec.add(demand.computeIfAbsent(f.role.outermostGuaranteed, k -> new long[size]), f.demand);
-        }
-      } else {
-        for (Role r : f.role.chain) {
-          Vec.add(demand.computeIfAbsent(r, k -> new long[size]), f.demand);
-        }
+      for (Role r : f.role.chain) {
+        Vec.add(demand.computeIfAbsent(r, k -> new long[size]), f.demand);
       }
     }
     return demand;
   }
 
-  private void reclaimHeadroom(List<Offer> rescinded, List<Revocation> revocations) {
-    long[] need = new long[size];
-    String owner = null;
-    // Each guaranteed role's slack, as far as frameworks of its subtree (who may take it) want it.
-    for (var e : demandBy(false).entrySet()) {
-      if (e.getKey().guarantee == null) {
-        continue;
-      }
-      long[] want = slack(e.getKey());
-      Vec.min(want, e.getValue());
-      if (Vec.anyPositive(want)) {
-        Vec.add(need, want);
-        owner = owner == null ? e.getKey().path : owner;
+  /**
+   * Each guaranteed role's slack, as far as its subtree's remaining demand wants it, is served from
+   * the free headroom and what is already being taken back, shared out in path order; a role whose
+   * part is not covered takes back lent unreserved capacity for its own deficit only.
+   */
+  private void reclaimHeadroom(Map<Role, long[]> remaining, List<Offer> rescinded, List<Revocation> revocations) {
+    List<Role> owners = new ArrayList<>();
+    for (Role r : remaining.keySet()) {
+      if (r.guarantee != null) {
+        owners.add(r);
       }
     }
+    if (owners.isEmpty()) {
+      return;
+    }
+    owners.sort(Comparator.comparing(r -> r.path));
     long[] coming = availableHeadroom.clone();
     for (Grant g : placements.values()) {
-      if (g.revoking) {
+      if (g.revoking && g.agent.state == AgentState.ACTIVE) {
         Vec.add(coming, g.unreserved);
       }
     }
-    long[] deficit = Vec.positiveDifference(need, coming);
-    if (!Vec.anyPositive(deficit)) {
-      return;
-    }
-    List<Grant> candidates = new ArrayList<>();
-    for (Grant g : offers.values()) {
-      if (g.revocable && Vec.anyPositive(g.unreserved)) {
-        candidates.add(g);
+    List<Grant> lent = null;
+    for (Role q : owners) {
+      long[] want = slack(q);
+      Vec.min(want, remaining.get(q));
+      long[] served = want.clone();
+      Vec.min(served, coming);
+      Vec.subtract(coming, served);
+      long[] deficit = Vec.positiveDifference(want, served);
+      if (!Vec.anyPositive(deficit)) {
+        continue;
       }
-    }
-    for (Grant g : placements.values()) {
-      if (g.revocable && !g.revoking && Vec.anyPositive(g.unreserved)) {
-        candidates.add(g);
+      if (lent == null) {
+        lent = new ArrayList<>();
+        for (Grant g : offers.values()) {
+          if (g.revocable && g.agent.state == AgentState.ACTIVE && Vec.anyPositive(g.unreserved)) {
+            lent.add(g);
+          }
+        }
+        for (Grant g : placements.values()) {
+          if (g.revocable && !g.revoking && g.agent.state == AgentState.ACTIVE && Vec.anyPositive(g.unreserved)) {
+            lent.add(g);
+          }
+        }
       }
+      List<Grant> candidates = new ArrayList<>();
+      for (Grant g : lent) {
+        if (g.instanceId == null ? offers.get(g.offerId) == g : !g.revoking) {
+          candidates.add(g);
+        }
+      }
+      List<long[]> shapes = shapesWanted(q);
+      if (shapes != null) {
+        // Only where what the agent has free, with everything lent on it back, holds an instance,
+        // within what the role may receive as guaranteed or surplus capacity and under its limits.
+        long[] receivable = slack(q);
+        Vec.add(receivable, surplusHeadroom());
+        long[] room = limitRoom(q);
+        if (room != null) {
+          Vec.min(receivable, room);
+        }
+        Map<Agent, long[]> potential = new java.util.IdentityHashMap<>();
+        for (Grant g : candidates) {
+          Vec.add(potential.computeIfAbsent(g.agent, Agent::freeUnreserved), g.unreserved);
+        }
+        potential.values().forEach(v -> Vec.min(v, receivable));
+        candidates.removeIf(g -> !fitsAny(shapes, potential.get(g.agent)));
+      }
+      if (retrying(q)) {
+        continue;
+      }
+      int named = revocations.size();
+      long[] taken = takeBack(candidates, g -> g.unreserved, deficit.clone(), q.path, rescinded, revocations);
+      reclaimed(q, named != revocations.size());
+      // What the last one brings beyond this role's deficit serves the roles after it.
+      Vec.add(coming, Vec.positiveDifference(taken, deficit));
     }
-    takeBack(candidates, g -> g.unreserved, deficit, owner, rescinded, revocations);
   }
 
-  private void reclaimReservations(List<Offer> rescinded, List<Revocation> revocations) {
-    Map<Role, long[]> demand = demandBy(false);
+  /**
+   * For each role with reservations on active agents, deepest first: its subtree's remaining demand,
+   * up to its reservations in all, less what it can have already (free reservations, offers of them
+   * it holds, portions already being taken back), is taken back from borrowers anywhere in the
+   * cluster; the demand so covered is deducted from the roles above it.
+   */
+  private void reclaimReservations(Map<Role, long[]> remaining, List<Offer> rescinded, List<Revocation> revocations) {
+    java.util.TreeSet<String> owners = new java.util.TreeSet<>(
+        Comparator.comparingInt((String p) -> roles.get(p).chain.length).reversed().thenComparing(p -> p));
     for (Agent a : agents.values()) {
-      for (int i = 0; i < a.reservations.length; i++) {
+      if (a.state == AgentState.ACTIVE) {
+        for (Reservation res : a.reservations) {
+          owners.add(res.role);
+        }
+      }
+    }
+    for (String path : owners) {
+      Role owner = roles.get(path);
+      long[] want = remaining.get(owner);
+      if (want == null || !Vec.anyPositive(want)) {
+        continue;
+      }
+      List<long[]> shapes = shapesWanted(owner);
+      long[] reserved = new long[size];
+      long[] have = new long[size];
+      Map<Grant, long[]> portions = new java.util.IdentityHashMap<>();
+      List<Grant> candidates = new ArrayList<>();
+      for (Agent a : agents.values()) {
+        int i = a.state == AgentState.ACTIVE ? reservationIndex(a, path) : -1;
+        if (i < 0) {
+          continue;
+        }
         Reservation res = a.reservations[i];
-        long[] want = demand.get(roles.get(res.role));
-        if (want == null) {
-          continue;
+        Vec.add(reserved, res.total);
+        Vec.add(have, res.free());
+        int before = candidates.size();
+        long[] potential = shapes == null ? null : a.freeUnreserved();
+        if (potential != null) {
+          Vec.add(potential, res.free());
         }
-        final int index = i;
-        long[] deficit = want.clone();
-        Vec.min(deficit, res.total);
-        Vec.subtractClamped(deficit, res.free());
-        for (Grant g = a.firstPlaced; g != null; g = g.nextOnAgent) {
-          if (g.revoking && g.reserved[index] != null) {
-            Vec.subtractClamped(deficit, g.reserved[index]);
-          }
-        }
-        if (!Vec.anyPositive(deficit)) {
-          continue;
-        }
-        List<Grant> candidates = new ArrayList<>();
         for (Long id : a.offerIds) {
           Grant g = offers.get(id);
-          if (g.revocable && g.reserved[index] != null) {
+          long[] portion = g.reserved[i];
+          if (portion == null) {
+            continue;
+          }
+          if (g.revocable) {
+            portions.put(g, portion);
             candidates.add(g);
+          } else {
+            Vec.add(have, portion); // offered to the owner's subtree: it serves the demand
           }
         }
         for (Grant g = a.firstPlaced; g != null; g = g.nextOnAgent) {
-          if (g.revocable && !g.revoking && g.reserved[index] != null) {
+          long[] portion = g.reserved[i];
+          if (portion == null || !g.revocable) {
+            continue;
+          }
+          if (g.revoking) {
+            Vec.add(have, portion);
+          } else {
+            portions.put(g, portion);
             candidates.add(g);
           }
         }
-        takeBack(candidates, g -> g.reserved[index], deficit, res.role, rescinded, revocations);
+        if (potential != null) {
+          // Only where what the owner could have on the agent, everything lent back, holds an instance.
+          for (int k = before; k < candidates.size(); k++) {
+            Vec.add(potential, portions.get(candidates.get(k)));
+          }
+          if (!fitsAny(shapes, potential)) {
+            candidates.subList(before, candidates.size()).clear();
+          }
+        }
+      }
+      long[] wanted = want.clone();
+      Vec.min(wanted, reserved);
+      long[] deficit = Vec.positiveDifference(wanted, have);
+      if (Vec.anyPositive(deficit) && !candidates.isEmpty() && !retrying(owner)) {
+        int named = revocations.size();
+        takeBack(candidates, portions::get, deficit, path, rescinded, revocations);
+        reclaimed(owner, named != revocations.size());
+      }
+      // Covered now: what was wanted, less what is still short.
+      long[] covered = Vec.positiveDifference(wanted, deficit);
+      for (Role r : owner.chain) {
+        long[] rest = remaining.get(r);
+        if (rest != null) {
+          Vec.subtractClamped(rest, covered);
+        }
       }
     }
   }
 
   /**
-   * Takes back candidates until the deficit is covered: outstanding offers first (rescinded at
-   * once), then placements by lowest priority, then by the largest contribution (fewest).
+   * Whether capacity was taken back for the role in an earlier cycle and since then its subtree has
+   * placed nothing and wants the same: what was freed did not serve it (its instances' constraints,
+   * say, rule the capacity out), so revoking more for the same demand would only churn borrowers.
+   * It is taken back again once the demand changes or the role places something.
    */
-  private void takeBack(
+  private boolean retrying(Role owner) {
+    return owner.reclaimedForDemand != null && owner.reclaimedInCycle != reclaimCycles
+        && owner.reclaimedAtPlaced == owner.placed && java.util.Arrays.equals(owner.reclaimedForDemand, owner.demand);
+  }
+
+  private void reclaimed(Role owner, boolean revoked) {
+    if (revoked) {
+      owner.reclaimedForDemand = owner.demand.clone();
+      owner.reclaimedAtPlaced = owner.placed;
+      owner.reclaimedInCycle = reclaimCycles;
+    }
+  }
+
+  /**
+   * The shapes the pending demand of a role's subtree comes in (of frameworks that are not
+   * suppressed), or null when some framework with demand has not said (unknown shapes).
+   */
+  private List<long[]> shapesWanted(Role owner) {
+    List<long[]> shapes = new ArrayList<>();
+    for (Fw f : frameworks.values()) {
+      if (f.demand == null || f.suppressed || !RolePaths.isSelfOrDescendant(f.role.path, owner.path)) {
+        continue;
+      }
+      if (f.shapes == null) {
+        return null;
+      }
+      shapes.addAll(List.of(f.shapes));
+    }
+    return shapes;
+  }
+
+  private static boolean fitsAny(List<long[]> shapes, long[] capacity) {
+    for (long[] shape : shapes) {
+      if (Vec.fits(shape, capacity)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Takes back candidates until the deficit is covered: outstanding offers first (rescinded at
+   * once), then placements by lowest priority, then by the largest contribution (fewest). Leaves
+   * in {@code deficit} what is still short and returns the sum of the portions taken back.
+   */
+  private long[] takeBack(
       List<Grant> candidates,
       java.util.function.Function<Grant, long[]> portion,
       long[] deficit,
       String owner,
       List<Offer> rescinded,
       List<Revocation> revocations) {
+    long[] taken = new long[size];
     candidates.sort(
         Comparator.<Grant>comparingInt(g -> g.instanceId == null ? 0 : 1)
             .thenComparingInt(g -> g.priority)
@@ -1148,13 +1400,14 @@ public final class HierarchicalAllocator implements Allocator {
             .thenComparing(g -> g.instanceId == null ? "" : g.instanceId));
     for (Grant g : candidates) {
       if (!Vec.anyPositive(deficit)) {
-        return;
+        break;
       }
       long[] part = portion.apply(g);
       if (coverage(part, deficit) == 0) {
         continue;
       }
       Vec.subtractClamped(deficit, part);
+      Vec.add(taken, part);
       if (g.instanceId == null) {
         rescinded.add(rescind(g.offerId));
       } else {
@@ -1162,6 +1415,7 @@ public final class HierarchicalAllocator implements Allocator {
         revocations.add(new Revocation(view(g), owner));
       }
     }
+    return taken;
   }
 
   private static double coverage(long[] part, long[] deficit) {
@@ -1234,6 +1488,9 @@ public final class HierarchicalAllocator implements Allocator {
     removeOffer(offer);
     for (Grant g : grants) {
       offer.agent.link(g);
+    }
+    for (Role r : offer.fw.role.chain) {
+      r.placed += grants.length;
     }
     Grant rest = new Grant(offer.fw, offer.agent, unreservedLeft, reservedLeft, offer.revocable);
     if (Vec.anyPositive(rest.total())) {
@@ -1325,8 +1582,8 @@ public final class HierarchicalAllocator implements Allocator {
     Grant g = new Grant(f, a, need, fromReserved, p.revocable());
     g.instanceId = p.instanceId();
     g.priority = p.priority();
-    use(g, +1);
     addPlacement(g);
+    use(g, +1);
     return view(g);
   }
 

@@ -89,6 +89,7 @@ public final class Resources {
     return Vec.fits(amounts, other.amounts);
   }
 
+  /** The sum; an amount that would pass Long.MAX_VALUE is Long.MAX_VALUE (never wrapped round). */
   public Resources plus(Resources other) {
     long[] v = amounts.clone();
     Vec.add(v, other.amounts);

@@ -185,13 +185,17 @@ public final class Simulation {
       List<WorkloadDemand> pending = pending(fw);
       Set<String> ids = new LinkedHashSet<>();
       Resources demand = Resources.none(allocator.schema());
+      // What one pending instance needs (a node lease: the smallest node it accepts): level 1
+      // offers the framework only what holds one of them.
+      Set<Resources> shapes = new LinkedHashSet<>();
       for (WorkloadDemand d : pending) {
         ids.addAll(d.instanceIds());
+        shapes.add(d.resources());
         for (int i = 0; i < d.instanceIds().size(); i++) {
           demand = demand.plus(d.resources());
         }
       }
-      allocator.updateDemand(fw, demand);
+      allocator.updateDemand(fw, demand, shapes);
       if (ids.isEmpty()) {
         if (suppressed.add(fw)) {
           allocator.suppress(fw);
