@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.poolbridge.estate.EstateLoader;
+import io.poolbridge.scheduler.ExchangeRates;
 import io.poolbridge.simulate.EstateSimulation;
 import io.poolbridge.simulate.SimulationOutcome;
 import io.poolbridge.simulate.SimulationOutcome.FrameworkUse;
@@ -25,6 +26,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code poolbridge simulate}: the what-if a GitOps pipeline runs before merging. */
@@ -76,6 +78,17 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--fail-on-pending", description = "Exit with code 3 when some instance would not be placed.")
   boolean failOnPending;
 
+  @Option(names = "--currency", paramLabel = "CURRENCY",
+      description = "Base currency in which pools priced in different currencies are compared (ISO 4217, e.g. USD). "
+          + "Default: the currency of the priced pools when they all use one; otherwise prices are not compared.")
+  String currency;
+
+  @Option(names = "--exchange-rate", paramLabel = "CURRENCY=RATE",
+      description = "How much of the base currency one unit of CURRENCY is worth, e.g. EUR=1.08 (1 EUR = 1.08 USD "
+          + "with --currency USD); repeatable, needs --currency. A priced pool whose currency has no rate is placed "
+          + "as if unpriced, with a warning. Costs are still reported in each pool's own currency.")
+  List<String> exchangeRates = new ArrayList<>();
+
   enum Format {
     table,
     json,
@@ -86,10 +99,11 @@ public final class SimulateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    ExchangeRates rates = exchangeRates();
     SimulationOutcome outcome;
     try {
       EstateLoader.Input input = new EstateLoader().load(files);
-      outcome = new EstateSimulation(input, seed, at == null ? Instant.now() : at).run(maxRounds);
+      outcome = new EstateSimulation(input, seed, at == null ? Instant.now() : at, rates).run(maxRounds);
     } catch (EstateLoader.InvalidInputException e) {
       err.println("error: " + e.getMessage());
       err.flush();
@@ -116,6 +130,23 @@ public final class SimulateCommand implements Callable<Integer> {
     out.flush();
     boolean pending = outcome.workloads().stream().anyMatch(w -> !w.pending().isEmpty());
     return failOnPending && pending ? PENDING : 0;
+  }
+
+  /** The base currency and rates of the command line; a bad one is a usage error (exit code 2). */
+  private ExchangeRates exchangeRates() {
+    if (currency == null) {
+      if (!exchangeRates.isEmpty()) {
+        throw new ParameterException(spec.commandLine(),
+            "--exchange-rate needs --currency: the base currency the rates convert to, e.g. --currency USD");
+      }
+      return ExchangeRates.NONE;
+    }
+    try {
+      return ExchangeRates.parse(currency, exchangeRates);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(),
+          "Invalid --currency or --exchange-rate: " + e.getMessage());
+    }
   }
 
   private static WorkloadPlacement find(SimulationOutcome outcome, String name) {
@@ -151,11 +182,14 @@ public final class SimulateCommand implements Callable<Integer> {
       p.capacity().keySet().stream().filter(r -> !resources.contains(r)).forEach(resources::add);
     }
     List<String> header = new ArrayList<>(List.of("POOL", "PROVIDER", "REGION", "NODES", "READY"));
-    resources.forEach(r -> header.add(label(r) + " ALLOC/TOTAL"));
+    resources.forEach(r -> header.add(label(r) + " ALLOC/TOTAL (AVAIL)"));
     Table pools = new Table(header.toArray(String[]::new));
     for (Pool p : o.pools()) {
       List<Object> row = new ArrayList<>(List.of(p.name(), p.provider(), p.region(), p.nodes(), p.ready()));
-      resources.forEach(r -> row.add(p.capacity().containsKey(r) ? p.allocated().get(r) + "/" + p.capacity().get(r) : "-"));
+      // TOTAL is every node's capacity; AVAIL what is free on the nodes that can take new work.
+      resources.forEach(r -> row.add(p.capacity().containsKey(r)
+          ? p.allocated().get(r) + "/" + p.capacity().get(r) + " (" + p.available().get(r) + ")"
+          : "-"));
       pools.row(row.toArray());
     }
     sb.append(pools.render()).append('\n');
@@ -232,7 +266,9 @@ public final class SimulateCommand implements Callable<Integer> {
     o.frameworks().stream().filter(f -> f.name().equals(w.framework())).findFirst().ifPresent(f ->
         sb.append("  Framework ").append(f.name()).append(": role ").append(f.role()).append(", weight ").append(number(f.weight()))
             .append(", dominant share ").append(String.format(Locale.ROOT, "%.3f", f.dominantShare()))
-            .append(", guarantee ").append(f.guaranteeMet() ? "met" : "NOT met").append('\n'));
+            .append(", guarantee ").append(f.guaranteeMet() ? "met" : "NOT met")
+            .append(", ").append(f.pendingInstances()).append(f.pendingInstances() == 1 ? " instance" : " instances")
+            .append(" pending").append('\n'));
     sb.append("  Placed ").append(w.placed()).append(" of ").append(w.instances());
     if (w.costPerHour() != null) {
       sb.append(", ").append(cost(w.costPerHour())).append(" per hour");

@@ -3,6 +3,7 @@ package io.poolbridge.estate;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.poolbridge.allocator.ResourceSchema;
 import io.poolbridge.allocator.Resources;
+import io.poolbridge.scheduler.Prices;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Map;
@@ -83,12 +84,9 @@ public final class ResourceUnits {
     return toQuantity(resource, base).toString();
   }
 
-  /** How many base units one priced unit is: a cpu core, a GiB of memory or storage, one device. */
+  /** How many base units one priced unit is: a cpu core, a GiB of a byte-valued resource, one device ({@link Prices#unit}). */
   public static long pricedUnit(String resource) {
-    if (isCpu(resource)) {
-      return 1000;
-    }
-    return isBytes(resource) ? GIB : 1;
+    return (long) Prices.unit(resource);
   }
 
   static boolean isCpu(String resource) {
@@ -96,9 +94,6 @@ public final class ResourceUnits {
   }
 
   static boolean isBytes(String resource) {
-    return resource.equals("memory")
-        || resource.equals("storage")
-        || resource.equals("ephemeral-storage")
-        || resource.startsWith("hugepages-");
+    return Prices.byteValued(resource);
   }
 }

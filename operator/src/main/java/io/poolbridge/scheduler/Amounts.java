@@ -8,9 +8,10 @@ import java.util.List;
 
 /**
  * Resource amounts as people read and pay for them, and the few vector measures the scheduler
- * needs. The schema's base units are millicores for {@code cpu} and bytes for {@code memory} and
- * {@code storage}; people read (and pools are priced in) cores and GiB; every other resource is
- * read in its base unit.
+ * needs. The schema's base units are millicores for {@code cpu} and bytes for the byte-valued
+ * resources ({@code memory}, {@code ephemeral-storage}, {@code storage}, {@code hugepages-*});
+ * people read (and pools are priced in) cores and GiB; every other resource is read in its base
+ * unit. The table is {@link Prices#unit}.
  */
 final class Amounts {
   private static final double GIB = 1L << 30;
@@ -18,13 +19,9 @@ final class Amounts {
 
   private Amounts() {}
 
-  /** How many base units make the unit a resource is read and priced in. */
+  /** How many base units make the unit a resource is read and priced in: {@link Prices#unit}. */
   static double unit(String resource) {
-    return switch (resource) {
-      case "cpu" -> 1000.0;
-      case "memory", "storage" -> GIB;
-      default -> 1.0;
-    };
+    return Prices.unit(resource);
   }
 
   /** {@code cpu 2.5, memory 4Gi}: the non-zero amounts in readable units. */

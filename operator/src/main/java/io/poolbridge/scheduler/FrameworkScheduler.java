@@ -378,8 +378,7 @@ public final class FrameworkScheduler {
         this.slot = slot;
         this.values = state.values(slot.agent());
         this.bigEnough = bigEnough(d, slot);
-        Double price = prices.perHour(slot.pool(), d.resources());
-        ranks.set(slot.position, slot.revocable(), price == null ? 0 : price, book.load(slot));
+        ranks.set(slot.position, slot.revocable(), prices.rankingPerHour(slot.pool(), d.resources()), book.load(slot));
       }
     }
 
@@ -585,10 +584,7 @@ public final class FrameworkScheduler {
   private Comparator<Slot> ranking(WorkloadDemand d, OfferBook book) {
     Comparator<Slot> byLoad = Comparator.comparingDouble(book::load);
     return Comparator.comparing(Slot::revocable)
-        .thenComparingDouble(s -> {
-          Double price = prices.perHour(s.pool(), taken(d, s));
-          return price == null ? 0 : price;
-        })
+        .thenComparingDouble(s -> prices.rankingPerHour(s.pool(), taken(d, s)))
         .thenComparing(d.strategy() == Strategy.SPREAD ? byLoad : byLoad.reversed())
         .thenComparing(Slot::agentId)
         .thenComparingLong(Slot::offerId);

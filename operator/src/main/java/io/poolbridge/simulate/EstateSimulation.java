@@ -19,6 +19,7 @@ import io.poolbridge.estate.ResourceUnits;
 import io.poolbridge.estate.Selectors;
 import io.poolbridge.scheduler.Assignment;
 import io.poolbridge.scheduler.Constraint;
+import io.poolbridge.scheduler.ExchangeRates;
 import io.poolbridge.scheduler.Prices;
 import io.poolbridge.scheduler.Simulation;
 import io.poolbridge.scheduler.SimulationReport;
@@ -50,11 +51,18 @@ public final class EstateSimulation {
   private final EstateLoader.Input input;
   private final long seed;
   private final Instant at;
+  private final ExchangeRates rates;
 
   public EstateSimulation(EstateLoader.Input input, long seed, Instant at) {
+    this(input, seed, at, ExchangeRates.NONE);
+  }
+
+  /** A simulation that compares pools priced in different currencies through {@code rates}. */
+  public EstateSimulation(EstateLoader.Input input, long seed, Instant at, ExchangeRates rates) {
     this.input = input;
     this.seed = seed;
     this.at = at;
+    this.rates = rates;
   }
 
   /** Runs until stable (or {@code maxRounds} rounds) and reports. */
@@ -78,7 +86,9 @@ public final class EstateSimulation {
       allNodes.addAll(nodes);
     }
     ResourceSchema schema = Estate.schema(allNodes);
-    Simulation simulation = new Simulation(schema, prices(schema, pools.values()), INTERVAL, seed);
+    Prices prices = prices(schema, pools.values(), rates);
+    warnings.addAll(priceWarnings(prices));
+    Simulation simulation = new Simulation(schema, prices, INTERVAL, seed);
     Allocator allocator = simulation.allocator();
     Map<String, AgentInfo> agents = new LinkedHashMap<>();
     Map<String, Boolean> readyAgents = new TreeMap<>();
@@ -226,9 +236,9 @@ public final class EstateSimulation {
     return b.build();
   }
 
-  /** Pool prices per unit-hour over the schema: cpu per core, memory and storage per GiB, others per unit. */
-  private static Prices prices(ResourceSchema schema, Iterable<ResourcePool> pools) {
-    Map<String, double[]> byPool = new TreeMap<>();
+  /** Pool prices per unit-hour over the schema, in the units of {@link Prices#unit}, each in its pool's currency. */
+  private static Prices prices(ResourceSchema schema, Iterable<ResourcePool> pools, ExchangeRates rates) {
+    Map<String, Prices.PoolPrice> byPool = new TreeMap<>();
     for (ResourcePool pool : pools) {
       if (pool.getSpec().cost() == null) {
         continue;
@@ -239,9 +249,32 @@ public final class EstateSimulation {
           price[schema.indexOf(resource)] = Double.parseDouble(value);
         }
       });
-      byPool.put(pool.getMetadata().getName(), price);
+      byPool.put(pool.getMetadata().getName(), new Prices.PoolPrice(currency(pool), price));
     }
-    return Prices.of(schema, byPool);
+    return Prices.of(schema, byPool, rates);
+  }
+
+  /** One warning per priced pool whose prices cannot be compared with the others'. */
+  private List<String> priceWarnings(Prices prices) {
+    List<String> warnings = new ArrayList<>();
+    prices.incomparable().forEach((pool, currency) -> {
+      if (rates.base() == null) {
+        java.util.Set<String> others = new java.util.TreeSet<>();
+        for (var loaded : input.pools()) {
+          ResourcePool p = loaded.object();
+          if (p.getSpec().cost() != null && !currency(p).equals(currency)) {
+            others.add(currency(p));
+          }
+        }
+        warnings.add("pool " + pool + " is priced in " + currency + ", other pools in " + String.join(", ", others)
+            + ": without --currency and an --exchange-rate for each other currency, prices are not compared and "
+            + pool + " is placed as if unpriced");
+      } else {
+        warnings.add("pool " + pool + " is priced in " + currency + ", which has no exchange rate to " + rates.base()
+            + ": it is placed as if unpriced (set --exchange-rate " + currency + "=<" + rates.base() + " per " + currency + ">)");
+      }
+    });
+    return warnings;
   }
 
   private SimulationOutcome outcome(
@@ -261,17 +294,18 @@ public final class EstateSimulation {
       ResourcePool pool = pools.get(e.getKey());
       long[] capacity = new long[schema.size()];
       long[] allocated = new long[schema.size()];
+      long[] available = new long[schema.size()];
       int ready = 0;
       for (PoolNode node : e.getValue()) {
         String id = Estate.agentId(e.getKey(), node.name());
         AgentUsage usage = allocator.usage(id);
         add(capacity, usage.total());
         add(allocated, usage.allocated());
-        ready += readyAgents.get(id) ? 1 : 0;
-      }
-      long[] available = capacity.clone();
-      for (int i = 0; i < available.length; i++) {
-        available[i] -= allocated[i];
+        if (readyAgents.get(id)) {
+          // Only a node that can take new work (ready, no maintenance window open) has room to offer.
+          ready++;
+          add(available, usage.free());
+        }
       }
       for (int i = 0; i < capacity.length; i++) {
         if (capacity[i] == 0) {
@@ -287,24 +321,6 @@ public final class EstateSimulation {
       poolRows.add(new SimulationOutcome.Pool(
           e.getKey(), pool.getSpec().provider(), pool.getSpec().region(), e.getValue().size(), ready,
           capacityAmounts, allocatedAmounts, availableAmounts));
-    }
-
-    Map<String, long[]> heldBy = new TreeMap<>();
-    Map<String, Integer> pendingBy = new TreeMap<>();
-    for (SimulationReport.WorkloadReport wr : report.workloads()) {
-      for (Assignment a : wr.placed()) {
-        add(heldBy.computeIfAbsent(frameworkOf(workloads, wr.key()), k -> new long[schema.size()]), a.resources());
-      }
-      pendingBy.merge(frameworkOf(workloads, wr.key()), wr.unplaced().size(), Integer::sum);
-    }
-    List<SimulationOutcome.FrameworkUse> frameworkRows = new ArrayList<>();
-    for (Framework fw : frameworks.values()) {
-      String name = fw.getMetadata().getName();
-      frameworkRows.add(new SimulationOutcome.FrameworkUse(
-          name, fw.getSpec().type().name(), fw.getSpec().role(), fw.getSpec().weightOrDefault(),
-          amounts(schema, heldBy.getOrDefault(name, new long[schema.size()]), true),
-          round(allocator.share(name)), round(allocator.weightedShare(name)),
-          allocator.guaranteeMet(fw.getSpec().role()), pendingBy.getOrDefault(name, 0)));
     }
 
     List<SimulationOutcome.WorkloadPlacement> workloadRows = new ArrayList<>();
@@ -336,6 +352,27 @@ public final class EstateSimulation {
       workloadRows.add(new SimulationOutcome.WorkloadPlacement(
           w.getMetadata().getNamespace(), w.getMetadata().getName(), w.getSpec().kind().name(), w.getSpec().framework(),
           w.getSpec().instances(), placed.size(), cost.isEmpty() ? null : roundPrices(cost), placed, pending));
+    }
+    Map<String, long[]> heldBy = new TreeMap<>();
+    for (SimulationReport.WorkloadReport wr : report.workloads()) {
+      for (Assignment a : wr.placed()) {
+        add(heldBy.computeIfAbsent(frameworkOf(workloads, wr.key()), k -> new long[schema.size()]), a.resources());
+      }
+    }
+    // Every pending instance of the framework's workloads, refused ones included: the same lists the
+    // workload rows show, so the counts agree wherever they are read.
+    Map<String, Integer> pendingBy = new TreeMap<>();
+    for (SimulationOutcome.WorkloadPlacement w : workloadRows) {
+      pendingBy.merge(w.framework(), w.pending().size(), Integer::sum);
+    }
+    List<SimulationOutcome.FrameworkUse> frameworkRows = new ArrayList<>();
+    for (Framework fw : frameworks.values()) {
+      String name = fw.getMetadata().getName();
+      frameworkRows.add(new SimulationOutcome.FrameworkUse(
+          name, fw.getSpec().type().name(), fw.getSpec().role(), fw.getSpec().weightOrDefault(),
+          amounts(schema, heldBy.getOrDefault(name, new long[schema.size()]), true),
+          round(allocator.share(name)), round(allocator.weightedShare(name)),
+          allocator.guaranteeMet(fw.getSpec().role()), pendingBy.getOrDefault(name, 0)));
     }
     return new SimulationOutcome(
         seed, at.toString(), report.rounds(), report.stable(), poolRows, frameworkRows, workloadRows, report.events(), warnings);

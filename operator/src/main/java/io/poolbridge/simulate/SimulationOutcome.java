@@ -23,7 +23,13 @@ public record SimulationOutcome(
     List<String> events,
     List<String> warnings) {
 
-  /** A pool's capacity, what is allocated of it and what is still available. */
+  /**
+   * A pool's figures, as the ResourcePool status describes them: {@code nodes} counts every node,
+   * {@code ready} those that can take new work (ready and no maintenance window open); {@code
+   * capacity} totals every node whatever its state, {@code allocated} what instances, leases and
+   * outstanding offers hold on them, and {@code available} what is still free on the nodes that
+   * can take new work, so capacity minus allocated exceeds it while nodes are out of service.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Pool(
       String name,
@@ -35,7 +41,11 @@ public record SimulationOutcome(
       Map<String, String> allocated,
       Map<String, String> available) {}
 
-  /** What a framework holds and how fair that is. */
+  /**
+   * What a framework holds and how fair that is; {@code pendingInstances} counts every pending
+   * instance of its workloads, those refused outright (namespace not allowed, resource no pool
+   * offers, ...) included.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record FrameworkUse(
       String name,

@@ -15,7 +15,8 @@ import picocli.CommandLine;
 
 /**
  * {@code poolbridge simulate} as a user runs it: golden files of its output on the sample estate
- * and on a small scenario, and its answers to bad input. Regenerate the golden files after an
+ * (whose pools are priced in USD and EUR, so compared at a rate of 1 EUR = 1.08 USD) and on a small
+ * scenario, and its answers to bad input. Regenerate the golden files after an
  * intended change with {@code -Dpoolbridge.golden.update=true}, then review the diff.
  */
 class SimulateCommandTest {
@@ -52,7 +53,8 @@ class SimulateCommandTest {
 
   @Test
   void theSampleEstateAsTables() throws IOException {
-    Run run = run(args("-f", "../samples", "-f", "../samples/simulation").toArray(String[]::new));
+    Run run = run(args("-f", "../samples", "-f", "../samples/simulation", "--currency", "USD", "--exchange-rate", "EUR=1.08")
+        .toArray(String[]::new));
     assertThat(run.err()).isEmpty();
     assertThat(run.exitCode()).isZero();
     assertGolden("simulate-samples.txt", run.out());
@@ -60,7 +62,8 @@ class SimulateCommandTest {
 
   @Test
   void theSampleEstateAsJson() throws IOException {
-    Run run = run(args("-f", "../samples", "-f", "../samples/simulation", "-o", "json").toArray(String[]::new));
+    Run run = run(args("-f", "../samples", "-f", "../samples/simulation", "--currency", "USD", "--exchange-rate", "EUR=1.08",
+        "-o", "json").toArray(String[]::new));
     assertThat(run.exitCode()).isZero();
     assertGolden("simulate-samples.json", run.out());
   }

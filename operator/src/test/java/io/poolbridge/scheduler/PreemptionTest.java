@@ -235,4 +235,113 @@ class PreemptionTest {
 
     assertThat(Preemption.plan(List.of(new Preemptor(owner, "api-0", true)), nodes(placed, n1, n2), placed)).isEmpty();
   }
+
+  private final AgentInfo a = node("ams-metal", "a", 4, 16, "zone", "a");
+  private final AgentInfo b = node("ams-metal", "b", 4, 16, "zone", "b");
+  private final AgentInfo c = node("ams-metal", "c", 4, 16, "zone", "c");
+
+  private static List<Preemptor> members(WorkloadDemand gang) {
+    return gang.instanceIds().stream().map(id -> new Preemptor(gang, id, false)).toList();
+  }
+
+  @Test
+  void aGangTakesTheFreeRoomAndEvictsOnlyForTheRest() {
+    // a is free; b and c each run one low-priority preemptible 4-cpu instance.
+    List<PlacedInstance> placed = List.of(victim("vb", b, 4, 0), victim("vc", c, 4, 0));
+    WorkloadDemand mpi = workload("hpc/mpi", 4, 1).instances(3).priority(1000).gang().build();
+
+    List<Plan> plans = Preemption.plan(members(mpi), nodes(placed, a, b, c), placed);
+
+    // One member on the free node, evicting nobody; the other two each evict the one victim in their way.
+    assertThat(plans).extracting(Plan::instanceId, Plan::agentId).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("mpi-0", "ams-metal/a"),
+        org.assertj.core.groups.Tuple.tuple("mpi-1", "ams-metal/b"),
+        org.assertj.core.groups.Tuple.tuple("mpi-2", "ams-metal/c"));
+    assertThat(plans.get(0).evictions()).isEmpty();
+    assertThat(victims(plans)).containsExactly("vb", "vc");
+  }
+
+  @Test
+  void freeRoomAGangMemberTakesIsNoLongerFreeForTheNext() {
+    // a has 4 cpu free: room for one 3-cpu member, not two; b and c hold one victim each.
+    List<PlacedInstance> placed = List.of(victim("vb", b, 4, 0), victim("vc", c, 4, 1));
+    WorkloadDemand mpi = workload("hpc/mpi", 3, 1).instances(3).priority(1000).gang().build();
+
+    List<Plan> plans = Preemption.plan(members(mpi), nodes(placed, a, b, c), placed);
+
+    assertThat(plans).extracting(Plan::agentId).containsExactly("ams-metal/a", "ams-metal/b", "ams-metal/c");
+    assertThat(victims(plans)).containsExactly("vb", "vc");
+  }
+
+  @Test
+  void aGangEvictsTheFewestAndLowestPriorityVictimsBeyondTheFreeRoom() {
+    // Free room for one member on a; b's victim has priority 5, c's has priority 1: c is the cheaper eviction.
+    List<PlacedInstance> placed = List.of(victim("vb", b, 4, 5), victim("vc", c, 4, 1));
+    WorkloadDemand mpi = workload("hpc/mpi", 4, 1).instances(2).priority(1000).gang().build();
+
+    List<Plan> plans = Preemption.plan(members(mpi), nodes(placed, a, b, c), placed);
+
+    assertThat(plans).extracting(Plan::agentId).containsExactly("ams-metal/a", "ams-metal/c");
+    assertThat(victims(plans)).containsExactly("vc");
+  }
+
+  @Test
+  void aGangThatFitsInTheFreeRoomEvictsNobody() {
+    List<PlacedInstance> placed = List.of(victim("vc", c, 4, 0));
+    WorkloadDemand mpi = workload("hpc/mpi", 4, 1).instances(2).priority(1000).gang().build();
+
+    // a and b hold the whole gang: it lacks offers, not room.
+    assertThat(Preemption.plan(members(mpi), nodes(placed, a, b, c), placed)).isEmpty();
+  }
+
+  @Test
+  void aGangThatCannotCompleteEvenWithEvictionsEvictsNobody() {
+    // One member fits on a, one more after evicting vb; c's instance is not preemptible: 2 of 3 is not a gang.
+    List<PlacedInstance> placed = List.of(victim("vb", b, 4, 0), victim("pinned", c, 4, 0, false, false));
+    WorkloadDemand mpi = workload("hpc/mpi", 4, 1).instances(3).priority(1000).gang().build();
+
+    assertThat(Preemption.plan(members(mpi), nodes(placed, a, b, c), placed)).isEmpty();
+  }
+
+  @Test
+  void aGangSpreadByItsConstraintsEvictsWhereItMayNotShareTheFreeNode() {
+    // a has room for two 4-cpu members, but UNIQUE hostname lets only one go there.
+    AgentInfo wide = node("ams-metal", "a", 8, 16, "zone", "a");
+    List<PlacedInstance> placed = List.of(victim("vb", b, 4, 0), victim("vc", c, 4, 0));
+    WorkloadDemand spread = workload("hpc/mpi", 4, 1).instances(3).priority(1000).gang()
+        .constraint(Constraint.of("hostname", Constraint.Operator.UNIQUE)).build();
+    WorkloadDemand packed = workload("hpc/mpi", 4, 1).instances(3).priority(1000).gang().build();
+
+    List<Plan> plans = Preemption.plan(members(spread), nodes(placed, wide, b, c), placed);
+    assertThat(plans).extracting(Plan::agentId).containsExactly("ams-metal/a", "ams-metal/b", "ams-metal/c");
+    assertThat(victims(plans)).containsExactly("vb", "vc");
+
+    // Without the constraint two members share a and one eviction is enough.
+    List<Plan> fewer = Preemption.plan(members(packed), nodes(placed, wide, b, c), placed);
+    assertThat(fewer).extracting(Plan::agentId).containsExactly("ams-metal/a", "ams-metal/a", "ams-metal/b");
+    assertThat(victims(fewer)).containsExactly("vb");
+  }
+
+  @Test
+  void aLowerPriorityWorkloadDoesNotTakeRoomAGangMadeForItself() {
+    // The gang plans first (priority 1000); the 4-cpu single instance (priority 500) then finds a, b, c taken.
+    List<PlacedInstance> placed = List.of(victim("vb", b, 4, 0), victim("vc", c, 4, 0));
+    WorkloadDemand mpi = workload("hpc/mpi", 4, 1).instances(3).priority(1000).gang().build();
+    WorkloadDemand api = workload("prod/api", 4, 1).priority(500).build();
+    List<Preemptor> all = new ArrayList<>(List.of(preemptor(api)));
+    all.addAll(members(mpi));
+
+    List<Plan> plans = Preemption.plan(all, nodes(placed, a, b, c), placed);
+
+    assertThat(plans).extracting(Plan::workloadKey).containsOnly("hpc/mpi").hasSize(3);
+  }
+
+  @Test
+  void aPreemptorMustBeAPendingInstanceOfItsWorkload() {
+    WorkloadDemand db = workload("shop/db", 1, 1).instances(2).priority(100).build();
+
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(() -> Preemption.plan(List.of(new Preemptor(db, "db-7", false)), nodes(List.of(), n1), List.of()))
+        .withMessage("db-7 is not a pending instance of shop/db");
+  }
 }

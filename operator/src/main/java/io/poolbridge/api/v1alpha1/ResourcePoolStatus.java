@@ -23,11 +23,11 @@ public record ResourcePoolStatus(
     String cpu,
     @JsonPropertyDescription("Memory allocated / total, for display, e.g. 96Gi/384Gi.")
     String memory,
-    @JsonPropertyDescription("Total capacity of the ready nodes.")
+    @JsonPropertyDescription("Total capacity of all the pool's nodes, whatever their state (ready or not, under maintenance or not).")
     Map<String, Quantity> capacity,
     @JsonPropertyDescription("Capacity allocated to instances and leases.")
     Map<String, Quantity> allocated,
-    @JsonPropertyDescription("Capacity neither allocated nor under maintenance.")
+    @JsonPropertyDescription("Capacity still free on the nodes that can take new work (ready and not under maintenance); less than capacity minus allocated while some nodes are out of service.")
     Map<String, Quantity> available,
     @JsonPropertyDescription("One entry per node.")
     List<NodeStatus> nodes) {

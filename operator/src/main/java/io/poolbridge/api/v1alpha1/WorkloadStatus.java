@@ -57,7 +57,7 @@ public record WorkloadStatus(
       String since,
       @JsonPropertyDescription("Why the instance is in its state, when not obvious (e.g. why it is still pending).")
       String reason,
-      @JsonPropertyDescription("Price per hour of the instance's resources in its pool, in the pool's currency (e.g. \"0.2784 USD\"), when the pool sets a cost: placement prefers the cheapest feasible pool.")
+      @JsonPropertyDescription("Price per hour of the instance's resources in its pool, in the pool's currency (e.g. \"0.2784 USD\"), when the pool sets a cost: placement prefers the cheapest feasible pool, comparing pools priced in different currencies only through exchange rates.")
       String costPerHour) {}
 
   /** State of one instance. */
