@@ -209,8 +209,7 @@ public final class FrameworkScheduler {
       }
       byValue.computeIfAbsent(v, k -> new ArrayList<>()).add(o);
       room.merge(v, fits, Math::addExact);
-      Double price = prices.perHour(o.offer().pool(), d.resources());
-      cheapest.merge(v, price == null ? 0 : price, Math::min);
+      cheapest.merge(v, prices.rankingPerHour(o.offer().pool(), d.resources()), Math::min);
     }
     if (byValue.isEmpty()) {
       return null;
