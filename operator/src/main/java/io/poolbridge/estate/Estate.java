@@ -39,7 +39,7 @@ public final class Estate {
 
   private Estate() {}
 
-  /** The nodes of a pool with a static inventory; empty for a Kubernetes-source pool. */
+  /** The nodes of a pool with a static inventory, by name (the order they are listed in does not matter); empty for a Kubernetes-source pool. */
   public static List<PoolNode> staticNodes(ResourcePool pool) {
     ResourcePoolSpec.Source source = pool.getSpec().source();
     if (source == null || source.inventory() == null) {
@@ -49,6 +49,7 @@ public final class Estate {
     for (ResourcePoolSpec.StaticNode n : source.inventory().nodes()) {
       nodes.add(new PoolNode(n.name(), n.address(), n.zone(), n.capacity(), n.attributes(), true));
     }
+    nodes.sort(java.util.Comparator.comparing(PoolNode::name));
     return nodes;
   }
 
@@ -98,6 +99,43 @@ public final class Estate {
       }
     }
     return selected;
+  }
+
+  /** A Node the selectors of several pools pick: it belongs to {@code owner} only. */
+  public record SharedNode(String node, String owner, List<String> others) {}
+
+  /** Which Kubernetes Nodes each pool has, and the Nodes more than one pool selects. */
+  public record NodeAssignment(Map<String, List<PoolNode>> nodesByPool, List<SharedNode> shared) {}
+
+  /**
+   * The Nodes of each Kubernetes-source pool among {@code nodes}. A Node belongs to one pool at
+   * most: when several pools' selectors pick it, the pool whose name sorts first (by {@link
+   * String#compareTo}) has it, and the Node is reported as shared so the others can say so. Pool
+   * names are unique in the cluster and need no clock, so the choice is the same in {@code simulate}
+   * and in the operator, whatever the order pools are listed or were created in.
+   */
+  public static NodeAssignment assignNodes(Collection<ResourcePool> pools, Collection<Node> nodes) {
+    List<ResourcePool> byName = new ArrayList<>(pools);
+    byName.sort(java.util.Comparator.comparing(p -> p.getMetadata().getName()));
+    Map<String, List<PoolNode>> nodesByPool = new LinkedHashMap<>();
+    byName.forEach(p -> nodesByPool.put(p.getMetadata().getName(), new ArrayList<>()));
+    List<SharedNode> shared = new ArrayList<>();
+    for (Node n : nodes) {
+      List<String> selecting = new ArrayList<>();
+      for (ResourcePool pool : byName) {
+        if (selectedNodes(pool, List.of(n)).size() == 1) {
+          selecting.add(pool.getMetadata().getName());
+        }
+      }
+      if (selecting.isEmpty()) {
+        continue;
+      }
+      nodesByPool.get(selecting.get(0)).add(kubernetesNode(n));
+      if (selecting.size() > 1) {
+        shared.add(new SharedNode(n.getMetadata().getName(), selecting.get(0), List.copyOf(selecting.subList(1, selecting.size()))));
+      }
+    }
+    return new NodeAssignment(nodesByPool, shared);
   }
 
   /**

@@ -58,7 +58,38 @@ public final class EstateLoader {
       List<Loaded<Framework>> frameworks,
       List<Loaded<Workload>> workloads,
       List<Loaded<Node>> nodes,
-      Map<String, Map<String, String>> namespaceLabels) {}
+      Map<String, Map<String, String>> namespaceLabels) {
+
+    /**
+     * The same objects in canonical order, whatever the order of files and documents: pools,
+     * frameworks and nodes by name, workloads by namespace then name. Two objects of one kind with
+     * the same (namespace and) name are an error naming both documents.
+     */
+    public Input canonical() {
+      return new Input(sorted(pools, "ResourcePool"), sorted(frameworks, "Framework"), sorted(workloads, "Workload"),
+          sorted(nodes, "Node"), new TreeMap<>(namespaceLabels));
+    }
+
+    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> List<Loaded<T>> sorted(List<Loaded<T>> objects, String kind) {
+      List<Loaded<T>> list = new ArrayList<>(objects);
+      list.sort(java.util.Comparator.comparing((Loaded<T> l) -> identity(l.object())));
+      for (int i = 1; i < list.size(); i++) {
+        if (identity(list.get(i).object()).equals(identity(list.get(i - 1).object()))) {
+          Loaded<T> first = list.get(i - 1).origin().toString().compareTo(list.get(i).origin().toString()) <= 0 ? list.get(i - 1) : list.get(i);
+          Loaded<T> second = first == list.get(i) ? list.get(i - 1) : list.get(i);
+          throw new InvalidInputException(second.origin() + " (" + kind + " " + identity(second.object()) + "): metadata.name: Duplicate value: \""
+              + second.object().getMetadata().getName() + "\": already defined in " + first.origin());
+        }
+      }
+      return List.copyOf(list);
+    }
+
+    /** {@code namespace/name} for a namespaced object, {@code name} otherwise. */
+    static String identity(io.fabric8.kubernetes.api.model.HasMetadata object) {
+      String namespace = object.getMetadata().getNamespace();
+      return (namespace == null ? "" : namespace + "/") + object.getMetadata().getName();
+    }
+  }
 
   /** Input that cannot be read; the message names the file, the document and the field. */
   public static final class InvalidInputException extends RuntimeException {
@@ -75,7 +106,7 @@ public final class EstateLoader {
         loadFile(file, input);
       }
     }
-    return input;
+    return input.canonical();
   }
 
   private static List<Path> files(Path path) {
@@ -161,17 +192,93 @@ public final class EstateLoader {
 
   private <T> T read(JsonNode doc, Class<T> type, Origin origin, String prefix) {
     String name = doc.path("metadata").path("name").asText("");
-    String what = origin + " (" + type.getSimpleName() + (name.isEmpty() ? "" : " " + name) + ")";
+    String namespace = doc.path("metadata").path("namespace").asText("");
+    String what = origin + " (" + type.getSimpleName() + (name.isEmpty() ? "" : " " + (namespace.isEmpty() ? "" : namespace + "/") + name) + ")";
     if (name.isEmpty()) {
       throw new InvalidInputException(what + ": " + prefix + "metadata.name: Required value");
     }
     try {
-      return mapper.treeToValue(doc, type);
+      T object = mapper.treeToValue(doc, type);
+      try {
+        check(object, prefix);
+      } catch (FieldException e) {
+        throw new InvalidInputException(what + ": " + e.getMessage());
+      }
+      return object;
     } catch (JsonMappingException e) {
       throw new InvalidInputException(what + ": " + explain(prefix + path(e), e));
     } catch (JsonProcessingException e) {
       throw new InvalidInputException(what + ": " + e.getOriginalMessage());
     }
+  }
+
+  /** A value the core cannot take, with the path of its field. */
+  private static final class FieldException extends RuntimeException {
+    FieldException(String field, String message) {
+      super(field + ": " + message);
+    }
+  }
+
+  /**
+   * What the schema cannot say and the core needs: every quantity within what poolbridge can hold
+   * ({@link ResourceUnits#LIMIT}), every constraint well-formed (a LIKE / UNLIKE pattern RE2 can
+   * compile, of at most {@value io.poolbridge.scheduler.Constraint#MAX_PATTERN_LENGTH} characters).
+   */
+  private static void check(Object object, String prefix) {
+    if (object instanceof Workload w && w.getSpec() != null) {
+      quantities(prefix + "spec.resources", w.getSpec().resources());
+      if (w.getSpec().constraints() != null) {
+        for (int i = 0; i < w.getSpec().constraints().size(); i++) {
+          var c = w.getSpec().constraints().get(i);
+          if (c == null || c.attribute() == null || c.operator() == null) {
+            continue;
+          }
+          try {
+            io.poolbridge.scheduler.Constraint.of(c.attribute(), io.poolbridge.scheduler.Constraint.Operator.valueOf(c.operator().name()), c.value());
+          } catch (IllegalArgumentException e) {
+            throw new FieldException(prefix + "spec.constraints[" + i + "].value", e.getMessage());
+          }
+        }
+      }
+    } else if (object instanceof Framework f && f.getSpec() != null) {
+      if (f.getSpec().quota() != null) {
+        quantities(prefix + "spec.quota.guarantee", f.getSpec().quota().guarantee());
+        quantities(prefix + "spec.quota.limit", f.getSpec().quota().limit());
+      }
+      if (f.getSpec().offers() != null) {
+        quantities(prefix + "spec.offers.minAllocatable", f.getSpec().offers().minAllocatable());
+      }
+    } else if (object instanceof ResourcePool p && p.getSpec() != null) {
+      var source = p.getSpec().source();
+      if (source != null && source.inventory() != null && source.inventory().nodes() != null) {
+        for (int i = 0; i < source.inventory().nodes().size(); i++) {
+          quantities(prefix + "spec.source.static.nodes[" + i + "].capacity", source.inventory().nodes().get(i).capacity());
+        }
+      }
+      if (p.getSpec().reservations() != null) {
+        for (int i = 0; i < p.getSpec().reservations().size(); i++) {
+          quantities(prefix + "spec.reservations[" + i + "].resources", p.getSpec().reservations().get(i).resources());
+        }
+      }
+    } else if (object instanceof Node n && n.getStatus() != null) {
+      quantities(prefix + "status.allocatable", n.getStatus().getAllocatable());
+    }
+  }
+
+  private static void quantities(String field, Map<String, io.fabric8.kubernetes.api.model.Quantity> quantities) {
+    if (quantities == null) {
+      return;
+    }
+    quantities.forEach((resource, q) -> {
+      if (q == null) {
+        return;
+      }
+      try {
+        ResourceUnits.check(resource, q);
+      } catch (IllegalArgumentException e) {
+        throw new FieldException(field + "." + resource, e.getMessage());
+      }
+    });
   }
 
   /** A mapping error in the words kubectl uses, without Java class names. */

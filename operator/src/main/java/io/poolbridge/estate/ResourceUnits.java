@@ -18,17 +18,70 @@ public final class ResourceUnits {
 
   private ResourceUnits() {}
 
-  /** The amount of {@code quantity} of {@code resource} in base units; throws a message a user can act on. */
-  public static long toBase(String resource, Quantity quantity) {
+  /**
+   * Every quantity poolbridge reads is below this, 1P (10^15), whatever the resource: a cpu amount
+   * is then below 10^18 millicores and a sum of nine of them still fits a {@code long}; memory is
+   * below 10^15 bytes (about 909Ti). The CRDs' quantity pattern ({@code Rules.QUANTITY}) refuses the
+   * same, give or take the binary suffixes (see there).
+   */
+  public static final BigDecimal LIMIT = BigDecimal.TEN.pow(15);
+
+  /** How the limit is written in messages. */
+  static final String LIMIT_TEXT = "1P, that is 10^15";
+
+  /**
+   * The value of a quantity as a number, refusing what poolbridge cannot hold without ever building
+   * a huge number: {@code 1e999999999} is refused by its exponent.
+   */
+  static BigDecimal amount(String resource, Quantity quantity) {
+    String text = quantity.toString();
     BigDecimal amount;
     try {
-      amount = Quantity.getAmountInBytes(quantity);
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      throw new IllegalArgumentException("'" + quantity + "' is not a quantity for " + resource, e);
+      java.util.regex.Matcher m = EXPONENT.matcher(text);
+      if (m.matches()) {
+        long exponent = new java.math.BigInteger(m.group(2)).max(java.math.BigInteger.valueOf(-1000))
+            .min(java.math.BigInteger.valueOf(1000)).longValueExact();
+        BigDecimal mantissa = new BigDecimal(m.group(1).startsWith("+") ? m.group(1).substring(1) : m.group(1));
+        if (mantissa.signum() != 0 && exponent > 40) {
+          throw new IllegalArgumentException(text + " is more than poolbridge can hold (quantities must be below " + LIMIT_TEXT + ")");
+        }
+        // Far below any base unit: what is left is whether it is zero (rounding up makes it 1m or 1 byte).
+        amount = exponent >= -40 ? mantissa.scaleByPowerOfTen((int) exponent)
+            : mantissa.signum() == 0 ? BigDecimal.ZERO : new BigDecimal("1e-40");
+      } else {
+        amount = Quantity.getAmountInBytes(quantity);
+      }
+    } catch (IllegalArgumentException e) {
+      if (e.getMessage() != null && e.getMessage().contains("poolbridge can hold")) {
+        throw e;
+      }
+      throw new IllegalArgumentException("'" + text + "' is not a quantity for " + resource, e);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a quantity for " + resource, e);
     }
     if (amount.signum() < 0) {
-      throw new IllegalArgumentException(resource + " must not be negative: " + quantity);
+      throw new IllegalArgumentException(resource + " must not be negative: " + text);
     }
+    if (amount.compareTo(LIMIT) >= 0) {
+      throw new IllegalArgumentException(text + " is more than poolbridge can hold (quantities must be below " + LIMIT_TEXT + ")");
+    }
+    return amount;
+  }
+
+  private static final java.util.regex.Pattern EXPONENT =
+      java.util.regex.Pattern.compile("([+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+))[eE]([+-]?[0-9]+)");
+
+  /**
+   * Checks a quantity of {@code resource} as {@link #toBase} reads it; the message names the value
+   * and what is wrong, never a base unit.
+   */
+  public static void check(String resource, Quantity quantity) {
+    toBase(resource, quantity);
+  }
+
+  /** The amount of {@code quantity} of {@code resource} in base units; throws a message a user can act on. */
+  public static long toBase(String resource, Quantity quantity) {
+    BigDecimal amount = amount(resource, quantity);
     if (isCpu(resource)) {
       return amount.multiply(THOUSAND).setScale(0, RoundingMode.CEILING).longValueExact();
     }

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 
 /**
  * A placement constraint on a node attribute, with Marathon's operators. The attribute is any key
@@ -78,11 +78,24 @@ public final class Constraint {
     return new Constraint(attribute, operator, value);
   }
 
+  /** The longest LIKE / UNLIKE pattern, in characters (the CRD's maxLength says the same). */
+  public static final int MAX_PATTERN_LENGTH = 256;
+
+  /**
+   * A LIKE / UNLIKE pattern in RE2 syntax (as Kubernetes CEL's {@code matches()}), matched in time
+   * linear in the value by RE2/J: no back-references or lookarounds, and no pattern can make a match
+   * backtrack exponentially.
+   */
   private Pattern compile(String regex) {
+    if (regex.length() > MAX_PATTERN_LENGTH) {
+      throw new IllegalArgumentException("constraint " + attribute + " " + operator + ": the regular expression is "
+          + regex.length() + " characters long; at most " + MAX_PATTERN_LENGTH + " are allowed");
+    }
     try {
       return Pattern.compile(regex);
     } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException("constraint " + attribute + " " + operator + ": invalid regular expression " + regex, e);
+      throw new IllegalArgumentException("constraint " + attribute + " " + operator + ": invalid regular expression "
+          + regex + ": " + e.getDescription(), e);
     }
   }
 

@@ -59,7 +59,7 @@ public final class EstateSimulation {
 
   /** A simulation that compares pools priced in different currencies through {@code rates}. */
   public EstateSimulation(EstateLoader.Input input, long seed, Instant at, ExchangeRates rates) {
-    this.input = input;
+    this.input = input.canonical();
     this.seed = seed;
     this.at = at;
     this.rates = rates;
@@ -72,14 +72,22 @@ public final class EstateSimulation {
     Map<String, List<PoolNode>> nodesByPool = new LinkedHashMap<>();
     List<Node> kubernetesNodes = input.nodes().stream().map(EstateLoader.Loaded::object).toList();
     List<PoolNode> allNodes = new ArrayList<>();
+    Estate.NodeAssignment assignment =
+        Estate.assignNodes(input.pools().stream().map(EstateLoader.Loaded::object).toList(), kubernetesNodes);
+    for (Estate.SharedNode shared : assignment.shared()) {
+      warnings.add("node " + shared.node() + " is selected by pools " + shared.owner() + " and " + String.join(" and ", shared.others())
+          + ": it belongs to " + shared.owner() + " only (the pool whose name sorts first)");
+    }
     for (var loaded : input.pools()) {
       ResourcePool pool = loaded.object();
       String name = pool.getMetadata().getName();
       List<PoolNode> nodes = new ArrayList<>(Estate.staticNodes(pool));
-      nodes.addAll(Estate.selectedNodes(pool, kubernetesNodes));
+      nodes.addAll(assignment.nodesByPool().get(name));
+      boolean lostAll = assignment.shared().stream().anyMatch(sh -> sh.others().contains(name));
       if (nodes.isEmpty()) {
         warnings.add("pool " + name + " has no nodes"
-            + (pool.getSpec().source().kubernetes() != null ? ": no Node in the input matches its nodeSelector" : ""));
+            + (lostAll ? ": the Nodes its nodeSelector matches belong to other pools"
+                : pool.getSpec().source().kubernetes() != null ? ": no Node in the input matches its nodeSelector" : ""));
       }
       pools.put(name, pool);
       nodesByPool.put(name, nodes);
@@ -194,17 +202,26 @@ public final class EstateSimulation {
   private static List<SimulationOutcome.Pending> pendingAll(Workload w, String reason, String message) {
     List<SimulationOutcome.Pending> pending = new ArrayList<>();
     for (String id : instanceIds(w)) {
-      pending.add(new SimulationOutcome.Pending(id, reason, message));
+      pending.add(new SimulationOutcome.Pending(displayName(id), reason, message));
     }
     return pending;
   }
 
+  /**
+   * The ids of a workload's instances, unique across the cluster: {@code <namespace>/<name>-<ordinal>}
+   * ({@code ns1/web-0}), so that workloads of the same name in two namespaces never share one.
+   */
   private static List<String> instanceIds(Workload w) {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < w.getSpec().instances(); i++) {
-      ids.add(w.getMetadata().getName() + "-" + i);
+      ids.add(key(w) + "-" + i);
     }
     return ids;
+  }
+
+  /** The name users know an instance by, within its workload's namespace: {@code web-0} for {@code ns1/web-0}. */
+  static String displayName(String instanceId) {
+    return instanceId.substring(instanceId.indexOf('/') + 1);
   }
 
   private static WorkloadDemand demand(ResourceSchema schema, Workload w, long created) {
@@ -337,7 +354,7 @@ public final class EstateSimulation {
           String currency = currency(pools.get(a.pool()));
           Double price = roundPrice(a.pricePerHour());
           placed.add(new SimulationOutcome.Instance(
-              a.instanceId(), agent.attributes().get(Estate.HOSTNAME), a.pool(), agent.attributes().get(Estate.ZONE),
+              displayName(a.instanceId()), agent.attributes().get(Estate.HOSTNAME), a.pool(), agent.attributes().get(Estate.ZONE),
               amounts(schema, a.resources().toArray(), false), a.revocable(),
               price == null ? null : String.format(java.util.Locale.ROOT, "%.4f %s", price, currency)));
           if (a.pricePerHour() != null) {
@@ -345,7 +362,7 @@ public final class EstateSimulation {
           }
         }
         for (Unplaced u : wr.unplaced()) {
-          pending.add(new SimulationOutcome.Pending(u.instanceId(), u.reason().code().condition(), u.reason().message()));
+          pending.add(new SimulationOutcome.Pending(displayName(u.instanceId()), u.reason().code().condition(), u.reason().message()));
         }
       }
       pending.sort(Comparator.comparing(SimulationOutcome.Pending::id, INSTANCE_ORDER));

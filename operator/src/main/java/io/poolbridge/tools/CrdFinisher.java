@@ -74,14 +74,19 @@ public final class CrdFinisher {
     }
   }
 
-  /** Every int-or-string value under {@code schema} (the spec's quantities) gets the quantity checks. */
+  /**
+   * Every int-or-string value under {@code schema} (the spec's quantities) gets the quantity checks:
+   * the grammar, bounded below 1P ({@link Rules#BOUNDED_QUANTITY}), and for the integer form
+   * {@code minimum: 0} and {@code maximum: 999999999999999}.
+   */
   static void requireNonNegativeQuantities(JSONSchemaProps schema) {
     if (schema == null) {
       return;
     }
     if (Boolean.TRUE.equals(schema.getXKubernetesIntOrString())) {
-      schema.setPattern(Rules.QUANTITY);
+      schema.setPattern(Rules.BOUNDED_QUANTITY);
       schema.setMinimum(0.0);
+      schema.setMaximum(Rules.MAX_INTEGER_QUANTITY);
     }
     if (schema.getProperties() != null) {
       schema.getProperties().values().forEach(CrdFinisher::requireNonNegativeQuantities);

@@ -9,13 +9,19 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.lang.ArchRule;
 import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
  * The allocation core is plain Java: nothing in {@code io.poolbridge.allocator..} (nor in {@code
  * io.poolbridge.scheduler..}, the level-2 scheduler, once it exists) may depend on Kubernetes
  * clients, the operator SDK, Jackson, the API model or the operator's reconcilers. The operator
- * feeds the core; the core never reaches back.
+ * feeds the core; the core never reaches back. Within the core, level 1 (the allocator) knows
+ * nothing of level 2 (the scheduler) nor of the engine that will drive both.
+ *
+ * <p>A rule over a package that does not exist passes vacuously, so every guarded package must
+ * hold classes: the rules refuse an empty selection ({@code allowEmptyShould(false)}, and {@code
+ * archRule.failOnEmptyShould} in archunit.properties), and a test asserts each package's classes.
  *
  * <p>ArchUnit reads bytecode, so it sees every type a class uses (fields, parameters, calls,
  * annotations kept at run time); an import that nothing uses leaves no trace and is left to the
@@ -39,9 +45,9 @@ class AllocatorArchitectureTest {
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage(FORBIDDEN)
+          .allowEmptyShould(false)
           .because("the allocation core is a library with no Kubernetes in it (DESIGN.md)");
 
-  /** The scheduler package may not exist yet: the rule holds trivially until it does. */
   static final ArchRule SCHEDULER_IS_PLAIN_JAVA =
       noClasses()
           .that()
@@ -49,14 +55,40 @@ class AllocatorArchitectureTest {
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage(FORBIDDEN)
-          .allowEmptyShould(true)
+          .allowEmptyShould(false)
           .because("the level-2 scheduler belongs to the allocation core, not to the operator");
+
+  /** Level 1 does not reach up to level 2, nor to the engine that drives both. */
+  static final ArchRule ALLOCATOR_KNOWS_NO_SCHEDULER_OR_ENGINE =
+      noClasses()
+          .that()
+          .resideInAPackage("io.poolbridge.allocator..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("io.poolbridge.scheduler..", "io.poolbridge.engine..")
+          .allowEmptyShould(false)
+          .because("the allocator offers resources; what is placed on them is level 2's business (Mesos' two levels)");
 
   /** The production classes: everything where the allocator itself was compiled to (not the tests). */
   private static final JavaClasses PRODUCTION =
       new ClassFileImporter()
           .importLocations(
               Set.of(Location.of(HierarchicalAllocator.class.getProtectionDomain().getCodeSource().getLocation())));
+
+  /** Where the allocator and the scheduler are: renaming or emptying one must fail here, not pass. */
+  @Test
+  void theGuardedPackagesHoldTheCore() {
+    assertThat(classesIn("io.poolbridge.allocator")).contains(
+        "io.poolbridge.allocator.HierarchicalAllocator", "io.poolbridge.allocator.Allocator");
+    assertThat(classesIn("io.poolbridge.scheduler")).contains(
+        "io.poolbridge.scheduler.FrameworkScheduler", "io.poolbridge.scheduler.Simulation");
+  }
+
+  private static Set<String> classesIn(String pkg) {
+    Set<String> names = new TreeSet<>();
+    PRODUCTION.stream().filter(c -> c.getPackageName().equals(pkg)).forEach(c -> names.add(c.getName()));
+    return names;
+  }
 
   @Test
   void allocatorDependsOnNoKubernetesJacksonOrOperatorCode() {
@@ -66,7 +98,37 @@ class AllocatorArchitectureTest {
 
   @Test
   void schedulerDependsOnNoKubernetesJacksonOrOperatorCode() {
+    assertThat(PRODUCTION.containPackage("io.poolbridge.scheduler")).isTrue();
     SCHEDULER_IS_PLAIN_JAVA.check(PRODUCTION);
+  }
+
+  @Test
+  void allocatorDependsOnNeitherTheSchedulerNorTheEngine() {
+    ALLOCATOR_KNOWS_NO_SCHEDULER_OR_ENGINE.check(PRODUCTION);
+  }
+
+  /** A rule over a package with no classes (as after a rename) fails instead of passing vacuously. */
+  @Test
+  void aRuleOverAnEmptyPackageFails() {
+    JavaClasses elsewhere = new ClassFileImporter().importClasses(String.class);
+    assertThatThrownBy(() -> ALLOCATOR_IS_PLAIN_JAVA.check(elsewhere))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("failed to check any classes");
+    assertThatThrownBy(() -> SCHEDULER_IS_PLAIN_JAVA.check(elsewhere)).isInstanceOf(AssertionError.class);
+    assertThatThrownBy(() -> ALLOCATOR_KNOWS_NO_SCHEDULER_OR_ENGINE.check(elsewhere)).isInstanceOf(AssertionError.class);
+  }
+
+  /** An allocator class that uses the scheduler: the rule must reject it. */
+  static final class UsesTheScheduler {
+    io.poolbridge.scheduler.Simulation simulation;
+  }
+
+  @Test
+  void theRuleRejectsAnAllocatorClassThatUsesTheScheduler() {
+    JavaClasses violating = new ClassFileImporter().importClasses(UsesTheScheduler.class);
+    assertThatThrownBy(() -> ALLOCATOR_KNOWS_NO_SCHEDULER_OR_ENGINE.check(violating))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("io.poolbridge.scheduler.Simulation");
   }
 
   /** A class in the allocator package that reaches for Fabric8 and Jackson: the rule must reject it. */

@@ -3,24 +3,21 @@ package io.poolbridge.allocator;
 import static io.poolbridge.allocator.AllocatorWorld.ROLES;
 import static io.poolbridge.allocator.AllocatorWorld.res;
 
+import io.poolbridge.testing.Seeds;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.function.Predicate;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.state.Action;
-import net.jqwik.api.statistics.Statistics;
-import net.jqwik.api.state.ActionChain;
-import net.jqwik.api.state.Transformer;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Random sequences of everything the operator can tell the allocator, with the allocator's
@@ -35,84 +32,175 @@ import net.jqwik.api.state.Transformer;
  *   <li>each cycle respects suppression, filters, agent states and minimum offer sizes, and
  *       names for revocation only revocable placements.
  * </ul>
+ *
+ * <p>A sequence is a list of {@link Step}s, each an operation kind and the seed of its own choices.
+ * A step resolves its choices against the state it meets (which agent, which offer) and is skipped
+ * when it has nothing to act on, so any sublist of a sequence is a valid sequence: a failure is
+ * shrunk by dropping steps, and the minimal sequence is printed with the seed (see {@link Seeds}).
  */
 class AllocatorInvariantsProperties {
+  private static final int MAX_STEPS = 60;
 
-  @Property(tries = 150)
-  void invariantsHoldAfterEveryOperation(@ForAll("operations") ActionChain<AllocatorWorld> chain) {
-    AllocatorWorld end = chain.withInvariant("allocator invariants", AllocatorWorld::checkInvariants).run();
-    for (String event : EVENTS) {
-      Statistics.label(event).collect(end.seen.containsKey(event));
-    }
-  }
-
-  /** What a run should reach now and then; the report shows in how many runs each happened. */
+  /** What a run should reach now and then; printed after the runs, with in how many runs each happened. */
   private static final List<String> EVENTS = List.of(
       "reserved offer", "revocable offer", "borrowed reservation", "revocation", "revocable offer rescinded",
       "offer rescinded by a lowered limit", "limit below placements", "role at its limit");
+  private static final Map<String, Integer> COVERAGE = new TreeMap<>();
+  private static int runs;
 
-  @Provide
-  Arbitrary<ActionChain<AllocatorWorld>> operations() {
-    return ActionChain.startWith(() -> new AllocatorWorld(7))
-        .withAction(4, addAgent())
-        .withAction(1, removeAgent())
-        .withAction(3, addFramework())
-        .withAction(1, removeFramework())
-        .withAction(1, setWeight())
-        .withAction(3, setQuota())
-        .withAction(5, allocate())
-        .withAction(2, allocateSome())
-        .withAction(6, accept())
-        .withAction(3, decline())
-        .withAction(1, rescind())
-        .withAction(3, recover())
-        .withAction(1, suppress())
-        .withAction(1, revive())
-        .withAction(1, setAgentState())
-        .withAction(2, advanceClock())
-        .withAction(3, updateDemand())
-        .withAction(3, honourRevocations())
-        .withMaxTransformations(60);
+  @TestFactory
+  Stream<DynamicTest> invariantsHoldAfterEveryOperation() {
+    return Seeds.forEachSeed("allocator invariants", 150, 25, seed -> {
+      List<Step> steps = steps(new Random(seed));
+      Throwable failure = Seeds.failureOf(steps, AllocatorInvariantsProperties::run);
+      if (failure == null) {
+        return;
+      }
+      List<Step> minimal = Seeds.shrink(steps, s -> Seeds.failureOf(s, AllocatorInvariantsProperties::run) != null, 2000);
+      List<String> log = new ArrayList<>();
+      Throwable minimalFailure = Seeds.failureOf(minimal, s -> run(s, log));
+      throw new AssertionError("minimal failing sequence (" + log.size() + " of the " + steps.size()
+          + " generated operations, the last one failing):\n  " + String.join("\n  ", log) + "\n"
+          + (minimalFailure == null ? failure.getMessage() : minimalFailure.getMessage()),
+          minimalFailure == null ? failure : minimalFailure);
+    });
   }
 
-  // ------------------------------------------------------------------ generators
-
-  static Arbitrary<String> roles() {
-    return Arbitraries.of(ROLES);
+  @AfterAll
+  static void printCoverage() {
+    synchronized (COVERAGE) {
+      StringBuilder sb = new StringBuilder("[allocator invariants] runs reaching each event, of " + runs + ":");
+      for (String event : EVENTS) {
+        sb.append("\n  ").append(event).append(": ").append(COVERAGE.getOrDefault(event, 0));
+      }
+      System.out.println(sb);
+    }
   }
 
-  static Arbitrary<Duration> refuse() {
-    return Arbitraries.of(Duration.ZERO, Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5),
-        Duration.ofSeconds(30));
+  private static void run(List<Step> steps) {
+    AllocatorWorld end = run(steps, new ArrayList<>());
+    synchronized (COVERAGE) {
+      runs++;
+      for (String event : EVENTS) {
+        if (end.seen.containsKey(event)) {
+          COVERAGE.merge(event, 1, Integer::sum);
+        }
+      }
+    }
   }
+
+  /** Runs the steps from a fresh world, checking the invariants after each; {@code log} gets what each did. */
+  static AllocatorWorld run(List<Step> steps, List<String> log) {
+    AllocatorWorld w = new AllocatorWorld(7);
+    w.checkInvariants();
+    for (Step step : steps) {
+      String done;
+      try {
+        done = step.apply(w);
+      } catch (AssertionError | RuntimeException e) {
+        log.add(step.kind() + " (failed while applying it)");
+        throw e;
+      }
+      if (done == null) {
+        continue;
+      }
+      log.add(done);
+      w.checkInvariants();
+    }
+    return w;
+  }
+
+  // ------------------------------------------------------------------ generation
+
+  /** Operation kinds, with their relative frequencies (as the jqwik action chain had them). */
+  enum Kind {
+    ADD_AGENT(4), REMOVE_AGENT(1), ADD_FRAMEWORK(3), REMOVE_FRAMEWORK(1), SET_WEIGHT(1), SET_QUOTA(3),
+    ALLOCATE(5), ALLOCATE_SOME(2), ACCEPT(6), DECLINE(3), RESCIND(1), RECOVER(3), SUPPRESS(1), REVIVE(1),
+    SET_AGENT_STATE(1), ADVANCE_CLOCK(2), UPDATE_DEMAND(3), HONOUR_REVOCATIONS(3);
+
+    final int weight;
+
+    Kind(int weight) {
+      this.weight = weight;
+    }
+  }
+
+  /** One operation: its kind and the seed of the choices it makes against the state it meets. */
+  record Step(Kind kind, long seed) {
+    /** Applies the step; what it did, or null when it had nothing to act on (skipped). */
+    String apply(AllocatorWorld w) {
+      return AllocatorInvariantsProperties.apply(this, w, new Random(seed));
+    }
+  }
+
+  static List<Step> steps(Random r) {
+    int total = 0;
+    for (Kind k : Kind.values()) {
+      total += k.weight;
+    }
+    int n = 10 + r.nextInt(MAX_STEPS - 9);
+    List<Step> steps = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int pick = r.nextInt(total);
+      Kind kind = null;
+      for (Kind k : Kind.values()) {
+        pick -= k.weight;
+        if (pick < 0) {
+          kind = k;
+          break;
+        }
+      }
+      steps.add(new Step(kind, r.nextLong()));
+    }
+    return steps;
+  }
+
+  static String role(Random r) {
+    return ROLES.get(r.nextInt(ROLES.size()));
+  }
+
+  static <T> T oneOf(Random r, List<T> values) {
+    return values.get(r.nextInt(values.size()));
+  }
+
+  static long between(Random r, long min, long max) {
+    return min + (long) r.nextInt((int) (max - min + 1));
+  }
+
+  /** Between {@code min} and {@code max} distinct elements of {@code from}, in {@code from}'s order. */
+  static <T> List<T> subset(Random r, List<T> from, int min, int max) {
+    List<Integer> indices = new ArrayList<>();
+    for (int i = 0; i < from.size(); i++) {
+      indices.add(i);
+    }
+    Collections.shuffle(indices, r);
+    int k = (int) between(r, Math.min(min, from.size()), Math.min(max, from.size()));
+    List<Integer> chosen = new ArrayList<>(indices.subList(0, k));
+    Collections.sort(chosen);
+    List<T> subset = new ArrayList<>();
+    chosen.forEach(i -> subset.add(from.get(i)));
+    return subset;
+  }
+
+  static final List<Duration> REFUSE = List.of(
+      Duration.ZERO, Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30));
 
   /** An agent's capacity: a few cpus, some memory, sometimes GPUs. */
-  static Arbitrary<Resources> capacity() {
-    return Combinators.combine(
-            Arbitraries.longs().between(1, 16),
-            Arbitraries.longs().between(1, 64),
-            Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(3, Arbitraries.just(0L)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(1, 4))))
-        .as(AllocatorWorld::res);
+  static Resources capacity(Random r) {
+    long cpus = between(r, 1, 16);
+    long mem = between(r, 1, 64);
+    long gpus = r.nextInt(4) < 3 ? 0 : between(r, 1, 4);
+    return res(cpus, mem, gpus);
   }
 
   /** Up to two reservations, each a percentage (together at most 100 %) of the agent's capacity. */
-  static Arbitrary<Map<String, Integer>> reservationShares() {
-    return Arbitraries.maps(roles(), Arbitraries.integers().between(1, 50)).ofMaxSize(2);
-  }
-
-  static Action.Independent<AllocatorWorld> addAgent() {
-    return () -> Combinators.combine(capacity(), reservationShares(), Arbitraries.of(0, 1))
-        .as((total, shares, reservedVariant) -> Transformer.mutate(
-            "addAgent " + total + " reserving " + shares + " %",
-            (AllocatorWorld w) -> {
-              Map<String, Resources> reservations = new LinkedHashMap<>();
-              shares.forEach((role, pct) -> reservations.put(role, scale(total, pct)));
-              String id = w.nextAgentId();
-              w.addAgent(new AgentInfo(id, "pool" + (id.hashCode() & 1), Map.of("zone", "z" + reservedVariant),
-                  total, reservations));
-            }));
+  static Map<String, Integer> reservationShares(Random r) {
+    Map<String, Integer> shares = new TreeMap<>();
+    int n = r.nextInt(3);
+    for (int i = 0; i < n; i++) {
+      shares.put(role(r), (int) between(r, 1, 50));
+    }
+    return shares;
   }
 
   static Resources scale(Resources r, int pct) {
@@ -123,66 +211,26 @@ class AllocatorInvariantsProperties {
     return Resources.ofArray(AllocatorWorld.SCHEMA, v);
   }
 
-  static Action.Dependent<AllocatorWorld> removeAgent() {
-    return dependent(w -> !w.agents.isEmpty(),
-        w -> Arbitraries.of(List.copyOf(w.agents.keySet()))
-            .map(id -> Transformer.mutate("removeAgent " + id, (AllocatorWorld s) -> s.removeAgent(id))));
-  }
-
-  static Action.Dependent<AllocatorWorld> setAgentState() {
-    return dependent(w -> !w.agents.isEmpty(),
-        w -> Combinators.combine(Arbitraries.of(List.copyOf(w.agents.keySet())), Arbitraries.of(AgentState.class))
-            .as((id, state) -> Transformer.mutate("setAgentState " + id + " " + state,
-                (AllocatorWorld s) -> s.setAgentState(id, state))));
-  }
-
-  static Action.Independent<AllocatorWorld> addFramework() {
-    return () -> Combinators.combine(
-            roles(), Arbitraries.of(true, false), refuse(),
-            Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(4, Arbitraries.just((Resources) null)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(1, 4).map(c -> res(c, 0, 0)))))
-        .as((role, revocable, refuse, min) -> Transformer.mutate(
-            "addFramework role " + role + (revocable ? " revocable" : "") + " refuse " + refuse
-                + (min == null ? "" : " min " + min),
-            (AllocatorWorld w) -> w.addFramework(new FrameworkInfo(w.nextFrameworkId(), role, revocable, refuse, min))));
-  }
-
-  static Action.Dependent<AllocatorWorld> removeFramework() {
-    return dependent(w -> !w.frameworks.isEmpty(),
-        w -> Arbitraries.of(List.copyOf(w.frameworks.keySet()))
-            .map(id -> Transformer.mutate("removeFramework " + id, (AllocatorWorld s) -> s.removeFramework(id))));
-  }
-
-  static Action.Independent<AllocatorWorld> setWeight() {
-    return () -> Combinators.combine(roles(), Arbitraries.of(0.5, 1.0, 2.0, 4.0))
-        .as((role, weight) -> Transformer.mutate("setWeight " + role + " " + weight,
-            (AllocatorWorld w) -> w.setWeight(role, weight)));
-  }
-
   /** A quota on cpus and mem: each has a guarantee, a limit, both (guarantee ≤ limit) or neither. */
-  static Arbitrary<Quota> quota() {
-    Arbitrary<long[]> cpus = bounds(12);
-    Arbitrary<long[]> mem = bounds(48);
-    return Combinators.combine(cpus, mem).as((c, m) -> {
-      Map<String, Long> guarantee = new HashMap<>();
-      Map<String, Long> limit = new HashMap<>();
-      put(guarantee, limit, "cpus", c);
-      put(guarantee, limit, "mem", m);
-      return new Quota(guarantee, limit);
-    });
+  static Quota quota(Random r) {
+    Map<String, Long> guarantee = new HashMap<>();
+    Map<String, Long> limit = new HashMap<>();
+    put(guarantee, limit, "cpus", bounds(r, 12));
+    put(guarantee, limit, "mem", bounds(r, 48));
+    return new Quota(guarantee, limit);
   }
 
   /** {guarantee or -1, limit or -1}. */
-  private static Arbitrary<long[]> bounds(long max) {
-    return Combinators.combine(
-            Arbitraries.of(0, 1, 2, 3), Arbitraries.longs().between(0, max), Arbitraries.longs().between(0, max))
-        .as((kind, a, b) -> switch (kind) {
-          case 0 -> new long[] {-1, -1};
-          case 1 -> new long[] {a, -1};
-          case 2 -> new long[] {-1, a};
-          default -> new long[] {Math.min(a, b), Math.max(a, b)};
-        });
+  private static long[] bounds(Random r, long max) {
+    int kind = r.nextInt(4);
+    long a = between(r, 0, max);
+    long b = between(r, 0, max);
+    return switch (kind) {
+      case 0 -> new long[] {-1, -1};
+      case 1 -> new long[] {a, -1};
+      case 2 -> new long[] {-1, a};
+      default -> new long[] {Math.min(a, b), Math.max(a, b)};
+    };
   }
 
   private static void put(Map<String, Long> guarantee, Map<String, Long> limit, String name, long[] bounds) {
@@ -194,129 +242,182 @@ class AllocatorInvariantsProperties {
     }
   }
 
-  static Action.Independent<AllocatorWorld> setQuota() {
-    return () -> Combinators.combine(roles(), quota())
-        .as((role, quota) -> Transformer.mutate("setQuota " + role + " guarantee " + quota.guarantee()
-                + " limit " + quota.limit(),
-            (AllocatorWorld w) -> w.setQuota(role, quota)));
+  private static List<Offer> offers(AllocatorWorld w) {
+    List<Offer> offers = new ArrayList<>(w.allocator.outstandingOffers());
+    offers.sort(Comparator.comparingLong(Offer::id));
+    return offers;
   }
 
-  static Action.Independent<AllocatorWorld> allocate() {
-    return Action.just(Transformer.mutate("allocate", (AllocatorWorld w) -> w.allocate()));
-  }
-
-  static Action.Dependent<AllocatorWorld> allocateSome() {
-    return dependent(w -> !w.agents.isEmpty(),
-        w -> Arbitraries.subsetOf(List.copyOf(w.agents.keySet())).ofMinSize(1)
-            .map(ids -> {
-              List<String> list = new ArrayList<>(ids);
-              list.add("no-such-agent");
-              return Transformer.mutate("allocate " + list, (AllocatorWorld s) -> s.allocate(list));
-            }));
-  }
-
-  /** Accepts some outstanding offers, each for up to three launches cut from what it holds. */
-  static Action.Dependent<AllocatorWorld> accept() {
-    return dependent(w -> !w.allocator.outstandingOffers().isEmpty(),
-        w -> Combinators.combine(
-                Arbitraries.subsetOf(w.allocator.outstandingOffers()).ofMinSize(1).ofMaxSize(4),
-                Arbitraries.integers().between(0, 100).list().ofMinSize(1).ofMaxSize(3),
-                Arbitraries.integers().between(0, 3))
-            .as((offers, pcts, priority) -> {
-              Map<Offer, List<Launch>> plan = new LinkedHashMap<>();
-              StringBuilder description = new StringBuilder("accept");
-              int n = 0;
-              for (Offer o : offers.stream().sorted(java.util.Comparator.comparingLong(Offer::id)).toList()) {
-                Resources left = o.resources();
-                List<Launch> launches = new ArrayList<>();
-                for (int pct : pcts) {
-                  Resources r = scale(left, pct);
-                  if (!r.isEmpty()) {
-                    launches.add(new Launch("n" + (n++), r, priority));
-                    left = left.minus(r);
-                  }
-                }
-                plan.put(o, launches);
-                description.append(" offer ").append(o.id()).append(" (").append(o.resources()).append(") for ")
-                    .append(launches.stream().map(l -> l.resources().toString()).toList());
-              }
-              return Transformer.mutate(description.toString(), (AllocatorWorld s) -> plan.forEach((o, launches) -> {
-                List<Launch> named = new ArrayList<>();
-                for (Launch l : launches) {
-                  named.add(new Launch(s.nextInstanceId(), l.resources(), l.priority()));
-                }
-                s.accept(o, named);
-              }));
-            }));
-  }
-
-  static Action.Dependent<AllocatorWorld> decline() {
-    return dependent(w -> !w.allocator.outstandingOffers().isEmpty(),
-        w -> Combinators.combine(
-                Arbitraries.subsetOf(w.allocator.outstandingOffers()).ofMinSize(1).ofMaxSize(4),
-                refuse().injectNull(0.3))
-            .as((offers, refuse) -> Transformer.mutate(
-                "decline offers " + offers.stream().map(Offer::id).sorted().toList() + " refuse " + refuse,
-                (AllocatorWorld s) -> offers.forEach(o -> s.decline(o, refuse)))));
-  }
-
-  static Action.Dependent<AllocatorWorld> rescind() {
-    return dependent(w -> !w.allocator.outstandingOffers().isEmpty(),
-        w -> Arbitraries.of(w.allocator.outstandingOffers())
-            .map(o -> Transformer.mutate("rescind offer " + o.id(), (AllocatorWorld s) -> s.rescind(o))));
-  }
-
-  static Action.Dependent<AllocatorWorld> recover() {
-    return dependent(w -> !w.allocator.placements().isEmpty(),
-        w -> Arbitraries.subsetOf(w.allocator.placements().stream().map(Placement::instanceId).toList())
-            .ofMinSize(1).ofMaxSize(3)
-            .map(ids -> Transformer.mutate("recover " + ids.stream().sorted().toList(),
-                (AllocatorWorld s) -> ids.forEach(s::recover))));
-  }
-
-  static Action.Dependent<AllocatorWorld> suppress() {
-    return dependent(w -> !w.frameworks.isEmpty(),
-        w -> Arbitraries.of(List.copyOf(w.frameworks.keySet()))
-            .map(id -> Transformer.mutate("suppress " + id, (AllocatorWorld s) -> s.suppress(id))));
-  }
-
-  static Action.Dependent<AllocatorWorld> revive() {
-    return dependent(w -> !w.frameworks.isEmpty(),
-        w -> Arbitraries.of(List.copyOf(w.frameworks.keySet()))
-            .map(id -> Transformer.mutate("revive " + id, (AllocatorWorld s) -> s.revive(id))));
-  }
-
-  static Action.Independent<AllocatorWorld> advanceClock() {
-    return () -> Arbitraries.of(250L, 1000L, 3000L, 6000L, 31000L)
-        .map(ms -> Transformer.mutate("advance " + ms + " ms", (AllocatorWorld w) -> w.advance(Duration.ofMillis(ms))));
-  }
-
-  static Action.Dependent<AllocatorWorld> updateDemand() {
-    return dependent(w -> !w.frameworks.isEmpty(),
-        w -> Combinators.combine(
-                Arbitraries.of(List.copyOf(w.frameworks.keySet())),
-                Arbitraries.longs().between(0, 12), Arbitraries.longs().between(0, 48))
-            .as((id, cpus, mem) -> Transformer.mutate("updateDemand " + id + " " + res(cpus, mem, 0),
-                (AllocatorWorld s) -> s.updateDemand(id, res(cpus, mem, 0)))));
-  }
-
-  static Action.Dependent<AllocatorWorld> honourRevocations() {
-    return dependent(w -> !w.toRevoke.isEmpty(),
-        w -> Arbitraries.just(Transformer.mutate("recover revoked " + w.toRevoke, AllocatorWorld::honourRevocations)));
-  }
-
-  static Action.Dependent<AllocatorWorld> dependent(
-      Predicate<AllocatorWorld> precondition, Function<AllocatorWorld, Arbitrary<Transformer<AllocatorWorld>>> f) {
-    return new Action.Dependent<>() {
-      @Override
-      public boolean precondition(AllocatorWorld w) {
-        return precondition.test(w);
+  private static String apply(Step step, AllocatorWorld w, Random r) {
+    List<String> agents = List.copyOf(w.agents.keySet());
+    List<String> frameworks = List.copyOf(w.frameworks.keySet());
+    switch (step.kind()) {
+      case ADD_AGENT -> {
+        Resources total = capacity(r);
+        Map<String, Integer> shares = reservationShares(r);
+        int zone = r.nextInt(2);
+        Map<String, Resources> reservations = new LinkedHashMap<>();
+        shares.forEach((role, pct) -> reservations.put(role, scale(total, pct)));
+        String id = w.nextAgentId();
+        w.addAgent(new AgentInfo(id, "pool" + (id.hashCode() & 1), Map.of("zone", "z" + zone), total, reservations));
+        return "addAgent " + id + " " + total + " reserving " + shares + " %";
       }
-
-      @Override
-      public Arbitrary<Transformer<AllocatorWorld>> transformer(AllocatorWorld w) {
-        return f.apply(w);
+      case REMOVE_AGENT -> {
+        if (agents.isEmpty()) {
+          return null;
+        }
+        String id = oneOf(r, agents);
+        w.removeAgent(id);
+        return "removeAgent " + id;
       }
-    };
+      case SET_AGENT_STATE -> {
+        if (agents.isEmpty()) {
+          return null;
+        }
+        String id = oneOf(r, agents);
+        AgentState state = oneOf(r, List.of(AgentState.values()));
+        w.setAgentState(id, state);
+        return "setAgentState " + id + " " + state;
+      }
+      case ADD_FRAMEWORK -> {
+        String role = role(r);
+        boolean revocable = r.nextBoolean();
+        Duration refuse = oneOf(r, REFUSE);
+        Resources min = r.nextInt(5) < 4 ? null : res(between(r, 1, 4), 0, 0);
+        String id = w.nextFrameworkId();
+        w.addFramework(new FrameworkInfo(id, role, revocable, refuse, min));
+        return "addFramework " + id + " role " + role + (revocable ? " revocable" : "") + " refuse " + refuse
+            + (min == null ? "" : " min " + min);
+      }
+      case REMOVE_FRAMEWORK -> {
+        if (frameworks.isEmpty()) {
+          return null;
+        }
+        String id = oneOf(r, frameworks);
+        w.removeFramework(id);
+        return "removeFramework " + id;
+      }
+      case SET_WEIGHT -> {
+        String role = role(r);
+        double weight = oneOf(r, List.of(0.5, 1.0, 2.0, 4.0));
+        w.setWeight(role, weight);
+        return "setWeight " + role + " " + weight;
+      }
+      case SET_QUOTA -> {
+        String role = role(r);
+        Quota quota = quota(r);
+        w.setQuota(role, quota);
+        return "setQuota " + role + " guarantee " + new TreeMap<>(quota.guarantee()) + " limit " + new TreeMap<>(quota.limit());
+      }
+      case ALLOCATE -> {
+        w.allocate();
+        return "allocate";
+      }
+      case ALLOCATE_SOME -> {
+        if (agents.isEmpty()) {
+          return null;
+        }
+        List<String> list = subset(r, agents, 1, agents.size());
+        list.add("no-such-agent");
+        w.allocate(list);
+        return "allocate " + list;
+      }
+      case ACCEPT -> {
+        List<Offer> outstanding = offers(w);
+        if (outstanding.isEmpty()) {
+          return null;
+        }
+        List<Offer> chosen = subset(r, outstanding, 1, 4);
+        List<Integer> pcts = new ArrayList<>();
+        int n = (int) between(r, 1, 3);
+        for (int i = 0; i < n; i++) {
+          pcts.add((int) between(r, 0, 100));
+        }
+        int priority = (int) between(r, 0, 3);
+        StringBuilder description = new StringBuilder("accept");
+        for (Offer o : chosen) {
+          Resources left = o.resources();
+          List<Launch> launches = new ArrayList<>();
+          for (int pct : pcts) {
+            Resources part = scale(left, pct);
+            if (!part.isEmpty()) {
+              launches.add(new Launch(w.nextInstanceId(), part, priority));
+              left = left.minus(part);
+            }
+          }
+          description.append(" offer ").append(o.id()).append(" (").append(o.resources()).append(") for ")
+              .append(launches.stream().map(l -> l.instanceId() + " " + l.resources()).toList());
+          w.accept(o, launches);
+        }
+        return description.toString();
+      }
+      case DECLINE -> {
+        List<Offer> outstanding = offers(w);
+        if (outstanding.isEmpty()) {
+          return null;
+        }
+        List<Offer> chosen = subset(r, outstanding, 1, 4);
+        Duration refuse = r.nextInt(10) < 3 ? null : oneOf(r, REFUSE);
+        chosen.forEach(o -> w.decline(o, refuse));
+        return "decline offers " + chosen.stream().map(Offer::id).toList() + " refuse " + refuse;
+      }
+      case RESCIND -> {
+        List<Offer> outstanding = offers(w);
+        if (outstanding.isEmpty()) {
+          return null;
+        }
+        Offer o = oneOf(r, outstanding);
+        w.rescind(o);
+        return "rescind offer " + o.id();
+      }
+      case RECOVER -> {
+        List<String> placed = w.allocator.placements().stream().map(Placement::instanceId).sorted().toList();
+        if (placed.isEmpty()) {
+          return null;
+        }
+        List<String> ids = subset(r, placed, 1, 3);
+        ids.forEach(w::recover);
+        return "recover " + ids;
+      }
+      case SUPPRESS -> {
+        if (frameworks.isEmpty()) {
+          return null;
+        }
+        String id = oneOf(r, frameworks);
+        w.suppress(id);
+        return "suppress " + id;
+      }
+      case REVIVE -> {
+        if (frameworks.isEmpty()) {
+          return null;
+        }
+        String id = oneOf(r, frameworks);
+        w.revive(id);
+        return "revive " + id;
+      }
+      case ADVANCE_CLOCK -> {
+        long ms = oneOf(r, List.of(250L, 1000L, 3000L, 6000L, 31000L));
+        w.advance(Duration.ofMillis(ms));
+        return "advance " + ms + " ms";
+      }
+      case UPDATE_DEMAND -> {
+        if (frameworks.isEmpty()) {
+          return null;
+        }
+        String id = oneOf(r, frameworks);
+        Resources demand = res(between(r, 0, 12), between(r, 0, 48), 0);
+        w.updateDemand(id, demand);
+        return "updateDemand " + id + " " + demand;
+      }
+      case HONOUR_REVOCATIONS -> {
+        if (w.toRevoke.isEmpty()) {
+          return null;
+        }
+        String revoked = w.toRevoke.toString();
+        w.honourRevocations();
+        return "recover revoked " + revoked;
+      }
+      default -> throw new IllegalStateException("unknown step " + step);
+    }
   }
 }

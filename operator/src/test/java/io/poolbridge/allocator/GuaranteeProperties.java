@@ -4,23 +4,27 @@ import static io.poolbridge.allocator.AllocatorWorld.ROLES;
 import static io.poolbridge.allocator.AllocatorWorld.res;
 import static io.poolbridge.allocator.AllocatorWorld.vec;
 
+import io.poolbridge.testing.Seeds;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Quota guarantees are met whenever they can be: with frameworks that take everything they are
  * offered (no filters, no suppression) and guarantees that fit in the unreserved capacity, a few
  * cycles of allocate + accept-all meet every role's guarantee, whatever the agents, the role tree,
  * the reservations and the weights.
+ *
+ * <p>Seeded (see {@link Seeds}): a failing scenario is shrunk by dropping agents, frameworks,
+ * guarantees, reservations and weights while it still fails, and printed with its seed.
  */
 class GuaranteeProperties {
   private static final int CYCLES = 5;
@@ -52,8 +56,37 @@ class GuaranteeProperties {
     }
   }
 
-  @Property(tries = 200)
-  void everyGuaranteeIsMetWhenTheCapacityAllowsIt(@ForAll("scenarios") Scenario s) {
+  /** What the generator draws; {@link #scenario} turns it into a feasible {@link Scenario}, or null. */
+  record Raw(List<Resources> agents, Map<String, Map<String, Integer>> reservations, List<Fw> frameworks,
+      Map<String, Integer> percents, Map<String, Double> weights) {
+    Scenario scenario() {
+      return GuaranteeProperties.scenario(agents, reservations, frameworks, percents, weights);
+    }
+  }
+
+  private static final Map<String, Integer> COVERAGE = new TreeMap<>();
+
+  @TestFactory
+  Stream<DynamicTest> everyGuaranteeIsMetWhenTheCapacityAllowsIt() {
+    return Seeds.forEachSeed("guarantees", 200, 25, seed -> {
+      Raw raw = raw(new Random(seed));
+      Throwable failure = Seeds.failureOf(raw.scenario(), GuaranteeProperties::check);
+      if (failure == null) {
+        return;
+      }
+      Raw minimal = shrink(raw);
+      Throwable minimalFailure = Seeds.failureOf(minimal.scenario(), GuaranteeProperties::check);
+      throw new AssertionError("minimal failing scenario: " + minimal.scenario() + "\n"
+          + minimalFailure.getMessage() + "\n(the generated scenario: " + raw.scenario() + ")", minimalFailure);
+    });
+  }
+
+  @AfterAll
+  static void printCoverage() {
+    System.out.println("[guarantees] runs with: " + COVERAGE);
+  }
+
+  static void check(Scenario s) {
     AllocatorWorld w = new AllocatorWorld(11);
     s.weights().forEach(w::setWeight);
     s.guarantees().forEach((role, g) ->
@@ -81,9 +114,14 @@ class GuaranteeProperties {
       }
       w.checkInvariants();
     }
-    Statistics.label("nested guarantees").collect(
-        s.guarantees().keySet().stream().anyMatch(r -> nearestGuaranteed(r, s.guarantees()) != null));
-    Statistics.label("guaranteed capacity lent, then revoked").collect(w.seen.containsKey("revocation"));
+    synchronized (COVERAGE) {
+      if (s.guarantees().keySet().stream().anyMatch(r -> nearestGuaranteed(r, s.guarantees()) != null)) {
+        COVERAGE.merge("nested guarantees", 1, Integer::sum);
+      }
+      if (w.seen.containsKey("revocation")) {
+        COVERAGE.merge("guaranteed capacity lent, then revoked", 1, Integer::sum);
+      }
+    }
     for (String role : s.guarantees().keySet()) {
       if (!w.allocator.guaranteeMet(role)) {
         throw new AssertionError("after " + CYCLES + " cycles the guarantee " + vec(s.guarantees().get(role))
@@ -108,27 +146,85 @@ class GuaranteeProperties {
     return w.charged(role);
   }
 
-  @Provide
-  Arbitrary<Scenario> scenarios() {
-    Arbitrary<List<Resources>> agents = Combinators.combine(
-            Arbitraries.longs().between(2, 16), Arbitraries.longs().between(2, 64))
-        .as((c, m) -> res(c, m, 0))
-        .list().ofMinSize(1).ofMaxSize(6);
-    Arbitrary<Map<String, Map<String, Integer>>> reservations = Arbitraries.maps(
-            Arbitraries.of("agent1", "agent2", "agent3"),
-            Arbitraries.maps(Arbitraries.of(ROLES), Arbitraries.integers().between(1, 50)).ofMinSize(1).ofMaxSize(2))
-        .ofMaxSize(2);
-    Arbitrary<List<Fw>> frameworkRoles = Combinators.combine(
-            Arbitraries.of(ROLES), Arbitraries.of(false, true), Arbitraries.of(false, false, true))
-        .as(Fw::new)
-        .list().ofMinSize(1).ofMaxSize(6);
-    Arbitrary<Map<String, Integer>> guaranteePercents =
-        Arbitraries.maps(Arbitraries.of(ROLES), Arbitraries.integers().between(1, 100)).ofMinSize(1).ofMaxSize(4);
-    Arbitrary<Map<String, Double>> weights =
-        Arbitraries.maps(Arbitraries.of(ROLES), Arbitraries.of(0.5, 1.0, 3.0)).ofMaxSize(3);
-    return Combinators.combine(agents, reservations, frameworkRoles, guaranteePercents, weights)
-        .as(GuaranteeProperties::scenario)
-        .filter(s -> s != null);
+  /** A raw scenario that {@link #scenario} accepts: drawn again from the same generator until one is. */
+  static Raw raw(Random r) {
+    while (true) {
+      List<Resources> agents = new ArrayList<>();
+      for (int i = 0, n = 1 + r.nextInt(6); i < n; i++) {
+        agents.add(res(AllocatorInvariantsProperties.between(r, 2, 16), AllocatorInvariantsProperties.between(r, 2, 64), 0));
+      }
+      Map<String, Map<String, Integer>> reservations = new TreeMap<>();
+      for (int i = 0, n = r.nextInt(3); i < n; i++) {
+        Map<String, Integer> shares = new TreeMap<>();
+        for (int j = 0, m = 1 + r.nextInt(2); j < m; j++) {
+          shares.put(AllocatorInvariantsProperties.role(r), 1 + r.nextInt(50));
+        }
+        reservations.put("agent" + (1 + r.nextInt(3)), shares);
+      }
+      List<Fw> frameworks = new ArrayList<>();
+      for (int i = 0, n = 1 + r.nextInt(6); i < n; i++) {
+        frameworks.add(new Fw(AllocatorInvariantsProperties.role(r), r.nextBoolean(), r.nextInt(3) == 2));
+      }
+      Map<String, Integer> percents = new TreeMap<>();
+      for (int i = 0, n = 1 + r.nextInt(4); i < n; i++) {
+        percents.put(AllocatorInvariantsProperties.role(r), 1 + r.nextInt(100));
+      }
+      Map<String, Double> weights = new TreeMap<>();
+      for (int i = 0, n = r.nextInt(4); i < n; i++) {
+        weights.put(AllocatorInvariantsProperties.role(r), AllocatorInvariantsProperties.oneOf(r, List.of(0.5, 1.0, 3.0)));
+      }
+      Raw raw = new Raw(agents, reservations, frameworks, percents, weights);
+      if (raw.scenario() != null) {
+        return raw;
+      }
+    }
+  }
+
+  /** Drops agents, frameworks, guarantees, reservations and weights while the scenario still fails. */
+  static Raw shrink(Raw raw) {
+    Predicate<Raw> fails = c -> {
+      Scenario s = c.scenario();
+      return s != null && Seeds.failureOf(s, GuaranteeProperties::check) != null;
+    };
+    Raw current = raw;
+    for (int pass = 0; pass < 3; pass++) {
+      Raw start = current;
+      Raw base = current;
+      List<Resources> agents = Seeds.shrink(base.agents(), l -> l.size() > 0
+          && fails.test(new Raw(l, base.reservations(), base.frameworks(), base.percents(), base.weights())), 200);
+      current = new Raw(agents, current.reservations(), current.frameworks(), current.percents(), current.weights());
+      Raw b2 = current;
+      List<Fw> fws = Seeds.shrink(b2.frameworks(), l -> l.size() > 0
+          && fails.test(new Raw(b2.agents(), b2.reservations(), l, b2.percents(), b2.weights())), 200);
+      current = new Raw(current.agents(), current.reservations(), fws, current.percents(), current.weights());
+      Raw b3 = current;
+      Map<String, Integer> percents = shrinkMap(b3.percents(), m -> !m.isEmpty()
+          && fails.test(new Raw(b3.agents(), b3.reservations(), b3.frameworks(), m, b3.weights())));
+      current = new Raw(current.agents(), current.reservations(), current.frameworks(), percents, current.weights());
+      Raw b4 = current;
+      Map<String, Map<String, Integer>> reservations = shrinkMap(b4.reservations(),
+          m -> fails.test(new Raw(b4.agents(), m, b4.frameworks(), b4.percents(), b4.weights())));
+      current = new Raw(current.agents(), reservations, current.frameworks(), current.percents(), current.weights());
+      Raw b5 = current;
+      Map<String, Double> weights = shrinkMap(b5.weights(),
+          m -> fails.test(new Raw(b5.agents(), b5.reservations(), b5.frameworks(), b5.percents(), m)));
+      current = new Raw(current.agents(), current.reservations(), current.frameworks(), current.percents(), weights);
+      if (current.equals(start)) {
+        break;
+      }
+    }
+    return current;
+  }
+
+  private static <V> Map<String, V> shrinkMap(Map<String, V> map, Predicate<Map<String, V>> fails) {
+    List<Map.Entry<String, V>> entries = Seeds.shrink(List.copyOf(map.entrySet()), l -> fails.test(toMap(l)), 200);
+    return toMap(entries);
+  }
+
+  private static <V> Map<String, V> toMap(List<Map.Entry<String, V>> entries) {
+    Map<String, V> m = new TreeMap<>();
+    entries.forEach(e -> m.put(e.getKey(), e.getValue()));
+    return m;
   }
 
   /**

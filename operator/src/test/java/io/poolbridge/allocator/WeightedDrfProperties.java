@@ -3,19 +3,18 @@ package io.poolbridge.allocator;
 import static io.poolbridge.allocator.AllocatorWorld.ROLES;
 import static io.poolbridge.allocator.AllocatorWorld.res;
 
+import io.poolbridge.testing.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Under saturating demand, hierarchical weighted DRF converges: frameworks that accept every offer
@@ -30,6 +29,9 @@ import net.jqwik.api.Provide;
  * of which always want more. Then for any sibling j, with N the units in the cluster at the end:
  * {@code ws(m) <= ws(j) + k / (N * weight(m))}. So no two siblings differ by more than
  * {@code kmax / (N * weight)}, which goes to 0 as the cluster grows: that is the convergence.
+ *
+ * <p>Seeded (see {@link Seeds}): a failing scenario is shrunk by dropping agents and roles while it
+ * still fails, and printed with its seed.
  */
 class WeightedDrfProperties {
 
@@ -42,8 +44,22 @@ class WeightedDrfProperties {
     }
   }
 
-  @Property(tries = 60)
-  void weightedSharesOfSiblingsConvergeToTheRatioOfTheirWeights(@ForAll("scenarios") Scenario s) {
+  @TestFactory
+  Stream<DynamicTest> weightedSharesOfSiblingsConvergeToTheRatioOfTheirWeights() {
+    return Seeds.forEachSeed("weighted DRF", 60, 15, seed -> {
+      Scenario s = scenario(new Random(seed));
+      Throwable failure = Seeds.failureOf(s, WeightedDrfProperties::check);
+      if (failure == null) {
+        return;
+      }
+      Scenario minimal = shrink(s);
+      Throwable minimalFailure = Seeds.failureOf(minimal, WeightedDrfProperties::check);
+      throw new AssertionError("minimal failing scenario: " + minimal + "\n" + minimalFailure.getMessage()
+          + "\n(the generated scenario: " + s + ")", minimalFailure);
+    });
+  }
+
+  static void check(Scenario s) {
     AllocatorWorld w = new AllocatorWorld(3);
     s.weights().forEach(w::setWeight);
     Map<String, List<String>> frameworksByRole = new TreeMap<>();
@@ -107,18 +123,34 @@ class WeightedDrfProperties {
     }
   }
 
-  @Provide
-  Arbitrary<Scenario> scenarios() {
-    Arbitrary<List<String>> roles = Arbitraries.subsetOf(ROLES).ofMinSize(2)
-        .map(WeightedDrfProperties::leaves)
-        .filter(l -> l.size() >= 2);
-    Arbitrary<Map<String, Double>> weights =
-        Arbitraries.maps(Arbitraries.of(ROLES), Arbitraries.of(0.5, 1.0, 2.0, 3.0)).ofMaxSize(ROLES.size());
-    return Combinators.combine(
-            roles, weights, Arbitraries.integers().between(1, 2),
-            Arbitraries.longs().between(1, 4), Arbitraries.longs().between(1, 8),
-            Arbitraries.integers().between(1, 3).list().ofMinSize(30).ofMaxSize(80))
-        .as(Scenario::new);
+  static Scenario scenario(Random r) {
+    List<String> roles;
+    do {
+      roles = leaves(new TreeSet<>(AllocatorInvariantsProperties.subset(r, ROLES, 2, ROLES.size())));
+    } while (roles.size() < 2);
+    Map<String, Double> weights = new TreeMap<>();
+    for (int i = 0, n = r.nextInt(ROLES.size() + 1); i < n; i++) {
+      weights.put(AllocatorInvariantsProperties.role(r), AllocatorInvariantsProperties.oneOf(r, List.of(0.5, 1.0, 2.0, 3.0)));
+    }
+    int frameworksPerRole = 1 + r.nextInt(2);
+    long cpusPerUnit = AllocatorInvariantsProperties.between(r, 1, 4);
+    long memPerUnit = AllocatorInvariantsProperties.between(r, 1, 8);
+    List<Integer> agentUnits = new ArrayList<>();
+    for (int i = 0, n = 30 + r.nextInt(51); i < n; i++) {
+      agentUnits.add(1 + r.nextInt(3));
+    }
+    return new Scenario(roles, weights, frameworksPerRole, cpusPerUnit, memPerUnit, agentUnits);
+  }
+
+  /** Drops agents, then roles (keeping two), while the scenario still fails. */
+  static Scenario shrink(Scenario s) {
+    List<Integer> units = Seeds.shrink(s.agentUnits(), l -> !l.isEmpty() && Seeds.failureOf(
+        new Scenario(s.roles(), s.weights(), s.frameworksPerRole(), s.cpusPerUnit(), s.memPerUnit(), l),
+        WeightedDrfProperties::check) != null, 400);
+    List<String> roles = Seeds.shrink(s.roles(), l -> l.size() >= 2 && Seeds.failureOf(
+        new Scenario(l, s.weights(), s.frameworksPerRole(), s.cpusPerUnit(), s.memPerUnit(), units),
+        WeightedDrfProperties::check) != null, 100);
+    return new Scenario(roles, s.weights(), s.frameworksPerRole(), s.cpusPerUnit(), s.memPerUnit(), units);
   }
 
   /** The roles of the set that are not an ancestor of another: frameworks sit at the leaves. */

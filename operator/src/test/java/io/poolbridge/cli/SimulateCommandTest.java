@@ -37,12 +37,7 @@ class SimulateCommandTest {
   }
 
   private static void assertGolden(String name, String actual) throws IOException {
-    Path file = GOLDEN.resolve(name);
-    if (Boolean.getBoolean("poolbridge.golden.update") || !Files.exists(file)) {
-      Files.writeString(file, actual);
-    }
-    assertThat(actual).as("output differs from %s (regenerate with -Dpoolbridge.golden.update=true)", file)
-        .isEqualTo(Files.readString(file));
+    GoldenFiles.in(GOLDEN).assertMatches(name, actual);
   }
 
   private static List<String> args(String... extra) {
@@ -131,7 +126,7 @@ class SimulateCommandTest {
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).isEmpty();
     assertThat(run.err()).isEqualTo(
-        "error: " + bad + ": document 2 (Workload w): spec.instances: Invalid value: \"three\": must be a number\n");
+        "error: " + bad + ": document 2 (Workload n/w): spec.instances: Invalid value: \"three\": must be a number\n");
   }
 
   @Test

@@ -30,7 +30,8 @@ class EstateLoaderTest {
   void readsTheSampleEstateAndSkipsOtherKinds() {
     EstateLoader.Input input = new EstateLoader().load(List.of(Path.of("../samples")));
     assertThat(input.pools()).extracting(l -> l.object().getMetadata().getName())
-        .containsExactly("metal-ams", "metal-fra", "aws-eu-west-1", "gcp-europe-west4");
+        .as("canonical order: by name, not by file and document")
+        .containsExactly("aws-eu-west-1", "gcp-europe-west4", "metal-ams", "metal-fra");
     assertThat(input.frameworks()).hasSize(4);
     assertThat(input.workloads()).isNotEmpty();
     assertThat(input.workloads().get(0).origin().file().getFileName().toString()).startsWith("30-workloads");
@@ -93,5 +94,15 @@ class EstateLoaderTest {
     assertThatThrownBy(() -> new EstateLoader().load(List.of(file)))
         .hasMessage(file + ": document 1: apiVersion: Unsupported value: \"poolbridge.io/v1beta1\": "
             + "supported values: \"poolbridge.io/v1alpha1\"");
+  }
+
+  @Test
+  void anObjectDefinedTwiceIsAnErrorNamingBothDocuments() throws IOException {
+    Path a = write("a.yaml", FRAMEWORK);
+    Path b = write("b.yaml", FRAMEWORK.replace("name: spark", "name: flink") + "---\n" + FRAMEWORK);
+    assertThatThrownBy(() -> new EstateLoader().load(List.of(dir)))
+        .isInstanceOf(EstateLoader.InvalidInputException.class)
+        .hasMessage(b + ": document 2 (Framework spark): metadata.name: Duplicate value: \"spark\": already defined in "
+            + a + ": document 1");
   }
 }

@@ -48,4 +48,37 @@ class ResourceUnitsTest {
     assertThat(ResourceUnits.format("memory", 1536L << 20)).isEqualTo("1536Mi");
     assertThat(ResourceUnits.format("nvidia.com/gpu", 3)).isEqualTo("3");
   }
+
+  @Test
+  void quantitiesBelow1PAreHeldAndNoneAbove() {
+    assertThat(ResourceUnits.toBase("cpu", new Quantity("999999999999999"))).isEqualTo(999_999_999_999_999_000L);
+    assertThat(ResourceUnits.toBase("memory", new Quantity("909Ti"))).isEqualTo(909L << 40);
+    for (String tooMuch : new String[] {"1P", "1000T", "1Pi", "910Ti", "100Ei", "8Ei", "1e15", "1e999999999", "1000000000000000"}) {
+      assertThatThrownBy(() -> ResourceUnits.toBase("memory", new Quantity(tooMuch))).as(tooMuch)
+          .hasMessage(tooMuch + " is more than poolbridge can hold (quantities must be below 1P, that is 10^15)");
+    }
+    assertThat(ResourceUnits.toBase("memory", new Quantity("1e-999999999"))).as("rounded up to a byte").isEqualTo(1);
+  }
+
+  @Test
+  void theCrdPatternAcceptsEverythingPoolbridgeHoldsAndNothingItCannot() {
+    java.util.regex.Pattern crd = java.util.regex.Pattern.compile(io.poolbridge.api.v1alpha1.Rules.BOUNDED_QUANTITY);
+    String[] suffixes = {"", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "e3", "E-2", "e+9", "e-9", "e0"};
+    long seed = new java.util.Random().nextLong();
+    java.util.Random random = new java.util.Random(seed);
+    for (int i = 0; i < 20_000; i++) {
+      String integer = "0".repeat(random.nextInt(3)) + (random.nextInt(4) == 0 ? "" : Long.toString(Math.abs(random.nextLong()) >>> random.nextInt(64)));
+      String fraction = integer.isEmpty() || random.nextBoolean() ? "." + Long.toString(random.nextInt(100000)) : "";
+      String text = integer + fraction + suffixes[random.nextInt(suffixes.length)];
+      java.math.BigDecimal value = Quantity.getAmountInBytes(new Quantity(text));
+      boolean held = value.compareTo(ResourceUnits.LIMIT) < 0;
+      boolean accepted = crd.matcher(text).matches();
+      if (held) {
+        assertThat(accepted).as("seed %d: %s (%s) is held but the CRD refuses it", seed, text, value.toPlainString()).isTrue();
+      }
+      if (accepted) {
+        assertThat(value).as("seed %d: the CRD accepts %s", seed, text).isLessThan(new java.math.BigDecimal("1.2e15"));
+      }
+    }
+  }
 }

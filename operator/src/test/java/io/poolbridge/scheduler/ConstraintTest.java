@@ -20,7 +20,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.poolbridge.allocator.AgentInfo;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Marathon's constraint operators, as a user of a Workload's {@code constraints} sees them. */
 class ConstraintTest {
@@ -208,5 +211,39 @@ class ConstraintTest {
     assertThatThrownBy(() -> Constraint.of("zone", LIKE, "(")).hasMessageContaining("invalid regular expression");
     assertThatThrownBy(() -> Constraint.of("zone", IS)).hasMessageContaining("needs a value");
     assertThatThrownBy(() -> Constraint.of("zone", UNIQUE, "x")).hasMessageContaining("takes no value");
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aPatternThatBacktracksExponentiallyElsewhereIsMatchedInLinearTime() {
+    // (.*a){20} against 62 a's and a b: a backtracking engine tries ~C(82,20) splits; RE2 is linear.
+    String value = "a".repeat(62) + "b";
+    assertThat(value).hasSize(63);
+
+    assertThat(Constraint.of("rack", LIKE, "(.*a){20}").admits(value, Map.of(), Set.of())).isFalse();
+    assertThat(Constraint.of("rack", UNLIKE, "(.*a){20}").admits(value, Map.of(), Set.of())).isTrue();
+    assertThat(Constraint.of("rack", LIKE, "(.*a){20}b").admits(value, Map.of(), Set.of())).isTrue();
+  }
+
+  @Test
+  void likeMatchesTheWholeValueAsKubernetesCelDoesWithRe2() {
+    assertThat(Constraint.of("rack", LIKE, "r1").admits("r12", Map.of(), Set.of())).as("a full match, not a find").isFalse();
+    assertThat(Constraint.of("rack", LIKE, "r1|r12").admits("r12", Map.of(), Set.of())).as("alternatives, leftmost-first").isTrue();
+    assertThat(Constraint.of("rack", LIKE, "r[0-9]+").admits("r12", Map.of(), Set.of())).isTrue();
+    assertThat(Constraint.of("zone", LIKE, "(?i)AMS.*").admits("ams1", Map.of(), Set.of())).isTrue();
+  }
+
+  @Test
+  void backReferencesAndLookaroundsAreNotRegularAndAreRefused() {
+    // RE2 syntax, as Kubernetes CEL's matches(): no back-references, no lookarounds.
+    assertThatThrownBy(() -> Constraint.of("rack", LIKE, "(a)\\1")).hasMessageContaining("invalid regular expression");
+    assertThatThrownBy(() -> Constraint.of("rack", LIKE, "(?=a)a")).hasMessageContaining("invalid regular expression");
+  }
+
+  @Test
+  void aPatternLongerThan256CharactersIsRefused() {
+    assertThat(Constraint.of("rack", LIKE, "a".repeat(256)).admits("a".repeat(256), Map.of(), Set.of())).isTrue();
+    assertThatThrownBy(() -> Constraint.of("rack", LIKE, "a".repeat(257)))
+        .hasMessage("constraint rack LIKE: the regular expression is 257 characters long; at most 256 are allowed");
   }
 }

@@ -57,6 +57,59 @@ public final class Rules {
   public static final String QUANTITY =
       "^\\+?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?$";
 
+  /**
+   * {@link #QUANTITY} bounded as poolbridge bounds quantities: below 1P (10^15), whatever the
+   * resource (a cpu amount is then below 10^18 millicores, which a {@code long} holds nine times
+   * over). Each alternative allows a mantissa of at most so many significant integer digits for its
+   * suffix (15 without one, 12 with k or Ki, 0 with P or Pi: {@code 0.5P}, ...), so decimal
+   * notations are bounded exactly and binary ones a little above (up to 10^12 Ki, 1000Ti, 1Pi, which
+   * the operator and {@code simulate} then refuse by value). An exponent has one digit
+   * ({@code 1e3}, not {@code 1e10}: write {@code 10G}), which keeps the language regular. The
+   * integer form has {@code maximum: 999999999999999}.
+   */
+  public static final String BOUNDED_QUANTITY = boundedQuantity();
+
+  /** The largest quantity written as an integer (below 10^15). */
+  public static final double MAX_INTEGER_QUANTITY = 999_999_999_999_999d;
+
+  private static String boundedQuantity() {
+    // suffix alternatives by the most significant integer digits their mantissa may have
+    java.util.Map<Integer, java.util.List<String>> byDigits = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+    java.util.function.BiConsumer<Integer, String> add = (q, suffix) -> byDigits.computeIfAbsent(q, k -> new java.util.ArrayList<>()).add(suffix);
+    String[] decimal = {"n", "u", "m", "", "k", "M", "G", "T", "P", "E"};
+    for (int i = 0; i < decimal.length; i++) {
+      add.accept(15 - (3 * i - 9), decimal[i]);
+    }
+    String[] binary = {"Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+    for (int i = 0; i < binary.length; i++) {
+      add.accept(12 - 3 * i, binary[i]);
+    }
+    for (int x = -9; x <= 9; x++) {
+      add.accept(15 - x, x < 0 ? "[eE]-" + (-x) : x == 0 ? "[eE][+-]?0" : "[eE]\\+?" + x);
+    }
+    StringBuilder sb = new StringBuilder("^\\+?(");
+    byDigits.forEach((q, suffixes) -> {
+      if (sb.charAt(sb.length() - 1) != '(') {
+        sb.append('|');
+      }
+      String mantissa;
+      if (q >= 1) {
+        mantissa = "0*([0-9]{1," + q + "}(\\.[0-9]*)?|\\.[0-9]+)";
+      } else if (q == 0) {
+        mantissa = "(0+(\\.[0-9]*)?|0*\\.[0-9]+)";
+      } else {
+        int z = -q;
+        mantissa = "(0+(\\.0{0," + (z - 1) + "})?|0*\\.0{1," + (z - 1) + "}|0*\\.0{" + z + "}[0-9]*)";
+      }
+      String alternatives = suffixes.size() == 1 && suffixes.get(0).isEmpty() ? "" : "(" + String.join("|", suffixes) + ")";
+      if (suffixes.contains("")) {
+        alternatives = "(" + String.join("|", suffixes.stream().filter(x -> !x.isEmpty()).toList()) + ")?";
+      }
+      sb.append(mantissa).append(alternatives);
+    });
+    return sb.append(")$").toString();
+  }
+
   /** CEL fragment: the resource-name regular expression, quoted for use in {@code matches}. */
   public static final String RESOURCE_NAME = RESOURCE_NAME_RE;
 }

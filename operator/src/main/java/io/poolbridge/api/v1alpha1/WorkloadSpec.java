@@ -115,10 +115,10 @@ public record WorkloadSpec(
   public record Constraint(
       @JsonPropertyDescription("Attribute the constraint is on: hostname, pool, provider, region, zone, or any node or pool attribute.")
       @Required @Size(max = 317) @Pattern(Rules.ATTRIBUTE_KEY) String attribute,
-      @JsonPropertyDescription("UNIQUE: one instance per value. CLUSTER: all on one value (the given one, or the first placement's). GROUP_BY: spread evenly over values (optionally over N expected values). LIKE / UNLIKE: value matches / does not match a regular expression. MAX_PER: at most N instances per value. IS: value equals.")
+      @JsonPropertyDescription("UNIQUE: one instance per value. CLUSTER: all on one value (the given one, or the first placement's). GROUP_BY: spread evenly over values (optionally over N expected values). LIKE / UNLIKE: value matches / does not match a regular expression (RE2 syntax, as CEL matches(), whole value, at most 256 characters). MAX_PER: at most N instances per value. IS: value equals.")
       @Required Operator operator,
       @JsonPropertyDescription("Operand: none for UNIQUE; a positive integer for MAX_PER and optionally GROUP_BY; a regular expression for LIKE and UNLIKE; an exact value for IS and optionally CLUSTER.")
-      @Size(max = 1024) String value) {}
+      @Size(max = 256) String value) {}
 
   /** A cron schedule for Jobs (what Chronos and Metronome did). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
