@@ -2,6 +2,7 @@ package io.poolbridge.scheduler;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The outcome of one framework's scheduling call.
@@ -9,12 +10,20 @@ import java.util.Optional;
  * @param offers one decision per offer, in the order the offers were given
  * @param assignments the instances placed, in placement order
  * @param unplaced every pending instance left without a node, with its reason
+ * @param holding gang workloads that could not be placed in this call but can complete, and so
+ *     hold the offers they gathered (declined without a filter, to come back at the next cycle)
  */
-public record Decisions(List<OfferDecision> offers, List<Assignment> assignments, List<Unplaced> unplaced) {
+public record Decisions(
+    List<OfferDecision> offers, List<Assignment> assignments, List<Unplaced> unplaced, Set<String> holding) {
   public Decisions {
     offers = List.copyOf(offers);
     assignments = List.copyOf(assignments);
     unplaced = List.copyOf(unplaced);
+    holding = Set.copyOf(holding);
+  }
+
+  public Decisions(List<OfferDecision> offers, List<Assignment> assignments, List<Unplaced> unplaced) {
+    this(offers, assignments, unplaced, Set.of());
   }
 
   public Optional<Assignment> assignment(String instanceId) {

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -60,7 +61,9 @@ public final class FrameworkScheduler {
 
   public Decisions schedule(SchedulingRequest request) {
     OfferBook book = new OfferBook(request.offers());
-    Set<Long> promising = new HashSet<>();
+    // Offers a gang that can complete gathered: declined without a filter, to come back together.
+    Set<Long> held = new HashSet<>();
+    Set<String> holding = new TreeSet<>();
     List<Assignment> assignments = new ArrayList<>();
     // The launches of each offer, by the offer's index in the request.
     List<List<Launch>> launches = new ArrayList<>(request.offers().size());
@@ -74,8 +77,19 @@ public final class FrameworkScheduler {
     for (PlacedInstance p : request.placed()) {
       runningByWorkload.computeIfAbsent(p.workloadKey(), k -> new ArrayList<>()).add(p);
     }
-    for (WorkloadDemand d : order) {
-      List<PlacedInstance> running = runningByWorkload.getOrDefault(d.key(), List.of());
+    for (WorkloadDemand declared : order) {
+      List<PlacedInstance> running = runningByWorkload.getOrDefault(declared.key(), List.of());
+      WorkloadDemand d = declared;
+      // A CLUSTER without a value, before any instance runs: bound here to the value with room for all.
+      Reason clusterShortfall = null;
+      int unbound = unboundCluster(declared, running);
+      if (unbound >= 0) {
+        ClusterChoice choice = chooseCluster(declared, unbound, running, request);
+        if (choice != null) {
+          d = choice.demand();
+          clusterShortfall = choice.shortfall();
+        }
+      }
       ConstraintState state = new ConstraintState(d.constraints(), running);
       Candidates candidates = scanAll || d.kind() == WorkloadKind.NODE_LEASE ? null : new Candidates(d, state, book);
       int mark = book.mark();
@@ -90,7 +104,7 @@ public final class FrameworkScheduler {
         } else {
           Slot next = candidates == null ? null : candidates.best();
           // Without a slot, the full scan finds none either, and says why.
-          match = next != null ? new Match(next, null) : match(d, state, book, request.limitedRole(), promising);
+          match = next != null ? new Match(next, null) : match(d, state, book, request.limitedRole());
         }
         if (match.slot() != null) {
           Slot slot = match.slot();
@@ -104,7 +118,7 @@ public final class FrameworkScheduler {
               prices.perHour(slot.pool(), taken)));
           madeOn.add(slot);
         } else {
-          failure = match.reason();
+          failure = clusterShortfall != null && match.reason().code() != Code.ROLE_LIMIT ? clusterShortfall : match.reason();
           if (d.gang()) {
             break;
           }
@@ -113,11 +127,22 @@ public final class FrameworkScheduler {
       }
       if (d.gang() && failure != null) {
         book.rollback(mark);
-        // The offers the gang could use come back at the next cycle rather than after the refuse
-        // filter, so that the nodes it needs are offered together again.
-        made.forEach(a -> promising.add(a.offerId()));
-        Reason gang = new Reason(Code.GANG, "Waiting for gang of " + d.instanceIds().size() + ": " + failure.message());
-        d.instanceIds().forEach(id -> unplaced.add(new Unplaced(id, d.key(), gang)));
+        String why = failure.message();
+        if (!made.isEmpty()) {
+          // The gang holds what it gathered only while it can complete, and not for ever.
+          if (request.holdDenied().contains(d.key())) {
+            why += "; the offers it gathered go back for a while";
+          } else if (canComplete(d, running, request)) {
+            made.forEach(a -> held.add(a.offerId()));
+            holding.add(d.key());
+          } else {
+            why += "; the estate cannot hold all " + d.instanceIds().size() + " now";
+          }
+        }
+        Reason gang = new Reason(Code.GANG, "Waiting for gang of " + d.instanceIds().size() + ": " + why);
+        for (String id : d.instanceIds()) {
+          unplaced.add(new Unplaced(id, d.key(), gang));
+        }
       } else {
         assignments.addAll(made);
         for (int i = 0; i < made.size(); i++) {
@@ -130,7 +155,167 @@ public final class FrameworkScheduler {
         }
       }
     }
-    return new Decisions(offerDecisions(request, launches, promising), assignments, unplaced);
+    return new Decisions(offerDecisions(request, launches, held), assignments, unplaced, holding);
+  }
+
+  /**
+   * The index of a {@code CLUSTER} constraint without a value that no running instance has bound
+   * yet, or -1.
+   */
+  private static int unboundCluster(WorkloadDemand d, List<PlacedInstance> running) {
+    for (int i = 0; i < d.constraints().size(); i++) {
+      Constraint c = d.constraints().get(i);
+      if (c.operator() == Constraint.Operator.CLUSTER && c.value() == null) {
+        String attribute = c.attribute();
+        boolean bound = running.stream().anyMatch(p -> p.agent().attributes().containsKey(attribute));
+        return bound ? -1 : i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Where a {@code CLUSTER} without a value binds: the workload with the constraint given the
+   * value, and the reason its instances wait when no value has room for all of them.
+   */
+  private record ClusterChoice(WorkloadDemand demand, Reason shortfall) {}
+
+  /** The most values a {@code CLUSTER} choice tries with a full placement. */
+  private static final int CLUSTER_TRIALS = 16;
+
+  /**
+   * Chooses the value of an unbound {@code CLUSTER}: the cheapest value (then the first by name)
+   * where every pending instance fits at once, within the other constraints, on the capacity the
+   * framework could be offered (the request's {@linkplain SchedulingRequest#capacity capacity}, or
+   * its offers when that is not known). When no value holds them all, the value that holds the
+   * most, and a reason that says so. {@code null} when no node has a value with room for one.
+   */
+  private ClusterChoice chooseCluster(
+      WorkloadDemand d, int index, List<PlacedInstance> running, SchedulingRequest request) {
+    Constraint cluster = d.constraints().get(index);
+    String attribute = cluster.attribute();
+    List<NodeOffer> source = request.capacity() != null ? request.capacity() : request.offers();
+    Map<String, List<NodeOffer>> byValue = new TreeMap<>();
+    Map<String, Double> cheapest = new HashMap<>();
+    Map<String, Long> room = new HashMap<>();
+    for (NodeOffer o : source) {
+      String v = o.agent().attributes().get(attribute);
+      if (v == null || (o.offer().revocable() && !d.revocableOk()) || rejectedAlways(d, index, o.agent())) {
+        continue;
+      }
+      long fits = fits(d, o);
+      if (fits == 0) {
+        continue;
+      }
+      byValue.computeIfAbsent(v, k -> new ArrayList<>()).add(o);
+      room.merge(v, fits, Math::addExact);
+      cheapest.merge(v, prices.rankingPerHour(o.offer().pool(), d.resources()), Math::min);
+    }
+    if (byValue.isEmpty()) {
+      return null;
+    }
+    int n = d.instanceIds().size();
+    List<String> values = new ArrayList<>(byValue.keySet());
+    values.sort(Comparator.comparingDouble((String v) -> cheapest.get(v)).thenComparing(v -> v));
+    String most = null;
+    int mostPlaced = -1;
+    int trials = 0;
+    for (String v : values) {
+      if (room.get(v) < n || trials == CLUSTER_TRIALS) {
+        continue;
+      }
+      trials++;
+      WorkloadDemand bound = bind(d, index, v);
+      int placed = fill(bound, running, byValue.get(v), n);
+      if (placed == n) {
+        return new ClusterChoice(bound, null);
+      }
+      if (placed > mostPlaced) {
+        most = v;
+        mostPlaced = placed;
+      }
+    }
+    // No value holds them all: the one that holds the most (its estimate, where not tried).
+    for (String v : values) {
+      long estimate = Math.min(room.get(v), n);
+      if (estimate > mostPlaced && room.get(v) < n) {
+        most = v;
+        mostPlaced = (int) estimate;
+      }
+    }
+    Reason shortfall = new Reason(Code.CONSTRAINT,
+        "Constraint " + cluster + ": no " + attribute + " has room for all " + n + " instances; the most, "
+            + attribute + "=" + most + ", holds " + mostPlaced);
+    return new ClusterChoice(bind(d, index, most), shortfall);
+  }
+
+  private static WorkloadDemand bind(WorkloadDemand d, int index, String value) {
+    List<Constraint> constraints = new ArrayList<>(d.constraints());
+    Constraint c = constraints.get(index);
+    constraints.set(index, Constraint.of(c.attribute(), Constraint.Operator.CLUSTER, value));
+    return d.withConstraints(constraints);
+  }
+
+  /** Whether a constraint other than {@code except} keeps {@code d} off the node whatever the counts. */
+  private static boolean rejectedAlways(WorkloadDemand d, int except, AgentInfo node) {
+    for (int i = 0; i < d.constraints().size(); i++) {
+      Constraint c = d.constraints().get(i);
+      if (i != except && c.rejectsAlways(node.attributes().get(c.attribute()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** How many instances of {@code d} the offer holds by resources alone (a node lease: 1 or 0). */
+  private static long fits(WorkloadDemand d, NodeOffer o) {
+    Resources have = o.offer().resources();
+    if (d.kind() == WorkloadKind.NODE_LEASE) {
+      return d.resources().fitsIn(o.agent().total()) && have.equals(o.agent().total()) ? 1 : 0;
+    }
+    long fits = Long.MAX_VALUE;
+    for (int i = 0; i < have.schema().size(); i++) {
+      long need = d.resources().get(i);
+      if (need > 0) {
+        fits = Math.min(fits, have.get(i) / need);
+      }
+    }
+    return fits == Long.MAX_VALUE ? d.instanceIds().size() : fits;
+  }
+
+  /**
+   * Whether every pending instance of gang {@code d} would fit at once on the capacity the
+   * framework could be offered; {@code true} when that capacity is not known.
+   */
+  private boolean canComplete(WorkloadDemand d, List<PlacedInstance> running, SchedulingRequest request) {
+    if (request.capacity() == null) {
+      return true;
+    }
+    int n = d.instanceIds().size();
+    return fill(d, running, request.capacity(), n) == n;
+  }
+
+  /**
+   * How many of {@code d}'s instances, at most {@code max}, the same matching places on {@code
+   * nodes} (a trial: nothing is decided).
+   */
+  private int fill(WorkloadDemand d, List<PlacedInstance> running, List<NodeOffer> nodes, int max) {
+    OfferBook trial = new OfferBook(nodes);
+    ConstraintState state = new ConstraintState(d.constraints(), running);
+    Candidates candidates = d.kind() == WorkloadKind.NODE_LEASE ? null : new Candidates(d, state, trial);
+    int placed = 0;
+    while (placed < max) {
+      Slot s = candidates != null ? candidates.best() : bestByScan(d, state, trial);
+      if (s == null) {
+        break;
+      }
+      trial.take(s, taken(d, s), state, false);
+      if (candidates != null) {
+        candidates.taken(s);
+      }
+      placed++;
+    }
+    return placed;
   }
 
   /** The best slot for one more instance, or the reason there is none. */
@@ -346,7 +531,11 @@ public final class FrameworkScheduler {
     }
   }
 
-  private Match match(WorkloadDemand d, ConstraintState state, OfferBook book, String limitedRole, Set<Long> promising) {
+  private Match match(WorkloadDemand d, ConstraintState state, OfferBook book, String limitedRole) {
+    Slot best = bestByScan(d, state, book);
+    if (best != null) {
+      return new Match(best, null);
+    }
     List<Slot> allowed = new ArrayList<>();
     List<Slot> bigEnough = new ArrayList<>();
     for (Slot s : book.slots()) {
@@ -358,6 +547,18 @@ public final class FrameworkScheduler {
       }
     }
     Map<String, Set<String>> domain = state.domain(bigEnough.stream().map(Slot::agent).toList());
+    return new Match(null, diagnose(d, state, book, allowed, domain, limitedRole));
+  }
+
+  /** The best slot for one more instance by scanning and ranking every offer, or {@code null}. */
+  private Slot bestByScan(WorkloadDemand d, ConstraintState state, OfferBook book) {
+    List<Slot> bigEnough = new ArrayList<>();
+    for (Slot s : book.slots()) {
+      if ((!s.revocable() || d.revocableOk()) && bigEnough(d, s)) {
+        bigEnough.add(s);
+      }
+    }
+    Map<String, Set<String>> domain = state.domain(bigEnough.stream().map(Slot::agent).toList());
     Comparator<Slot> ranking = ranking(d, book);
     Slot best = null;
     for (Slot s : bigEnough) {
@@ -365,15 +566,7 @@ public final class FrameworkScheduler {
         best = s;
       }
     }
-    if (best != null) {
-      return new Match(best, null);
-    }
-    for (Slot s : allowed) {
-      if (d.resources().fitsIn(s.agent().total()) && state.firstUnmet(s.agent(), domain) == null) {
-        promising.add(s.offerId());
-      }
-    }
-    return new Match(null, diagnose(d, state, book, allowed, domain, limitedRole));
+    return best;
   }
 
   private static boolean bigEnough(WorkloadDemand d, Slot s) {
@@ -402,7 +595,7 @@ public final class FrameworkScheduler {
       String limitedRole) {
     if (book.slots().isEmpty()) {
       return limitedRole != null
-          ? roleLimit(limitedRole, null)
+          ? roleLimit(limitedRole)
           : new Reason(Code.NO_OFFERS, "No offers: framework suppressed or filtered");
     }
     if (allowed.isEmpty()) {
@@ -435,24 +628,25 @@ public final class FrameworkScheduler {
           text += ": no offered node is big enough for one instance of " + Amounts.format(d.resources());
         }
       }
-      return limitedRole != null ? roleLimit(limitedRole, text) : new Reason(Code.INSUFFICIENT_RESOURCES, text);
+      // Offers chopped to a reached limit look short of resources: the limit is the cause, not the nodes.
+      return limitedRole != null ? roleLimit(limitedRole) : new Reason(Code.INSUFFICIENT_RESOURCES, text);
     }
     List<AgentInfo> nodes = allowed.stream().map(Slot::agent).toList();
     return new Reason(Code.CONSTRAINT, state.explain(nodes, domain));
   }
 
-  private static Reason roleLimit(String role, String detail) {
-    return new Reason(Code.ROLE_LIMIT, "Limit of role " + role + " reached" + (detail == null ? "" : "; " + detail));
+  private static Reason roleLimit(String role) {
+    return new Reason(Code.ROLE_LIMIT, "Limit of role " + role + " reached");
   }
 
   private static List<OfferDecision> offerDecisions(
-      SchedulingRequest request, List<List<Launch>> launches, Set<Long> promising) {
+      SchedulingRequest request, List<List<Launch>> launches, Set<Long> held) {
     List<OfferDecision> decisions = new ArrayList<>(launches.size());
     for (int i = 0; i < launches.size(); i++) {
       Offer o = request.offers().get(i).offer();
       List<Launch> l = launches.get(i);
       decisions.add(new OfferDecision(
-          o, l == null ? List.of() : l, promising.contains(o.id()) ? Duration.ZERO : null));
+          o, l == null ? List.of() : l, held.contains(o.id()) ? Duration.ZERO : null));
     }
     return decisions;
   }

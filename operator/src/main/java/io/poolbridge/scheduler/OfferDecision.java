@@ -10,11 +10,10 @@ import java.util.List;
  * or decline it when there are none.
  *
  * @param refuse how long to refuse the agent when declining: {@code null} for the framework's
- *     refuse duration; {@link Duration#ZERO} for an offer on a node a pending instance could use
- *     once it is offered more of it (it passes the instance's constraints and is big enough), so
- *     that the node comes back at the next cycle instead of after the filter. Without that, a
- *     framework near its role's limit, whose limit the offers it cannot use take up, can keep
- *     missing the one node it needs.
+ *     refuse duration; {@link Duration#ZERO} only for an offer a gang that can complete gathered
+ *     and holds (it comes back at the next cycle, so the gang's nodes can be offered together),
+ *     for a bounded number of cycles. Every other decline filters the agent, so that what this
+ *     framework cannot use is offered to the next one.
  */
 public record OfferDecision(Offer offer, List<Launch> launches, Duration refuse) {
   public OfferDecision {

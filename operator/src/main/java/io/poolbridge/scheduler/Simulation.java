@@ -79,6 +79,8 @@ public final class Simulation {
   /** Pending instances room was made for, that have not run since: they do not preempt again. */
   private final Set<String> preempted = new HashSet<>();
   private final Map<String, Set<String>> lastPending = new HashMap<>();
+  /** Gang workloads holding the offers they gathered: for how many rounds in a row. */
+  private final Map<String, Integer> holds = new HashMap<>();
   private final List<String> events = new ArrayList<>();
   private int round;
   private boolean changed;
@@ -138,7 +140,10 @@ public final class Simulation {
       quiet = round() ? 0 : quiet + 1;
       if (quiet >= quietRounds()) {
         if (!preempt()) {
-          return report(true);
+          // "Stable" is a claim: nothing placeable may be left pending.
+          List<String> placeable = placeablePending();
+          placeable.forEach(p -> events.add("round " + round + ": not stable: " + p));
+          return report(placeable.isEmpty());
         }
         quiet = 0;
       }
@@ -229,7 +234,22 @@ public final class Simulation {
     }
     List<NodeOffer> nodeOffers = offers.stream().map(o -> new NodeOffer(o, agents.get(o.agentId()))).toList();
     List<PlacedInstance> placed = running.values().stream().map(Running::instance).filter(p -> p.frameworkId().equals(fw)).toList();
-    Decisions decisions = scheduler.schedule(new SchedulingRequest(fw, limitedRole(fw, demands), nodeOffers, demands, placed));
+    Set<String> holdDenied = new HashSet<>();
+    for (WorkloadDemand d : demands) {
+      if (holds.getOrDefault(d.key(), 0) >= maxGangHold()) {
+        holdDenied.add(d.key());
+      }
+    }
+    Decisions decisions = scheduler.schedule(new SchedulingRequest(
+        fw, limitedRole(fw, demands), nodeOffers, demands, placed, capacityFor(fw, demands), holdDenied));
+    for (WorkloadDemand d : demands) {
+      if (decisions.holding().contains(d.key())) {
+        holds.merge(d.key(), 1, Integer::sum);
+      } else {
+        // Placed, cannot complete, or sent its offers back with a filter: it may hold again later.
+        holds.remove(d.key());
+      }
+    }
     for (OfferDecision od : decisions.offers()) {
       if (od.accepted()) {
         allocator.accept(od.offer().id(), od.launches());
@@ -251,6 +271,83 @@ public final class Simulation {
       }
     }
     return !decisions.assignments().isEmpty();
+  }
+
+  /**
+   * How many rounds in a row a gang may hold the offers it gathered without completing: as long as
+   * a refuse filter lasts, so that the capacity it holds is offered on at least that often.
+   */
+  private int maxGangHold() {
+    return quietRounds();
+  }
+
+  /**
+   * What the framework could be offered if nothing else held it, when one of its workloads needs
+   * to know (a gang, or a CLUSTER without a value): per ACTIVE agent, the capacity no placement
+   * uses and no reservation of a role outside the framework's line keeps. {@code null} otherwise.
+   */
+  private List<NodeOffer> capacityFor(String fw, List<WorkloadDemand> demands) {
+    boolean needed = demands.stream().anyMatch(d -> d.gang() || d.constraints().stream()
+        .anyMatch(c -> c.operator() == Constraint.Operator.CLUSTER && c.value() == null));
+    return needed ? capacity(fw, false) : null;
+  }
+
+  /**
+   * Per ACTIVE agent, what the framework could use: its capacity less what placements use ({@code
+   * freeNow}: less everything allocated, outstanding offers included) and less the unused
+   * reservations of roles outside the framework's line.
+   */
+  private List<NodeOffer> capacity(String fw, boolean freeNow) {
+    String role = frameworks.get(fw).role();
+    Map<String, long[]> used = new HashMap<>();
+    Map<String, Map<String, long[]>> reservedUse = new HashMap<>();
+    for (Placement p : allocator.placements()) {
+      long[] u = used.computeIfAbsent(p.agentId(), k -> new long[allocator.schema().size()]);
+      add(u, p.resources().toArray());
+      if (p.reserved() != null) {
+        p.reserved().forEach((r, amount) -> add(
+            reservedUse.computeIfAbsent(p.agentId(), k -> new HashMap<>())
+                .computeIfAbsent(r, k -> new long[allocator.schema().size()]),
+            amount.toArray()));
+      }
+    }
+    List<NodeOffer> capacity = new ArrayList<>();
+    long id = -1;
+    for (AgentInfo a : agents.values()) {
+      if (allocator.usage(a.id()).state() != AgentState.ACTIVE) {
+        continue;
+      }
+      long[] free;
+      if (freeNow) {
+        free = allocator.usage(a.id()).free().toArray();
+      } else {
+        free = a.total().toArray();
+        long[] u = used.get(a.id());
+        for (int i = 0; i < free.length; i++) {
+          free[i] -= u == null ? 0 : u[i];
+        }
+      }
+      for (Map.Entry<String, Resources> r : a.reservations().entrySet()) {
+        if (!RolePaths.isSelfOrDescendant(role, r.getKey())) {
+          long[] rUsed = reservedUse.getOrDefault(a.id(), Map.of()).get(r.getKey());
+          for (int i = 0; i < free.length; i++) {
+            free[i] -= Math.max(0, r.getValue().get(i) - (rUsed == null ? 0 : rUsed[i]));
+          }
+        }
+      }
+      for (int i = 0; i < free.length; i++) {
+        free[i] = Math.max(0, free[i]);
+      }
+      Offer o = new Offer(id--, fw, a.id(), a.pool(), Resources.ofArray(allocator.schema(), free), false);
+      capacity.add(new NodeOffer(o, a));
+    }
+    return capacity;
+  }
+
+  private static void add(long[] into, long[] amount) {
+    for (int i = 0; i < into.length; i++) {
+      into[i] += amount[i];
+    }
   }
 
   /**
@@ -280,6 +377,55 @@ public final class Simulation {
       }
     }
     return null;
+  }
+
+  /**
+   * Pending instances that could run now, each with a node that has room for it: free capacity
+   * its framework may use (unreserved, or reserved for its role's line), its constraints holding
+   * there, room under its role's limits, and no other role's guarantee unmet (whose headroom the
+   * allocator rightly holds back). Gangs are left out: they wait for room for all their instances.
+   * The allocator and the schedulers must leave none when the estate is called stable.
+   */
+  List<String> placeablePending() {
+    List<String> placeable = new ArrayList<>();
+    for (String fw : frameworks.keySet()) {
+      String role = frameworks.get(fw).role();
+      boolean othersShort = quotas.keySet().stream()
+          .anyMatch(r -> !allocator.guaranteeMet(r) && !RolePaths.isSelfOrDescendant(role, r));
+      if (othersShort) {
+        continue;
+      }
+      List<NodeOffer> free = null;
+      for (WorkloadDemand d : pending(fw)) {
+        if (d.gang() || limitedRole(fw, List.of(d)) != null) {
+          continue;
+        }
+        if (free == null) {
+          free = capacity(fw, true);
+        }
+        List<PlacedInstance> running = this.running.values().stream().map(Running::instance)
+            .filter(p -> p.workloadKey().equals(d.key())).toList();
+        ConstraintState state = new ConstraintState(d.constraints(), running);
+        List<AgentInfo> fitting = new ArrayList<>();
+        for (NodeOffer o : free) {
+          boolean fits = d.kind() == WorkloadKind.NODE_LEASE
+              ? d.resources().fitsIn(o.agent().total()) && o.offer().resources().equals(o.agent().total())
+              : d.resources().fitsIn(o.offer().resources());
+          if (fits) {
+            fitting.add(o.agent());
+          }
+        }
+        Map<String, Set<String>> domain = state.domain(fitting);
+        for (AgentInfo a : fitting) {
+          if (state.firstUnmet(a, domain) == null) {
+            placeable.add(d.instanceIds().get(0) + " of " + d.key() + " (" + d.instanceIds().size()
+                + " pending) fits on " + a.id() + " but was not placed");
+            break;
+          }
+        }
+      }
+    }
+    return placeable;
   }
 
   /** Stops a running instance (and the rest of its gang): recovered in the allocator, pending again. */

@@ -65,6 +65,12 @@ public record WorkloadDemand(
         key, frameworkId, ids, resources, constraints, priority, created, gang, strategy, preemptible, revocableOk, kind);
   }
 
+  /** The same workload with other constraints. */
+  public WorkloadDemand withConstraints(List<Constraint> other) {
+    return new WorkloadDemand(
+        key, frameworkId, instanceIds, resources, other, priority, created, gang, strategy, preemptible, revocableOk, kind);
+  }
+
   /** A builder for a workload of {@code key} through {@code frameworkId}: one service instance, spread. */
   public static Builder builder(String key, String frameworkId, Resources resources) {
     return new Builder(key, frameworkId, resources);

@@ -279,7 +279,8 @@ class SimulationTest {
 
     assertThat(report.stable()).isTrue();
     assertThat(report.workload("hpc/mpi").unplaced()).hasSize(3).allSatisfy(u ->
-        assertThat(u.reason().message()).isEqualTo("Waiting for gang of 3: Insufficient cpu in pools ams-metal"));
+        assertThat(u.reason().message()).isEqualTo(
+            "Waiting for gang of 3: Insufficient cpu in pools ams-metal; the estate cannot hold all 3 now"));
     assertThat(sim.allocator().usage(a1.id()).allocated()).isEqualTo(Resources.none(SCHEMA));
   }
 
