@@ -283,7 +283,7 @@ public final class SimulateCommand implements Callable<Integer> {
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS))
-        // JSON escapes what is not ASCII (\u00eb), so no pipeline's charset can mangle it.
+        // JSON escapes what is not ASCII (\u00EB), so no pipeline's charset can mangle it.
         : JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
     try {
       String text = mapper.writeValueAsString(value);
