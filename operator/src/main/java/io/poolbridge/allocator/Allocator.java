@@ -117,4 +117,7 @@ public interface Allocator {
 
   /** Whether a role's guarantee is met (true when it has none). */
   boolean guaranteeMet(String role);
+
+  /** What a role's guarantee is still short of (none when it is met or the role has none). */
+  Resources guaranteeShortfall(String role);
 }

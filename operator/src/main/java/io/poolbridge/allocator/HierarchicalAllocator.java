@@ -627,6 +627,12 @@ public final class HierarchicalAllocator implements Allocator {
     return r == null || r.guarantee == null || !Vec.anyPositive(r.unmet());
   }
 
+  @Override
+  public Resources guaranteeShortfall(String path) {
+    Role r = roles.get(path);
+    return r == null || r.guarantee == null ? Resources.none(schema) : Resources.ofArray(schema, r.unmet());
+  }
+
   // ---------------------------------------------------------------- frameworks
 
   @Override

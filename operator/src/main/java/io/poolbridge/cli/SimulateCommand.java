@@ -1,5 +1,6 @@
 package io.poolbridge.cli;
 
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -16,7 +17,17 @@ import io.poolbridge.simulate.SimulationOutcome.Pool;
 import io.poolbridge.simulate.SimulationOutcome.WorkloadPlacement;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.chrono.IsoChronology;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +35,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -34,22 +47,45 @@ import picocli.CommandLine.Spec;
     name = "simulate",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = {
-      "Runs the allocator and the framework schedulers over the ResourcePools, Frameworks and Workloads",
-      "in the given YAML (what you would kubectl apply) until placement is stable, and prints where every",
-      "instance would run and why the others would not. Nodes of Kubernetes-source pools are the v1 Node",
-      "documents (or a v1 List of them, as kubectl get nodes -o yaml prints) in the same input."
-    },
+    description = "Runs the allocator and the framework schedulers over the ResourcePools, Frameworks and Workloads"
+        + " in the given YAML (what you would kubectl apply) until placement is stable, and prints where every"
+        + " instance would run and why the others would not. Nodes of Kubernetes-source pools are the v1 Node"
+        + " documents (or a v1 List of them, as kubectl get nodes -o yaml prints) in the same input.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "0:simulated",
+      "0:simulated (placement stable)",
       "1:invalid input (the message names the file, the document and the field)",
-      "2:invalid command line",
-      "3:with --fail-on-pending: some instance would not be placed"
+      "2:invalid command line (a flag or its value)",
+      "3:with --fail-on-pending: some instance would not be placed",
+      "4:placement not stable after --max-rounds rounds: the result may change",
+      "70:internal error (a bug: run with --debug and report the stack trace)"
     })
 public final class SimulateCommand implements Callable<Integer> {
+  /** Exit code of invalid input: the message names the file, the document and the field. */
+  public static final int INVALID_INPUT = 1;
   /** The exit code of {@code --fail-on-pending} when some instance would stay pending. */
   public static final int PENDING = 3;
+  /** The exit code when placement was still changing after {@code --max-rounds} rounds. */
+  public static final int NOT_STABLE = 4;
+
+  /** Loads the files and simulates: the whole run, replaceable in tests. */
+  @FunctionalInterface
+  interface Engine {
+    SimulationOutcome simulate(List<Path> files, long seed, Instant at, ExchangeRates rates, int maxRounds);
+  }
+
+  private static final Engine ESTATE = (files, seed, at, rates, maxRounds) ->
+      new EstateSimulation(new EstateLoader().load(files), seed, at, rates).run(maxRounds);
+
+  private final Engine engine;
+
+  public SimulateCommand() {
+    this(ESTATE);
+  }
+
+  SimulateCommand(Engine engine) {
+    this.engine = engine;
+  }
 
   @Spec CommandSpec spec;
 
@@ -65,14 +101,17 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "Explain one workload (namespace/name, or name when unique): where each instance goes and why.")
   String explain;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Seed of the allocator's agent order (default 0): same input and seed, same result.")
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of the allocator's agent order (default 0): same input and seed, same result.")
   long seed;
 
-  @Option(names = "--at", paramLabel = "TIME",
-      description = "Simulate at this RFC 3339 time (maintenance windows open then); default: now.")
+  @Option(names = "--at", paramLabel = "TIME", converter = Times.class,
+      description = "Simulate at this time (maintenance windows open then); default: now. E.g. 2026-12-05T23:00:00Z or "
+          + "2026-12-05T23:00:00+01:00; without an offset (2026-12-05T23:00, 2026-12-05 23:00) the time is UTC, "
+          + "and a date alone (2026-12-05) is its midnight UTC.")
   Instant at;
 
-  @Option(names = "--max-rounds", defaultValue = "500", description = "Allocation rounds before giving up on stability (default 500).")
+  @Option(names = "--max-rounds", paramLabel = "ROUNDS", defaultValue = "500", converter = Rounds.class,
+      description = "Allocation rounds before giving up on stability, at least 1 (default 500).")
   int maxRounds;
 
   @Option(names = "--fail-on-pending", description = "Exit with code 3 when some instance would not be placed.")
@@ -89,6 +128,9 @@ public final class SimulateCommand implements Callable<Integer> {
           + "as if unpriced, with a warning. Costs are still reported in each pool's own currency.")
   List<String> exchangeRates = new ArrayList<>();
 
+  @Option(names = "--debug", description = "On an internal error, print its stack trace.")
+  boolean debug;
+
   enum Format {
     table,
     json,
@@ -102,21 +144,15 @@ public final class SimulateCommand implements Callable<Integer> {
     ExchangeRates rates = exchangeRates();
     SimulationOutcome outcome;
     try {
-      EstateLoader.Input input = new EstateLoader().load(files);
-      outcome = new EstateSimulation(input, seed, at == null ? Instant.now() : at, rates).run(maxRounds);
+      outcome = engine.simulate(files, seed, at == null ? Instant.now() : at, rates, maxRounds);
     } catch (EstateLoader.InvalidInputException e) {
       err.println("error: " + e.getMessage());
       err.flush();
-      return 1;
+      return INVALID_INPUT;
     }
     Object result = outcome;
     if (explain != null) {
       WorkloadPlacement w = find(outcome, explain);
-      if (w == null) {
-        err.println("error: no workload " + explain + " in the input");
-        err.flush();
-        return 1;
-      }
       result = w;
       if (output == Format.table) {
         out.print(explainText(outcome, w));
@@ -128,8 +164,74 @@ public final class SimulateCommand implements Callable<Integer> {
       out.print(render(result, output));
     }
     out.flush();
-    boolean pending = outcome.workloads().stream().anyMatch(w -> !w.pending().isEmpty());
-    return failOnPending && pending ? PENDING : 0;
+    if (!outcome.stable()) {
+      err.println("error: placement was still changing after " + outcome.rounds() + " allocation rounds (--max-rounds "
+          + maxRounds + "); the result above may not be final: raise --max-rounds");
+      err.flush();
+      return NOT_STABLE;
+    }
+    long pendingWorkloads = outcome.workloads().stream().filter(w -> !w.pending().isEmpty()).count();
+    if (failOnPending && pendingWorkloads > 0) {
+      int pending = outcome.workloads().stream().mapToInt(w -> w.pending().size()).sum();
+      err.println("error: " + pending + (pending == 1 ? " instance" : " instances") + " of " + pendingWorkloads
+          + (pendingWorkloads == 1 ? " workload" : " workloads") + " would stay pending (--fail-on-pending)");
+      err.flush();
+      return PENDING;
+    }
+    return 0;
+  }
+
+  /** {@code --max-rounds}: a whole number of at least 1. */
+  static final class Rounds implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      int rounds;
+      try {
+        rounds = Integer.parseInt(value.trim());
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException(value + ": not a whole number of rounds, e.g. 500");
+      }
+      if (rounds < 1) {
+        throw new TypeConversionException(value + ": must be at least 1");
+      }
+      return rounds;
+    }
+  }
+
+  /**
+   * {@code --at} as people type it: RFC 3339 with an offset ({@code 2026-12-05T23:00:00Z}, {@code
+   * 2026-12-05T23:00:00+01:00}), or without one, then UTC ({@code 2026-12-05T23:00}, {@code
+   * 2026-12-05 23:00}, seconds optional), or a date alone, its midnight UTC. {@code T}/{@code Z} in
+   * either case.
+   */
+  static final class Times implements ITypeConverter<Instant> {
+    private static final DateTimeFormatter DATE_TIME = new DateTimeFormatterBuilder()
+        .parseCaseInsensitive()
+        .append(DateTimeFormatter.ISO_LOCAL_DATE)
+        .appendLiteral('T')
+        .append(DateTimeFormatter.ISO_LOCAL_TIME)
+        .optionalStart().appendOffsetId().optionalEnd()
+        .toFormatter(Locale.ROOT)
+        .withResolverStyle(ResolverStyle.STRICT)
+        .withChronology(IsoChronology.INSTANCE);
+
+    @Override
+    public Instant convert(String value) {
+      String text = value.trim();
+      try {
+        if (text.length() == 10) {
+          return LocalDate.parse(text, DateTimeFormatter.ISO_LOCAL_DATE).atStartOfDay(ZoneOffset.UTC).toInstant();
+        }
+        if (text.length() > 10 && text.charAt(10) == ' ') {
+          text = text.substring(0, 10) + 'T' + text.substring(11);
+        }
+        TemporalAccessor parsed = DATE_TIME.parseBest(text, OffsetDateTime::from, LocalDateTime::from);
+        return parsed instanceof OffsetDateTime odt ? odt.toInstant() : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
+      } catch (DateTimeException e) {
+        throw new TypeConversionException("'" + value + "' is not a date or time; write e.g. 2026-12-05T23:00:00Z, "
+            + "2026-12-05T23:00:00+01:00, 2026-12-05 23:00 (UTC) or 2026-12-05 (midnight UTC)");
+      }
+    }
   }
 
   /** The base currency and rates of the command line; a bad one is a usage error (exit code 2). */
@@ -149,14 +251,30 @@ public final class SimulateCommand implements Callable<Integer> {
     }
   }
 
-  private static WorkloadPlacement find(SimulationOutcome outcome, String name) {
-    List<WorkloadPlacement> matches = new ArrayList<>();
+  /** The workload {@code --explain} names; a usage error naming the candidates when none or several match. */
+  private WorkloadPlacement find(SimulationOutcome outcome, String name) {
+    List<String> matches = new ArrayList<>();
+    WorkloadPlacement found = null;
     for (WorkloadPlacement w : outcome.workloads()) {
       if (w.key().equals(name) || (!name.contains("/") && w.name().equals(name))) {
-        matches.add(w);
+        matches.add(w.key());
+        found = w;
       }
     }
-    return matches.size() == 1 ? matches.get(0) : null;
+    if (matches.size() == 1) {
+      return found;
+    }
+    String problem;
+    if (matches.isEmpty()) {
+      List<String> all = outcome.workloads().stream().map(WorkloadPlacement::key).sorted().toList();
+      problem = "no workload " + name + " in the input; " + (all.isEmpty() ? "it has no workloads"
+          : "its workloads are " + String.join(", ", all.subList(0, Math.min(all.size(), 20)))
+              + (all.size() > 20 ? " and " + (all.size() - 20) + " more" : ""));
+    } else {
+      problem = name + " names " + matches.size() + " workloads: " + String.join(", ", matches.stream().sorted().toList())
+          + "; give one as namespace/name";
+    }
+    throw new ParameterException(spec.commandLine(), "Invalid value for option '--explain': " + problem);
   }
 
   static String render(Object value, Format format) {
@@ -165,7 +283,8 @@ public final class SimulateCommand implements Callable<Integer> {
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS))
-        : JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+        // JSON escapes what is not ASCII (\u00EB), so no pipeline's charset can mangle it.
+        : JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
     try {
       String text = mapper.writeValueAsString(value);
       return text.endsWith("\n") ? text : text + "\n";
@@ -259,6 +378,13 @@ public final class SimulateCommand implements Callable<Integer> {
     return top.getValue() + " pending: " + top.getKey() + (counts.size() > 1 ? " (+" + (counts.size() - 1) + " more reasons)" : "");
   }
 
+  /** {@code cpu 8, memory 48Gi}. */
+  private static String shortOf(Map<String, String> amounts) {
+    List<String> parts = new ArrayList<>();
+    amounts.forEach((resource, amount) -> parts.add(resource + " " + amount));
+    return String.join(", ", parts);
+  }
+
   static String explainText(SimulationOutcome o, WorkloadPlacement w) {
     StringBuilder sb = new StringBuilder();
     sb.append("Workload ").append(w.key()).append(": ").append(w.kind()).append(" through framework ").append(w.framework())
@@ -266,7 +392,8 @@ public final class SimulateCommand implements Callable<Integer> {
     o.frameworks().stream().filter(f -> f.name().equals(w.framework())).findFirst().ifPresent(f ->
         sb.append("  Framework ").append(f.name()).append(": role ").append(f.role()).append(", weight ").append(number(f.weight()))
             .append(", dominant share ").append(String.format(Locale.ROOT, "%.3f", f.dominantShare()))
-            .append(", guarantee ").append(f.guaranteeMet() ? "met" : "NOT met")
+            .append(", guarantee ").append(f.guaranteeMet() ? "met" : "not met")
+            .append(f.guaranteeShortOf() == null ? "" : ": short of " + shortOf(f.guaranteeShortOf()))
             .append(", ").append(f.pendingInstances()).append(f.pendingInstances() == 1 ? " instance" : " instances")
             .append(" pending").append('\n'));
     sb.append("  Placed ").append(w.placed()).append(" of ").append(w.instances());

@@ -17,6 +17,7 @@ import io.poolbridge.estate.EstateLoader;
 import io.poolbridge.estate.PoolNode;
 import io.poolbridge.estate.ResourceUnits;
 import io.poolbridge.estate.Selectors;
+import io.poolbridge.scheduler.Amounts;
 import io.poolbridge.scheduler.Assignment;
 import io.poolbridge.scheduler.Constraint;
 import io.poolbridge.scheduler.ExchangeRates;
@@ -389,7 +390,8 @@ public final class EstateSimulation {
           name, fw.getSpec().type().name(), fw.getSpec().role(), fw.getSpec().weightOrDefault(),
           amounts(schema, heldBy.getOrDefault(name, new long[schema.size()]), true),
           round(allocator.share(name)), round(allocator.weightedShare(name)),
-          allocator.guaranteeMet(fw.getSpec().role()), pendingBy.getOrDefault(name, 0)));
+          allocator.guaranteeMet(fw.getSpec().role()), shortOf(schema, allocator, fw.getSpec().role()),
+          pendingBy.getOrDefault(name, 0)));
     }
     return new SimulationOutcome(
         seed, at.toString(), report.rounds(), report.stable(), poolRows, frameworkRows, workloadRows, report.events(), warnings);
@@ -428,12 +430,18 @@ public final class EstateSimulation {
     }
   }
 
+  /** What a role's guarantee is short of, as quantities; null when it is met. */
+  private static Map<String, String> shortOf(ResourceSchema schema, Allocator allocator, String role) {
+    Map<String, String> shortOf = amounts(schema, allocator.guaranteeShortfall(role).toArray(), false);
+    return shortOf.isEmpty() ? null : shortOf;
+  }
+
   /** Amounts by resource name as quantities; zeros kept when {@code zeros} (so columns line up). */
   private static Map<String, String> amounts(ResourceSchema schema, long[] v, boolean zeros) {
     Map<String, String> map = new LinkedHashMap<>();
     for (int i = 0; i < v.length; i++) {
       if (v[i] != 0 || zeros) {
-        map.put(schema.name(i), ResourceUnits.format(schema.name(i), v[i]));
+        map.put(schema.name(i), Amounts.quantity(schema.name(i), v[i]));
       }
     }
     return map;

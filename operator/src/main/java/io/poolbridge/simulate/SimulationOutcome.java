@@ -44,7 +44,8 @@ public record SimulationOutcome(
   /**
    * What a framework holds and how fair that is; {@code pendingInstances} counts every pending
    * instance of its workloads, those refused outright (namespace not allowed, resource no pool
-   * offers, ...) included.
+   * offers, ...) included. {@code guaranteeShortOf} is what its role's guarantee is still short
+   * of, by resource (absent when the guarantee is met).
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record FrameworkUse(
@@ -56,6 +57,7 @@ public record SimulationOutcome(
       double dominantShare,
       double weightedShare,
       boolean guaranteeMet,
+      Map<String, String> guaranteeShortOf,
       int pendingInstances) {}
 
   /**
