@@ -61,7 +61,15 @@ public interface Allocator {
    * unknown: offers are made as Mesos makes them (any non-empty offer at least the framework's
    * minimum).
    */
-  void updateDemand(String frameworkId, Resources total, Collection<Resources> shapes);
+  default void updateDemand(String frameworkId, Resources total, Collection<Resources> shapes) {
+    updateDemandShapes(frameworkId, total, shapes == null ? null : shapes.stream().map(DemandShape::anywhere).toList());
+  }
+
+  /**
+   * {@link #updateDemand(String, Resources, Collection)} with the agents each shape may run on: the
+   * framework is offered an agent only when the offer holds a shape that may run there.
+   */
+  void updateDemandShapes(String frameworkId, Resources total, Collection<DemandShape> shapes);
 
   /**
    * A sizing hint that changes no decision: about {@code placements} placements are expected in

@@ -247,6 +247,8 @@ public final class HierarchicalAllocator implements Allocator {
      * or null when unknown; empty when it wants nothing.
      */
     long[][] shapes;
+    /** The agents each of {@link #shapes} may run on, by the shape's index; {@code null} entries: any. */
+    DemandShape[] shapeAgents;
 
     Fw(FrameworkInfo info, Role role) {
       this.info = info;
@@ -699,13 +701,31 @@ public final class HierarchicalAllocator implements Allocator {
   }
 
   @Override
-  public void updateDemand(String frameworkId, Resources demand, Collection<Resources> shapes) {
+  public void updateDemandShapes(String frameworkId, Resources demand, Collection<DemandShape> shapes) {
     Fw f = requireFramework(frameworkId);
     if (demand != null && !demand.schema().equals(schema)) {
       throw new IllegalArgumentException("demand of framework " + frameworkId + " uses another resource schema");
     }
     f.demand = demand == null || demand.isEmpty() ? null : demand.toArray();
-    f.shapes = shapes == null ? null : minimalShapes(frameworkId, shapes);
+    if (shapes == null) {
+      f.shapes = null;
+      f.shapeAgents = null;
+    } else if (shapes.stream().allMatch(s -> s.agents() == null)) {
+      f.shapes = minimalShapes(frameworkId, shapes.stream().map(DemandShape::resources).toList());
+      f.shapeAgents = null;
+    } else {
+      // Shapes bound to agents: a shape that holds another does not stand for it elsewhere.
+      List<DemandShape> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(shapes));
+      f.shapes = new long[distinct.size()][];
+      f.shapeAgents = distinct.toArray(DemandShape[]::new);
+      for (int i = 0; i < f.shapes.length; i++) {
+        Resources r = distinct.get(i).resources();
+        if (!r.schema().equals(schema)) {
+          throw new IllegalArgumentException("demand of framework " + frameworkId + " uses another resource schema");
+        }
+        f.shapes[i] = r.amounts;
+      }
+    }
   }
 
   /** The distinct shapes none of the others fits in (an offer holds some shape iff it holds one of them). */
@@ -973,14 +993,15 @@ public final class HierarchicalAllocator implements Allocator {
     if (f.min != null && !minFits(f.min, unreserved, reserved)) {
       return null;
     }
-    if (f.shapes != null && !holdsAShape(f.shapes, unreserved, reserved)) {
+    if (f.shapes != null && !holdsAShape(f, a.info, unreserved, reserved)) {
       return null;
     }
     return new Grant(f, a, unreserved, reserved, stage == BORROW);
   }
 
-  /** Whether unreserved plus the reserved portions hold at least one of the shapes. */
-  private boolean holdsAShape(long[][] shapes, long[] unreserved, long[][] reserved) {
+  /** Whether unreserved plus the reserved portions hold at least one of the framework's shapes that may run on the agent. */
+  private boolean holdsAShape(Fw f, AgentInfo agent, long[] unreserved, long[][] reserved) {
+    long[][] shapes = f.shapes;
     if (shapes.length == 0) {
       return false;
     }
@@ -990,8 +1011,8 @@ public final class HierarchicalAllocator implements Allocator {
         Vec.add(total, portion);
       }
     }
-    for (long[] shape : shapes) {
-      if (Vec.fits(shape, total)) {
+    for (int i = 0; i < shapes.length; i++) {
+      if (Vec.fits(shapes[i], total) && (f.shapeAgents == null || f.shapeAgents[i].allows(agent))) {
         return true;
       }
     }

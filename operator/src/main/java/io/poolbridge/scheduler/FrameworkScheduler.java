@@ -284,14 +284,24 @@ public final class FrameworkScheduler {
   }
 
   /**
-   * Whether every pending instance of gang {@code d} would fit at once on the capacity the
-   * framework could be offered; {@code true} when that capacity is not known.
+   * Whether every pending instance of gang {@code d} would fit at once under its role's limits and
+   * on the capacity the framework could be offered; {@code true} when neither is known.
    */
   private boolean canComplete(WorkloadDemand d, List<PlacedInstance> running, SchedulingRequest request) {
+    int n = d.instanceIds().size();
+    if (request.limitRoom() != null) {
+      Resources room = request.limitRoom();
+      for (int i = 0; i < room.schema().size(); i++) {
+        long need = d.resources().get(i);
+        // Without overflow: n * need > room.
+        if (need > 0 && (long) n > room.get(i) / need) {
+          return false;
+        }
+      }
+    }
     if (request.capacity() == null) {
       return true;
     }
-    int n = d.instanceIds().size();
     return fill(d, running, request.capacity(), n) == n;
   }
 
@@ -596,7 +606,7 @@ public final class FrameworkScheduler {
     if (book.slots().isEmpty()) {
       return limitedRole != null
           ? roleLimit(limitedRole)
-          : new Reason(Code.NO_OFFERS, "No offers: framework suppressed or filtered");
+          : new Reason(Code.NO_OFFERS, "No offers with room for it: the free capacity is in use, held for other roles, or declined recently");
     }
     if (allowed.isEmpty()) {
       return new Reason(Code.REVOCABLE_ONLY, "Only revocable offers, and the workload does not accept revocable capacity");

@@ -1,5 +1,6 @@
 package io.poolbridge.scheduler;
 
+import io.poolbridge.allocator.Resources;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -20,6 +21,9 @@ import java.util.Set;
  *     {@code CLUSTER} without a value has room for the whole workload
  * @param holdDenied gang workloads that held offers for as long as they may: their offers are
  *     declined with the framework's refuse filter this time
+ * @param limitRoom what the framework's role and its ancestors may still take under their limits
+ *     ({@link Long#MAX_VALUE} where unlimited); {@code null} when no limit applies or it is not
+ *     known. A gang whose instances together exceed it cannot complete
  */
 public record SchedulingRequest(
     String frameworkId,
@@ -28,7 +32,8 @@ public record SchedulingRequest(
     List<WorkloadDemand> demands,
     List<PlacedInstance> placed,
     List<NodeOffer> capacity,
-    Set<String> holdDenied) {
+    Set<String> holdDenied,
+    Resources limitRoom) {
   public SchedulingRequest {
     Objects.requireNonNull(frameworkId, "frameworkId");
     offers = List.copyOf(offers);
@@ -51,6 +56,6 @@ public record SchedulingRequest(
   /** A call that knows nothing of the estate beyond the offers. */
   public SchedulingRequest(
       String frameworkId, String limitedRole, List<NodeOffer> offers, List<WorkloadDemand> demands, List<PlacedInstance> placed) {
-    this(frameworkId, limitedRole, offers, demands, placed, null, Set.of());
+    this(frameworkId, limitedRole, offers, demands, placed, null, Set.of(), null);
   }
 }

@@ -6,6 +6,7 @@ import io.poolbridge.allocator.AgentUsage;
 import io.poolbridge.allocator.Allocator;
 import io.poolbridge.allocator.AllocatorConfig;
 import io.poolbridge.allocator.CycleResult;
+import io.poolbridge.allocator.DemandShape;
 import io.poolbridge.allocator.FrameworkInfo;
 import io.poolbridge.allocator.HierarchicalAllocator;
 import io.poolbridge.allocator.ManualClock;
@@ -192,15 +193,17 @@ public final class Simulation {
       Resources demand = Resources.none(allocator.schema());
       // What one pending instance needs (a node lease: the smallest node it accepts): level 1
       // offers the framework only what holds one of them.
-      Set<Resources> shapes = new LinkedHashSet<>();
+      // Each with the agents its count-free constraints admit (a required value, a pattern), so
+      // that a node none of the demand may use is not offered (and held against a limit) at all.
+      List<DemandShape> shapes = new ArrayList<>();
       for (WorkloadDemand d : pending) {
         ids.addAll(d.instanceIds());
-        shapes.add(d.resources());
+        shapes.add(shapeOf(d));
         for (int i = 0; i < d.instanceIds().size(); i++) {
           demand = demand.plus(d.resources());
         }
       }
-      allocator.updateDemand(fw, demand, shapes);
+      allocator.updateDemandShapes(fw, demand, shapes);
       if (ids.isEmpty()) {
         if (suppressed.add(fw)) {
           allocator.suppress(fw);
@@ -210,6 +213,26 @@ public final class Simulation {
       }
       lastPending.put(fw, ids);
     }
+  }
+
+  /** Per workload, the agents its count-free constraints admit, remembered by agent id. */
+  private final Map<String, Map<String, Boolean>> admitted = new HashMap<>();
+
+  private DemandShape shapeOf(WorkloadDemand d) {
+    // rejectsAlways: a count-free constraint the node's value fails, or a missing attribute.
+    List<Constraint> fixed = d.constraints();
+    if (fixed.isEmpty()) {
+      return DemandShape.anywhere(d.resources());
+    }
+    Map<String, Boolean> seen = admitted.computeIfAbsent(d.key(), k -> new HashMap<>());
+    return new DemandShape(d.resources(), agent -> seen.computeIfAbsent(agent.id(), id -> {
+      for (Constraint c : fixed) {
+        if (c.rejectsAlways(agent.attributes().get(c.attribute()))) {
+          return false;
+        }
+      }
+      return true;
+    }));
   }
 
   /** The framework's workloads with their instances that are not running. */
@@ -241,7 +264,8 @@ public final class Simulation {
       }
     }
     Decisions decisions = scheduler.schedule(new SchedulingRequest(
-        fw, limitedRole(fw, demands), nodeOffers, demands, placed, capacityFor(fw, demands), holdDenied));
+        fw, limitedRole(fw, demands), nodeOffers, demands, placed, capacityFor(fw, demands), holdDenied,
+        limitRoom(fw)));
     for (WorkloadDemand d : demands) {
       if (decisions.holding().contains(d.key())) {
         holds.merge(d.key(), 1, Integer::sum);
@@ -274,11 +298,13 @@ public final class Simulation {
   }
 
   /**
-   * How many rounds in a row a gang may hold the offers it gathered without completing: as long as
-   * a refuse filter lasts, so that the capacity it holds is offered on at least that often.
+   * How many rounds in a row a gang may hold the offers it gathered without completing, so that the
+   * capacity it holds is offered on at least that often.
    */
   private int maxGangHold() {
-    return quietRounds();
+    // Half the quiet rounds: a hold that ends is seen (and its nodes offered on) before the
+    // simulation could call the estate stable.
+    return Math.max(1, quietRounds() / 2);
   }
 
   /**
@@ -355,6 +381,38 @@ public final class Simulation {
    * instances, counting the subtree's placements (revocable ones too, as the allocator does; static
    * reservations are not counted here).
    */
+  /**
+   * What the framework's role line may still take under its limits (the least room over the role
+   * and its ancestors, per resource; {@link Long#MAX_VALUE} where no limit applies), counting the
+   * subtrees' placements as {@link #limitedRole} does. {@code null} when no limit applies at all.
+   */
+  private Resources limitRoom(String fw) {
+    long[] room = null;
+    for (String role = frameworks.get(fw).role(); role != null; role = RolePaths.parent(role)) {
+      Quota q = quotas.get(role);
+      if (q == null || q.limit().isEmpty()) {
+        continue;
+      }
+      if (room == null) {
+        room = new long[allocator.schema().size()];
+        java.util.Arrays.fill(room, Long.MAX_VALUE);
+      }
+      long[] use = new long[room.length];
+      for (Running r : running.values()) {
+        if (RolePaths.isSelfOrDescendant(frameworks.get(r.instance().frameworkId()).role(), role)) {
+          add(use, r.instance().resources().toArray());
+        }
+      }
+      for (Map.Entry<String, Long> e : q.limit().entrySet()) {
+        int i = allocator.schema().indexOf(e.getKey());
+        if (i >= 0) {
+          room[i] = Math.min(room[i], Math.max(0, e.getValue() - use[i]));
+        }
+      }
+    }
+    return room == null ? null : Resources.ofArray(allocator.schema(), room);
+  }
+
   private String limitedRole(String fw, List<WorkloadDemand> demands) {
     for (String role = frameworks.get(fw).role(); role != null; role = RolePaths.parent(role)) {
       Quota q = quotas.get(role);

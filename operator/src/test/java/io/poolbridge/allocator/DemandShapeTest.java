@@ -46,6 +46,28 @@ class DemandShapeTest {
     assertThat(cpus).isEqualTo(512_000);
   }
 
+  /**
+   * A shape bound to the agents its instance may run on (say, its constraints want zone b, which
+   * only agent2 is in): the framework is offered agent2 alone, where Mesos would offer it both and
+   * have it decline agent1 (which would then count against its limit until declined, and be
+   * filtered). Agent1 goes to a framework that can use it.
+   */
+  @Test
+  void aShapeIsOfferedOnlyOnTheAgentsItMayRunOn() {
+    Scenario s = Scenario.of("cpus", "mem");
+    s.addFramework("web", "a");
+    s.addAgent("agent1", "cpus:4;mem:4096");
+    s.addAgent("agent2", "cpus:4;mem:4096");
+    Resources one = s.res("cpus:1;mem:1024");
+    s.allocator.updateDemandShapes("web", one, List.of(new DemandShape(one, agent -> agent.id().equals("agent2"))));
+
+    assertThat(s.allocate()).containsExactly("web <- agent2 cpus:4;mem:4096");
+
+    s.addFramework("batch", "b");
+    s.allocator.updateDemand("batch", one, List.of(one));
+    assertThat(s.allocate()).containsExactly("batch <- agent1 cpus:4;mem:4096");
+  }
+
   /** Known-empty demand: nothing is offered. Unknown shapes (the old call): offered as before. */
   @Test
   void knownEmptyDemandGetsNothingUnknownShapesGetEverything() {

@@ -52,7 +52,7 @@ class UnplacedReasonTest {
 
     assertThat(d.unplaced()).hasSize(2).allSatisfy(u -> {
       assertThat(u.reason().code()).isEqualTo(Reason.Code.NO_OFFERS);
-      assertThat(u.reason().message()).isEqualTo("No offers: framework suppressed or filtered");
+      assertThat(u.reason().message()).isEqualTo("No offers with room for it: the free capacity is in use, held for other roles, or declined recently");
     });
   }
 

@@ -72,8 +72,6 @@ class RandomEstateProperties {
   }
 
   @TestFactory
-  @Disabled("defects 7 and 12 of issue 10: offers hoarded (a gang that can never fit under its role's limit) and a"
-      + " limit on one resource leave placeable instances pending at a 'stable' end (seeds 8, 11)")
   Stream<DynamicTest> nothingPlaceableIsLeftPendingWhenStable() {
     return property("nothing placeable left pending", false, RandomEstateProperties::checkNothingPlaceablePending);
   }
