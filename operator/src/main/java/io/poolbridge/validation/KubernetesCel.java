@@ -1,4 +1,4 @@
-package io.poolbridge.api.v1alpha1;
+package io.poolbridge.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.collect.ImmutableCollection;

@@ -1,4 +1,4 @@
-package io.poolbridge.api.v1alpha1;
+package io.poolbridge.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,10 +16,9 @@ import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelValidationException;
 import dev.cel.runtime.CelEvaluationException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -28,7 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Validates a custom resource against a generated CRD the way kube-apiserver does on create, and
@@ -48,9 +46,16 @@ import java.util.stream.Stream;
  * <p>Not modelled: metadata beyond the name, status validation, update ratcheting, runtime CEL
  * cost limits.
  */
-final class ApiServerValidator {
-  /** Where Maven writes the generated CRDs, relative to the operator module. */
-  static final Path CRD_DIR = Path.of("target", "crds");
+public final class ApiServerValidator {
+  /**
+   * Where the build puts the generated CRDs on the class path (the {@code crds-on-classpath}
+   * execution in operator/pom.xml): the same files as the committed {@code crds/}.
+   */
+  static final String CRD_RESOURCES = "/io/poolbridge/validation/crds/";
+
+  /** The CRDs this validator knows, by file name. */
+  static final List<String> CRD_FILES =
+      List.of("frameworks.poolbridge.io.yaml", "resourcepools.poolbridge.io.yaml", "workloads.poolbridge.io.yaml");
 
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -79,12 +84,12 @@ final class ApiServerValidator {
   private static final Map<String, ApiServerValidator> BY_KIND = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The validator for the generated CRD of {@code kind} (e.g. {@code Workload}), built once per run. */
-  static ApiServerValidator forKind(String kind) {
+  public static ApiServerValidator forKind(String kind) {
     return BY_KIND.computeIfAbsent(kind, k -> generatedCrds().stream()
         .filter(crd -> k.equals(crd.at("/spec/names/kind").asText()))
         .findFirst()
         .map(ApiServerValidator::of)
-        .orElseThrow(() -> new IllegalArgumentException("no generated CRD for kind " + k + " under " + CRD_DIR.toAbsolutePath())));
+        .orElseThrow(() -> new IllegalArgumentException("no generated CRD for kind " + k)));
   }
 
   /** The validator for {@code crd}; fails, as creating the CRD would, when a rule does not compile. */
@@ -92,37 +97,38 @@ final class ApiServerValidator {
     return new ApiServerValidator(crd);
   }
 
-  /** Every CRD under {@link #CRD_DIR}; fails when there is none (run process-classes first). */
-  static List<JsonNode> generatedCrds() {
-    try (Stream<Path> files = Files.list(CRD_DIR)) {
-      List<JsonNode> crds = files.filter(p -> p.toString().endsWith(".yaml")).sorted().map(ApiServerValidator::readYaml).toList();
-      if (crds.isEmpty()) {
-        throw new IllegalStateException("no CRDs under " + CRD_DIR.toAbsolutePath());
+  /** Every generated CRD, from the class path; fails when one is missing (run process-classes first). */
+  public static List<JsonNode> generatedCrds() {
+    List<JsonNode> crds = new ArrayList<>();
+    for (String file : CRD_FILES) {
+      try (InputStream in = ApiServerValidator.class.getResourceAsStream(CRD_RESOURCES + file)) {
+        if (in == null) {
+          throw new IllegalStateException("no CRD " + CRD_RESOURCES + file + " on the class path (the build writes it in process-classes)");
+        }
+        crds.add(YAML.readTree(in));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the CRD " + CRD_RESOURCES + file, e);
       }
-      return crds;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list generated CRDs under " + CRD_DIR.toAbsolutePath(), e);
     }
+    return List.copyOf(crds);
   }
 
-  static JsonNode readYaml(Path file) {
-    try {
-      return YAML.readTree(file.toFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** Whether a validator exists for documents of this apiVersion and kind. */
+  public static boolean knows(String apiVersion, String kind) {
+    return generatedCrds().stream().anyMatch(crd -> kind.equals(crd.at("/spec/names/kind").asText())
+        && apiVersion.equals(crd.at("/spec/group").asText() + "/" + crd.at("/spec/versions/0/name").asText()));
   }
 
-  String kind() {
+  public String kind() {
     return crd.at("/spec/names/kind").asText();
   }
 
-  String apiVersion() {
+  public String apiVersion() {
     return crd.at("/spec/group").asText() + "/" + crd.at("/spec/versions/0/name").asText();
   }
 
   /** The group-qualified kind, as in the API server's messages: {@code Workload.poolbridge.io}. */
-  String qualifiedKind() {
+  public String qualifiedKind() {
     return kind() + "." + crd.at("/spec/group").asText();
   }
 
@@ -140,7 +146,7 @@ final class ApiServerValidator {
   }
 
   /** Validates one document of this validator's kind. */
-  Result validate(JsonNode document) {
+  public Result validate(JsonNode document) {
     if (!kind().equals(document.path("kind").asText()) || !apiVersion().equals(document.path("apiVersion").asText())) {
       throw new IllegalArgumentException("expected a " + apiVersion() + " " + kind() + ", got " + document.path("apiVersion").asText() + " " + document.path("kind").asText());
     }
@@ -160,10 +166,10 @@ final class ApiServerValidator {
   }
 
   /** Errors of one document and how kube-apiserver and kubectl report them. */
-  record Result(String qualifiedKind, String kind, String name, List<FieldError> fieldErrors, List<String> unknownFields) {
+  public record Result(String qualifiedKind, String kind, String name, List<FieldError> fieldErrors, List<String> unknownFields) {
 
     /** The errors as the default Kubernetes version words them, duplicates dropped as the API server does. */
-    List<String> errors() {
+    public List<String> errors() {
       return errors(FieldError.DEFAULT_MINOR);
     }
 
@@ -172,12 +178,12 @@ final class ApiServerValidator {
       return List.copyOf(new LinkedHashSet<>(fieldErrors.stream().map(e -> e.render(minor)).toList()));
     }
 
-    boolean valid() {
+    public boolean valid() {
       return fieldErrors.isEmpty();
     }
 
     /** The Status message the API server returns: {@code Workload.poolbridge.io "x" is invalid: [a, b]}. */
-    String statusMessage() {
+    public String statusMessage() {
       List<String> errors = errors();
       String joined = errors.size() == 1 ? errors.get(0) : "[" + String.join(", ", errors) + "]";
       return qualifiedKind + " \"" + name + "\" is invalid: " + joined;
@@ -187,7 +193,7 @@ final class ApiServerValidator {
      * What {@code kubectl apply} prints: {@code The Workload "x" is invalid: <error>}, or, for
      * several errors, the same prefix followed by one {@code * <error>} line per error.
      */
-    String kubectlMessage() {
+    public String kubectlMessage() {
       List<String> errors = errors();
       String prefix = "The " + kind + " \"" + name + "\" is invalid: ";
       if (errors.size() == 1) {

@@ -1,8 +1,9 @@
-package io.poolbridge.api.v1alpha1;
+package io.poolbridge.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.poolbridge.api.v1alpha1.ResourcePool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
