@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.poolbridge.api.v1alpha1.Framework;
 import io.poolbridge.api.v1alpha1.ResourcePool;
 import io.poolbridge.api.v1alpha1.Workload;
+import io.poolbridge.validation.ApiServerValidator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -182,12 +183,39 @@ public final class EstateLoader {
       return;
     }
     switch (kind) {
-      case "ResourcePool" -> input.pools().add(new Loaded<>(read(doc, ResourcePool.class, origin, ""), origin));
-      case "Framework" -> input.frameworks().add(new Loaded<>(read(doc, Framework.class, origin, ""), origin));
-      case "Workload" -> input.workloads().add(new Loaded<>(read(doc, Workload.class, origin, ""), origin));
+      case "ResourcePool" -> input.pools().add(new Loaded<>(read(validated(doc, origin), ResourcePool.class, origin, ""), origin));
+      case "Framework" -> input.frameworks().add(new Loaded<>(read(validated(doc, origin), Framework.class, origin, ""), origin));
+      case "Workload" -> input.workloads().add(new Loaded<>(read(validated(doc, origin), Workload.class, origin, ""), origin));
       default -> throw new InvalidInputException(origin + ": kind: Unsupported value: \"" + kind
           + "\": supported values: \"Framework\", \"ResourcePool\", \"Workload\"");
     }
+  }
+
+  /**
+   * The document as the API server would store it, after the checks it makes on create (the
+   * generated CRD's schema, defaults and CEL rules, see {@link ApiServerValidator}); what it refuses
+   * is refused here in kubectl's words: {@code The Framework "spark" is invalid: <cause>}, or one
+   * {@code * <cause>} line per cause.
+   */
+  private static JsonNode validated(JsonNode doc, Origin origin) {
+    String kind = doc.path("kind").asText();
+    ApiServerValidator.Result result = ApiServerValidator.forKind(kind).validate(doc);
+    String what = describe(origin, kind, doc);
+    if (!result.unknownFields().isEmpty()) {
+      throw new InvalidInputException(what + ": " + result.strictDecodingMessage(ResourcePool.VERSION));
+    }
+    if (!result.fieldErrors().isEmpty()) {
+      throw new InvalidInputException(what + ": " + result.kubectlMessage());
+    }
+    return result.object();
+  }
+
+  /** {@code file: document 2 (Workload ns/name)}: where an object is and what it is. */
+  private static String describe(Origin origin, String kind, JsonNode doc) {
+    JsonNode metadata = doc.path("metadata");
+    String name = metadata.path("name").isTextual() ? metadata.path("name").textValue() : "";
+    String namespace = metadata.path("namespace").isTextual() ? metadata.path("namespace").textValue() : "";
+    return origin + " (" + kind + (name.isEmpty() ? "" : " " + (namespace.isEmpty() ? "" : namespace + "/") + name) + ")";
   }
 
   private <T> T read(JsonNode doc, Class<T> type, Origin origin, String prefix) {

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonNodePath;
+import com.networknt.schema.NonValidationKeyword;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
@@ -65,6 +67,17 @@ public final class ApiServerValidator {
   private static final String BLOCKED_CEL =
       "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation";
 
+  /**
+   * JSON Schema draft 4 (what OpenAPI v3 schemas build on) with the {@code x-kubernetes-*}
+   * extensions known as keywords that validate nothing here (this class handles them), so the
+   * validator neither warns about them nor guesses.
+   */
+  private static final JsonSchemaFactory OPEN_API = JsonSchemaFactory.builder(JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4))
+      .metaSchema(JsonMetaSchema.builder(JsonMetaSchema.getV4())
+          .unknownKeywordFactory((keyword, context) -> new NonValidationKeyword(keyword))
+          .build())
+      .build();
+
   private final JsonNode crd;
   private final JsonNode schema;
   private final JsonSchema openApi;
@@ -76,8 +89,7 @@ public final class ApiServerValidator {
   private ApiServerValidator(JsonNode crd) {
     this.crd = crd;
     this.schema = crd.at("/spec/versions/0/schema/openAPIV3Schema");
-    this.openApi = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4)
-        .getSchema(schema, SchemaValidatorsConfig.builder().build());
+    this.openApi = OPEN_API.getSchema(schema, SchemaValidatorsConfig.builder().build());
     compileRules(schema, "");
   }
 
@@ -162,11 +174,16 @@ public final class ApiServerValidator {
     } else {
       celErrors(schema, object, "", errors);
     }
-    return new Result(qualifiedKind(), kind(), object.at("/metadata/name").asText(""), errors, unknownFields);
+    return new Result(qualifiedKind(), kind(), object.at("/metadata/name").asText(""), errors, unknownFields, object);
   }
 
-  /** Errors of one document and how kube-apiserver and kubectl report them. */
-  public record Result(String qualifiedKind, String kind, String name, List<FieldError> fieldErrors, List<String> unknownFields) {
+  /**
+   * Errors of one document and how kube-apiserver and kubectl report them.
+   *
+   * @param object the document as the API server would store it: unknown fields pruned, defaults applied
+   */
+  public record Result(String qualifiedKind, String kind, String name, List<FieldError> fieldErrors, List<String> unknownFields,
+      JsonNode object) {
 
     /** The errors as the default Kubernetes version words them, duplicates dropped as the API server does. */
     public List<String> errors() {
@@ -176,6 +193,19 @@ public final class ApiServerValidator {
     /** The errors as Kubernetes 1.{@code minor} words them. */
     List<String> errors(int minor) {
       return List.copyOf(new LinkedHashSet<>(fieldErrors.stream().map(e -> e.render(minor)).toList()));
+    }
+
+    /**
+     * What kubectl (strict field validation, its default) prints for fields the schema does not
+     * declare: {@code Workload in version "v1alpha1" cannot be handled as a Workload: strict
+     * decoding error: unknown field "spec.foo", unknown field "spec.bar"}; empty when there are none.
+     */
+    public String strictDecodingMessage(String version) {
+      if (unknownFields.isEmpty()) {
+        return "";
+      }
+      return kind + " in version \"" + version + "\" cannot be handled as a " + kind + ": strict decoding error: "
+          + String.join(", ", unknownFields.stream().map(f -> "unknown field \"" + f + "\"").toList());
     }
 
     public boolean valid() {
