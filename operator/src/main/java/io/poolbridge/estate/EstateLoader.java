@@ -107,7 +107,9 @@ public final class EstateLoader {
         loadFile(file, input);
       }
     }
-    return input.canonical();
+    Input canonical = input.canonical();
+    EstateChecks.check(canonical);
+    return canonical;
   }
 
   private static List<Path> files(Path path) {

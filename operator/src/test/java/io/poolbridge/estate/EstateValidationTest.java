@@ -70,4 +70,67 @@ class EstateValidationTest {
             + "* <nil>: Invalid value: \"null\": some validation rules were not checked because the object was invalid; "
             + "correct the existing errors to complete validation");
   }
+
+  private static final String POOL = """
+      apiVersion: poolbridge.io/v1alpha1
+      kind: ResourcePool
+      metadata: {name: metal}
+      spec:
+        provider: colo
+        region: ams
+        source: {static: {nodes: [{name: n1, capacity: {cpu: 4, memory: 16Gi}}, {name: n2, capacity: {cpu: 16, memory: 64Gi}}]}}
+      """;
+
+  @Test
+  void reservationsLargerThanTheirNodeAreRefused() throws IOException {
+    // 3 cpu for eng and 2 for ops on every node: 5 cpu on n1, which has 4.
+    Path file = write(POOL + "  reservations: [{role: eng, resources: {cpu: 3}}, {role: ops, resources: {cpu: 2, memory: 1Gi}}]\n");
+    assertThatThrownBy(() -> new EstateLoader().load(List.of(file)))
+        .hasMessage(file + ": document 1 (ResourcePool metal): spec.reservations: Invalid value: \"n1\": "
+            + "the reservations on node n1 (cpu 5) exceed its capacity (cpu 4)");
+  }
+
+  @Test
+  void aReservationOfAResourceTheNodeLacksIsRefused() throws IOException {
+    Path file = write(POOL + "  reservations: [{role: eng, nodes: [n2], resources: {nvidia.com/gpu: 1}}]\n");
+    assertThatThrownBy(() -> new EstateLoader().load(List.of(file)))
+        .hasMessage(file + ": document 1 (ResourcePool metal): spec.reservations: Invalid value: \"n2\": "
+            + "the reservations on node n2 (nvidia.com/gpu 1) exceed its capacity (nvidia.com/gpu 0)");
+  }
+
+  @Test
+  void reservationsOnAKubernetesNodeAreCheckedAgainstItsAllocatable() throws IOException {
+    Path file = write("""
+        apiVersion: poolbridge.io/v1alpha1
+        kind: ResourcePool
+        metadata: {name: cloud}
+        spec:
+          provider: aws
+          region: eu-west-1
+          source: {kubernetes: {nodeSelector: {}}}
+          reservations: [{role: eng, resources: {memory: 20Gi}}]
+        ---
+        apiVersion: v1
+        kind: Node
+        metadata: {name: k1}
+        status: {allocatable: {cpu: "4", memory: 16Gi, pods: "110"}}
+        """);
+    assertThatThrownBy(() -> new EstateLoader().load(List.of(file)))
+        .hasMessage(file + ": document 1 (ResourcePool cloud): spec.reservations: Invalid value: \"k1\": "
+            + "the reservations on node k1 (memory 20Gi) exceed its capacity (memory 16Gi)");
+  }
+
+  @Test
+  void aWorkloadThroughAFrameworkNotInTheInputIsRefused() throws IOException {
+    Path file = write(POOL + "---\n" + FRAMEWORK + """
+        ---
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Workload
+        metadata: {name: web, namespace: ns}
+        spec: {framework: sprak, kind: Service, instances: 1, resources: {cpu: 1}}
+        """);
+    assertThatThrownBy(() -> new EstateLoader().load(List.of(file)))
+        .hasMessage(file + ": document 3 (Workload ns/web): spec.framework: Not found: \"sprak\": "
+            + "no Framework of that name in the input (it has: spark)");
+  }
 }
