@@ -54,8 +54,11 @@ public final class SimulateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE_OR_DIR",
-      description = "YAML file, or directory of .yaml/.yml files (not recursive); repeatable.")
+      description = "YAML or JSON file, directory of .yaml/.yml/.json files, or - for the standard input; repeatable.")
   List<Path> files;
+
+  @Option(names = {"-R", "--recursive"}, description = "Read the directories given with -f and their subdirectories.")
+  boolean recursive;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
       description = "table (default), json or yaml.")
@@ -102,7 +105,7 @@ public final class SimulateCommand implements Callable<Integer> {
     ExchangeRates rates = exchangeRates();
     SimulationOutcome outcome;
     try {
-      EstateLoader.Input input = new EstateLoader().load(files);
+      EstateLoader.Input input = new EstateLoader().recursive(recursive).load(files);
       outcome = new EstateSimulation(input, seed, at == null ? Instant.now() : at, rates).run(maxRounds);
     } catch (EstateLoader.InvalidInputException e) {
       err.println("error: " + e.getMessage());
