@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -388,9 +387,11 @@ final class Documents {
         .build();
     List<Document> documents = new ArrayList<>();
     int number = 1;
-    try (MappingIterator<JsonNode> values = mapper.readerFor(JsonNode.class).readValues(reader)) {
-      for (; values.hasNextValue(); number++) {
-        JsonNode value = values.nextValue();
+    // One value after another, as kubectl's decoder reads a JSON stream; a top-level array is one
+    // value (not a Kubernetes object), not a list of documents.
+    try (JsonParser parser = mapper.createParser(reader)) {
+      for (; parser.nextToken() != null; number++) {
+        JsonNode value = mapper.readTree(parser);
         documents.add(new Document(number, value == null || value.isNull() ? null : value));
       }
     } catch (StreamConstraintsException e) {

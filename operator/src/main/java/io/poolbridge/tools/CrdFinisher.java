@@ -67,6 +67,8 @@ public final class CrdFinisher {
       columns.sort(Comparator.comparingInt(c -> position(declared, c.getName())));
       version.setAdditionalPrinterColumns(columns);
       requireNonNegativeQuantities(version.getSchema().getOpenAPIV3Schema().getProperties().get("spec"));
+      // Every object has a spec: without one, there is nothing to pool, schedule or place.
+      version.getSchema().getOpenAPIV3Schema().setRequired(List.of("spec"));
       boundElementStrings(version.getSchema().getOpenAPIV3Schema().getProperties().get("spec"));
     }
     Map<String, String> labels = crd.getMetadata().getLabels();
