@@ -318,6 +318,10 @@ public final class EstateLoader {
         throw new InvalidInputException(origin + " (Namespace " + name.textValue() + "): metadata.name: Duplicate value: \""
             + name.textValue() + "\": already defined in " + first);
       }
+      String problem = kubernetesShape(doc);
+      if (problem != null) {
+        throw new InvalidInputException(origin + " (Namespace " + name.textValue() + "): " + problem);
+      }
       Map<String, String> labels = new TreeMap<>();
       doc.path("metadata").path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
       input.namespaceLabels().put(name.textValue(), labels);
@@ -383,6 +387,12 @@ public final class EstateLoader {
     if (name.isEmpty()) {
       throw new InvalidInputException(what + ": " + prefix + "metadata.name: Required value");
     }
+    if (type == Node.class) {
+      String problem = kubernetesShape(doc);
+      if (problem != null) {
+        throw new InvalidInputException(what + ": " + problem);
+      }
+    }
     try {
       T object = mapper.treeToValue(doc, type);
       try {
@@ -396,6 +406,51 @@ public final class EstateLoader {
     } catch (JsonProcessingException e) {
       throw new InvalidInputException(what + ": " + e.getOriginalMessage());
     }
+  }
+
+  /**
+   * What the API server's own types would refuse in the parts of a Node or Namespace simulate reads
+   * (labels, allocatable, conditions, addresses): a null or a value of the wrong type; null when
+   * there is nothing to refuse.
+   */
+  static String kubernetesShape(JsonNode doc) {
+    JsonNode labels = doc.path("metadata").path("labels");
+    if (labels.isObject()) {
+      for (var e : labels.properties()) {
+        String problem = stringValue("metadata.labels." + e.getKey(), e.getValue(), false);
+        if (problem != null) {
+          return problem;
+        }
+      }
+    }
+    JsonNode allocatable = doc.path("status").path("allocatable");
+    if (allocatable.isObject()) {
+      for (var e : allocatable.properties()) {
+        String problem = stringValue("status.allocatable." + e.getKey(), e.getValue(), true);
+        if (problem != null) {
+          return problem;
+        }
+      }
+    }
+    for (String list : List.of("conditions", "addresses")) {
+      JsonNode items = doc.path("status").path(list);
+      for (int i = 0; items.isArray() && i < items.size(); i++) {
+        if (items.get(i).isNull()) {
+          return "status." + list + "[" + i + "]: Required value: an object, not null";
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String stringValue(String field, JsonNode value, boolean numberToo) {
+    if (value.isNull()) {
+      return field + ": Required value: a string, not null";
+    }
+    if (!value.isTextual() && !(numberToo && value.isNumber())) {
+      return field + ": Invalid value: must be a string";
+    }
+    return null;
   }
 
   /** A value the core cannot take, with the path of its field. */

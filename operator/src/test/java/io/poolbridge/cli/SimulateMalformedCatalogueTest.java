@@ -54,7 +54,11 @@ class SimulateMalformedCatalogueTest {
   }
 
   static void assertNoInternals(String err) {
-    assertThat(err).doesNotContain("Exception", "\tat ", "io.poolbridge.", "java.", "com.fasterxml", "org.yaml", "NullPointer");
+    assertNoInternals(err, "");
+  }
+
+  static void assertNoInternals(String err, String description) {
+    assertThat(err).as(description).doesNotContain("Exception", "\tat ", "io.poolbridge.", "java.", "com.fasterxml", "org.yaml", "NullPointer");
   }
 
   @ParameterizedTest(name = "{0}")
