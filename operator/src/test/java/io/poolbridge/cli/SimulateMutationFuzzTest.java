@@ -105,6 +105,35 @@ class SimulateMutationFuzzTest {
       NODES.textNode(""), NODES.textNode("x".repeat(100_000)), NODES.textNode("(a+)+$"), NODES.textNode("ü/ß:€"),
       NODES.textNode("2026-13-45T99:99:99Z"), NODES.textNode("-1h"), NODES.textNode("999999h"));
 
+  /**
+   * A value the API server accepts for a field of this name but at an edge (the largest quantity,
+   * the most instances, a zero, another object's name), so that mutations reach past validation
+   * into the checks only simulate makes and into the core.
+   */
+  private static JsonNode plausible(String field, JsonNode value, List<JsonNode> documents, Random random) {
+    List<String> names = new ArrayList<>();
+    documents.forEach(d -> names.add(d.at("/metadata/name").asText("x")));
+    String name = names.get(random.nextInt(names.size()));
+    return switch (field == null ? "" : field) {
+      case "instances" -> NODES.numberNode(List.of(0, 1, 2000, 1999, 57).get(random.nextInt(5)));
+      case "cpu", "memory", "nvidia.com/gpu", "ephemeral-storage", "hugepages-2Mi" ->
+          List.<JsonNode>of(NODES.textNode("999999999999999"), NODES.numberNode(0), NODES.textNode("1m"), NODES.textNode("999Ti"),
+              NODES.textNode("0.9P"), NODES.textNode("1Pi"), NODES.numberNode(999_999_999_999_999L), NODES.textNode("1n"),
+              NODES.textNode("9e9")).get(random.nextInt(9));
+      case "weight" -> NODES.numberNode(List.of(0.001, 1000.0, 1e-300).get(random.nextInt(3)));
+      case "priority" -> NODES.numberNode(List.of(0, 1_000_000_000).get(random.nextInt(2)));
+      case "refuseSeconds" -> NODES.numberNode(List.of(0.0, 86400.0, 1e-9).get(random.nextInt(3)));
+      case "framework", "name", "role", "zone", "region", "provider" -> NODES.textNode(name);
+      case "operator" -> NODES.textNode(List.of("UNIQUE", "CLUSTER", "GROUP_BY", "LIKE", "UNLIKE", "MAX_PER", "IS").get(random.nextInt(7)));
+      case "value" -> NODES.textNode(List.of("1", "999999", ".*", "a|b", "x{1000}", name).get(random.nextInt(6)));
+      case "start" -> NODES.textNode(List.of("2026-12-05T23:00:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59+14:00").get(random.nextInt(3)));
+      case "duration" -> NODES.textNode(List.of("0s", "999999999h", "1ms", "1.5h30m").get(random.nextInt(4)));
+      case "perHour" -> NODES.objectNode().put("cpu", List.of("0", "999999999999", "0.000000001").get(random.nextInt(3)));
+      case "nodes" -> value.isArray() && !value.isEmpty() ? NODES.arrayNode().add(value.get(0)).add(value.get(0).deepCopy()) : value;
+      default -> anotherType(value, random);
+    };
+  }
+
   private static JsonNode anotherType(JsonNode value, Random random) {
     List<JsonNode> choices = new ArrayList<>(List.of(NODES.textNode("text"), NODES.numberNode(7), NODES.booleanNode(true),
         NODES.objectNode().put("k", "v"), NODES.arrayNode().add("a"), NODES.nullNode()));
@@ -129,7 +158,7 @@ class SimulateMutationFuzzTest {
       List<Slot> slots = new ArrayList<>();
       slots(document, slots);
       Slot slot = slots.get(random.nextInt(slots.size()));
-      switch (random.nextInt(8)) {
+      switch (random.nextInt(16)) {
         case 0 -> slot.delete();
         case 1 -> slot.set(anotherType(slot.value(), random));
         case 2, 3 -> slot.set(EXTREMES.get(random.nextInt(EXTREMES.size())));
@@ -151,6 +180,7 @@ class SimulateMutationFuzzTest {
             documents.remove(document);
           }
         }
+        case 8, 9, 10, 11, 12, 13, 14, 15 -> slot.set(plausible(slot.field(), slot.value(), documents, random));
         default -> {
           if (slot.value().isArray() && !slot.value().isEmpty()) {
             ArrayNode array = (ArrayNode) slot.value();
