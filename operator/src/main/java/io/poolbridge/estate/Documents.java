@@ -85,7 +85,14 @@ final class Documents {
       throw new InvalidInputException(name + ": document " + builder.number + ": not valid YAML: "
           + (mark == null ? "" : "line " + line(mark) + ", column " + (mark.getColumn() + 1) + ": ")
           + (e.getProblem() == null ? e.getContext() : e.getProblem()));
+    } catch (org.yaml.snakeyaml.reader.ReaderException e) {
+      throw new InvalidInputException(name + ": document " + builder.number + ": not valid YAML: character "
+          + String.format("U+%04X", e.getCodePoint()) + (Character.isISOControl(e.getCodePoint()) ? " (a control character)" : "")
+          + " at offset " + e.getPosition() + ": YAML allows none");
     } catch (YAMLException e) {
+      if (e.getCause() instanceof java.nio.charset.CharacterCodingException) {
+        throw notUtf8(name);
+      }
       if (lines.tooLong > 0) {
         throw new InvalidInputException(name + ": line " + lines.tooLong + ": longer than " + (MAX_LINE >> 10)
             + " KiB: no Kubernetes object has such a value (the API server stores none over 1.5 MiB); break it into lines or give JSON");
@@ -356,6 +363,11 @@ final class Documents {
     return value;
   }
 
+  /** Input that is not UTF-8, which kubectl reads. */
+  static InvalidInputException notUtf8(String name) {
+    return new InvalidInputException(name + ": not UTF-8 text: save it as UTF-8");
+  }
+
   private static int line(Mark mark) {
     return mark == null ? 0 : mark.getLine() + 1;
   }
@@ -410,8 +422,10 @@ final class Documents {
       }
       throw new InvalidInputException(name + ": document " + number + ": "
           + (e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ") + message);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw notUtf8(name);
     } catch (IOException e) {
-      throw new InvalidInputException(name + ": " + e.getMessage());
+      throw new InvalidInputException(name + ": cannot be read: " + e.getMessage());
     }
     return documents;
   }

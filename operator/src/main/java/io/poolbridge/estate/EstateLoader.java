@@ -223,7 +223,12 @@ public final class EstateLoader {
     if (bytes.length > Documents.MAX_INPUT_BYTES) {
       throw new InvalidInputException(STDIN + ": more than " + Documents.MAX_INPUT_MIB + " MiB: split the input into several files");
     }
-    String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    String text;
+    try {
+      text = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw Documents.notUtf8(STDIN);
+    }
     boolean json = text.stripLeading().startsWith("{");
     return add(Documents.read(STDIN, new java.io.StringReader(text), text.length(), json), null, input, namespaces);
   }
@@ -252,6 +257,8 @@ public final class EstateLoader {
         in.reset();
       }
       return add(Documents.read(file.toString(), in, size, json), file, input, namespaces);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw Documents.notUtf8(file.toString());
     } catch (IOException e) {
       throw new InvalidInputException(file + ": cannot be read: " + e.getMessage());
     }
