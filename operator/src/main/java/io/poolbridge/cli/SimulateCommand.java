@@ -71,11 +71,11 @@ public final class SimulateCommand implements Callable<Integer> {
   /** Loads the files and simulates: the whole run, replaceable in tests. */
   @FunctionalInterface
   interface Engine {
-    SimulationOutcome simulate(List<Path> files, long seed, Instant at, ExchangeRates rates, int maxRounds);
+    SimulationOutcome simulate(List<Path> files, boolean recursive, long seed, Instant at, ExchangeRates rates, int maxRounds);
   }
 
-  private static final Engine ESTATE = (files, seed, at, rates, maxRounds) ->
-      new EstateSimulation(new EstateLoader().load(files), seed, at, rates).run(maxRounds);
+  private static final Engine ESTATE = (files, recursive, seed, at, rates, maxRounds) ->
+      new EstateSimulation(new EstateLoader().recursive(recursive).load(files), seed, at, rates).run(maxRounds);
 
   private final Engine engine;
 
@@ -90,8 +90,11 @@ public final class SimulateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE_OR_DIR",
-      description = "YAML file, or directory of .yaml/.yml files (not recursive); repeatable.")
+      description = "YAML or JSON file, directory of .yaml/.yml/.json files, or - for the standard input; repeatable.")
   List<Path> files;
+
+  @Option(names = {"-R", "--recursive"}, description = "Read the directories given with -f and their subdirectories.")
+  boolean recursive;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
       description = "table (default), json or yaml.")
@@ -144,7 +147,7 @@ public final class SimulateCommand implements Callable<Integer> {
     ExchangeRates rates = exchangeRates();
     SimulationOutcome outcome;
     try {
-      outcome = engine.simulate(files, seed, at == null ? Instant.now() : at, rates, maxRounds);
+      outcome = engine.simulate(files, recursive, seed, at == null ? Instant.now() : at, rates, maxRounds);
     } catch (EstateLoader.InvalidInputException e) {
       err.println("error: " + e.getMessage());
       err.flush();

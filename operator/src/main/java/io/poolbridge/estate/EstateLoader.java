@@ -9,12 +9,11 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.Node;
 import io.poolbridge.api.v1alpha1.Framework;
 import io.poolbridge.api.v1alpha1.ResourcePool;
 import io.poolbridge.api.v1alpha1.Workload;
+import io.poolbridge.validation.ApiServerValidator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,11 +24,13 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Reads the multi-document YAML users {@code kubectl apply}: ResourcePools, Frameworks and
- * Workloads, plus Kubernetes {@code Node}s (or a {@code List} of them, as {@code kubectl get nodes
- * -o yaml} prints) standing for the nodes of Kubernetes-source pools, and the labels of Namespaces
- * (which Framework namespace selectors match). Other kinds are skipped. Unknown fields are errors, as with kubectl's strict field validation, and every
- * error names the file, the document and the field.
+ * Reads what users {@code kubectl apply -f}: YAML and JSON files, directories, the standard input
+ * (see {@link Documents} for the syntax and its limits). It keeps ResourcePools, Frameworks and
+ * Workloads, each validated first as the API server would ({@link ApiServerValidator}), Kubernetes
+ * {@code Node}s standing for the nodes of Kubernetes-source pools, the labels of Namespaces (which
+ * Framework namespace selectors match), and the items of a {@code v1 List} (what {@code kubectl get
+ * -o yaml} prints). Other built-in Kubernetes kinds are skipped; an unknown API group or version is
+ * an error. Every error names the file, the document (and List item), the object and the field.
  */
 public final class EstateLoader {
   private static final String API_VERSION = ResourcePool.GROUP + "/" + ResourcePool.VERSION;
@@ -39,15 +40,29 @@ public final class EstateLoader {
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .findAndAddModules()
           .build();
-  private final YAMLMapper yaml = new YAMLMapper(new YAMLFactory());
 
-  /** Where an object was read from, for messages. */
-  public record Origin(Path file, int document) {
+  /**
+   * Where an object was read from, for messages: {@code samples/20-frameworks.yaml: document 2}, or
+   * {@code ...: document 1, items[3]} for an item of a {@code List}. {@code file} is null for the
+   * standard input, which messages call {@code STDIN} as kubectl does.
+   */
+  public record Origin(Path file, int document, int item) {
+    public Origin(Path file, int document) {
+      this(file, document, -1);
+    }
+
+    Origin item(int index) {
+      return new Origin(file, document, index);
+    }
+
     @Override
     public String toString() {
-      return file + ": document " + document;
+      return (file == null ? STDIN : file.toString()) + ": document " + document + (item < 0 ? "" : ", items[" + item + "]");
     }
   }
+
+  /** How messages name the standard input ({@code -f -}). */
+  public static final String STDIN = "STDIN";
 
   /** An object read from a file. */
   public record Loaded<T>(T object, Origin origin) {}
@@ -98,96 +113,278 @@ public final class EstateLoader {
     }
   }
 
-  /** Reads files, and the {@code .yaml}/{@code .yml} files of directories (not recursively), in name order. */
-  public Input load(List<Path> paths) {
-    Input input = new Input(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new TreeMap<>());
-    for (Path path : paths) {
-      for (Path file : files(path)) {
-        loadFile(file, input);
-      }
-    }
-    return input.canonical();
+  /** Where {@code -f -} reads from. */
+  private final java.util.function.Supplier<java.io.InputStream> stdin;
+
+  private boolean recursive;
+
+  public EstateLoader() {
+    this(() -> System.in);
   }
 
-  private static List<Path> files(Path path) {
+  /** A loader reading {@code -f -} from {@code stdin}. */
+  public EstateLoader(java.util.function.Supplier<java.io.InputStream> stdin) {
+    this.stdin = stdin;
+  }
+
+  /** Whether directories are read with their subdirectories ({@code -R}). */
+  public EstateLoader recursive(boolean recursive) {
+    this.recursive = recursive;
+    return this;
+  }
+
+  /** The file extensions read in a directory, as kubectl reads them. */
+  static final List<String> EXTENSIONS = List.of(".yaml", ".yml", ".json");
+
+  /**
+   * Reads files, {@code -} (the standard input), and the {@code .yaml}, {@code .yml} and
+   * {@code .json} files of directories (of their subdirectories too when {@link #recursive}), in
+   * name order, as {@code kubectl apply -f} does. An input without any object is an error.
+   */
+  public Input load(List<Path> paths) {
+    Input input = new Input(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new TreeMap<>());
+    Map<String, Origin> namespaces = new TreeMap<>();
+    int objects = 0;
+    boolean stdinRead = false;
+    for (Path path : paths) {
+      if (path.toString().equals("-")) {
+        if (stdinRead) {
+          throw new InvalidInputException("-f -: the standard input can be read only once");
+        }
+        stdinRead = true;
+        objects += loadStdin(input, namespaces);
+        continue;
+      }
+      for (Path file : files(path)) {
+        objects += loadFile(file, input, namespaces);
+      }
+    }
+    if (objects == 0) {
+      throw new InvalidInputException(String.join(", ", paths.stream().map(p -> p.toString().equals("-") ? STDIN : p.toString()).toList())
+          + ": no objects in the input (kubectl would say: no objects passed to apply)");
+    }
+    Input canonical = input.canonical();
+    EstateChecks.check(canonical);
+    return canonical;
+  }
+
+  private List<Path> files(Path path) {
     if (!Files.exists(path)) {
-      throw new InvalidInputException(path + ": no such file or directory");
+      throw new InvalidInputException(path + ": " + missing(path));
     }
     if (!Files.isDirectory(path)) {
       return List.of(path);
     }
-    try (Stream<Path> list = Files.list(path)) {
-      return list.filter(p -> Files.isRegularFile(p))
-          .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new InvalidInputException(path + ": " + e.getMessage());
-    }
-  }
-
-  private void loadFile(Path file, Input input) {
-    List<JsonNode> documents = new ArrayList<>();
-    try (var parser = yaml.getFactory().createParser(file.toFile())) {
-      var values = yaml.readValues(parser, JsonNode.class);
-      while (values.hasNextValue()) {
-        documents.add(values.nextValue());
-      }
-    } catch (JsonProcessingException e) {
-      throw new InvalidInputException(file + ": not valid YAML: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
-    } catch (IOException e) {
-      throw new InvalidInputException(file + ": " + e.getMessage());
-    }
-    for (int i = 0; i < documents.size(); i++) {
-      JsonNode doc = documents.get(i);
-      if (doc == null || doc.isNull() || doc.isMissingNode()) {
-        continue;
-      }
-      add(doc, new Origin(file, i + 1), input);
-    }
-  }
-
-  private void add(JsonNode doc, Origin origin, Input input) {
-    String apiVersion = doc.path("apiVersion").asText("");
-    String kind = doc.path("kind").asText("");
-    if (kind.isEmpty()) {
-      throw new InvalidInputException(origin + ": kind: Required value");
-    }
-    if ("v1".equals(apiVersion) && "List".equals(kind)) {
-      JsonNode items = doc.path("items");
-      for (int i = 0; i < items.size(); i++) {
-        JsonNode item = items.get(i);
-        if ("Node".equals(item.path("kind").asText())) {
-          input.nodes().add(new Loaded<>(read(item, Node.class, origin, "items[" + i + "]."), origin));
+    List<Path> found = new ArrayList<>();
+    boolean subdirectories;
+    try (Stream<Path> list = recursive ? Files.walk(path, java.nio.file.FileVisitOption.FOLLOW_LINKS) : Files.list(path)) {
+      List<Path> entries = list.filter(p -> !p.equals(path)).sorted().toList();
+      subdirectories = entries.stream().anyMatch(Files::isDirectory);
+      for (Path p : entries) {
+        if (!EXTENSIONS.stream().anyMatch(e -> p.getFileName().toString().endsWith(e))) {
+          continue;
+        }
+        if (!Files.exists(p)) {
+          throw new InvalidInputException(p + ": " + missing(p));
+        }
+        if (Files.isRegularFile(p)) {
+          found.add(p);
         }
       }
-      return;
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new InvalidInputException(path + ": cannot be read: " + e.getMessage());
+    }
+    if (found.isEmpty()) {
+      throw new InvalidInputException(path + ": no .yaml, .yml or .json files in this directory"
+          + (subdirectories && !recursive ? " (its subdirectories are read with -R)" : ""));
+    }
+    return found;
+  }
+
+  /** Why {@code path}, which does not exist, cannot be read: missing, or a link to something missing. */
+  private static String missing(Path path) {
+    if (Files.isSymbolicLink(path)) {
+      try {
+        return "a symbolic link to " + Files.readSymbolicLink(path) + ", which does not exist";
+      } catch (IOException e) {
+        return "a symbolic link to something that does not exist";
+      }
+    }
+    return "no such file or directory";
+  }
+
+  private int loadStdin(Input input, Map<String, Origin> namespaces) {
+    byte[] bytes;
+    try (java.io.InputStream in = stdin.get()) {
+      bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, Documents.MAX_INPUT_BYTES + 1));
+    } catch (IOException e) {
+      throw new InvalidInputException(STDIN + ": cannot be read: " + e.getMessage());
+    }
+    if (bytes.length > Documents.MAX_INPUT_BYTES) {
+      throw new InvalidInputException(STDIN + ": more than " + Documents.MAX_INPUT_MIB + " MiB: split the input into several files");
+    }
+    String text;
+    try {
+      text = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw Documents.notUtf8(STDIN);
+    }
+    boolean json = text.stripLeading().startsWith("{");
+    return add(Documents.read(STDIN, new java.io.StringReader(text), text.length(), json), null, input, namespaces);
+  }
+
+  private int loadFile(Path file, Input input, Map<String, Origin> namespaces) {
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (IOException e) {
+      throw new InvalidInputException(file + ": cannot be read: " + e.getMessage());
+    }
+    if (size > Documents.MAX_INPUT_BYTES) {
+      throw new InvalidInputException(file + ": " + (size >> 20) + " MiB, more than " + Documents.MAX_INPUT_MIB
+          + " MiB: split the input into several files");
+    }
+    boolean json = file.getFileName().toString().endsWith(".json");
+    try (java.io.Reader reader = new org.yaml.snakeyaml.reader.UnicodeReader(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+      java.io.Reader in = reader;
+      if (!json) {
+        // kubectl reads a file of any extension that starts with '{' as JSON.
+        in = new java.io.BufferedReader(reader, 1 << 16);
+        in.mark(1 << 16);
+        char[] head = new char[1024];
+        int n = in.read(head);
+        json = n > 0 && new String(head, 0, n).stripLeading().startsWith("{");
+        in.reset();
+      }
+      return add(Documents.read(file.toString(), in, size, json), file, input, namespaces);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw Documents.notUtf8(file.toString());
+    } catch (IOException e) {
+      throw new InvalidInputException(file + ": cannot be read: " + e.getMessage());
+    }
+  }
+
+  /** Adds the objects of {@code documents}; returns how many there were. */
+  private int add(List<Documents.Document> documents, Path file, Input input, Map<String, Origin> namespaces) {
+    int objects = 0;
+    for (Documents.Document d : documents) {
+      if (d.content() != null) {
+        objects += add(d.content(), new Origin(file, d.number()), input, namespaces);
+      }
+    }
+    return objects;
+  }
+
+  /** Kubernetes API groups and versions whose objects simulate skips (kubectl would apply them elsewhere). */
+  private static final java.util.Set<String> BUILT_IN = java.util.Set.of(
+      "v1", "apps/v1", "batch/v1", "autoscaling/v1", "autoscaling/v2", "policy/v1", "networking.k8s.io/v1",
+      "rbac.authorization.k8s.io/v1", "storage.k8s.io/v1", "scheduling.k8s.io/v1", "coordination.k8s.io/v1",
+      "discovery.k8s.io/v1", "node.k8s.io/v1", "apiextensions.k8s.io/v1", "admissionregistration.k8s.io/v1",
+      "certificates.k8s.io/v1", "events.k8s.io/v1", "flowcontrol.apiserver.k8s.io/v1", "apiregistration.k8s.io/v1");
+
+  /** Adds one object (or the items of a List); returns how many objects it held. */
+  private int add(JsonNode doc, Origin origin, Input input, Map<String, Origin> namespaces) {
+    if (!doc.isObject()) {
+      throw new InvalidInputException(origin + ": not a Kubernetes object: a mapping with apiVersion, kind and metadata was expected, "
+          + "not " + (doc.isArray() ? "a list" : "a scalar"));
+    }
+    JsonNode apiVersionNode = doc.path("apiVersion");
+    JsonNode kindNode = doc.path("kind");
+    if (!kindNode.isTextual() || kindNode.textValue().isEmpty()) {
+      throw new InvalidInputException(origin + ": kind: Required value" + (kindNode.isMissingNode() ? "" : ": must be a non-empty string"));
+    }
+    if (!apiVersionNode.isTextual() || apiVersionNode.textValue().isEmpty()) {
+      throw new InvalidInputException(origin + ": apiVersion: Required value" + (apiVersionNode.isMissingNode() ? "" : ": must be a non-empty string"));
+    }
+    String apiVersion = apiVersionNode.textValue();
+    String kind = kindNode.textValue();
+    if ("v1".equals(apiVersion) && "List".equals(kind)) {
+      if (origin.item() >= 0) {
+        throw new InvalidInputException(origin + ": a List inside a List: kubectl does not read one");
+      }
+      JsonNode items = doc.path("items");
+      if (!items.isArray() && !items.isMissingNode() && !items.isNull()) {
+        throw new InvalidInputException(origin + ": items: Invalid value: must be a list of objects");
+      }
+      int objects = 0;
+      for (int i = 0; i < items.size(); i++) {
+        JsonNode item = items.get(i);
+        if (item != null && !item.isNull()) {
+          objects += add(item, origin.item(i), input, namespaces);
+        }
+      }
+      return objects;
     }
     if ("v1".equals(apiVersion) && "Namespace".equals(kind)) {
+      JsonNode name = doc.path("metadata").path("name");
+      if (!name.isTextual() || name.textValue().isEmpty()) {
+        throw new InvalidInputException(origin + " (Namespace): metadata.name: Required value");
+      }
+      Origin first = namespaces.putIfAbsent(name.textValue(), origin);
+      if (first != null) {
+        throw new InvalidInputException(origin + " (Namespace " + name.textValue() + "): metadata.name: Duplicate value: \""
+            + name.textValue() + "\": already defined in " + first);
+      }
+      String problem = kubernetesShape(doc);
+      if (problem != null) {
+        throw new InvalidInputException(origin + " (Namespace " + name.textValue() + "): " + problem);
+      }
       Map<String, String> labels = new TreeMap<>();
-      doc.path("metadata").path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-      input.namespaceLabels().put(doc.path("metadata").path("name").asText(), labels);
-      return;
+      doc.path("metadata").path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+      input.namespaceLabels().put(name.textValue(), labels);
+      return 1;
     }
     if ("v1".equals(apiVersion) && "Node".equals(kind)) {
       input.nodes().add(new Loaded<>(read(doc, Node.class, origin, ""), origin));
-      return;
+      return 1;
     }
     if (!API_VERSION.equals(apiVersion)) {
       if (apiVersion.startsWith(ResourcePool.GROUP + "/")) {
         throw new InvalidInputException(origin + ": apiVersion: Unsupported value: \"" + apiVersion
             + "\": supported values: \"" + API_VERSION + "\"");
       }
-      return;
+      if (!BUILT_IN.contains(apiVersion)) {
+        throw new InvalidInputException(origin + ": apiVersion: Unsupported value: \"" + apiVersion + "\": simulate reads "
+            + API_VERSION + " objects, v1 Nodes, Namespaces and Lists, and skips the built-in Kubernetes kinds; "
+            + "leave this file out (-f) or fix the apiVersion");
+      }
+      return 0;
     }
     switch (kind) {
-      case "ResourcePool" -> input.pools().add(new Loaded<>(read(doc, ResourcePool.class, origin, ""), origin));
-      case "Framework" -> input.frameworks().add(new Loaded<>(read(doc, Framework.class, origin, ""), origin));
-      case "Workload" -> input.workloads().add(new Loaded<>(read(doc, Workload.class, origin, ""), origin));
+      case "ResourcePool" -> input.pools().add(new Loaded<>(read(validated(doc, origin), ResourcePool.class, origin, ""), origin));
+      case "Framework" -> input.frameworks().add(new Loaded<>(read(validated(doc, origin), Framework.class, origin, ""), origin));
+      case "Workload" -> input.workloads().add(new Loaded<>(read(validated(doc, origin), Workload.class, origin, ""), origin));
       default -> throw new InvalidInputException(origin + ": kind: Unsupported value: \"" + kind
           + "\": supported values: \"Framework\", \"ResourcePool\", \"Workload\"");
     }
+    return 1;
+  }
+
+  /**
+   * The document as the API server would store it, after the checks it makes on create (the
+   * generated CRD's schema, defaults and CEL rules, see {@link ApiServerValidator}); what it refuses
+   * is refused here in kubectl's words: {@code The Framework "spark" is invalid: <cause>}, or one
+   * {@code * <cause>} line per cause.
+   */
+  private static JsonNode validated(JsonNode doc, Origin origin) {
+    String kind = doc.path("kind").asText();
+    ApiServerValidator.Result result = ApiServerValidator.forKind(kind).validate(doc);
+    String what = describe(origin, kind, doc);
+    if (!result.unknownFields().isEmpty()) {
+      throw new InvalidInputException(what + ": " + result.strictDecodingMessage(ResourcePool.VERSION));
+    }
+    if (!result.fieldErrors().isEmpty()) {
+      throw new InvalidInputException(what + ": " + result.kubectlMessage());
+    }
+    return result.object();
+  }
+
+  /** {@code file: document 2 (Workload ns/name)}: where an object is and what it is. */
+  private static String describe(Origin origin, String kind, JsonNode doc) {
+    JsonNode metadata = doc.path("metadata");
+    String name = metadata.path("name").isTextual() ? metadata.path("name").textValue() : "";
+    String namespace = metadata.path("namespace").isTextual() ? metadata.path("namespace").textValue() : "";
+    return origin + " (" + kind + (name.isEmpty() ? "" : " " + (namespace.isEmpty() ? "" : namespace + "/") + name) + ")";
   }
 
   private <T> T read(JsonNode doc, Class<T> type, Origin origin, String prefix) {
@@ -196,6 +393,12 @@ public final class EstateLoader {
     String what = origin + " (" + type.getSimpleName() + (name.isEmpty() ? "" : " " + (namespace.isEmpty() ? "" : namespace + "/") + name) + ")";
     if (name.isEmpty()) {
       throw new InvalidInputException(what + ": " + prefix + "metadata.name: Required value");
+    }
+    if (type == Node.class) {
+      String problem = kubernetesShape(doc);
+      if (problem != null) {
+        throw new InvalidInputException(what + ": " + problem);
+      }
     }
     try {
       T object = mapper.treeToValue(doc, type);
@@ -210,6 +413,51 @@ public final class EstateLoader {
     } catch (JsonProcessingException e) {
       throw new InvalidInputException(what + ": " + e.getOriginalMessage());
     }
+  }
+
+  /**
+   * What the API server's own types would refuse in the parts of a Node or Namespace simulate reads
+   * (labels, allocatable, conditions, addresses): a null or a value of the wrong type; null when
+   * there is nothing to refuse.
+   */
+  static String kubernetesShape(JsonNode doc) {
+    JsonNode labels = doc.path("metadata").path("labels");
+    if (labels.isObject()) {
+      for (var e : labels.properties()) {
+        String problem = stringValue("metadata.labels." + e.getKey(), e.getValue(), false);
+        if (problem != null) {
+          return problem;
+        }
+      }
+    }
+    JsonNode allocatable = doc.path("status").path("allocatable");
+    if (allocatable.isObject()) {
+      for (var e : allocatable.properties()) {
+        String problem = stringValue("status.allocatable." + e.getKey(), e.getValue(), true);
+        if (problem != null) {
+          return problem;
+        }
+      }
+    }
+    for (String list : List.of("conditions", "addresses")) {
+      JsonNode items = doc.path("status").path(list);
+      for (int i = 0; items.isArray() && i < items.size(); i++) {
+        if (items.get(i).isNull()) {
+          return "status." + list + "[" + i + "]: Required value: an object, not null";
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String stringValue(String field, JsonNode value, boolean numberToo) {
+    if (value.isNull()) {
+      return field + ": Required value: a string, not null";
+    }
+    if (!value.isTextual() && !(numberToo && value.isNumber())) {
+      return field + ": Invalid value: must be a string";
+    }
+    return null;
   }
 
   /** A value the core cannot take, with the path of its field. */

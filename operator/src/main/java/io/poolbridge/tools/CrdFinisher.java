@@ -67,6 +67,9 @@ public final class CrdFinisher {
       columns.sort(Comparator.comparingInt(c -> position(declared, c.getName())));
       version.setAdditionalPrinterColumns(columns);
       requireNonNegativeQuantities(version.getSchema().getOpenAPIV3Schema().getProperties().get("spec"));
+      // Every object has a spec: without one, there is nothing to pool, schedule or place.
+      version.getSchema().getOpenAPIV3Schema().setRequired(List.of("spec"));
+      boundElementStrings(version.getSchema().getOpenAPIV3Schema().getProperties().get("spec"));
     }
     Map<String, String> labels = crd.getMetadata().getLabels();
     if (labels != null && labels.isEmpty()) {
@@ -96,6 +99,35 @@ public final class CrdFinisher {
     }
     if (schema.getItems() != null) {
       requireNonNegativeQuantities(schema.getItems().getSchema());
+    }
+  }
+
+  /** The longest string a map value or list item of a spec may be, where no annotation can say so. */
+  static final long MAX_ELEMENT_STRING = 256;
+
+  /**
+   * Every string map value and list item under {@code schema} (attribute and label values, names,
+   * selector values) gets {@code maxLength: 256}: the CRD generator cannot annotate a type argument,
+   * and nothing the API server accepts may be unbounded.
+   */
+  static void boundElementStrings(JSONSchemaProps schema) {
+    if (schema == null) {
+      return;
+    }
+    if (schema.getProperties() != null) {
+      schema.getProperties().values().forEach(CrdFinisher::boundElementStrings);
+    }
+    for (JSONSchemaProps element : new JSONSchemaProps[] {
+        schema.getAdditionalProperties() == null ? null : schema.getAdditionalProperties().getSchema(),
+        schema.getItems() == null ? null : schema.getItems().getSchema()}) {
+      if (element == null) {
+        continue;
+      }
+      if ("string".equals(element.getType()) && element.getMaxLength() == null
+          && (element.getEnum() == null || element.getEnum().isEmpty())) {
+        element.setMaxLength(MAX_ELEMENT_STRING);
+      }
+      boundElementStrings(element);
     }
   }
 

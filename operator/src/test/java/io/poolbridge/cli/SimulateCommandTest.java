@@ -122,7 +122,10 @@ class SimulateCommandTest {
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).isEmpty();
     assertThat(run.err()).isEqualTo(
-        "error: " + bad + ": document 2 (Workload n/w): spec.instances: Invalid value: \"three\": must be a number\n");
+        "error: " + bad + ": document 2 (Workload n/w): The Workload \"w\" is invalid: \n"
+            + "* spec.instances: Invalid value: \"string\": spec.instances in body must be of type integer: \"string\"\n"
+            + "* <nil>: Invalid value: \"null\": some validation rules were not checked because the object was invalid; "
+            + "correct the existing errors to complete validation\n");
   }
 
   @Test

@@ -160,7 +160,7 @@ class SimulateExitCodesTest {
       @Override
       public <K> K create(Class<K> cls) throws Exception {
         if (cls == SimulateCommand.class) {
-          return cls.cast(new SimulateCommand((files, seed, at, rates, rounds) -> {
+          return cls.cast(new SimulateCommand((files, recursive, seed, at, rates, rounds) -> {
             throw new IllegalStateException("no agent m9 in the schema");
           }));
         }

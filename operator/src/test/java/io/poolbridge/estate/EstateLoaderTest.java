@@ -61,29 +61,35 @@ class EstateLoaderTest {
   void anUnknownFieldIsAnErrorNamingFileDocumentAndField() throws IOException {
     Path file = write("fw.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n---\n" + FRAMEWORK + "  wieght: 2\n");
     assertThatThrownBy(() -> new EstateLoader().load(List.of(file)))
-        .hasMessage(file + ": document 2 (Framework spark): unknown field \"spec.wieght\"");
+        .hasMessage(file + ": document 2 (Framework spark): Framework in version \"v1alpha1\" cannot be handled as a Framework: "
+            + "strict decoding error: unknown field \"spec.wieght\"");
   }
 
   @Test
   void aBadEnumListsTheSupportedValues() throws IOException {
     Path file = write("fw.yaml", FRAMEWORK.replace("External", "Mesos"));
     assertThatThrownBy(() -> new EstateLoader().load(List.of(file)))
-        .hasMessage(file + ": document 1 (Framework spark): spec.type: Unsupported value: \"Mesos\": "
-            + "supported values: \"KubernetesCluster\", \"External\"");
+        .hasMessage(file + ": document 1 (Framework spark): The Framework \"spark\" is invalid: \n"
+            + "* spec.type: Unsupported value: \"Mesos\": supported values: \"External\", \"KubernetesCluster\"\n"
+            + "* <nil>: Invalid value: \"null\": some validation rules were not checked because the object was invalid; "
+            + "correct the existing errors to complete validation");
   }
 
   @Test
   void aValueOfTheWrongTypeSaysWhatItMustBe() throws IOException {
     Path file = write("fw.yaml", FRAMEWORK + "  weight: heavy\n");
     assertThatThrownBy(() -> new EstateLoader().load(List.of(file)))
-        .hasMessage(file + ": document 1 (Framework spark): spec.weight: Invalid value: \"heavy\": must be a number");
+        .hasMessage(file + ": document 1 (Framework spark): The Framework \"spark\" is invalid: \n"
+            + "* spec.weight: Invalid value: \"string\": spec.weight in body must be of type number: \"string\"\n"
+            + "* <nil>: Invalid value: \"null\": some validation rules were not checked because the object was invalid; "
+            + "correct the existing errors to complete validation");
   }
 
   @Test
   void brokenYamlAndMissingFilesAreNamed() throws IOException {
     Path file = write("broken.yaml", "kind: [unclosed\n");
     assertThatThrownBy(() -> new EstateLoader().load(List.of(file)))
-        .hasMessageStartingWith(file + ": not valid YAML: ");
+        .hasMessage(file + ": document 1: not valid YAML: line 2, column 1: expected ',' or ']', but got <stream end>");
     assertThatThrownBy(() -> new EstateLoader().load(List.of(dir.resolve("nope.yaml"))))
         .hasMessage(dir.resolve("nope.yaml") + ": no such file or directory");
   }

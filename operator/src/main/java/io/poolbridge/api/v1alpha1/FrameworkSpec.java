@@ -41,7 +41,7 @@ public record FrameworkSpec(
     @JsonPropertyDescription("What the framework can take.")
     Capabilities capabilities,
     @JsonPropertyDescription("How long the framework's instances are kept when it stops answering (External frameworks), as a duration such as 1h. Defaults to 1h.")
-    @Pattern(Rules.DURATION) String failoverTimeout,
+    @Size(max = 64) @Pattern(Rules.DURATION) String failoverTimeout,
     @JsonPropertyDescription("For KubernetesCluster frameworks: which cluster. The operator's own cluster when omitted.")
     ClusterRef cluster) {
 

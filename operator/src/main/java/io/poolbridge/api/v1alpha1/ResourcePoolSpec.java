@@ -32,11 +32,11 @@ import java.util.Map;
     fieldPath = ".maintenance")
 public record ResourcePoolSpec(
     @JsonPropertyDescription("Provider that owns the capacity, e.g. equinix-metal, aws, gcp, onprem. Exposed to constraints as the 'provider' attribute.")
-    @Required @Pattern(Rules.DNS_LABEL) String provider,
+    @Required @Size(max = 63) @Pattern(Rules.DNS_LABEL) String provider,
     @JsonPropertyDescription("Region or metro of the pool, e.g. eu-west-1 or ams. Exposed to constraints as the 'region' attribute.")
-    @Required @Pattern(Rules.DNS_LABEL) String region,
+    @Required @Size(max = 63) @Pattern(Rules.DNS_LABEL) String region,
     @JsonPropertyDescription("Default zone of the pool's nodes; a node's own zone (static nodes) or its topology.kubernetes.io/zone label wins. Exposed as the 'zone' attribute.")
-    @Pattern(Rules.DNS_LABEL) String zone,
+    @Size(max = 63) @Pattern(Rules.DNS_LABEL) String zone,
     @JsonPropertyDescription("Attributes every node of the pool carries, matched by Workload constraints (e.g. tier: gold). Node attributes override them.")
     @Size(max = 64) Map<String, String> attributes,
     @JsonPropertyDescription("Price of the pool's capacity; placement prefers the cheapest pool that fits.")
@@ -60,7 +60,7 @@ public record ResourcePoolSpec(
       fieldPath = ".perHour")
   public record Cost(
       @JsonPropertyDescription("ISO 4217 currency of the prices, e.g. USD or EUR. Defaults to USD. Pools priced in different currencies are compared only through an exchange rate to the base currency (simulate: --currency, --exchange-rate); a pool whose currency has no rate is placed as if unpriced, with a warning.")
-      @Pattern("^[A-Z]{3}$") String currency,
+      @Size(max = 3) @Pattern("^[A-Z]{3}$") String currency,
       @JsonPropertyDescription("Price of one unit of a resource for one hour, as a decimal string: cpu per core, every byte-valued resource (memory, ephemeral-storage, storage, hugepages-*) per GiB, any other resource per unit. Example: {cpu: \"0.021\", memory: \"0.0028\"}.")
       @Required @Size(max = 32) Map<String, @Size(max = 32) String> perHour) {}
 
@@ -101,7 +101,7 @@ public record ResourcePoolSpec(
       @JsonPropertyDescription("Address an external framework uses to reach the machine (IP or DNS name).")
       @Size(max = 253) String address,
       @JsonPropertyDescription("Zone of the machine; defaults to the pool's zone.")
-      @Pattern(Rules.DNS_LABEL) String zone,
+      @Size(max = 63) @Pattern(Rules.DNS_LABEL) String zone,
       @JsonPropertyDescription("Total capacity of the machine, e.g. {cpu: 64, memory: 512Gi, nvidia.com/gpu: 4}.")
       @Required @Size(min = 1, max = 32) Map<String, Quantity> capacity,
       @JsonPropertyDescription("Attributes of the machine (rack, instance-type, ...), matched by Workload constraints.")
@@ -135,9 +135,9 @@ public record ResourcePoolSpec(
       @JsonPropertyDescription("Names of the nodes under maintenance.")
       @Required @Size(min = 1, max = 256) List<@Size(max = 253) @Pattern(Rules.DNS_SUBDOMAIN) String> nodes,
       @JsonPropertyDescription("Start of the window, RFC 3339 (e.g. 2026-12-01T02:00:00Z). Instances are drained from the nodes from this time on.")
-      @Required @Pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$") String start,
+      @Required @Size(max = 64) @Pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$") String start,
       @JsonPropertyDescription("Length of the window as a duration, e.g. 4h or 90m.")
-      @Required @Pattern(Rules.DURATION) String duration,
+      @Required @Size(max = 64) @Pattern(Rules.DURATION) String duration,
       @JsonPropertyDescription("Why the nodes are under maintenance; shown in events and status.")
       @Size(max = 1024) String reason) {}
 }

@@ -39,8 +39,14 @@ public final class Rules {
   public static final String CRON =
       "^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|(\\S+\\s+){4}\\S+)$";
 
+  /**
+   * A Kubernetes resource name: lower case without a prefix ({@code cpu}, {@code ephemeral-storage}),
+   * {@code hugepages-<size>} ({@code hugepages-2Mi}), or a qualified name with a DNS prefix, whose
+   * name part may hold upper case ({@code example.com/fastDisk}), as the API server accepts them
+   * in a Pod's resources.
+   */
   private static final String RESOURCE_NAME_RE =
-      "'^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$'";
+      "'^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?|hugepages-[0-9]+([KMGTPE]i|[kMGTPE])?|[a-z0-9]([-a-z0-9_.]*[a-z0-9])?)$'";
 
   /** Message for a resource map whose keys are not resource names. */
   public static final String MSG_RESOURCE_NAMES =

@@ -1,6 +1,8 @@
 package io.poolbridge.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import java.util.List;
 import java.util.Map;
 
@@ -15,18 +17,26 @@ final class SchemaOnly {
   /** The schema of {@link io.fabric8.kubernetes.api.model.LabelSelector}. */
   record LabelSelector(
       @JsonPropertyDescription("Labels an object must have, each with exactly this value. ANDed with matchExpressions.")
-      Map<String, String> matchLabels,
+      @Size(max = 64) Map<String, String> matchLabels,
       @JsonPropertyDescription("Label requirements an object must meet, ANDed together and with matchLabels.")
-      List<LabelSelectorRequirement> matchExpressions) {}
+      @Size(max = 32) List<LabelSelectorRequirement> matchExpressions) {}
 
   /** The schema of {@link io.fabric8.kubernetes.api.model.LabelSelectorRequirement}. */
   record LabelSelectorRequirement(
       @JsonPropertyDescription("The label key the requirement applies to.")
-      String key,
+      @Required @Size(max = 317) String key,
       @JsonPropertyDescription("How the key relates to the values: In, NotIn, Exists or DoesNotExist.")
-      String operator,
+      @Required LabelSelectorOperator operator,
       @JsonPropertyDescription("The values for In and NotIn (non-empty); empty for Exists and DoesNotExist.")
-      List<String> values) {}
+      @Size(max = 256) List<String> values) {}
+
+  /** The operators of a label selector requirement. */
+  enum LabelSelectorOperator {
+    In,
+    NotIn,
+    Exists,
+    DoesNotExist
+  }
 
   /** The schema of {@link io.fabric8.kubernetes.api.model.Condition}, a standard status condition. */
   record Condition(

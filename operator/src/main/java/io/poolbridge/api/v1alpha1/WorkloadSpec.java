@@ -43,8 +43,8 @@ public record WorkloadSpec(
     @Required @Size(max = 253) @Pattern(Rules.DNS_SUBDOMAIN) String framework,
     @JsonPropertyDescription("Service: long-running, kept at 'instances' and relaunched elsewhere when a node is lost. Job: runs to completion, with retries, optionally on a cron schedule. NodeLease: whole nodes lent to a KubernetesCluster framework.")
     @Required WorkloadKind kind,
-    @JsonPropertyDescription("How many instances (nodes, for NodeLease) to run.")
-    @Required @Min(0) @Max(100000) Integer instances,
+    @JsonPropertyDescription("How many instances (nodes, for NodeLease) to run, at most 2000.")
+    @Required @Min(0) @Max(MAX_INSTANCES) Integer instances,
     @JsonPropertyDescription("Resources of one instance, e.g. {cpu: 2, memory: 8Gi}. For NodeLease, the least capacity a leased node must have.")
     @Required @Size(min = 1, max = 32) Map<String, Quantity> resources,
     @JsonPropertyDescription("Placement constraints, all of which must hold (Marathon semantics).")
@@ -65,6 +65,14 @@ public record WorkloadSpec(
     JobSettings job,
     @JsonPropertyDescription("Pod template: instances on Kubernetes nodes become Pods bound to the node the allocator chose. Not allowed for NodeLease.")
     @PreserveUnknownFields @SchemaFrom(type = JsonNode.class) Map<String, Object> template) {
+
+  /**
+   * The most instances one Workload may ask for. The status keeps one entry per instance (id,
+   * node, pool, resources, state, price: about 350 bytes with cloud node names), and etcd refuses
+   * an object over 1.5 MiB: at 2000 instances the status is about 0.7 MiB, leaving room for the spec,
+   * metadata and managed fields. More instances are more Workloads.
+   */
+  public static final int MAX_INSTANCES = 2000;
 
   /** The three workload kinds. */
   public enum WorkloadKind {
@@ -130,7 +138,7 @@ public record WorkloadSpec(
       @JsonPropertyDescription("What to do when a run is due while the previous one is still running: Allow (run both), Forbid (skip the new run), Replace (stop the old run). Defaults to Allow.")
       @Default("Allow") ConcurrencyPolicy concurrencyPolicy,
       @JsonPropertyDescription("A run that cannot start within this many seconds of its scheduled time is counted as missed.")
-      @Min(0) Long startingDeadlineSeconds,
+      @Min(0) @Max(31_536_000) Long startingDeadlineSeconds,
       @JsonPropertyDescription("Suspends future runs; runs already started are not affected. Defaults to false.")
       @Default("false") Boolean suspend) {}
 
@@ -147,5 +155,5 @@ public record WorkloadSpec(
       @JsonPropertyDescription("How many times a failed instance is retried before the Job fails. Defaults to 3.")
       @Default("3") @Min(0) @Max(100) Integer backoffLimit,
       @JsonPropertyDescription("How long a run may take, in seconds, before its instances are stopped and the run fails.")
-      @Min(1) Long activeDeadlineSeconds) {}
+      @Min(1) @Max(31_536_000) Long activeDeadlineSeconds) {}
 }

@@ -3,6 +3,7 @@ package io.poolbridge.api.v1alpha1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.poolbridge.validation.ApiServerValidator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
