@@ -74,8 +74,15 @@ public final class SimulateCommand implements Callable<Integer> {
     SimulationOutcome simulate(List<Path> files, boolean recursive, long seed, Instant at, ExchangeRates rates, int maxRounds);
   }
 
-  private static final Engine ESTATE = (files, recursive, seed, at, rates, maxRounds) ->
-      new EstateSimulation(new EstateLoader().recursive(recursive).load(files), seed, at, rates).run(maxRounds);
+  /**
+   * Loads and simulates. Exchange rates given on the command line win; without them, those of the
+   * operator's settings ({@code poolbridge} ConfigMap) among the inputs, if any.
+   */
+  private static final Engine ESTATE = (files, recursive, seed, at, rates, maxRounds) -> {
+    EstateLoader.Input input = new EstateLoader().recursive(recursive).load(files);
+    ExchangeRates used = rates.base() == null && input.settings() != null ? input.settings().rates() : rates;
+    return new EstateSimulation(input, seed, at, used).run(maxRounds);
+  };
 
   private final Engine engine;
 
@@ -167,7 +174,13 @@ public final class SimulateCommand implements Callable<Integer> {
       out.print(render(result, output));
     }
     out.flush();
-    if (!outcome.stable()) {
+    List<String> placeable = outcome.events().stream().filter(e -> e.contains(": not stable: ")).toList();
+    if (!outcome.stable() && !placeable.isEmpty()) {
+      // The check behind "stable" found an instance that fits but was left pending: a defect.
+      err.println("error: placement settled with instances pending that fit on a node (" + placeable.size()
+          + " workloads; see the events), which poolbridge should never do: please report it with this input");
+      err.flush();
+    } else if (!outcome.stable()) {
       err.println("error: placement was still changing after " + outcome.rounds() + " allocation rounds (--max-rounds "
           + maxRounds + "); the result above may not be final: raise --max-rounds");
       err.flush();

@@ -73,7 +73,18 @@ public final class EstateLoader {
       List<Loaded<Framework>> frameworks,
       List<Loaded<Workload>> workloads,
       List<Loaded<Node>> nodes,
-      Map<String, Map<String, String>> namespaceLabels) {
+      Map<String, Map<String, String>> namespaceLabels,
+      Settings settings) {
+
+    /** An input without operator settings (no {@code poolbridge} ConfigMap). */
+    public Input(
+        List<Loaded<ResourcePool>> pools,
+        List<Loaded<Framework>> frameworks,
+        List<Loaded<Workload>> workloads,
+        List<Loaded<Node>> nodes,
+        Map<String, Map<String, String>> namespaceLabels) {
+      this(pools, frameworks, workloads, nodes, namespaceLabels, null);
+    }
 
     /**
      * The same objects in canonical order, whatever the order of files and documents: pools,
@@ -82,7 +93,7 @@ public final class EstateLoader {
      */
     public Input canonical() {
       return new Input(sorted(pools, "ResourcePool"), sorted(frameworks, "Framework"), sorted(workloads, "Workload"),
-          sorted(nodes, "Node"), new TreeMap<>(namespaceLabels));
+          sorted(nodes, "Node"), new TreeMap<>(namespaceLabels), settings);
     }
 
     private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> List<Loaded<T>> sorted(List<Loaded<T>> objects, String kind) {
@@ -143,6 +154,7 @@ public final class EstateLoader {
    */
   public Input load(List<Path> paths) {
     Input input = new Input(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new TreeMap<>());
+    settingsRead = null;
     Map<String, Origin> namespaces = new TreeMap<>();
     int objects = 0;
     boolean stdinRead = false;
@@ -163,7 +175,8 @@ public final class EstateLoader {
       throw new InvalidInputException(String.join(", ", paths.stream().map(p -> p.toString().equals("-") ? STDIN : p.toString()).toList())
           + ": no objects in the input (kubectl would say: no objects passed to apply)");
     }
-    Input canonical = input.canonical();
+    Input canonical = new Input(input.pools(), input.frameworks(), input.workloads(), input.nodes(),
+        input.namespaceLabels(), settingsRead).canonical();
     EstateChecks.check(canonical);
     return canonical;
   }
@@ -276,6 +289,61 @@ public final class EstateLoader {
   }
 
   /** Kubernetes API groups and versions whose objects simulate skips (kubectl would apply them elsewhere). */
+  /** The name of the ConfigMap that holds the operator's settings (the Helm chart renders it). */
+  public static final String SETTINGS_NAME = "poolbridge";
+
+  /** The settings read by the current {@link #load}, if a {@code poolbridge} ConfigMap was given. */
+  private Settings settingsRead;
+
+  /**
+   * The operator's settings that change decisions, from the {@code poolbridge} ConfigMap: {@code
+   * data.currency}, the base currency prices are compared in, and {@code data.exchangeRates}, what
+   * one unit of another currency is worth in it ({@code "EUR=1.08, GBP=1.27"}, commas or new
+   * lines between). {@code simulate}'s {@code --currency} and {@code --exchange-rate} take
+   * precedence over them.
+   */
+  public record Settings(String currency, List<String> exchangeRates, Origin origin) {
+    static Settings read(JsonNode data, Origin origin) {
+      String where = origin + " (ConfigMap " + SETTINGS_NAME + "): ";
+      if (!data.isMissingNode() && !data.isNull() && !data.isObject()) {
+        throw new InvalidInputException(where + "data: Invalid value: a map of strings was expected");
+      }
+      JsonNode currency = data.path("currency");
+      JsonNode rates = data.path("exchangeRates");
+      if (!currency.isMissingNode() && !currency.isTextual()) {
+        throw new InvalidInputException(where + "data.currency: Invalid value: a currency code such as USD was expected");
+      }
+      if (!rates.isMissingNode() && !rates.isTextual()) {
+        throw new InvalidInputException(where + "data.exchangeRates: Invalid value: a string such as \"EUR=1.08, GBP=1.27\" was expected");
+      }
+      List<String> list = new ArrayList<>();
+      if (rates.isTextual()) {
+        for (String part : rates.textValue().split("[,\\n]")) {
+          if (!part.isBlank()) {
+            list.add(part.trim());
+          }
+        }
+      }
+      String base = currency.isTextual() && !currency.textValue().isBlank() ? currency.textValue().trim() : null;
+      if (base == null && !list.isEmpty()) {
+        throw new InvalidInputException(where + "data.currency: Required value: the base currency the exchange rates convert to, e.g. USD");
+      }
+      Settings settings = new Settings(base, List.copyOf(list), origin);
+      try {
+        settings.rates();
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException(where + "data.exchangeRates: Invalid value: " + e.getMessage());
+      }
+      return settings;
+    }
+
+    /** The exchange rates these settings give. */
+    public io.poolbridge.scheduler.ExchangeRates rates() {
+      return currency == null ? io.poolbridge.scheduler.ExchangeRates.NONE
+          : io.poolbridge.scheduler.ExchangeRates.parse(currency, exchangeRates);
+    }
+  }
+
   private static final java.util.Set<String> BUILT_IN = java.util.Set.of(
       "v1", "apps/v1", "batch/v1", "autoscaling/v1", "autoscaling/v2", "policy/v1", "networking.k8s.io/v1",
       "rbac.authorization.k8s.io/v1", "storage.k8s.io/v1", "scheduling.k8s.io/v1", "coordination.k8s.io/v1",
@@ -336,6 +404,14 @@ public final class EstateLoader {
     }
     if ("v1".equals(apiVersion) && "Node".equals(kind)) {
       input.nodes().add(new Loaded<>(read(doc, Node.class, origin, ""), origin));
+      return 1;
+    }
+    if ("v1".equals(apiVersion) && "ConfigMap".equals(kind) && SETTINGS_NAME.equals(doc.path("metadata").path("name").asText())) {
+      if (settingsRead != null) {
+        throw new InvalidInputException(origin + " (ConfigMap " + SETTINGS_NAME + "): metadata.name: Duplicate value: \""
+            + SETTINGS_NAME + "\": the operator's settings are also in " + settingsRead.origin());
+      }
+      settingsRead = Settings.read(doc.path("data"), origin);
       return 1;
     }
     if (!API_VERSION.equals(apiVersion)) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -17,14 +18,36 @@ import org.junit.jupiter.api.TestFactory;
 class SamplesPlaceFullyTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The rates of the operator's settings among the inputs are those the flags would give; the flags win. */
+  @Test
+  void theSettingsConfigMapGivesTheRatesAndTheFlagsOverrideIt() {
+    String[] common = {"simulate", "--at", "2026-12-05T23:00:00Z", "--seed", "7", "-f", "../samples", "-f", "../samples/simulation"};
+    SimulateCommandTest.Run fromSettings = SimulateCommandTest.run(common);
+    SimulateCommandTest.Run fromFlags = SimulateCommandTest.run(concat(common, "--currency", "USD", "--exchange-rate", "EUR=1.08"));
+    assertThat(fromSettings.out()).isEqualTo(fromFlags.out());
+    assertThat(fromSettings.err()).isEmpty();
+
+    // Only the currency on the command line: no rate for EUR, so the EUR pool is unpriced, and says so.
+    SimulateCommandTest.Run flagsOnly = SimulateCommandTest.run(concat(common, "--currency", "USD"));
+    assertThat(flagsOnly.out() + flagsOnly.err()).contains("metal-fra").contains("EUR");
+    assertThat(flagsOnly.out()).isNotEqualTo(fromSettings.out());
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
   @TestFactory
   Stream<DynamicTest> everyInstancePlacedAndEveryGuaranteeMetForAnySeed() {
     return Stream.of("2026-12-05T23:00:00Z", "2026-12-07T12:00:00Z").flatMap(at -> LongStream.rangeClosed(1, 20)
         .mapToObj(seed -> DynamicTest.dynamicTest("seed " + seed + " at " + at, () -> {
           SimulateCommandTest.Run run = SimulateCommandTest.run("simulate", "--at", at, "--seed", String.valueOf(seed),
-              "-f", "../samples", "-f", "../samples/simulation", "--currency", "USD", "--exchange-rate", "EUR=1.08",
-              "-o", "json");
+              "-f", "../samples", "-f", "../samples/simulation", "-o", "json");
           assertThat(run.exitCode()).as(run.err()).isZero();
+          // The sample settings (samples/simulation/poolbridge-settings.yaml) give the EUR rate.
+          assertThat(run.err()).doesNotContain("warning");
           JsonNode outcome = JSON.readTree(run.out());
           assertThat(outcome.get("stable").asBoolean()).as("stable").isTrue();
           for (JsonNode f : outcome.get("frameworks")) {
