@@ -154,25 +154,28 @@ class SimulateReadableOutputTest {
     assertThat(JSON.convertValue(apps.get("guaranteeShortOf"), Map.class)).isEqualTo(Map.of("cpu", "8", "memory", "48Gi"));
   }
 
-  /** An estate whose workload name and pool provider are not ASCII. */
+  /**
+   * A small estate. Its names are ASCII, as the API server (and so simulate) requires of names and
+   * providers; what is not ASCII in the output is the table's {@code ×} and what the user types.
+   */
   static Path nonAscii(Path dir) throws IOException {
     return Files.writeString(dir.resolve("estate.yaml"), """
         apiVersion: poolbridge.io/v1alpha1
         kind: ResourcePool
         metadata: {name: metal}
         spec:
-          provider: colo-zürich
+          provider: colo-zurich
           region: zrh
           source: {static: {nodes: [{name: m1, capacity: {cpu: 8, memory: 32Gi}}]}}
         ---
         apiVersion: poolbridge.io/v1alpha1
         kind: Framework
         metadata: {name: apps}
-        spec: {type: External, role: apps, namespaces: {names: [équipe]}}
+        spec: {type: External, role: apps, namespaces: {names: [equipe]}}
         ---
         apiVersion: poolbridge.io/v1alpha1
         kind: Workload
-        metadata: {name: wëb, namespace: équipe}
+        metadata: {name: web, namespace: equipe}
         spec: {framework: apps, kind: Service, instances: 2, resources: {cpu: 1}}
         """);
   }
@@ -186,25 +189,13 @@ class SimulateReadableOutputTest {
         "simulate", "-f", estate.toString(), "--at", "2026-12-05");
     assertThat(code).isZero();
     String table = out.toString(StandardCharsets.UTF_8);
-    assertThat(table).contains("équipe/wëb").contains("metal×2").contains("colo-zürich").doesNotContain("?");
-
-    out.reset();
-    code = Poolbridge.execute(Poolbridge.commandLine(), out, err,
-        "simulate", "-f", estate.toString(), "--at", "2026-12-05", "-o", "json");
-    assertThat(code).isZero();
-    byte[] json = out.toByteArray();
-    for (byte b : json) {
-      assertThat(b).as("JSON output is ASCII").isBetween((byte) 0, (byte) 127);
-    }
-    String text = new String(json, StandardCharsets.US_ASCII);
-    assertThat(text).contains("\"name\" : \"w\\u00EBb\"").doesNotContain("?");
-    assertThat(JSON.readTree(text).get("workloads").get(0).get("name").asText()).isEqualTo("wëb");
+    assertThat(table).contains("equipe/web").contains("metal×2").doesNotContain("?");
 
     out.reset();
     code = Poolbridge.execute(Poolbridge.commandLine(), out, err,
         "simulate", "-f", estate.toString(), "--at", "2026-12-05", "--explain", "nëin");
     assertThat(code).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).startsWith(
-        "error: Invalid value for option '--explain': no workload nëin in the input; its workloads are équipe/wëb\n");
+        "error: Invalid value for option '--explain': no workload nëin in the input; its workloads are equipe/web\n");
   }
 }
