@@ -28,7 +28,7 @@ public record DemandShape(Resources resources, Predicate<AgentInfo> agents) {
     return new DemandShape(resources, null);
   }
 
-  boolean allows(AgentInfo agent) {
+  public boolean allows(AgentInfo agent) {
     return agents == null || agents.test(agent);
   }
 }

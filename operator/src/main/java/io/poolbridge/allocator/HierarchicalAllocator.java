@@ -566,6 +566,17 @@ public final class HierarchicalAllocator implements Allocator {
   }
 
   /** Room left under the limits of a role and its ancestors. */
+  /**
+   * What the role may still take under its own and its ancestors' limits, counted as the allocator
+   * counts them (reservations, used or not, revocable use and outstanding offers included);
+   * {@code null} when no limit applies.
+   */
+  public Resources limitRoom(String role) {
+    Role r = roles.get(role);
+    long[] room = r == null ? null : limitRoom(r);
+    return room == null ? null : Resources.ofArray(schema, room);
+  }
+
   private long[] limitRoom(Role r) {
     long[] room = null;
     for (Role c : r.chain) {

@@ -91,12 +91,83 @@ public final class Constraint {
       throw new IllegalArgumentException("constraint " + attribute + " " + operator + ": the regular expression is "
           + regex.length() + " characters long; at most " + MAX_PATTERN_LENGTH + " are allowed");
     }
+    int repeat = repetition(regex);
+    if (repeat > MAX_REPETITION) {
+      throw new IllegalArgumentException("constraint " + attribute + " " + operator + ": invalid regular expression "
+          + regex + ": counted repetitions nest to " + (repeat == Integer.MAX_VALUE ? "more than 10^9" : repeat)
+          + " copies; at most " + MAX_REPETITION + " are allowed (as in RE2 and Kubernetes' CEL)");
+    }
     try {
       return Pattern.compile(regex);
     } catch (PatternSyntaxException e) {
       throw new IllegalArgumentException("constraint " + attribute + " " + operator + ": invalid regular expression "
           + regex + ": " + e.getDescription(), e);
     }
+  }
+
+  /** The most copies counted repetitions ({@code x{n}}, {@code x{n,m}}, nested) may make of one atom. */
+  static final int MAX_REPETITION = 1000;
+
+  /**
+   * How many copies of one atom the counted repetitions of {@code regex} make at most: the product
+   * of the counts of nested repetitions ({@code (a{1000}){1000}} makes 10^6), saturating. RE2
+   * refuses more than 1000 (RE2/J does not, and compiles such a pattern into a program of that many
+   * instructions: seconds and gigabytes), so it is checked before compiling.
+   */
+  static int repetition(String regex) {
+    java.util.ArrayDeque<long[]> groups = new java.util.ArrayDeque<>();
+    long inner = 1; // the most copies inside the current group so far
+    long last = 1; // copies the atom just read makes (a group: its inner)
+    for (int i = 0; i < regex.length(); i++) {
+      char c = regex.charAt(i);
+      if (c == '\\') {
+        i++;
+        last = 1;
+      } else if (c == '[') {
+        // A character class is one atom: skip to its end.
+        int j = i + 1;
+        if (j < regex.length() && regex.charAt(j) == '^') {
+          j++;
+        }
+        if (j < regex.length() && regex.charAt(j) == ']') {
+          j++;
+        }
+        while (j < regex.length() && regex.charAt(j) != ']') {
+          j += regex.charAt(j) == '\\' ? 2 : 1;
+        }
+        i = j;
+        last = 1;
+      } else if (c == '(') {
+        groups.push(new long[] {inner});
+        inner = 1;
+        last = 1;
+      } else if (c == ')') {
+        long group = inner;
+        inner = groups.isEmpty() ? 1 : groups.pop()[0];
+        last = group;
+        inner = Math.max(inner, group);
+      } else if (c == '{') {
+        int close = regex.indexOf('}', i);
+        java.util.regex.Matcher m = close < 0 ? null
+            : java.util.regex.Pattern.compile("(\\d+)(?:,(\\d*))?").matcher(regex.substring(i + 1, close));
+        if (m != null && m.matches()) {
+          long n = Math.max(bounded(m.group(1)), m.group(2) == null || m.group(2).isEmpty() ? 0 : bounded(m.group(2)));
+          last = Math.min(Integer.MAX_VALUE, last * Math.max(1, n));
+          inner = Math.max(inner, last);
+          i = close;
+        }
+      } else {
+        last = 1;
+      }
+    }
+    while (!groups.isEmpty()) {
+      inner = Math.max(inner, groups.pop()[0]);
+    }
+    return (int) Math.min(Integer.MAX_VALUE, inner);
+  }
+
+  private static long bounded(String digits) {
+    return digits.length() > 9 ? Integer.MAX_VALUE : Long.parseLong(digits);
   }
 
   private int positive(String n) {

@@ -42,6 +42,9 @@ import java.util.TreeSet;
  * instance left unplaced gets a {@link Reason}. Offers that launch nothing are declined.
  */
 public final class FrameworkScheduler {
+  /** Why an instance waits when its framework was offered nothing; {@link Simulation} refines it where it knows better. */
+  static final String NO_OFFERS = "No offers with room for it: the free capacity is in use, held for other roles, or declined recently";
+
   private final Prices prices;
   /** Whether every instance's best slot is found by scanning all slots (the reference the tests compare with). */
   private final boolean scanAll;
@@ -119,6 +122,10 @@ public final class FrameworkScheduler {
           madeOn.add(slot);
         } else {
           failure = clusterShortfall != null && match.reason().code() != Code.ROLE_LIMIT ? clusterShortfall : match.reason();
+          if (clusterShortfall == null && unbound < 0 && (failure.code() == Code.CONSTRAINT || failure.code() == Code.INSUFFICIENT_RESOURCES)) {
+            Reason bound = boundCluster(declared, running, d.instanceIds().size() - made.size());
+            failure = bound != null ? bound : failure;
+          }
           if (d.gang()) {
             break;
           }
@@ -247,6 +254,23 @@ public final class FrameworkScheduler {
         "Constraint " + cluster + ": no " + attribute + " has room for all " + n + " instances; the most, "
             + attribute + "=" + most + ", holds " + mostPlaced);
     return new ClusterChoice(bind(d, index, most), shortfall);
+  }
+
+  /**
+   * For a {@code CLUSTER} without a value that running instances bound: the reason the others wait
+   * is that value's lack of room, said as such; {@code null} for other workloads.
+   */
+  private static Reason boundCluster(WorkloadDemand d, List<PlacedInstance> running, int waiting) {
+    for (Constraint c : d.constraints()) {
+      if (c.operator() == Constraint.Operator.CLUSTER && c.value() == null && !running.isEmpty()) {
+        String value = running.get(0).agent().attributes().get(c.attribute());
+        if (value != null) {
+          return new Reason(Code.CONSTRAINT, "Constraint " + c + ": its " + running.size() + " running instances bound it to "
+              + c.attribute() + "=" + value + ", which has no room offered for " + waiting + " more");
+        }
+      }
+    }
+    return null;
   }
 
   private static WorkloadDemand bind(WorkloadDemand d, int index, String value) {
@@ -606,7 +630,7 @@ public final class FrameworkScheduler {
     if (book.slots().isEmpty()) {
       return limitedRole != null
           ? roleLimit(limitedRole)
-          : new Reason(Code.NO_OFFERS, "No offers with room for it: the free capacity is in use, held for other roles, or declined recently");
+          : new Reason(Code.NO_OFFERS, NO_OFFERS);
     }
     if (allowed.isEmpty()) {
       return new Reason(Code.REVOCABLE_ONLY, "Only revocable offers, and the workload does not accept revocable capacity");

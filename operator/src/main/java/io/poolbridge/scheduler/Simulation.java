@@ -80,6 +80,12 @@ public final class Simulation {
   /** Pending instances room was made for, that have not run since: they do not preempt again. */
   private final Set<String> preempted = new HashSet<>();
   private final Map<String, Set<String>> lastPending = new HashMap<>();
+  /** How many times a run may revive frameworks whose pending work fits before it reports not stable. */
+  private static final int MAX_REVIVALS = 3;
+
+  private int revivals;
+  /** The frameworks {@link #placeablePending} found work for. */
+  private final Set<String> placeableFrameworks = new TreeSet<>();
   /** Gang workloads holding the offers they gathered: for how many rounds in a row. */
   private final Map<String, Integer> holds = new HashMap<>();
   private final List<String> events = new ArrayList<>();
@@ -143,6 +149,14 @@ public final class Simulation {
         if (!preempt()) {
           // "Stable" is a claim: nothing placeable may be left pending.
           List<String> placeable = placeablePending();
+          if (!placeable.isEmpty() && revivals < MAX_REVIVALS) {
+            // As a Mesos framework that knows its pending work fits revives: its filters go, and
+            // the nodes it declined while they were no use to it are offered again at once.
+            revivals++;
+            placeableFrameworks.forEach(fw -> absorb(allocator.revive(fw)));
+            quiet = 0;
+            continue;
+          }
           placeable.forEach(p -> events.add("round " + round + ": not stable: " + p));
           return report(placeable.isEmpty());
         }
@@ -154,8 +168,16 @@ public final class Simulation {
 
   private int quietRounds() {
     long longest = interval.toMillis();
+    boolean anyPending = false;
     for (FrameworkInfo f : frameworks.values()) {
-      longest = Math.max(longest, f.refuse().toMillis());
+      // Only the filters of frameworks that still want something can hide a placement.
+      if (!pending(f.id()).isEmpty()) {
+        anyPending = true;
+        longest = Math.max(longest, f.refuse().toMillis());
+      }
+    }
+    if (!anyPending) {
+      return 1;
     }
     long step = Math.max(1, interval.toMillis());
     return (int) ((longest + step - 1) / step) + 1;
@@ -187,6 +209,10 @@ public final class Simulation {
   }
 
   private void syncDemand() {
+    Map<String, List<PlacedInstance>> runningByWorkload = new HashMap<>();
+    for (Running r : running.values()) {
+      runningByWorkload.computeIfAbsent(r.instance().workloadKey(), k -> new ArrayList<>()).add(r.instance());
+    }
     for (String fw : frameworks.keySet()) {
       List<WorkloadDemand> pending = pending(fw);
       Set<String> ids = new LinkedHashSet<>();
@@ -198,7 +224,7 @@ public final class Simulation {
       List<DemandShape> shapes = new ArrayList<>();
       for (WorkloadDemand d : pending) {
         ids.addAll(d.instanceIds());
-        shapes.add(shapeOf(d));
+        shapes.add(shapeOf(d, runningByWorkload.getOrDefault(d.key(), List.of())));
         for (int i = 0; i < d.instanceIds().size(); i++) {
           demand = demand.plus(d.resources());
         }
@@ -218,21 +244,61 @@ public final class Simulation {
   /** Per workload, the agents its count-free constraints admit, remembered by agent id. */
   private final Map<String, Map<String, Boolean>> admitted = new HashMap<>();
 
-  private DemandShape shapeOf(WorkloadDemand d) {
-    // rejectsAlways: a count-free constraint the node's value fails, or a missing attribute.
-    List<Constraint> fixed = d.constraints();
-    if (fixed.isEmpty()) {
+  /**
+   * One pending workload's shape for level 1: its per-instance resources, on the agents where one
+   * more instance may go now. That is where its count-free constraints hold (remembered per agent)
+   * and, by the counts of its running instances, its {@code UNIQUE}, {@code MAX_PER} and bound
+   * {@code CLUSTER} constraints too: those counts only grow until the next cycle, so a node they
+   * reject now is of no use to it in this one; and its {@code GROUP_BY}: the least-used values among
+   * those it uses and those of the nodes with room for an instance now.
+   */
+  private DemandShape shapeOf(WorkloadDemand d, List<PlacedInstance> mine) {
+    if (d.constraints().isEmpty()) {
       return DemandShape.anywhere(d.resources());
     }
+    ConstraintState state = new ConstraintState(d.constraints(), mine);
+    List<Constraint> counted = d.constraints().stream().filter(c -> !c.countFree()).toList();
+    // GROUP_BY admits the least-used values among those used and those of the nodes with room for
+    // an instance now (the scheduler's domain, over the whole estate rather than one offer set).
+    Map<String, Integer> groupMinimum = new HashMap<>();
+    for (Constraint c : counted) {
+      if (c.operator() == Constraint.Operator.GROUP_BY && !groupMinimum.containsKey(c.attribute())) {
+        Set<String> domain = new HashSet<>();
+        for (AgentInfo a : agents.values()) {
+          String v = a.attributes().get(c.attribute());
+          if (v != null && countFreeAllows(d, a) && allocator.usage(a.id()).state() == AgentState.ACTIVE
+              && d.resources().fitsIn(allocator.usage(a.id()).free())) {
+            domain.add(v);
+          }
+        }
+        groupMinimum.put(c.attribute(), c.groupMinimum(state.used(c.attribute()), domain));
+      }
+    }
+    return new DemandShape(d.resources(), agent -> {
+      if (!countFreeAllows(d, agent)) {
+        return false;
+      }
+      for (Constraint c : counted) {
+        int min = c.operator() == Constraint.Operator.GROUP_BY ? groupMinimum.get(c.attribute()) : 0;
+        if (!c.admits(agent.attributes().get(c.attribute()), state.used(c.attribute()), min)) {
+          return false;
+        }
+      }
+      return true;
+    });
+  }
+
+  /** Whether no constraint of {@code d} rejects the agent whatever the counts (remembered per agent). */
+  private boolean countFreeAllows(WorkloadDemand d, AgentInfo agent) {
     Map<String, Boolean> seen = admitted.computeIfAbsent(d.key(), k -> new HashMap<>());
-    return new DemandShape(d.resources(), agent -> seen.computeIfAbsent(agent.id(), id -> {
-      for (Constraint c : fixed) {
+    return seen.computeIfAbsent(agent.id(), id -> {
+      for (Constraint c : d.constraints()) {
         if (c.rejectsAlways(agent.attributes().get(c.attribute()))) {
           return false;
         }
       }
       return true;
-    }));
+    });
   }
 
   /** The framework's workloads with their instances that are not running. */
@@ -288,7 +354,16 @@ public final class Simulation {
       waiting.remove(a.instanceId());
       preempted.remove(a.instanceId());
     }
+    Map<String, Reason> refined = new HashMap<>();
     for (Unplaced u : decisions.unplaced()) {
+      if (u.reason().message().contains(FrameworkScheduler.NO_OFFERS)) {
+        Reason better = refined.computeIfAbsent(u.workloadKey(), k -> whyNoNode(workloads.get(k)));
+        if (better != null) {
+          u = new Unplaced(u.instanceId(), u.workloadKey(), u.reason().code() == Reason.Code.GANG
+              ? new Reason(Reason.Code.GANG, u.reason().message().replace(FrameworkScheduler.NO_OFFERS, better.message()))
+              : better);
+        }
+      }
       // A round without offers (filters after a decline) does not hide what the last offers showed.
       if (u.reason().code() != Reason.Code.NO_OFFERS || !waiting.containsKey(u.instanceId())) {
         waiting.put(u.instanceId(), u);
@@ -305,6 +380,46 @@ public final class Simulation {
     // Half the quiet rounds: a hold that ends is seen (and its nodes offered on) before the
     // simulation could call the estate stable.
     return Math.max(1, quietRounds() / 2);
+  }
+
+  /**
+   * When a framework was offered nothing, the estate may still say why better than "no offers": no
+   * node that takes new work lets the instance's constraints hold, or none is big enough for it,
+   * however empty. {@code null} when some node could hold it (then capacity in use, held back, or
+   * filtered is the reason).
+   */
+  private Reason whyNoNode(WorkloadDemand d) {
+    List<AgentInfo> allowed = new ArrayList<>();
+    for (AgentInfo a : agents.values()) {
+      if (allocator.usage(a.id()).state() == AgentState.ACTIVE && countFreeAllows(d, a)) {
+        allowed.add(a);
+      }
+    }
+    if (allowed.isEmpty()) {
+      ConstraintState state = new ConstraintState(d.constraints(), List.of());
+      List<AgentInfo> active = agents.values().stream()
+          .filter(a -> allocator.usage(a.id()).state() == AgentState.ACTIVE).toList();
+      return active.isEmpty() || d.constraints().isEmpty()
+          ? new Reason(Reason.Code.NO_OFFERS, "No node takes new work")
+          : new Reason(Reason.Code.CONSTRAINT, state.explain(active, state.domain(active)).replace("offered node", "node"));
+    }
+    if (allowed.stream().noneMatch(a -> d.resources().fitsIn(a.total()))) {
+      Set<String> pools = new java.util.TreeSet<>();
+      boolean[] shortOf = new boolean[allocator.schema().size()];
+      for (AgentInfo a : allowed) {
+        pools.add(a.pool());
+        Amounts.shortOf(d.resources(), a.total()).forEach(n -> shortOf[allocator.schema().indexOf(n)] = true);
+      }
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < shortOf.length; i++) {
+        if (shortOf[i]) {
+          names.add(allocator.schema().name(i));
+        }
+      }
+      return new Reason(Reason.Code.INSUFFICIENT_RESOURCES, "Insufficient " + String.join(",", names) + " in pools "
+          + String.join(",", pools) + ": no node is big enough for one instance of " + Amounts.format(d.resources()));
+    }
+    return null;
   }
 
   /**
@@ -368,6 +483,29 @@ public final class Simulation {
       capacity.add(new NodeOffer(o, a));
     }
     return capacity;
+  }
+
+  /** The free part of the reservations on {@code agent} of {@code role} and its ancestors. */
+  private long[] lineReservedFree(AgentInfo agent, String role) {
+    long[] free = new long[allocator.schema().size()];
+    if (agent.reservations().isEmpty()) {
+      return free;
+    }
+    Map<String, long[]> used = new HashMap<>();
+    for (Placement p : allocator.placements()) {
+      if (p.agentId().equals(agent.id()) && p.reserved() != null) {
+        p.reserved().forEach((r, amount) -> add(used.computeIfAbsent(r, k -> new long[free.length]), amount.toArray()));
+      }
+    }
+    for (Map.Entry<String, Resources> r : agent.reservations().entrySet()) {
+      if (RolePaths.isSelfOrDescendant(role, r.getKey())) {
+        long[] u = used.get(r.getKey());
+        for (int i = 0; i < free.length; i++) {
+          free[i] += Math.max(0, r.getValue().get(i) - (u == null ? 0 : u[i]));
+        }
+      }
+    }
+    return free;
   }
 
   private static void add(long[] into, long[] amount) {
@@ -446,6 +584,7 @@ public final class Simulation {
    */
   List<String> placeablePending() {
     List<String> placeable = new ArrayList<>();
+    placeableFrameworks.clear();
     for (String fw : frameworks.keySet()) {
       String role = frameworks.get(fw).role();
       boolean othersShort = quotas.keySet().stream()
@@ -458,6 +597,9 @@ public final class Simulation {
         if (d.gang() || limitedRole(fw, List.of(d)) != null) {
           continue;
         }
+        // The limit as the allocator counts it: the role's reservations count, used or not, so
+        // only the part of an instance its line's free reservations do not cover needs room.
+        Resources room = allocator.limitRoom(role);
         if (free == null) {
           free = capacity(fw, true);
         }
@@ -469,6 +611,14 @@ public final class Simulation {
           boolean fits = d.kind() == WorkloadKind.NODE_LEASE
               ? d.resources().fitsIn(o.agent().total()) && o.offer().resources().equals(o.agent().total())
               : d.resources().fitsIn(o.offer().resources());
+          if (fits && room != null) {
+            long[] beyond = d.resources().toArray();
+            long[] reserved = lineReservedFree(o.agent(), role);
+            for (int i = 0; i < beyond.length; i++) {
+              beyond[i] = Math.max(0, beyond[i] - reserved[i]);
+            }
+            fits = Resources.ofArray(allocator.schema(), beyond).fitsIn(room);
+          }
           if (fits) {
             fitting.add(o.agent());
           }
@@ -476,6 +626,7 @@ public final class Simulation {
         Map<String, Set<String>> domain = state.domain(fitting);
         for (AgentInfo a : fitting) {
           if (state.firstUnmet(a, domain) == null) {
+            placeableFrameworks.add(fw);
             placeable.add(d.instanceIds().get(0) + " of " + d.key() + " (" + d.instanceIds().size()
                 + " pending) fits on " + a.id() + " but was not placed");
             break;

@@ -418,16 +418,23 @@ public final class EstateSimulation {
     throw new IllegalStateException("no workload " + key);
   }
 
+  // Sums saturate at Long.MAX_VALUE, as the allocator's do: a pool of nodes at the quantity bound
+  // reports the largest amount, never a wrapped negative one.
   private static void add(long[] into, Resources r) {
     for (int i = 0; i < into.length; i++) {
-      into[i] += r.get(i);
+      into[i] = saturatedAdd(into[i], r.get(i));
     }
   }
 
   private static void add(long[] into, long[] v) {
     for (int i = 0; i < into.length; i++) {
-      into[i] += v[i];
+      into[i] = saturatedAdd(into[i], v[i]);
     }
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
   }
 
   /** What a role's guarantee is short of, as quantities; null when it is met. */

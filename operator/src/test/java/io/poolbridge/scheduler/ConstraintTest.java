@@ -78,7 +78,7 @@ class ConstraintTest {
     Decisions later = schedule(offers().whole(a1, b1).list(), List.of(running("cache-0", w, c1)), more);
     assertThat(later.assignments()).isEmpty();
     assertThat(later.reason("cache-9")).hasValueSatisfying(r ->
-        assertThat(r.message()).isEqualTo("Constraint zone CLUSTER has no offer in zone=c"));
+        assertThat(r.message()).isEqualTo("Constraint zone CLUSTER: its 1 running instances bound it to zone=c, which has no room offered for 1 more"));
   }
 
   @Test

@@ -97,8 +97,8 @@ class HostileResiduesTest {
   /**
    * Defect 15's "report when none does": CLUSTER region without a value, 6 x 1 cpu, two regions of
    * 4 cpu each. No region holds all 6; docs/architecture.md promises the instances left wait with
-   * "Constraint region CLUSTER: no region has room for all 6 instances; the most, region=..., holds 4".
-   * At the end of the run they say only "Constraint region CLUSTER has no offer in region=ra".
+   * "Constraint region CLUSTER: no region has room for all 6 instances; the most, region=..., holds 4"
+   * (it used to end with only "Constraint region CLUSTER has no offer in region=ra").
    */
   @Test
   void whenNoValueHoldsAClusterWorkloadTheInstancesLeftSaySo() {

@@ -87,7 +87,7 @@ class SimulationTest {
         assertThat(u.reason().message()).isEqualTo("Constraint hostname UNIQUE has no value left"));
     assertThat(report.workload("shop/huge").unplaced()).singleElement().satisfies(u ->
         assertThat(u.reason().message()).isEqualTo(
-            "Insufficient cpu in pools ams-metal,fra-aws: no offered node is big enough for one instance of cpu 12, memory 1Gi"));
+            "Insufficient cpu in pools ams-metal,fra-aws: no node is big enough for one instance of cpu 12, memory 1Gi"));
   }
 
   @Test
