@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 /**
  * How prices in several currencies are compared: a base currency and, for each other currency, how
  * much of the base one unit of it is worth ({@code EUR=1.08}: 1 EUR = 1.08 of the base). Rates are
- * given by the operator, never looked up: a currency without a rate cannot be compared, and a pool
- * priced in it is placed as if unpriced (see {@link Prices}).
+ * given by the operator, never looked up: a currency without a rate cannot be compared, and while
+ * a pool is priced in one, placement compares no price at all (see {@link Prices}).
  *
  * <p>{@link #NONE} gives no base: then prices are compared only when every priced pool uses the
  * same currency, which becomes the base.

@@ -153,10 +153,13 @@ public final class Prices {
 
   /**
    * What placement ranks {@code pool} by for {@code resources}: the price of an hour in the base
-   * currency, or 0 when the pool is unpriced or its price cannot be compared (no rate).
+   * currency, or 0 when the pool is unpriced (owned capacity). When some priced pool's price cannot
+   * be converted (no rate for its currency), no price is compared at all, for any pool: ranking
+   * it as free, or as dearest, would be a guess, and the result would flip with the choice of base
+   * currency.
    */
   public double rankingPerHour(String pool, Resources resources) {
-    if (toBase.isEmpty()) {
+    if (toBase.isEmpty() || !incomparable().isEmpty()) {
       return 0;
     }
     Double factor = toBase.get(pool);

@@ -285,11 +285,12 @@ public final class EstateSimulation {
           }
         }
         warnings.add("pool " + pool + " is priced in " + currency + ", other pools in " + String.join(", ", others)
-            + ": without --currency and an --exchange-rate for each other currency, prices are not compared and "
-            + pool + " is placed as if unpriced");
+            + ": without --currency and an --exchange-rate for each other currency, prices are not compared"
+            + " (placement ignores every pool's price)");
       } else {
         warnings.add("pool " + pool + " is priced in " + currency + ", which has no exchange rate to " + rates.base()
-            + ": it is placed as if unpriced (set --exchange-rate " + currency + "=<" + rates.base() + " per " + currency + ">)");
+            + ": prices are not compared (placement ignores every pool's price; set --exchange-rate " + currency
+            + "=<" + rates.base() + " per " + currency + ">)");
       }
     });
     return warnings;

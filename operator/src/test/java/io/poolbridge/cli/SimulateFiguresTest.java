@@ -253,11 +253,11 @@ class SimulateFiguresTest {
     assertThat(warnings).anySatisfy(w -> assertThat(w).contains("pool b-eur").contains("EUR").contains("--currency"));
     assertThat(simulate("-f", estate.toString()).out()).contains("warning: pool b-eur ");
 
-    // A base currency without a rate for EUR: b-eur is unpriced for placement, like owned capacity,
-    // and its instance is still reported at its own price.
+    // A base currency without a rate for EUR: no price is compared (ranking b-eur as free, or as
+    // dearest, would be a guess), so the next keys decide again, as without a base.
     out = json(simulate("-f", estate.toString(), "-o", "json", "--currency", "USD"));
-    assertThat(onlyPlacement(out).get("pool").asText()).isEqualTo("b-eur");
-    assertThat(onlyPlacement(out).get("costPerHour").asText()).isEqualTo("0.0100 EUR");
+    assertThat(onlyPlacement(out).get("pool").asText()).isEqualTo("a-usd");
+    assertThat(onlyPlacement(out).get("costPerHour").asText()).isEqualTo("0.0200 USD");
     assertThat(out.get("warnings")).hasSize(1);
     assertThat(out.get("warnings").get(0).asText()).contains("pool b-eur").contains("EUR").contains("--exchange-rate EUR=");
   }

@@ -61,14 +61,16 @@ class PricesTest {
   }
 
   @Test
-  void withoutARateAPoolIsPlacedAsIfUnpricedButStillReportsItsPrice() {
+  void withoutARateNoPriceIsComparedButEachPoolStillReportsItsOwn() {
     Prices prices = Prices.of(SCHEMA, pools, ExchangeRates.of("USD", Map.of()));
 
     assertThat(prices.incomparable()).containsExactly(Map.entry("b-eur", "EUR"));
-    // Unpriced, like owned capacity: it ranks before any priced pool.
-    assertThat(poolChosen(prices)).isEqualTo("b-eur");
+    // Neither free nor dearest: no price is compared, the less loaded a-usd wins as without prices.
+    assertThat(prices.rankingPerHour("a-usd", res(1, 0))).isZero();
+    assertThat(prices.rankingPerHour("b-eur", res(1, 0))).isZero();
+    assertThat(poolChosen(prices)).isEqualTo("a-usd");
     Decisions d = schedule(prices, offers, List.of(), workload("shop/web", 1, 1).build());
-    assertThat(d.assignments().get(0).pricePerHour()).isCloseTo(0.01, within(1e-9));
+    assertThat(d.assignments().get(0).pricePerHour()).isCloseTo(0.02, within(1e-9));
     assertThat(prices.currency("b-eur")).isEqualTo("EUR");
   }
 

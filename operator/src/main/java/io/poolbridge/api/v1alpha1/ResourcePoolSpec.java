@@ -59,7 +59,7 @@ public record ResourcePoolSpec(
       message = "prices must be decimal numbers such as 0.021",
       fieldPath = ".perHour")
   public record Cost(
-      @JsonPropertyDescription("ISO 4217 currency of the prices, e.g. USD or EUR. Defaults to USD. Pools priced in different currencies are compared only through an exchange rate to the base currency (simulate: --currency, --exchange-rate); a pool whose currency has no rate is placed as if unpriced, with a warning.")
+      @JsonPropertyDescription("ISO 4217 currency of the prices, e.g. USD or EUR. Defaults to USD. Pools priced in different currencies are compared only through an exchange rate to the base currency (simulate: --currency, --exchange-rate); when some pool's currency has no rate, no price is compared at all, with a warning.")
       @Size(max = 3) @Pattern("^[A-Z]{3}$") String currency,
       @JsonPropertyDescription("Price of one unit of a resource for one hour, as a decimal string: cpu per core, every byte-valued resource (memory, ephemeral-storage, storage, hugepages-*) per GiB, any other resource per unit. Example: {cpu: \"0.021\", memory: \"0.0028\"}.")
       @Required @Size(max = 32) Map<String, @Size(max = 32) String> perHour) {}
