@@ -209,6 +209,7 @@ public final class Simulation {
   }
 
   private void syncDemand() {
+    List<String> reviving = new ArrayList<>();
     Map<String, List<PlacedInstance>> runningByWorkload = new HashMap<>();
     for (Running r : running.values()) {
       runningByWorkload.computeIfAbsent(r.instance().workloadKey(), k -> new ArrayList<>()).add(r.instance());
@@ -235,10 +236,14 @@ public final class Simulation {
           allocator.suppress(fw);
         }
       } else if (suppressed.remove(fw) || !lastPending.getOrDefault(fw, Set.of()).containsAll(ids)) {
-        absorb(allocator.revive(fw));
+        reviving.add(fw);
       }
       lastPending.put(fw, ids);
     }
+    // A revive runs a cycle, and its reclaim reads every owner's demand: only once all of them
+    // are current (an owner whose instance was placed last round wants nothing more), or it
+    // revokes again for demand already met.
+    reviving.forEach(fw -> absorb(allocator.revive(fw)));
   }
 
   /** Per workload, the agents its count-free constraints admit, remembered by agent id. */
