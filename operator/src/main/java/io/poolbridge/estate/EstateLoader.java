@@ -74,7 +74,19 @@ public final class EstateLoader {
       List<Loaded<Workload>> workloads,
       List<Loaded<Node>> nodes,
       Map<String, Map<String, String>> namespaceLabels,
-      Settings settings) {
+      Settings settings,
+      List<String> skipped) {
+
+    /** An input with settings, nothing skipped. */
+    public Input(
+        List<Loaded<ResourcePool>> pools,
+        List<Loaded<Framework>> frameworks,
+        List<Loaded<Workload>> workloads,
+        List<Loaded<Node>> nodes,
+        Map<String, Map<String, String>> namespaceLabels,
+        Settings settings) {
+      this(pools, frameworks, workloads, nodes, namespaceLabels, settings, List.of());
+    }
 
     /** An input without operator settings (no {@code poolbridge} ConfigMap). */
     public Input(
@@ -83,7 +95,7 @@ public final class EstateLoader {
         List<Loaded<Workload>> workloads,
         List<Loaded<Node>> nodes,
         Map<String, Map<String, String>> namespaceLabels) {
-      this(pools, frameworks, workloads, nodes, namespaceLabels, null);
+      this(pools, frameworks, workloads, nodes, namespaceLabels, null, List.of());
     }
 
     /**
@@ -93,7 +105,7 @@ public final class EstateLoader {
      */
     public Input canonical() {
       return new Input(sorted(pools, "ResourcePool"), sorted(frameworks, "Framework"), sorted(workloads, "Workload"),
-          sorted(nodes, "Node"), new TreeMap<>(namespaceLabels), settings);
+          sorted(nodes, "Node"), new TreeMap<>(namespaceLabels), settings, skipped);
     }
 
     private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> List<Loaded<T>> sorted(List<Loaded<T>> objects, String kind) {
@@ -155,6 +167,7 @@ public final class EstateLoader {
   public Input load(List<Path> paths) {
     Input input = new Input(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new TreeMap<>());
     settingsRead = null;
+    skippedRead = new ArrayList<>();
     Map<String, Origin> namespaces = new TreeMap<>();
     int objects = 0;
     boolean stdinRead = false;
@@ -176,7 +189,7 @@ public final class EstateLoader {
           + ": no objects in the input (kubectl would say: no objects passed to apply)");
     }
     Input canonical = new Input(input.pools(), input.frameworks(), input.workloads(), input.nodes(),
-        input.namespaceLabels(), settingsRead).canonical();
+        input.namespaceLabels(), settingsRead, List.copyOf(skippedRead)).canonical();
     EstateChecks.check(canonical);
     return canonical;
   }
@@ -294,6 +307,9 @@ public final class EstateLoader {
 
   /** The settings read by the current {@link #load}, if a {@code poolbridge} ConfigMap was given. */
   private Settings settingsRead;
+
+  /** What the current {@link #load} skipped (built-in kinds simulate does not read), for a warning each. */
+  private List<String> skippedRead = new ArrayList<>();
 
   /**
    * The operator's settings that change decisions, from the {@code poolbridge} ConfigMap: {@code
@@ -424,6 +440,8 @@ public final class EstateLoader {
             + API_VERSION + " objects, v1 Nodes, Namespaces and Lists, and skips the built-in Kubernetes kinds; "
             + "leave this file out (-f) or fix the apiVersion");
       }
+      skippedRead.add(describe(origin, kind, doc) + " skipped: simulate reads " + API_VERSION
+          + " objects, v1 Nodes, Namespaces, Lists and the " + SETTINGS_NAME + " ConfigMap");
       return 0;
     }
     switch (kind) {

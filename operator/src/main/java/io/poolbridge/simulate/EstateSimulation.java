@@ -68,7 +68,7 @@ public final class EstateSimulation {
 
   /** Runs until stable (or {@code maxRounds} rounds) and reports. */
   public SimulationOutcome run(int maxRounds) {
-    List<String> warnings = new ArrayList<>();
+    List<String> warnings = new ArrayList<>(input.skipped());
     Map<String, ResourcePool> pools = new LinkedHashMap<>();
     Map<String, List<PoolNode>> nodesByPool = new LinkedHashMap<>();
     List<Node> kubernetesNodes = input.nodes().stream().map(EstateLoader.Loaded::object).toList();

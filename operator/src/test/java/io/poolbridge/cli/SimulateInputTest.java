@@ -57,4 +57,20 @@ class SimulateInputTest {
     assertThat(deep.err()).isEmpty();
     assertThat(deep.exitCode()).isZero();
   }
+
+  /** A built-in kind simulate does not read (a Deployment beside the estate) is skipped, never silently. */
+  @Test
+  void aBuiltInKindIsSkippedWithAWarningThatNamesIt(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("estate.yaml"), ESTATE + """
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: shop, namespace: ns}
+        spec: {}
+        """);
+    SimulateCommandTest.Run run = SimulateCommandTest.run("simulate", "--at", "2026-12-05T23:00:00Z", "-f", file.toString());
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("warning: " + file + ": document 4 (Deployment ns/shop) skipped: simulate reads "
+        + "poolbridge.io/v1alpha1 objects, v1 Nodes, Namespaces, Lists and the poolbridge ConfigMap");
+  }
 }
