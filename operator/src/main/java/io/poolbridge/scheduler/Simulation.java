@@ -577,7 +577,85 @@ public final class Simulation {
         return role;
       }
     }
+    return limitedAsTheAllocatorCounts(fw, demands);
+  }
+
+  /**
+   * The role of the framework's line whose limit, as the allocator counts it (the role's
+   * reservations count, used or not), leaves room for none of the pending instances — beyond what
+   * free reservations of the line on some node would cover — or {@code null}. The framework's own
+   * outstanding offers are added back to the room: they are what it is deciding about.
+   */
+  private String limitedAsTheAllocatorCounts(String fw, List<WorkloadDemand> demands) {
+    String own = frameworks.get(fw).role();
+    List<String> chain = new ArrayList<>();
+    for (String role = own; role != null; role = RolePaths.parent(role)) {
+      Quota q = quotas.get(role);
+      if (q != null && !q.limit().isEmpty()) {
+        chain.add(0, role);
+      }
+    }
+    if (chain.isEmpty() || demands.isEmpty()) {
+      return null;
+    }
+    long[] offered = new long[allocator.schema().size()];
+    for (Offer o : allocator.outstandingOffers()) {
+      if (o.frameworkId().equals(fw)) {
+        add(offered, o.resources().toArray());
+      }
+    }
+    Map<AgentInfo, long[]> reservedFree = new LinkedHashMap<>();
+    for (AgentInfo a : agents.values()) {
+      if (!a.reservations().isEmpty() && allocator.usage(a.id()).state() == AgentState.ACTIVE) {
+        reservedFree.put(a, lineReservedFree(a, own));
+      }
+    }
+    // The topmost role whose limit binds is the one to name (a role's room includes its ancestors').
+    for (String role : chain) {
+      Resources allocatorRoom = allocator.limitRoom(role);
+      if (allocatorRoom == null) {
+        continue;
+      }
+      long[] room = allocatorRoom.toArray();
+      for (int i = 0; i < room.length; i++) {
+        long sum = room[i] + offered[i];
+        room[i] = sum < room[i] ? Long.MAX_VALUE : sum;
+      }
+      boolean fits = false;
+      for (WorkloadDemand d : demands) {
+        long[] need = d.resources().toArray();
+        fits = fitsIn(need, room);
+        for (Map.Entry<AgentInfo, long[]> r : reservedFree.entrySet()) {
+          if (fits) {
+            break;
+          }
+          if (!countFreeAllows(d, r.getKey())) {
+            continue;
+          }
+          long[] beyond = need.clone();
+          for (int i = 0; i < beyond.length; i++) {
+            beyond[i] = Math.max(0, beyond[i] - r.getValue()[i]);
+          }
+          fits = fitsIn(beyond, room);
+        }
+        if (fits) {
+          break;
+        }
+      }
+      if (!fits) {
+        return role;
+      }
+    }
     return null;
+  }
+
+  private static boolean fitsIn(long[] need, long[] room) {
+    for (int i = 0; i < need.length; i++) {
+      if (need[i] > room[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -138,4 +138,30 @@ class OfferHoardingTest {
     assertThat(report.workload("w/many").placed()).hasSize(300);
     assertThat(report.stable()).isTrue();
   }
+
+  /**
+   * A role's reservations count against its limit, used or not (as in Mesos). Role prod reserves a
+   * whole node and has a limit of that size: an instance that may not run on the reserved node
+   * (its constraint wants the other) cannot run at all, and the reason names the limit, not a lack
+   * of offers or of cpu on the idle node.
+   */
+  @Test
+  void aLimitTheRolesOwnReservationsFillIsTheReasonNamed() {
+    AgentInfo reserved = new AgentInfo("rack/a", "rack", Map.of("hostname", "a"), res(8, 32), Map.of("prod", res(8, 32)));
+    AgentInfo other = node("rack", "b", 8, 32);
+    Simulation sim = simulation(5, reserved, other);
+    sim.addFramework(FrameworkInfo.of("web", "prod"));
+    sim.setQuota("prod", new Quota(Map.of(), Map.of("cpu", 8_000L)));
+    sim.submit(WorkloadDemand.builder("p/api", "web", res(4, 4)).instances(1)
+        .constraint(Constraint.of("hostname", Constraint.Operator.IS, "b")).build());
+
+    SimulationReport report = sim.run(100);
+
+    assertThat(report.workload("p/api").placed()).isEmpty();
+    assertThat(report.workload("p/api").unplaced()).singleElement().satisfies(u -> {
+      assertThat(u.reason().code()).isEqualTo(Reason.Code.ROLE_LIMIT);
+      assertThat(u.reason().message()).isEqualTo("Limit of role prod reached");
+    });
+    assertThat(report.stable()).isTrue();
+  }
 }
