@@ -35,10 +35,6 @@ import java.util.Set;
  * declined; the unused part of an accepted offer is declined.
  */
 public final class HierarchicalAllocator implements Allocator {
-  private static final int QUOTA = 0;
-  private static final int FAIR = 1;
-  private static final int BORROW = 2;
-
   private final ResourceSchema schema;
   private final int size;
   private final Clock clock;
@@ -93,219 +89,6 @@ public final class HierarchicalAllocator implements Allocator {
     this.requiredHeadroom = new long[size];
     this.availableHeadroom = new long[size];
     this.lentUnreserved = new long[size];
-  }
-
-  // ---------------------------------------------------------------- model
-
-  private static final class Agent {
-    final int idx;
-    final AgentInfo info;
-    final long[] total;
-    final long[] unreservedTotal;
-    final long[] unreservedUsed;
-    final Reservation[] reservations;
-    final Set<Long> offerIds = new LinkedHashSet<>();
-    /** Its placements, oldest first, linked through {@link Grant#nextOnAgent}: no hashing per launch. */
-    Grant firstPlaced;
-    Grant lastPlaced;
-    AgentState state = AgentState.ACTIVE;
-
-    Agent(int idx, AgentInfo info, int size) {
-      this.idx = idx;
-      this.info = info;
-      this.total = info.total().toArray();
-      this.unreservedTotal = total.clone();
-      this.unreservedUsed = new long[size];
-      this.reservations = new Reservation[info.reservations().size()];
-      int i = 0;
-      for (var e : new java.util.TreeMap<>(info.reservations()).entrySet()) {
-        long[] amount = e.getValue().toArray();
-        reservations[i++] = new Reservation(e.getKey(), amount, new long[size]);
-        Vec.subtract(unreservedTotal, amount);
-      }
-    }
-
-    void link(Grant g) {
-      g.prevOnAgent = lastPlaced;
-      g.nextOnAgent = null;
-      if (lastPlaced == null) {
-        firstPlaced = g;
-      } else {
-        lastPlaced.nextOnAgent = g;
-      }
-      lastPlaced = g;
-    }
-
-    void unlink(Grant g) {
-      if (g.prevOnAgent == null) {
-        firstPlaced = g.nextOnAgent;
-      } else {
-        g.prevOnAgent.nextOnAgent = g.nextOnAgent;
-      }
-      if (g.nextOnAgent == null) {
-        lastPlaced = g.prevOnAgent;
-      } else {
-        g.nextOnAgent.prevOnAgent = g.prevOnAgent;
-      }
-      g.prevOnAgent = null;
-      g.nextOnAgent = null;
-    }
-
-    /** Its placements, oldest first, as a list of their own. */
-    List<Grant> placed() {
-      List<Grant> list = new ArrayList<>();
-      for (Grant g = firstPlaced; g != null; g = g.nextOnAgent) {
-        list.add(g);
-      }
-      return list;
-    }
-
-    long[] freeUnreserved() {
-      long[] f = unreservedTotal.clone();
-      Vec.subtract(f, unreservedUsed);
-      return f;
-    }
-
-    long[] used() {
-      long[] u = unreservedUsed.clone();
-      for (Reservation r : reservations) {
-        Vec.add(u, r.used);
-      }
-      return u;
-    }
-  }
-
-  private record Reservation(String role, long[] total, long[] used) {
-    long[] free() {
-      long[] f = total.clone();
-      Vec.subtract(f, used);
-      return f;
-    }
-  }
-
-  private static final class Role {
-    final String path;
-    final Role parent;
-    final Role[] chain;
-    final long[] reserved;
-    final long[] unreservedUse;
-    final long[] revocableUse;
-    /** Non-revocable use of an ancestor's reservation by this subtree: counts towards its limit. */
-    final long[] ancestorReservedUse;
-    long[] guarantee;
-    long[] limit;
-    Role quotaRole;
-    Role outermostGuaranteed;
-    /** For a guaranteed role: its nearest guaranteed descendants (kept by setQuota). */
-    final List<Role> guaranteedBelow = new ArrayList<>();
-    /** Its subtree's pending demand, as of the last cycle that looked at reclaiming (when it had some). */
-    long[] demand;
-    int frameworkCount;
-    /** Placements ever made by frameworks of its subtree. */
-    long placed;
-    /** When capacity was last taken back for it: its subtree's demand and placement count then, and the cycle. */
-    long[] reclaimedForDemand;
-    long reclaimedAtPlaced;
-    long reclaimedInCycle;
-
-    Role(String path, Role parent, int size) {
-      this.path = path;
-      this.parent = parent;
-      this.reserved = new long[size];
-      this.unreservedUse = new long[size];
-      this.revocableUse = new long[size];
-      this.ancestorReservedUse = new long[size];
-      List<Role> c = new ArrayList<>();
-      for (Role r = this; r != null; r = r.parent) {
-        c.add(r);
-      }
-      this.chain = c.toArray(Role[]::new);
-    }
-
-    /** reservations + unreserved non-revocable use: what counts towards the guarantee. */
-    long[] consumed() {
-      long[] c = reserved.clone();
-      Vec.add(c, unreservedUse);
-      return c;
-    }
-
-    long[] unmet() {
-      return Vec.positiveDifference(guarantee, consumed());
-    }
-  }
-
-  private static final class Fw {
-    final FrameworkInfo info;
-    final Role role;
-    final long[] min;
-    /** Filtered agents (by index) and when each filter ends. */
-    final Map<Integer, Long> filters = new HashMap<>();
-    boolean suppressed;
-    long[] demand;
-    /**
-     * The shapes of its pending demand, minimal ones only (a shape that holds another is left out),
-     * or null when unknown; empty when it wants nothing.
-     */
-    long[][] shapes;
-    /** The agents each of {@link #shapes} may run on, by the shape's index; {@code null} entries: any. */
-    DemandShape[] shapeAgents;
-
-    Fw(FrameworkInfo info, Role role) {
-      this.info = info;
-      this.role = role;
-      this.min = info.minAllocatable() == null ? null : info.minAllocatable().toArray();
-    }
-
-    boolean filtered(int agentIdx, long now) {
-      if (filters.isEmpty()) {
-        // The usual case, checked for every framework an agent is offered to: no boxing, no hashing.
-        return false;
-      }
-      Long expiry = filters.get(agentIdx);
-      if (expiry == null) {
-        return false;
-      }
-      if (expiry <= now) {
-        filters.remove(agentIdx);
-        return false;
-      }
-      return true;
-    }
-  }
-
-  /** Resources of one agent held by one framework: an outstanding offer or a placement. */
-  private static final class Grant {
-    final Fw fw;
-    final Agent agent;
-    final long[] unreserved;
-    /** Portions taken from the agent's reservations, by index into {@code agent.reservations}. */
-    final long[][] reserved;
-    final boolean revocable;
-    long offerId;
-    String instanceId;
-    int priority;
-    boolean revoking;
-    /** The placements before and after it on its agent. */
-    Grant prevOnAgent;
-    Grant nextOnAgent;
-
-    Grant(Fw fw, Agent agent, long[] unreserved, long[][] reserved, boolean revocable) {
-      this.fw = fw;
-      this.agent = agent;
-      this.unreserved = unreserved;
-      this.reserved = reserved;
-      this.revocable = revocable;
-    }
-
-    long[] total() {
-      long[] t = unreserved.clone();
-      for (long[] portion : reserved) {
-        if (portion != null) {
-          Vec.add(t, portion);
-        }
-      }
-      return t;
-    }
   }
 
   private record Pending(Fw fw, long[] delta) {}
@@ -804,16 +587,16 @@ public final class HierarchicalAllocator implements Allocator {
       if (Vec.anyPositive(requiredHeadroom)) {
         shuffle(order);
         for (Agent a : order) {
-          stage(a, QUOTA, now, made);
+          stage(a, Stage.QUOTA, now, made);
         }
       }
       shuffle(order);
       for (Agent a : order) {
-        stage(a, FAIR, now, made);
+        stage(a, Stage.FAIR, now, made);
       }
       if (anyRevocableFramework()) {
         for (Agent a : order) {
-          stage(a, BORROW, now, made);
+          stage(a, Stage.BORROW, now, made);
         }
       }
     } finally {
@@ -850,7 +633,7 @@ public final class HierarchicalAllocator implements Allocator {
     }
   }
 
-  private void stage(Agent a, int stage, long now, List<Offer> made) {
+  private void stage(Agent a, Stage stage, long now, List<Offer> made) {
     if (a.state != AgentState.ACTIVE || !agentOfferable(a, stage)) {
       return;
     }
@@ -858,7 +641,7 @@ public final class HierarchicalAllocator implements Allocator {
     for (String rolePath : roleSorter.sort()) {
       Role r = roles.get(rolePath);
       long[] unmet = null;
-      if (stage == QUOTA) {
+      if (stage == Stage.QUOTA) {
         if (r.quotaRole == null) {
           continue;
         }
@@ -870,7 +653,7 @@ public final class HierarchicalAllocator implements Allocator {
       long[] room = limitRoom(r);
       for (String fwId : frameworkSorters.get(rolePath).sort()) {
         Fw f = frameworks.get(fwId);
-        if ((stage == BORROW && !f.info.revocable()) || (f.shapes != null && f.shapes.length == 0)
+        if ((stage == Stage.BORROW && !f.info.revocable()) || (f.shapes != null && f.shapes.length == 0)
             || f.filtered(a.idx, now)) {
           continue;
         }
@@ -882,7 +665,7 @@ public final class HierarchicalAllocator implements Allocator {
         if (!agentOfferable(a, stage)) {
           break roles;
         }
-        if (stage == QUOTA) {
+        if (stage == Stage.QUOTA) {
           unmet = quotaUnmet(r);
           if (!Vec.anyPositive(unmet)) {
             continue roles;
@@ -898,7 +681,7 @@ public final class HierarchicalAllocator implements Allocator {
    * Whether anything on the agent could still be offered in this stage. Runs before and after every
    * offer, so it computes per resource instead of building the free and headroom vectors.
    */
-  private boolean agentOfferable(Agent a, int stage) {
+  private boolean agentOfferable(Agent a, Stage stage) {
     for (Reservation res : a.reservations) {
       for (int i = 0; i < size; i++) {
         if (res.total[i] - res.used[i] > 0) {
@@ -906,13 +689,13 @@ public final class HierarchicalAllocator implements Allocator {
         }
       }
     }
-    boolean surplus = stage == FAIR && Vec.anyPositive(requiredHeadroom);
+    boolean surplus = stage == Stage.FAIR && Vec.anyPositive(requiredHeadroom);
     for (int i = 0; i < size; i++) {
       long free = a.unreservedTotal[i] - a.unreservedUsed[i];
       if (surplus) {
         // Surplus headroom, lent capacity counted (see surplusHeadroom()).
         free = Math.min(free, Math.max(0, Vec.plus(availableHeadroom[i], lentUnreserved[i]) - requiredHeadroom[i]));
-      } else if (stage == BORROW) {
+      } else if (stage == Stage.BORROW) {
         free = Math.min(free, Math.max(0, requiredHeadroom[i] - lentUnreserved[i]));
       }
       if (free > 0) {
@@ -934,11 +717,11 @@ public final class HierarchicalAllocator implements Allocator {
   }
 
   /** What agent {@code a} can offer framework {@code f} of role {@code r} in a stage, or null. */
-  private Grant compose(Agent a, Role r, Fw f, int stage, long[] unmet, long[] room) {
+  private Grant compose(Agent a, Role r, Fw f, Stage stage, long[] unmet, long[] room) {
     long[] unreserved = a.freeUnreserved();
     long[][] reserved = a.reservations.length == 0 ? NO_PORTIONS : new long[a.reservations.length][];
     boolean any = false;
-    if (stage == QUOTA) {
+    if (stage == Stage.QUOTA) {
       long[] guaranteed = unreserved.clone();
       Vec.min(guaranteed, unmet);
       if (room != null) {
@@ -956,7 +739,7 @@ public final class HierarchicalAllocator implements Allocator {
       Vec.add(additional, guaranteed);
       unreserved = additional;
       any = true;
-    } else if (stage == FAIR) {
+    } else if (stage == Stage.FAIR) {
       if (room != null) {
         Vec.min(unreserved, room);
       }
@@ -978,14 +761,14 @@ public final class HierarchicalAllocator implements Allocator {
     for (int i = 0; i < a.reservations.length; i++) {
       Reservation res = a.reservations[i];
       boolean owned = RolePaths.isSelfOrDescendant(r.path, res.role);
-      if (owned == (stage == BORROW)) {
+      if (owned == (stage == Stage.BORROW)) {
         continue;
       }
       long[] free = res.free();
-      if (stage == BORROW && roomLeft != null) {
+      if (stage == Stage.BORROW && roomLeft != null) {
         Vec.min(free, roomLeft);
         Vec.subtract(roomLeft, free);
-      } else if (stage != BORROW) {
+      } else if (stage != Stage.BORROW) {
         long[] below = limitRoomBelow(r, res.role);
         if (below != null) {
           Vec.subtractClamped(below, taken);
@@ -1007,7 +790,7 @@ public final class HierarchicalAllocator implements Allocator {
     if (f.shapes != null && !holdsAShape(f, a.info, unreserved, reserved)) {
       return null;
     }
-    return new Grant(f, a, unreserved, reserved, stage == BORROW);
+    return new Grant(f, a, unreserved, reserved, stage == Stage.BORROW);
   }
 
   /** Whether unreserved plus the reserved portions hold at least one of the framework's shapes that may run on the agent. */
