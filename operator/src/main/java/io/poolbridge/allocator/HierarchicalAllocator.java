@@ -327,29 +327,6 @@ public final class HierarchicalAllocator implements Allocator {
   }
 
   /**
-   * Room left under the limits of the roles of {@code r}'s chain strictly below {@code ancestor}:
-   * those that are not charged with {@code ancestor}'s reservation already.
-   */
-  private static long[] limitRoomBelow(Role r, String ancestor) {
-    long[] room = null;
-    for (Role c : r.chain) {
-      if (c.path.equals(ancestor)) {
-        break;
-      }
-      if (c.limit != null) {
-        long[] left = Vec.positiveDifference(c.limit, limitUse(c));
-        if (room == null) {
-          room = left;
-        } else {
-          Vec.min(room, left);
-        }
-      }
-    }
-    return room;
-  }
-
-  /** Room left under the limits of a role and its ancestors. */
-  /**
    * What the role may still take under its own and its ancestors' limits, counted as the allocator
    * counts them (reservations, used or not, revocable use and outstanding offers included);
    * {@code null} when no limit applies.
@@ -360,9 +337,22 @@ public final class HierarchicalAllocator implements Allocator {
     return room == null ? null : Resources.ofArray(schema, room);
   }
 
-  private long[] limitRoom(Role r) {
+  /** Room left under the limits of a role and its ancestors; {@code null} when none has a limit. */
+  private static long[] limitRoom(Role r) {
+    return limitRoomBelow(r, null);
+  }
+
+  /**
+   * Room left under the limits of the roles of {@code r}'s chain strictly below {@code ancestor}
+   * (those not charged with {@code ancestor}'s reservation already), or of the whole chain when
+   * {@code ancestor} is {@code null}; {@code null} when none of them has a limit.
+   */
+  private static long[] limitRoomBelow(Role r, String ancestor) {
     long[] room = null;
     for (Role c : r.chain) {
+      if (c.path.equals(ancestor)) {
+        break;
+      }
       if (c.limit != null) {
         long[] left = Vec.positiveDifference(c.limit, limitUse(c));
         if (room == null) {
