@@ -45,7 +45,6 @@ public final class HierarchicalAllocator implements Allocator {
   private final Map<String, Sorter> frameworkSorters = new HashMap<>();
   private final Map<String, Agent> agents = new LinkedHashMap<>();
   private final Map<String, Fw> frameworks = new LinkedHashMap<>();
-  private final Map<String, Role> roles = new HashMap<>();
   private final Map<Long, Grant> offers = new LinkedHashMap<>();
   /** Placements by instance id, oldest first; rebuilt larger by {@link #expectPlacements}. */
   private Map<String, Grant> placements = new LinkedHashMap<>();
@@ -53,16 +52,8 @@ public final class HierarchicalAllocator implements Allocator {
   private int placementsRoom = 12;
   private final Map<String, Double> weights = new HashMap<>();
 
-  private final long[] clusterTotal;
-  /** Σ over guaranteed roles of their slack (see slack()): capacity held for guarantees. */
-  private final long[] requiredHeadroom;
-  /** Free unreserved capacity of active agents. */
-  private final long[] availableHeadroom;
-  /**
-   * Unreserved capacity of active agents lent as revocable. It can be taken back, so it still
-   * counts as headroom for unmet guarantees.
-   */
-  private final long[] lentUnreserved;
+  private final Ledger ledger;
+  private final RoleTree tree;
 
   private long nextOfferId = 1;
   /** Cycles run that took capacity back or could have (see reclaim). */
@@ -85,10 +76,8 @@ public final class HierarchicalAllocator implements Allocator {
     this.intervalMillis = config.interval().toMillis();
     this.random = new Random(config.seed());
     this.roleSorter = roleSorter;
-    this.clusterTotal = new long[size];
-    this.requiredHeadroom = new long[size];
-    this.availableHeadroom = new long[size];
-    this.lentUnreserved = new long[size];
+    this.ledger = new Ledger(size);
+    this.tree = new RoleTree(size, ledger);
   }
 
   private record Pending(Fw fw, long[] delta) {}
@@ -114,10 +103,10 @@ public final class HierarchicalAllocator implements Allocator {
     Agent a = new Agent(agentCounter++, info, size);
     agents.put(info.id(), a);
     for (Reservation r : a.reservations) {
-      adjustConsumption(role(r.role), r.total, true, +1);
+      tree.adjustConsumption(tree.role(r.role), r.total, true, +1);
     }
-    Vec.add(clusterTotal, a.total);
-    Vec.add(availableHeadroom, a.unreservedTotal);
+    Vec.add(ledger.clusterTotal, a.total);
+    Vec.add(ledger.availableHeadroom, a.unreservedTotal);
     roleSorterTotalChanged();
   }
 
@@ -132,17 +121,17 @@ public final class HierarchicalAllocator implements Allocator {
     for (Grant g : a.placed()) {
       lost.add(recover(g.instanceId));
     }
-    boolean resync = Vec.anySaturated(clusterTotal) || Vec.anySaturated(availableHeadroom);
+    boolean resync = Vec.anySaturated(ledger.clusterTotal) || Vec.anySaturated(ledger.availableHeadroom);
     if (a.state == AgentState.ACTIVE) {
-      Vec.subtractClamped(availableHeadroom, a.unreservedTotal);
+      Vec.subtractClamped(ledger.availableHeadroom, a.unreservedTotal);
     }
     for (Reservation r : a.reservations) {
-      adjustConsumption(role(r.role), r.total, true, -1);
+      tree.adjustConsumption(tree.role(r.role), r.total, true, -1);
     }
-    Vec.subtractClamped(clusterTotal, a.total);
+    Vec.subtractClamped(ledger.clusterTotal, a.total);
     agents.remove(agentId);
     if (resync) {
-      resyncAccounts();
+      ledger.resync(agents.values(), offers);
     }
     if (a.state != AgentState.ACTIVE) {
       inactiveAgents--;
@@ -167,12 +156,12 @@ public final class HierarchicalAllocator implements Allocator {
       for (Long id : List.copyOf(a.offerIds)) {
         rescinded.add(rescind(id));
       }
-      resync = Vec.anySaturated(availableHeadroom) || Vec.anySaturated(lentUnreserved);
-      Vec.subtractClamped(availableHeadroom, a.freeUnreserved());
-      Vec.subtractClamped(lentUnreserved, lentOn(a));
+      resync = Vec.anySaturated(ledger.availableHeadroom) || Vec.anySaturated(ledger.lentUnreserved);
+      Vec.subtractClamped(ledger.availableHeadroom, a.freeUnreserved());
+      Vec.subtractClamped(ledger.lentUnreserved, ledger.lentOn(a));
     } else if (state == AgentState.ACTIVE) {
-      Vec.add(availableHeadroom, free);
-      Vec.add(lentUnreserved, lentOn(a));
+      Vec.add(ledger.availableHeadroom, free);
+      Vec.add(ledger.lentUnreserved, ledger.lentOn(a));
     }
     if (a.state == AgentState.ACTIVE) {
       inactiveAgents++;
@@ -181,68 +170,19 @@ public final class HierarchicalAllocator implements Allocator {
     }
     a.state = state;
     if (resync) {
-      resyncAccounts();
+      ledger.resync(agents.values(), offers);
     }
     return rescinded;
   }
 
-  /**
-   * Recomputes the cluster-wide accounts from the agents. Sums saturate at Long.MAX_VALUE, and a
-   * saturated account minus a part is no longer the sum of the rest: an account that may have
-   * saturated is recomputed when it shrinks rather than updated (only on estates whose amounts add
-   * up beyond a long).
-   */
-  private void resyncAccounts() {
-    java.util.Arrays.fill(clusterTotal, 0);
-    java.util.Arrays.fill(availableHeadroom, 0);
-    java.util.Arrays.fill(lentUnreserved, 0);
-    for (Agent a : agents.values()) {
-      Vec.add(clusterTotal, a.total);
-      if (a.state == AgentState.ACTIVE) {
-        Vec.add(availableHeadroom, a.freeUnreserved());
-        Vec.add(lentUnreserved, lentOn(a));
-        for (Long id : a.offerIds) {
-          Grant g = offers.get(id);
-          if (g.revocable) {
-            Vec.add(lentUnreserved, g.unreserved);
-          }
-        }
-      }
-    }
-  }
-
-  /** Unreserved capacity of the agent's revocable placements. */
-  private long[] lentOn(Agent a) {
-    long[] lent = new long[size];
-    for (Grant g = a.firstPlaced; g != null; g = g.nextOnAgent) {
-      if (g.revocable) {
-        Vec.add(lent, g.unreserved);
-      }
-    }
-    return lent;
-  }
-
   private void roleSorterTotalChanged() {
-    roleSorter.updateTotal(clusterTotal);
+    roleSorter.updateTotal(ledger.clusterTotal);
     for (Sorter s : frameworkSorters.values()) {
-      s.updateTotal(clusterTotal);
+      s.updateTotal(ledger.clusterTotal);
     }
   }
 
   // ---------------------------------------------------------------- roles
-
-  private Role role(String path) {
-    Role r = roles.get(path);
-    if (r == null) {
-      String parentPath = RolePaths.parent(path);
-      Role parent = parentPath == null ? null : role(parentPath);
-      r = new Role(path, parent, size);
-      roles.put(path, r);
-      r.quotaRole = parent == null ? null : parent.quotaRole;
-      r.outermostGuaranteed = parent == null ? null : parent.outermostGuaranteed;
-    }
-    return r;
-  }
 
   @Override
   public void setWeight(String role, double weight) {
@@ -253,28 +193,10 @@ public final class HierarchicalAllocator implements Allocator {
 
   @Override
   public List<Offer> setQuota(String path, Quota quota) {
-    Role r = role(RolePaths.requireValid(path));
+    Role r = tree.role(RolePaths.requireValid(path));
     r.guarantee = quota.guarantee().isEmpty() ? null : quota.guaranteeVector(schema);
     r.limit = quota.limit().isEmpty() ? null : quota.limitVector(schema);
-    for (Role each : roles.values()) {
-      each.quotaRole = null;
-      each.outermostGuaranteed = null;
-      each.guaranteedBelow.clear();
-      for (Role c : each.chain) {
-        if (c.guarantee != null) {
-          if (each.quotaRole == null) {
-            each.quotaRole = c;
-          }
-          each.outermostGuaranteed = c;
-        }
-      }
-    }
-    for (Role d : roles.values()) {
-      if (d.guarantee != null && d.parent != null && d.parent.quotaRole != null) {
-        d.parent.quotaRole.guaranteedBelow.add(d);
-      }
-    }
-    recomputeRequiredHeadroom();
+    tree.quotaChanged();
     // A lowered limit: take back outstanding offers, newest first, until the subtree fits again.
     List<Offer> rescinded = new ArrayList<>();
     if (r.limit != null) {
@@ -284,46 +206,11 @@ public final class HierarchicalAllocator implements Allocator {
           subtreeOffers.add(g);
         }
       }
-      for (int i = subtreeOffers.size() - 1; i >= 0 && !Vec.fits(limitUse(r), r.limit); i--) {
+      for (int i = subtreeOffers.size() - 1; i >= 0 && !Vec.fits(RoleTree.limitUse(r), r.limit); i--) {
         rescinded.add(rescind(subtreeOffers.get(i).offerId));
       }
     }
     return rescinded;
-  }
-
-  private void recomputeRequiredHeadroom() {
-    java.util.Arrays.fill(requiredHeadroom, 0);
-    for (Role r : roles.values()) {
-      if (r.guarantee != null) {
-        Vec.add(requiredHeadroom, slack(r));
-      }
-    }
-  }
-
-  /** Adds (sign +1) or removes reserved or unreserved non-revocable consumption along a role chain. */
-  private void adjustConsumption(Role leaf, long[] delta, boolean reservation, int sign) {
-    // Only the guaranteed roles of this chain see their slack change.
-    long[] before = leaf.quotaRole == null ? null : quotaUnmet(leaf);
-    for (Role r : leaf.chain) {
-      Vec.addSigned(reservation ? r.reserved : r.unreservedUse, delta, sign);
-    }
-    if (before != null) {
-      long[] after = quotaUnmet(leaf);
-      if (Vec.anySaturated(requiredHeadroom) || Vec.anySaturated(before) || Vec.anySaturated(after)) {
-        recomputeRequiredHeadroom(); // a saturated sum cannot be updated by differences
-      } else {
-        for (int i = 0; i < size; i++) {
-          requiredHeadroom[i] = Math.max(0, Vec.plus(requiredHeadroom[i], after[i] - before[i]));
-        }
-      }
-    }
-  }
-
-  private static long[] limitUse(Role r) {
-    long[] u = r.consumed();
-    Vec.add(u, r.revocableUse);
-    Vec.add(u, r.ancestorReservedUse);
-    return u;
   }
 
   /**
@@ -332,90 +219,20 @@ public final class HierarchicalAllocator implements Allocator {
    * {@code null} when no limit applies.
    */
   public Resources limitRoom(String role) {
-    Role r = roles.get(role);
-    long[] room = r == null ? null : limitRoom(r);
+    Role r = tree.roles.get(role);
+    long[] room = r == null ? null : RoleTree.limitRoom(r);
     return room == null ? null : Resources.ofArray(schema, room);
-  }
-
-  /** Room left under the limits of a role and its ancestors; {@code null} when none has a limit. */
-  private static long[] limitRoom(Role r) {
-    return limitRoomBelow(r, null);
-  }
-
-  /**
-   * Room left under the limits of the roles of {@code r}'s chain strictly below {@code ancestor}
-   * (those not charged with {@code ancestor}'s reservation already), or of the whole chain when
-   * {@code ancestor} is {@code null}; {@code null} when none of them has a limit.
-   */
-  private static long[] limitRoomBelow(Role r, String ancestor) {
-    long[] room = null;
-    for (Role c : r.chain) {
-      if (c.path.equals(ancestor)) {
-        break;
-      }
-      if (c.limit != null) {
-        long[] left = Vec.positiveDifference(c.limit, limitUse(c));
-        if (room == null) {
-          room = left;
-        } else {
-          Vec.min(room, left);
-        }
-      }
-    }
-    return room;
-  }
-
-  /**
-   * What the subtree of guaranteed role {@code q} still needs for every guarantee in it to be met:
-   * its own unmet guarantee, or what its nearest guaranteed descendants still need, whichever is
-   * more (a guarantee covers its descendants' guarantees, as in Mesos; a role that consumes more
-   * than its share does not meet its descendants' guarantees).
-   */
-  private long[] claim(Role q) {
-    long[] claim = q.unmet();
-    long[] below = new long[size];
-    for (Role d : q.guaranteedBelow) {
-      Vec.add(below, claim(d));
-    }
-    for (int i = 0; i < size; i++) {
-      claim[i] = Math.max(claim[i], below[i]);
-    }
-    return claim;
-  }
-
-  /**
-   * The part of guaranteed role {@code q}'s claim that none of its nearest guaranteed descendants
-   * makes: what any role whose nearest guarantee is {@code q}, or below it, may take for it. The
-   * required headroom is the sum of all slacks.
-   */
-  private long[] slack(Role q) {
-    long[] slack = claim(q);
-    for (Role d : q.guaranteedBelow) {
-      Vec.subtractClamped(slack, claim(d));
-    }
-    return slack;
-  }
-
-  /** What role {@code r} may still receive as guaranteed capacity: the slacks of its chain. */
-  private long[] quotaUnmet(Role r) {
-    long[] total = new long[size];
-    for (Role q : r.chain) {
-      if (q.guarantee != null) {
-        Vec.add(total, slack(q));
-      }
-    }
-    return total;
   }
 
   @Override
   public boolean guaranteeMet(String path) {
-    Role r = roles.get(path);
+    Role r = tree.roles.get(path);
     return r == null || r.guarantee == null || !Vec.anyPositive(r.unmet());
   }
 
   @Override
   public Resources guaranteeShortfall(String path) {
-    Role r = roles.get(path);
+    Role r = tree.roles.get(path);
     return r == null || r.guarantee == null ? Resources.none(schema) : Resources.ofArray(schema, r.unmet());
   }
 
@@ -429,7 +246,7 @@ public final class HierarchicalAllocator implements Allocator {
     if (info.minAllocatable() != null && !info.minAllocatable().schema().equals(schema)) {
       throw new IllegalArgumentException("framework " + info.id() + " uses another resource schema");
     }
-    Role r = role(info.role());
+    Role r = tree.role(info.role());
     Fw f = new Fw(info, r);
     frameworks.put(info.id(), f);
     if (r.frameworkCount++ == 0) {
@@ -439,7 +256,7 @@ public final class HierarchicalAllocator implements Allocator {
         roleSorter.updateWeight(r.path, w);
       }
       Sorter s = new DrfSorter(schema);
-      s.updateTotal(clusterTotal);
+      s.updateTotal(ledger.clusterTotal);
       frameworkSorters.put(r.path, s);
     }
     frameworkSorters.get(r.path).add(info.id());
@@ -574,7 +391,7 @@ public final class HierarchicalAllocator implements Allocator {
     Agent[] order = candidates.toArray(Agent[]::new);
     deferSorters = true;
     try {
-      if (Vec.anyPositive(requiredHeadroom)) {
+      if (Vec.anyPositive(ledger.requiredHeadroom)) {
         shuffle(order);
         for (Agent a : order) {
           stage(a, Stage.QUOTA, now, made);
@@ -629,18 +446,18 @@ public final class HierarchicalAllocator implements Allocator {
     }
     roles:
     for (String rolePath : roleSorter.sort()) {
-      Role r = roles.get(rolePath);
+      Role r = tree.roles.get(rolePath);
       long[] unmet = null;
       if (stage == Stage.QUOTA) {
         if (r.quotaRole == null) {
           continue;
         }
-        unmet = quotaUnmet(r);
+        unmet = tree.quotaUnmet(r);
         if (!Vec.anyPositive(unmet)) {
           continue;
         }
       }
-      long[] room = limitRoom(r);
+      long[] room = RoleTree.limitRoom(r);
       for (String fwId : frameworkSorters.get(rolePath).sort()) {
         Fw f = frameworks.get(fwId);
         if ((stage == Stage.BORROW && !f.info.revocable()) || (f.shapes != null && f.shapes.length == 0)
@@ -656,12 +473,12 @@ public final class HierarchicalAllocator implements Allocator {
           break roles;
         }
         if (stage == Stage.QUOTA) {
-          unmet = quotaUnmet(r);
+          unmet = tree.quotaUnmet(r);
           if (!Vec.anyPositive(unmet)) {
             continue roles;
           }
         }
-        room = limitRoom(r);
+        room = RoleTree.limitRoom(r);
       }
     }
     flushSorters();
@@ -679,31 +496,20 @@ public final class HierarchicalAllocator implements Allocator {
         }
       }
     }
-    boolean surplus = stage == Stage.FAIR && Vec.anyPositive(requiredHeadroom);
+    boolean surplus = stage == Stage.FAIR && Vec.anyPositive(ledger.requiredHeadroom);
     for (int i = 0; i < size; i++) {
       long free = a.unreservedTotal[i] - a.unreservedUsed[i];
       if (surplus) {
-        // Surplus headroom, lent capacity counted (see surplusHeadroom()).
-        free = Math.min(free, Math.max(0, Vec.plus(availableHeadroom[i], lentUnreserved[i]) - requiredHeadroom[i]));
+        // Surplus headroom, lent capacity counted (see Ledger.surplusHeadroom()).
+        free = Math.min(free, Math.max(0, Vec.plus(ledger.availableHeadroom[i], ledger.lentUnreserved[i]) - ledger.requiredHeadroom[i]));
       } else if (stage == Stage.BORROW) {
-        free = Math.min(free, Math.max(0, requiredHeadroom[i] - lentUnreserved[i]));
+        free = Math.min(free, Math.max(0, ledger.requiredHeadroom[i] - ledger.lentUnreserved[i]));
       }
       if (free > 0) {
         return true;
       }
     }
     return false;
-  }
-
-  /** Headroom beyond what unmet guarantees need; lent capacity counts, as it can be taken back. */
-  private long[] surplusHeadroom() {
-    long[] headroom = availableHeadroom.clone();
-    Vec.add(headroom, lentUnreserved);
-    return Vec.positiveDifference(headroom, requiredHeadroom);
-  }
-
-  private long[] lendableHeadroom() {
-    return Vec.positiveDifference(requiredHeadroom, lentUnreserved);
   }
 
   /** What agent {@code a} can offer framework {@code f} of role {@code r} in a stage, or null. */
@@ -725,7 +531,7 @@ public final class HierarchicalAllocator implements Allocator {
       if (room != null) {
         Vec.min(additional, Vec.positiveDifference(room, guaranteed));
       }
-      Vec.min(additional, surplusHeadroom());
+      Vec.min(additional, ledger.surplusHeadroom());
       Vec.add(additional, guaranteed);
       unreserved = additional;
       any = true;
@@ -733,15 +539,15 @@ public final class HierarchicalAllocator implements Allocator {
       if (room != null) {
         Vec.min(unreserved, room);
       }
-      if (Vec.anyPositive(requiredHeadroom)) {
-        Vec.min(unreserved, surplusHeadroom());
+      if (Vec.anyPositive(ledger.requiredHeadroom)) {
+        Vec.min(unreserved, ledger.surplusHeadroom());
       }
       any = Vec.anyPositive(unreserved);
     } else {
       if (room != null) {
         Vec.min(unreserved, room);
       }
-      Vec.min(unreserved, lendableHeadroom());
+      Vec.min(unreserved, ledger.lendableHeadroom());
       any = Vec.anyPositive(unreserved);
     }
     long[] roomLeft = room == null ? null : Vec.positiveDifference(room, unreserved);
@@ -759,7 +565,7 @@ public final class HierarchicalAllocator implements Allocator {
         Vec.min(free, roomLeft);
         Vec.subtract(roomLeft, free);
       } else if (stage != Stage.BORROW) {
-        long[] below = limitRoomBelow(r, res.role);
+        long[] below = RoleTree.limitRoomBelow(r, res.role);
         if (below != null) {
           Vec.subtractClamped(below, taken);
           Vec.min(free, below);
@@ -836,8 +642,8 @@ public final class HierarchicalAllocator implements Allocator {
     }
     boolean resync = false;
     if (a.state == AgentState.ACTIVE) {
-      resync = Vec.anySaturated(availableHeadroom) || (g.revocable && Vec.anySaturated(lentUnreserved));
-      Vec.addSigned(availableHeadroom, g.unreserved, -sign);
+      resync = Vec.anySaturated(ledger.availableHeadroom) || (g.revocable && Vec.anySaturated(ledger.lentUnreserved));
+      Vec.addSigned(ledger.availableHeadroom, g.unreserved, -sign);
     }
     for (int i = 0; i < g.reserved.length; i++) {
       if (g.reserved[i] != null) {
@@ -851,13 +657,13 @@ public final class HierarchicalAllocator implements Allocator {
     long[] delta = g.total();
     if (g.revocable) {
       if (a.state == AgentState.ACTIVE) {
-        Vec.addSigned(lentUnreserved, g.unreserved, sign);
+        Vec.addSigned(ledger.lentUnreserved, g.unreserved, sign);
       }
       for (Role r : g.fw.role.chain) {
         Vec.addSigned(r.revocableUse, delta, sign);
       }
     } else {
-      adjustConsumption(g.fw.role, g.unreserved, false, sign);
+      tree.adjustConsumption(g.fw.role, g.unreserved, false, sign);
       for (int i = 0; i < g.reserved.length; i++) {
         if (g.reserved[i] != null) {
           for (Role r : g.fw.role.chain) {
@@ -870,7 +676,7 @@ public final class HierarchicalAllocator implements Allocator {
       }
     }
     if (resync) {
-      resyncAccounts();
+      ledger.resync(agents.values(), offers);
     }
     if (sign < 0) {
       for (int k = 0; k < size; k++) {
@@ -987,7 +793,7 @@ public final class HierarchicalAllocator implements Allocator {
       return;
     }
     owners.sort(Comparator.comparing(r -> r.path));
-    long[] coming = availableHeadroom.clone();
+    long[] coming = ledger.availableHeadroom.clone();
     for (Grant g : placements.values()) {
       if (g.revoking && g.agent.state == AgentState.ACTIVE) {
         Vec.add(coming, g.unreserved);
@@ -995,7 +801,7 @@ public final class HierarchicalAllocator implements Allocator {
     }
     List<Grant> lent = null;
     for (Role q : owners) {
-      long[] want = slack(q);
+      long[] want = tree.slack(q);
       Vec.min(want, remaining.get(q));
       long[] served = want.clone();
       Vec.min(served, coming);
@@ -1027,9 +833,9 @@ public final class HierarchicalAllocator implements Allocator {
       if (shapes != null) {
         // Only where what the agent has free, with everything lent on it back, holds an instance,
         // within what the role may receive as guaranteed or surplus capacity and under its limits.
-        long[] receivable = slack(q);
-        Vec.add(receivable, surplusHeadroom());
-        long[] room = limitRoom(q);
+        long[] receivable = tree.slack(q);
+        Vec.add(receivable, ledger.surplusHeadroom());
+        long[] room = RoleTree.limitRoom(q);
         if (room != null) {
           Vec.min(receivable, room);
         }
@@ -1059,7 +865,7 @@ public final class HierarchicalAllocator implements Allocator {
    */
   private void reclaimReservations(Map<Role, long[]> remaining, List<Offer> rescinded, List<Revocation> revocations) {
     java.util.TreeSet<String> owners = new java.util.TreeSet<>(
-        Comparator.comparingInt((String p) -> roles.get(p).chain.length).reversed().thenComparing(p -> p));
+        Comparator.comparingInt((String p) -> tree.roles.get(p).chain.length).reversed().thenComparing(p -> p));
     for (Agent a : agents.values()) {
       if (a.state == AgentState.ACTIVE) {
         for (Reservation res : a.reservations) {
@@ -1068,7 +874,7 @@ public final class HierarchicalAllocator implements Allocator {
       }
     }
     for (String path : owners) {
-      Role owner = roles.get(path);
+      Role owner = tree.roles.get(path);
       long[] want = remaining.get(owner);
       if (want == null || !Vec.anyPositive(want)) {
         continue;
