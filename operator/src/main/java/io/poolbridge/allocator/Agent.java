@@ -83,4 +83,14 @@ final class Agent {
     }
     return u;
   }
+
+  /** The index of the role's reservation on it, or -1 when it has none. */
+  int reservationIndex(String role) {
+    for (int i = 0; i < reservations.length; i++) {
+      if (reservations[i].role().equals(role)) {
+        return i;
+      }
+    }
+    return -1;
+  }
 }
