@@ -2,6 +2,9 @@ package io.poolbridge.allocator;
 
 /** Resources of one agent held by one framework: an outstanding offer or a placement. */
 final class Grant {
+  /** The reserved portions of a grant on an agent without reservations (never written). */
+  static final long[][] NO_PORTIONS = new long[0][];
+
   final Fw fw;
   final Agent agent;
   final long[] unreserved;
