@@ -2,17 +2,14 @@ package io.poolbridge.allocator;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * The hierarchical, offer-based allocator: Mesos' allocation algorithm over poolbridge's model.
@@ -45,19 +42,14 @@ public final class HierarchicalAllocator implements Allocator {
   private final Map<String, Sorter> frameworkSorters = new HashMap<>();
   private final Map<String, Agent> agents = new LinkedHashMap<>();
   private final Map<String, Fw> frameworks = new LinkedHashMap<>();
-  private final Map<Long, Grant> offers = new LinkedHashMap<>();
-  /** Placements by instance id, oldest first; rebuilt larger by {@link #expectPlacements}. */
-  private Map<String, Grant> placements = new LinkedHashMap<>();
-  /** The placements {@link #placements} holds without growing (HashMap's load factor of 0.75). */
-  private int placementsRoom = 12;
   private final Map<String, Double> weights = new HashMap<>();
 
   private final Ledger ledger;
+  private final PlacementBook book;
   private final RoleTree tree;
   private final Reclaimer reclaimer;
   private final OfferComposer composer;
 
-  private long nextOfferId = 1;
   /** Agents whose state is not ACTIVE: while there are none, no placement has to move. */
   private int inactiveAgents;
   private int agentCounter;
@@ -77,9 +69,10 @@ public final class HierarchicalAllocator implements Allocator {
     this.random = new Random(config.seed());
     this.roleSorter = roleSorter;
     this.ledger = new Ledger(size);
+    this.book = new PlacementBook(schema);
     this.tree = new RoleTree(size, ledger);
     this.composer = new OfferComposer(size, ledger);
-    this.reclaimer = new Reclaimer(size, agents, frameworks, tree, ledger, offers, () -> placements, this::rescind, this::view);
+    this.reclaimer = new Reclaimer(size, agents, frameworks, tree, ledger, book.offers, book::placements, this::rescind, book::view);
   }
 
   private record Pending(Fw fw, long[] delta) {}
@@ -130,7 +123,7 @@ public final class HierarchicalAllocator implements Allocator {
     Vec.subtractClamped(ledger.clusterTotal, a.total);
     agents.remove(agentId);
     if (resync) {
-      ledger.resync(agents.values(), offers);
+      ledger.resync(agents.values(), book.offers);
     }
     if (a.state != AgentState.ACTIVE) {
       inactiveAgents--;
@@ -169,7 +162,7 @@ public final class HierarchicalAllocator implements Allocator {
     }
     a.state = state;
     if (resync) {
-      ledger.resync(agents.values(), offers);
+      ledger.resync(agents.values(), book.offers);
     }
     return rescinded;
   }
@@ -200,7 +193,7 @@ public final class HierarchicalAllocator implements Allocator {
     List<Offer> rescinded = new ArrayList<>();
     if (r.limit != null) {
       List<Grant> subtreeOffers = new ArrayList<>();
-      for (Grant g : offers.values()) {
+      for (Grant g : book.offers.values()) {
         if (RolePaths.isSelfOrDescendant(g.fw.role.path, path)) {
           subtreeOffers.add(g);
         }
@@ -264,13 +257,13 @@ public final class HierarchicalAllocator implements Allocator {
   @Override
   public List<Placement> removeFramework(String frameworkId) {
     Fw f = requireFramework(frameworkId);
-    for (Grant g : List.copyOf(offers.values())) {
+    for (Grant g : List.copyOf(book.offers.values())) {
       if (g.fw == f) {
         rescind(g.offerId);
       }
     }
     List<Placement> released = new ArrayList<>();
-    for (Grant g : List.copyOf(placements.values())) {
+    for (Grant g : List.copyOf(book.placements().values())) {
       if (g.fw == f) {
         released.add(recover(g.instanceId));
       }
@@ -353,14 +346,7 @@ public final class HierarchicalAllocator implements Allocator {
 
   @Override
   public void expectPlacements(int expected) {
-    if (expected <= Math.max(placementsRoom, placements.size())) {
-      return;
-    }
-    // The capacity HashMap's own sizing picks for that many entries, as HashMap.newHashMap does.
-    Map<String, Grant> larger = new LinkedHashMap<>((int) Math.ceil(expected / 0.75));
-    larger.putAll(placements);
-    placements = larger;
-    placementsRoom = expected;
+    book.expectPlacements(expected);
   }
 
   // ---------------------------------------------------------------- allocation
@@ -412,9 +398,9 @@ public final class HierarchicalAllocator implements Allocator {
     List<Placement> toMove = new ArrayList<>();
     // Every cycle would otherwise visit every placement (one cache miss or more each).
     if (inactiveAgents > 0) {
-      for (Grant g : placements.values()) {
+      for (Grant g : book.placements().values()) {
         if (g.agent.state != AgentState.ACTIVE) {
-          toMove.add(view(g));
+          toMove.add(book.view(g));
         }
       }
     }
@@ -484,11 +470,9 @@ public final class HierarchicalAllocator implements Allocator {
   }
 
   private Offer offer(Grant g) {
-    g.offerId = nextOfferId++;
-    offers.put(g.offerId, g);
-    g.agent.offerIds.add(g.offerId);
+    book.addOffer(g);
     use(g, +1);
-    return offerView(g);
+    return book.offerView(g);
   }
 
   /** Applies (+1) or releases (-1) a grant's resources in every account. */
@@ -534,7 +518,7 @@ public final class HierarchicalAllocator implements Allocator {
       }
     }
     if (resync) {
-      ledger.resync(agents.values(), offers);
+      ledger.resync(agents.values(), book.offers);
     }
     if (sign < 0) {
       for (int k = 0; k < size; k++) {
@@ -581,7 +565,7 @@ public final class HierarchicalAllocator implements Allocator {
 
   @Override
   public List<Placement> accept(long offerId, List<Launch> launches) {
-    Grant offer = requireOffer(offerId);
+    Grant offer = book.requireOffer(offerId);
     long[] remaining = offer.total();
     long[] asked = new long[size];
     for (Launch l : launches) {
@@ -592,49 +576,14 @@ public final class HierarchicalAllocator implements Allocator {
           "launches need " + Resources.ofArray(schema, asked) + " but offer " + offerId + " holds "
               + Resources.ofArray(schema, remaining));
     }
-    // Carve the placements out of the offer's composition, reservations first.
     long[] unreservedLeft = offer.unreserved.clone();
     long[][] reservedLeft = new long[offer.reserved.length][];
-    for (int i = 0; i < reservedLeft.length; i++) {
-      reservedLeft[i] = offer.reserved[i] == null ? null : offer.reserved[i].clone();
-    }
-    Grant[] grants = new Grant[launches.size()];
-    for (int n = 0; n < grants.length; n++) {
-      Launch l = launches.get(n);
-      // A grant never changes what it holds, so without reservations to carve it shares the
-      // launch's (immutable) amounts.
-      long[] need = reservedLeft.length == 0 ? l.resources().amounts : l.resources().toArray();
-      long[][] fromReserved = reservedLeft.length == 0 ? Grant.NO_PORTIONS : new long[reservedLeft.length][];
-      for (int i = 0; i < reservedLeft.length; i++) {
-        if (reservedLeft[i] != null && Vec.anyPositive(need)) {
-          long[] take = need.clone();
-          Vec.min(take, reservedLeft[i]);
-          if (Vec.anyPositive(take)) {
-            fromReserved[i] = take;
-            Vec.subtract(reservedLeft[i], take);
-            Vec.subtract(need, take);
-          }
-        }
-      }
-      Vec.subtract(unreservedLeft, need);
-      Grant p = new Grant(offer.fw, offer.agent, need, fromReserved, offer.revocable);
-      p.instanceId = l.instanceId();
-      p.priority = l.priority();
-      grants[n] = p;
-    }
-    // Record them; an instance placed already, or twice in this call, leaves everything as it was.
-    for (int n = 0; n < grants.length; n++) {
-      if (placements.putIfAbsent(grants[n].instanceId, grants[n]) != null) {
-        for (int k = 0; k < n; k++) {
-          placements.remove(grants[k].instanceId);
-        }
-        throw new IllegalArgumentException("instance " + grants[n].instanceId + " is already placed");
-      }
-    }
+    Grant[] grants = book.carve(offer, launches, unreservedLeft, reservedLeft);
+    book.record(grants);
     // Every account is linear in what a grant holds, so the offer's accounting stays with its
     // placements and only what is left of it is released: one update of the sorters per offer,
     // not one per launch.
-    removeOffer(offer);
+    book.removeOffer(offer);
     for (Grant g : grants) {
       offer.agent.link(g);
     }
@@ -648,32 +597,13 @@ public final class HierarchicalAllocator implements Allocator {
     if (Vec.anyPositive(Vec.positiveDifference(offer.total(), asked))) {
       filter(offer.fw, offer.agent, offer.fw.info.refuse());
     }
-    return placedViews(grants, List.copyOf(launches));
-  }
-
-  /**
-   * The placements an accept made, each built when read: a caller that does not read them (the
-   * scheduler's own caller knows them from its decisions) does not pay for them. What a placement
-   * holds never changes, so a view read later is the same as one read at once.
-   */
-  private List<Placement> placedViews(Grant[] grants, List<Launch> launches) {
-    return new AbstractList<>() {
-      @Override
-      public Placement get(int n) {
-        return view(grants[n], launches.get(n).resources()); // what it holds is what it launched with
-      }
-
-      @Override
-      public int size() {
-        return grants.length;
-      }
-    };
+    return book.placedViews(grants, List.copyOf(launches));
   }
 
   @Override
   public void decline(long offerId, Duration refuse) {
-    Grant g = requireOffer(offerId);
-    removeOffer(g);
+    Grant g = book.requireOffer(offerId);
+    book.removeOffer(g);
     use(g, -1);
     filter(g.fw, g.agent, refuse == null ? g.fw.info.refuse() : refuse);
   }
@@ -692,98 +622,26 @@ public final class HierarchicalAllocator implements Allocator {
 
   @Override
   public Offer rescind(long offerId) {
-    Grant g = requireOffer(offerId);
-    removeOffer(g);
+    Grant g = book.requireOffer(offerId);
+    book.removeOffer(g);
     use(g, -1);
-    return offerView(g);
-  }
-
-  private void removeOffer(Grant g) {
-    offers.remove(g.offerId);
-    g.agent.offerIds.remove(g.offerId);
+    return book.offerView(g);
   }
 
   @Override
   public Placement recover(String instanceId) {
-    Grant g = placements.remove(instanceId);
-    if (g == null) {
-      throw new IllegalArgumentException("unknown instance " + instanceId);
-    }
-    g.agent.unlink(g);
+    Grant g = book.remove(instanceId);
     use(g, -1);
-    return view(g);
+    return book.view(g);
   }
 
   @Override
   public Placement restore(Placement p) {
     Agent a = requireAgent(p.agentId());
     Fw f = requireFramework(p.frameworkId());
-    if (placements.containsKey(p.instanceId())) {
-      throw new IllegalArgumentException("instance " + p.instanceId() + " is already placed");
-    }
-    long[] need = p.resources().toArray();
-    long[][] fromReserved = p.reserved() == null ? inferReserved(a, f, p, need) : recordedReserved(a, p, need);
-    if (!Vec.fits(need, a.freeUnreserved())) {
-      throw new IllegalStateException(
-          "placement " + p.instanceId() + " needs " + p.resources() + " but agent " + a.info.id()
-              + " has only " + Resources.ofArray(schema, a.freeUnreserved()) + " unreserved free");
-    }
-    Grant g = new Grant(f, a, need, fromReserved, p.revocable());
-    g.instanceId = p.instanceId();
-    g.priority = p.priority();
-    addPlacement(g);
+    Grant g = book.restore(a, f, p);
     use(g, +1);
-    return view(g);
-  }
-
-  /** The reservation portions a placement recorded; {@code need} is left with the unreserved rest. */
-  private long[][] recordedReserved(Agent a, Placement p, long[] need) {
-    long[][] fromReserved = new long[a.reservations.length][];
-    for (var e : p.reserved().entrySet()) {
-      int i = a.reservationIndex(e.getKey());
-      long[] take = e.getValue().toArray();
-      if (i < 0 || !Vec.fits(take, a.reservations[i].free()) || !Vec.fits(take, need)) {
-        throw new IllegalStateException(
-            "placement " + p.instanceId() + " records " + e.getValue() + " of the reservation for role "
-                + e.getKey() + " on agent " + a.info.id() + ", which " + (i < 0 ? "has no such reservation"
-                    : "has only " + Resources.ofArray(schema, a.reservations[i].free()) + " of it free"));
-      }
-      fromReserved[i] = take;
-      Vec.subtract(need, take);
-    }
-    return fromReserved;
-  }
-
-  /**
-   * A placement without a recorded split: a non-revocable one takes its role's own reservation
-   * first, then its ancestors' (deepest first); a revocable one takes other roles' reservations.
-   * {@code need} is left with the unreserved rest.
-   */
-  private long[][] inferReserved(Agent a, Fw f, Placement p, long[] need) {
-    long[][] fromReserved = new long[a.reservations.length][];
-    List<Integer> order = new ArrayList<>();
-    for (int i = 0; i < a.reservations.length; i++) {
-      boolean owned = RolePaths.isSelfOrDescendant(f.role.path, a.reservations[i].role());
-      if (owned != p.revocable()) {
-        order.add(i);
-      }
-    }
-    order.sort(Comparator.comparingInt((Integer i) -> -a.reservations[i].role().length()));
-    for (int i : order) {
-      long[] take = need.clone();
-      Vec.min(take, a.reservations[i].free());
-      if (Vec.anyPositive(take)) {
-        fromReserved[i] = take;
-        Vec.subtract(need, take);
-      }
-    }
-    return fromReserved;
-  }
-
-
-  private void addPlacement(Grant p) {
-    placements.put(p.instanceId, p);
-    p.agent.link(p);
+    return book.view(g);
   }
 
   // ---------------------------------------------------------------- observation
@@ -791,8 +649,8 @@ public final class HierarchicalAllocator implements Allocator {
   @Override
   public List<Offer> outstandingOffers() {
     List<Offer> list = new ArrayList<>();
-    for (Grant g : offers.values()) {
-      list.add(offerView(g));
+    for (Grant g : book.offers.values()) {
+      list.add(book.offerView(g));
     }
     return list;
   }
@@ -800,8 +658,8 @@ public final class HierarchicalAllocator implements Allocator {
   @Override
   public List<Placement> placements() {
     List<Placement> list = new ArrayList<>();
-    for (Grant g : placements.values()) {
-      list.add(view(g));
+    for (Grant g : book.placements().values()) {
+      list.add(book.view(g));
     }
     return list;
   }
@@ -841,45 +699,16 @@ public final class HierarchicalAllocator implements Allocator {
    * unreserved). Lets callers and tests see whose reservation an offer uses.
    */
   public Map<String, Resources> offerReservations(long offerId) {
-    return reservationsOf(requireOffer(offerId));
+    return book.reservationsOf(book.requireOffer(offerId));
   }
 
   /** Read-only breakdown of a placement by reservation role, like {@link #offerReservations(long)}. */
   public Map<String, Resources> placementReservations(String instanceId) {
-    Grant g = placements.get(instanceId);
+    Grant g = book.placements().get(instanceId);
     if (g == null) {
       throw new IllegalArgumentException("unknown instance " + instanceId);
     }
-    return reservationsOf(g);
-  }
-
-  private Map<String, Resources> reservationsOf(Grant g) {
-    if (g.reserved.length == 0) {
-      return Map.of();
-    }
-    Map<String, Resources> byRole = new java.util.TreeMap<>();
-    for (int i = 0; i < g.reserved.length; i++) {
-      if (g.reserved[i] != null && Vec.anyPositive(g.reserved[i])) {
-        byRole.put(g.agent.reservations[i].role(), Resources.ofArray(schema, g.reserved[i]));
-      }
-    }
-    return byRole;
-  }
-
-  private Placement view(Grant g) {
-    return view(g, Resources.ofArray(schema, g.total()));
-  }
-
-  private Placement view(Grant g, Resources total) {
-    return new Placement(
-        g.instanceId, g.fw.info.id(), g.agent.info.id(), g.agent.info.pool(), total, g.revocable, g.priority,
-        reservationsOf(g));
-  }
-
-  private Offer offerView(Grant g) {
-    return new Offer(
-        g.offerId, g.fw.info.id(), g.agent.info.id(), g.agent.info.pool(),
-        Resources.ofArray(schema, g.total()), g.revocable);
+    return book.reservationsOf(g);
   }
 
   private Agent requireAgent(String id) {
@@ -898,11 +727,4 @@ public final class HierarchicalAllocator implements Allocator {
     return f;
   }
 
-  private Grant requireOffer(long id) {
-    Grant g = offers.get(id);
-    if (g == null) {
-      throw new IllegalArgumentException("unknown or already answered offer " + id);
-    }
-    return g;
-  }
 }
