@@ -195,11 +195,6 @@ public final class DrfSorter implements Sorter {
   }
 
   @Override
-  public boolean contains(String client) {
-    return clients.containsKey(client);
-  }
-
-  @Override
   public void activate(String client) {
     Node node = require(client);
     if (!node.active) {
@@ -359,14 +354,6 @@ public final class DrfSorter implements Sorter {
   public double weightedShare(String path) {
     refresh();
     return find(path).weightedShare;
-  }
-
-  @Override
-  public long[] allocation(String path) {
-    if (path.isEmpty()) {
-      return root.allocation.clone();
-    }
-    return find(path).allocation.clone();
   }
 
   /** A client's node, or an inner node for a path that is not a client. */

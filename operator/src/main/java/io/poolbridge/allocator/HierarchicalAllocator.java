@@ -2,17 +2,14 @@ package io.poolbridge.allocator;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * The hierarchical, offer-based allocator: Mesos' allocation algorithm over poolbridge's model.
@@ -35,10 +32,6 @@ import java.util.Set;
  * declined; the unused part of an accepted offer is declined.
  */
 public final class HierarchicalAllocator implements Allocator {
-  private static final int QUOTA = 0;
-  private static final int FAIR = 1;
-  private static final int BORROW = 2;
-
   private final ResourceSchema schema;
   private final int size;
   private final Clock clock;
@@ -49,28 +42,14 @@ public final class HierarchicalAllocator implements Allocator {
   private final Map<String, Sorter> frameworkSorters = new HashMap<>();
   private final Map<String, Agent> agents = new LinkedHashMap<>();
   private final Map<String, Fw> frameworks = new LinkedHashMap<>();
-  private final Map<String, Role> roles = new HashMap<>();
-  private final Map<Long, Grant> offers = new LinkedHashMap<>();
-  /** Placements by instance id, oldest first; rebuilt larger by {@link #expectPlacements}. */
-  private Map<String, Grant> placements = new LinkedHashMap<>();
-  /** The placements {@link #placements} holds without growing (HashMap's load factor of 0.75). */
-  private int placementsRoom = 12;
   private final Map<String, Double> weights = new HashMap<>();
 
-  private final long[] clusterTotal;
-  /** Σ over guaranteed roles of their slack (see slack()): capacity held for guarantees. */
-  private final long[] requiredHeadroom;
-  /** Free unreserved capacity of active agents. */
-  private final long[] availableHeadroom;
-  /**
-   * Unreserved capacity of active agents lent as revocable. It can be taken back, so it still
-   * counts as headroom for unmet guarantees.
-   */
-  private final long[] lentUnreserved;
+  private final Ledger ledger;
+  private final PlacementBook book;
+  private final RoleTree tree;
+  private final Reclaimer reclaimer;
+  private final OfferComposer composer;
 
-  private long nextOfferId = 1;
-  /** Cycles run that took capacity back or could have (see reclaim). */
-  private long reclaimCycles;
   /** Agents whose state is not ACTIVE: while there are none, no placement has to move. */
   private int inactiveAgents;
   private int agentCounter;
@@ -89,229 +68,14 @@ public final class HierarchicalAllocator implements Allocator {
     this.intervalMillis = config.interval().toMillis();
     this.random = new Random(config.seed());
     this.roleSorter = roleSorter;
-    this.clusterTotal = new long[size];
-    this.requiredHeadroom = new long[size];
-    this.availableHeadroom = new long[size];
-    this.lentUnreserved = new long[size];
-  }
-
-  // ---------------------------------------------------------------- model
-
-  private static final class Agent {
-    final int idx;
-    final AgentInfo info;
-    final long[] total;
-    final long[] unreservedTotal;
-    final long[] unreservedUsed;
-    final Reservation[] reservations;
-    final Set<Long> offerIds = new LinkedHashSet<>();
-    /** Its placements, oldest first, linked through {@link Grant#nextOnAgent}: no hashing per launch. */
-    Grant firstPlaced;
-    Grant lastPlaced;
-    AgentState state = AgentState.ACTIVE;
-
-    Agent(int idx, AgentInfo info, int size) {
-      this.idx = idx;
-      this.info = info;
-      this.total = info.total().toArray();
-      this.unreservedTotal = total.clone();
-      this.unreservedUsed = new long[size];
-      this.reservations = new Reservation[info.reservations().size()];
-      int i = 0;
-      for (var e : new java.util.TreeMap<>(info.reservations()).entrySet()) {
-        long[] amount = e.getValue().toArray();
-        reservations[i++] = new Reservation(e.getKey(), amount, new long[size]);
-        Vec.subtract(unreservedTotal, amount);
-      }
-    }
-
-    void link(Grant g) {
-      g.prevOnAgent = lastPlaced;
-      g.nextOnAgent = null;
-      if (lastPlaced == null) {
-        firstPlaced = g;
-      } else {
-        lastPlaced.nextOnAgent = g;
-      }
-      lastPlaced = g;
-    }
-
-    void unlink(Grant g) {
-      if (g.prevOnAgent == null) {
-        firstPlaced = g.nextOnAgent;
-      } else {
-        g.prevOnAgent.nextOnAgent = g.nextOnAgent;
-      }
-      if (g.nextOnAgent == null) {
-        lastPlaced = g.prevOnAgent;
-      } else {
-        g.nextOnAgent.prevOnAgent = g.prevOnAgent;
-      }
-      g.prevOnAgent = null;
-      g.nextOnAgent = null;
-    }
-
-    /** Its placements, oldest first, as a list of their own. */
-    List<Grant> placed() {
-      List<Grant> list = new ArrayList<>();
-      for (Grant g = firstPlaced; g != null; g = g.nextOnAgent) {
-        list.add(g);
-      }
-      return list;
-    }
-
-    long[] freeUnreserved() {
-      long[] f = unreservedTotal.clone();
-      Vec.subtract(f, unreservedUsed);
-      return f;
-    }
-
-    long[] used() {
-      long[] u = unreservedUsed.clone();
-      for (Reservation r : reservations) {
-        Vec.add(u, r.used);
-      }
-      return u;
-    }
-  }
-
-  private record Reservation(String role, long[] total, long[] used) {
-    long[] free() {
-      long[] f = total.clone();
-      Vec.subtract(f, used);
-      return f;
-    }
-  }
-
-  private static final class Role {
-    final String path;
-    final Role parent;
-    final Role[] chain;
-    final long[] reserved;
-    final long[] unreservedUse;
-    final long[] revocableUse;
-    /** Non-revocable use of an ancestor's reservation by this subtree: counts towards its limit. */
-    final long[] ancestorReservedUse;
-    long[] guarantee;
-    long[] limit;
-    Role quotaRole;
-    Role outermostGuaranteed;
-    /** For a guaranteed role: its nearest guaranteed descendants (kept by setQuota). */
-    final List<Role> guaranteedBelow = new ArrayList<>();
-    /** Its subtree's pending demand, as of the last cycle that looked at reclaiming (when it had some). */
-    long[] demand;
-    int frameworkCount;
-    /** Placements ever made by frameworks of its subtree. */
-    long placed;
-    /** When capacity was last taken back for it: its subtree's demand and placement count then, and the cycle. */
-    long[] reclaimedForDemand;
-    long reclaimedAtPlaced;
-    long reclaimedInCycle;
-
-    Role(String path, Role parent, int size) {
-      this.path = path;
-      this.parent = parent;
-      this.reserved = new long[size];
-      this.unreservedUse = new long[size];
-      this.revocableUse = new long[size];
-      this.ancestorReservedUse = new long[size];
-      List<Role> c = new ArrayList<>();
-      for (Role r = this; r != null; r = r.parent) {
-        c.add(r);
-      }
-      this.chain = c.toArray(Role[]::new);
-    }
-
-    /** reservations + unreserved non-revocable use: what counts towards the guarantee. */
-    long[] consumed() {
-      long[] c = reserved.clone();
-      Vec.add(c, unreservedUse);
-      return c;
-    }
-
-    long[] unmet() {
-      return Vec.positiveDifference(guarantee, consumed());
-    }
-  }
-
-  private static final class Fw {
-    final FrameworkInfo info;
-    final Role role;
-    final long[] min;
-    /** Filtered agents (by index) and when each filter ends. */
-    final Map<Integer, Long> filters = new HashMap<>();
-    boolean suppressed;
-    long[] demand;
-    /**
-     * The shapes of its pending demand, minimal ones only (a shape that holds another is left out),
-     * or null when unknown; empty when it wants nothing.
-     */
-    long[][] shapes;
-    /** The agents each of {@link #shapes} may run on, by the shape's index; {@code null} entries: any. */
-    DemandShape[] shapeAgents;
-
-    Fw(FrameworkInfo info, Role role) {
-      this.info = info;
-      this.role = role;
-      this.min = info.minAllocatable() == null ? null : info.minAllocatable().toArray();
-    }
-
-    boolean filtered(int agentIdx, long now) {
-      if (filters.isEmpty()) {
-        // The usual case, checked for every framework an agent is offered to: no boxing, no hashing.
-        return false;
-      }
-      Long expiry = filters.get(agentIdx);
-      if (expiry == null) {
-        return false;
-      }
-      if (expiry <= now) {
-        filters.remove(agentIdx);
-        return false;
-      }
-      return true;
-    }
-  }
-
-  /** Resources of one agent held by one framework: an outstanding offer or a placement. */
-  private static final class Grant {
-    final Fw fw;
-    final Agent agent;
-    final long[] unreserved;
-    /** Portions taken from the agent's reservations, by index into {@code agent.reservations}. */
-    final long[][] reserved;
-    final boolean revocable;
-    long offerId;
-    String instanceId;
-    int priority;
-    boolean revoking;
-    /** The placements before and after it on its agent. */
-    Grant prevOnAgent;
-    Grant nextOnAgent;
-
-    Grant(Fw fw, Agent agent, long[] unreserved, long[][] reserved, boolean revocable) {
-      this.fw = fw;
-      this.agent = agent;
-      this.unreserved = unreserved;
-      this.reserved = reserved;
-      this.revocable = revocable;
-    }
-
-    long[] total() {
-      long[] t = unreserved.clone();
-      for (long[] portion : reserved) {
-        if (portion != null) {
-          Vec.add(t, portion);
-        }
-      }
-      return t;
-    }
+    this.ledger = new Ledger(size);
+    this.book = new PlacementBook(schema);
+    this.tree = new RoleTree(size, ledger);
+    this.composer = new OfferComposer(size, ledger);
+    this.reclaimer = new Reclaimer(size, agents, frameworks, tree, ledger, book.offers, book::placements, this::rescind, book::view);
   }
 
   private record Pending(Fw fw, long[] delta) {}
-
-  /** The reserved portions of a grant on an agent without reservations (never written). */
-  private static final long[][] NO_PORTIONS = new long[0][];
 
   // ---------------------------------------------------------------- agents
 
@@ -331,10 +95,10 @@ public final class HierarchicalAllocator implements Allocator {
     Agent a = new Agent(agentCounter++, info, size);
     agents.put(info.id(), a);
     for (Reservation r : a.reservations) {
-      adjustConsumption(role(r.role), r.total, true, +1);
+      tree.adjustConsumption(tree.role(r.role), r.total, true, +1);
     }
-    Vec.add(clusterTotal, a.total);
-    Vec.add(availableHeadroom, a.unreservedTotal);
+    Vec.add(ledger.clusterTotal, a.total);
+    Vec.add(ledger.availableHeadroom, a.unreservedTotal);
     roleSorterTotalChanged();
   }
 
@@ -349,17 +113,17 @@ public final class HierarchicalAllocator implements Allocator {
     for (Grant g : a.placed()) {
       lost.add(recover(g.instanceId));
     }
-    boolean resync = Vec.anySaturated(clusterTotal) || Vec.anySaturated(availableHeadroom);
+    boolean resync = Vec.anySaturated(ledger.clusterTotal) || Vec.anySaturated(ledger.availableHeadroom);
     if (a.state == AgentState.ACTIVE) {
-      Vec.subtractClamped(availableHeadroom, a.unreservedTotal);
+      Vec.subtractClamped(ledger.availableHeadroom, a.unreservedTotal);
     }
     for (Reservation r : a.reservations) {
-      adjustConsumption(role(r.role), r.total, true, -1);
+      tree.adjustConsumption(tree.role(r.role), r.total, true, -1);
     }
-    Vec.subtractClamped(clusterTotal, a.total);
+    Vec.subtractClamped(ledger.clusterTotal, a.total);
     agents.remove(agentId);
     if (resync) {
-      resyncAccounts();
+      ledger.resync(agents.values(), book.offers);
     }
     if (a.state != AgentState.ACTIVE) {
       inactiveAgents--;
@@ -384,12 +148,12 @@ public final class HierarchicalAllocator implements Allocator {
       for (Long id : List.copyOf(a.offerIds)) {
         rescinded.add(rescind(id));
       }
-      resync = Vec.anySaturated(availableHeadroom) || Vec.anySaturated(lentUnreserved);
-      Vec.subtractClamped(availableHeadroom, a.freeUnreserved());
-      Vec.subtractClamped(lentUnreserved, lentOn(a));
+      resync = Vec.anySaturated(ledger.availableHeadroom) || Vec.anySaturated(ledger.lentUnreserved);
+      Vec.subtractClamped(ledger.availableHeadroom, a.freeUnreserved());
+      Vec.subtractClamped(ledger.lentUnreserved, ledger.lentOn(a));
     } else if (state == AgentState.ACTIVE) {
-      Vec.add(availableHeadroom, free);
-      Vec.add(lentUnreserved, lentOn(a));
+      Vec.add(ledger.availableHeadroom, free);
+      Vec.add(ledger.lentUnreserved, ledger.lentOn(a));
     }
     if (a.state == AgentState.ACTIVE) {
       inactiveAgents++;
@@ -398,68 +162,19 @@ public final class HierarchicalAllocator implements Allocator {
     }
     a.state = state;
     if (resync) {
-      resyncAccounts();
+      ledger.resync(agents.values(), book.offers);
     }
     return rescinded;
   }
 
-  /**
-   * Recomputes the cluster-wide accounts from the agents. Sums saturate at Long.MAX_VALUE, and a
-   * saturated account minus a part is no longer the sum of the rest: an account that may have
-   * saturated is recomputed when it shrinks rather than updated (only on estates whose amounts add
-   * up beyond a long).
-   */
-  private void resyncAccounts() {
-    java.util.Arrays.fill(clusterTotal, 0);
-    java.util.Arrays.fill(availableHeadroom, 0);
-    java.util.Arrays.fill(lentUnreserved, 0);
-    for (Agent a : agents.values()) {
-      Vec.add(clusterTotal, a.total);
-      if (a.state == AgentState.ACTIVE) {
-        Vec.add(availableHeadroom, a.freeUnreserved());
-        Vec.add(lentUnreserved, lentOn(a));
-        for (Long id : a.offerIds) {
-          Grant g = offers.get(id);
-          if (g.revocable) {
-            Vec.add(lentUnreserved, g.unreserved);
-          }
-        }
-      }
-    }
-  }
-
-  /** Unreserved capacity of the agent's revocable placements. */
-  private long[] lentOn(Agent a) {
-    long[] lent = new long[size];
-    for (Grant g = a.firstPlaced; g != null; g = g.nextOnAgent) {
-      if (g.revocable) {
-        Vec.add(lent, g.unreserved);
-      }
-    }
-    return lent;
-  }
-
   private void roleSorterTotalChanged() {
-    roleSorter.updateTotal(clusterTotal);
+    roleSorter.updateTotal(ledger.clusterTotal);
     for (Sorter s : frameworkSorters.values()) {
-      s.updateTotal(clusterTotal);
+      s.updateTotal(ledger.clusterTotal);
     }
   }
 
   // ---------------------------------------------------------------- roles
-
-  private Role role(String path) {
-    Role r = roles.get(path);
-    if (r == null) {
-      String parentPath = RolePaths.parent(path);
-      Role parent = parentPath == null ? null : role(parentPath);
-      r = new Role(path, parent, size);
-      roles.put(path, r);
-      r.quotaRole = parent == null ? null : parent.quotaRole;
-      r.outermostGuaranteed = parent == null ? null : parent.outermostGuaranteed;
-    }
-    return r;
-  }
 
   @Override
   public void setWeight(String role, double weight) {
@@ -470,179 +185,46 @@ public final class HierarchicalAllocator implements Allocator {
 
   @Override
   public List<Offer> setQuota(String path, Quota quota) {
-    Role r = role(RolePaths.requireValid(path));
+    Role r = tree.role(RolePaths.requireValid(path));
     r.guarantee = quota.guarantee().isEmpty() ? null : quota.guaranteeVector(schema);
     r.limit = quota.limit().isEmpty() ? null : quota.limitVector(schema);
-    for (Role each : roles.values()) {
-      each.quotaRole = null;
-      each.outermostGuaranteed = null;
-      each.guaranteedBelow.clear();
-      for (Role c : each.chain) {
-        if (c.guarantee != null) {
-          if (each.quotaRole == null) {
-            each.quotaRole = c;
-          }
-          each.outermostGuaranteed = c;
-        }
-      }
-    }
-    for (Role d : roles.values()) {
-      if (d.guarantee != null && d.parent != null && d.parent.quotaRole != null) {
-        d.parent.quotaRole.guaranteedBelow.add(d);
-      }
-    }
-    recomputeRequiredHeadroom();
+    tree.quotaChanged();
     // A lowered limit: take back outstanding offers, newest first, until the subtree fits again.
     List<Offer> rescinded = new ArrayList<>();
     if (r.limit != null) {
       List<Grant> subtreeOffers = new ArrayList<>();
-      for (Grant g : offers.values()) {
+      for (Grant g : book.offers.values()) {
         if (RolePaths.isSelfOrDescendant(g.fw.role.path, path)) {
           subtreeOffers.add(g);
         }
       }
-      for (int i = subtreeOffers.size() - 1; i >= 0 && !Vec.fits(limitUse(r), r.limit); i--) {
+      for (int i = subtreeOffers.size() - 1; i >= 0 && !Vec.fits(RoleTree.limitUse(r), r.limit); i--) {
         rescinded.add(rescind(subtreeOffers.get(i).offerId));
       }
     }
     return rescinded;
   }
 
-  private void recomputeRequiredHeadroom() {
-    java.util.Arrays.fill(requiredHeadroom, 0);
-    for (Role r : roles.values()) {
-      if (r.guarantee != null) {
-        Vec.add(requiredHeadroom, slack(r));
-      }
-    }
-  }
-
-  /** Adds (sign +1) or removes reserved or unreserved non-revocable consumption along a role chain. */
-  private void adjustConsumption(Role leaf, long[] delta, boolean reservation, int sign) {
-    // Only the guaranteed roles of this chain see their slack change.
-    long[] before = leaf.quotaRole == null ? null : quotaUnmet(leaf);
-    for (Role r : leaf.chain) {
-      Vec.addSigned(reservation ? r.reserved : r.unreservedUse, delta, sign);
-    }
-    if (before != null) {
-      long[] after = quotaUnmet(leaf);
-      if (Vec.anySaturated(requiredHeadroom) || Vec.anySaturated(before) || Vec.anySaturated(after)) {
-        recomputeRequiredHeadroom(); // a saturated sum cannot be updated by differences
-      } else {
-        for (int i = 0; i < size; i++) {
-          requiredHeadroom[i] = Math.max(0, Vec.plus(requiredHeadroom[i], after[i] - before[i]));
-        }
-      }
-    }
-  }
-
-  private static long[] limitUse(Role r) {
-    long[] u = r.consumed();
-    Vec.add(u, r.revocableUse);
-    Vec.add(u, r.ancestorReservedUse);
-    return u;
-  }
-
-  /**
-   * Room left under the limits of the roles of {@code r}'s chain strictly below {@code ancestor}:
-   * those that are not charged with {@code ancestor}'s reservation already.
-   */
-  private static long[] limitRoomBelow(Role r, String ancestor) {
-    long[] room = null;
-    for (Role c : r.chain) {
-      if (c.path.equals(ancestor)) {
-        break;
-      }
-      if (c.limit != null) {
-        long[] left = Vec.positiveDifference(c.limit, limitUse(c));
-        if (room == null) {
-          room = left;
-        } else {
-          Vec.min(room, left);
-        }
-      }
-    }
-    return room;
-  }
-
-  /** Room left under the limits of a role and its ancestors. */
   /**
    * What the role may still take under its own and its ancestors' limits, counted as the allocator
    * counts them (reservations, used or not, revocable use and outstanding offers included);
    * {@code null} when no limit applies.
    */
   public Resources limitRoom(String role) {
-    Role r = roles.get(role);
-    long[] room = r == null ? null : limitRoom(r);
+    Role r = tree.roles.get(role);
+    long[] room = r == null ? null : RoleTree.limitRoom(r);
     return room == null ? null : Resources.ofArray(schema, room);
-  }
-
-  private long[] limitRoom(Role r) {
-    long[] room = null;
-    for (Role c : r.chain) {
-      if (c.limit != null) {
-        long[] left = Vec.positiveDifference(c.limit, limitUse(c));
-        if (room == null) {
-          room = left;
-        } else {
-          Vec.min(room, left);
-        }
-      }
-    }
-    return room;
-  }
-
-  /**
-   * What the subtree of guaranteed role {@code q} still needs for every guarantee in it to be met:
-   * its own unmet guarantee, or what its nearest guaranteed descendants still need, whichever is
-   * more (a guarantee covers its descendants' guarantees, as in Mesos; a role that consumes more
-   * than its share does not meet its descendants' guarantees).
-   */
-  private long[] claim(Role q) {
-    long[] claim = q.unmet();
-    long[] below = new long[size];
-    for (Role d : q.guaranteedBelow) {
-      Vec.add(below, claim(d));
-    }
-    for (int i = 0; i < size; i++) {
-      claim[i] = Math.max(claim[i], below[i]);
-    }
-    return claim;
-  }
-
-  /**
-   * The part of guaranteed role {@code q}'s claim that none of its nearest guaranteed descendants
-   * makes: what any role whose nearest guarantee is {@code q}, or below it, may take for it. The
-   * required headroom is the sum of all slacks.
-   */
-  private long[] slack(Role q) {
-    long[] slack = claim(q);
-    for (Role d : q.guaranteedBelow) {
-      Vec.subtractClamped(slack, claim(d));
-    }
-    return slack;
-  }
-
-  /** What role {@code r} may still receive as guaranteed capacity: the slacks of its chain. */
-  private long[] quotaUnmet(Role r) {
-    long[] total = new long[size];
-    for (Role q : r.chain) {
-      if (q.guarantee != null) {
-        Vec.add(total, slack(q));
-      }
-    }
-    return total;
   }
 
   @Override
   public boolean guaranteeMet(String path) {
-    Role r = roles.get(path);
+    Role r = tree.roles.get(path);
     return r == null || r.guarantee == null || !Vec.anyPositive(r.unmet());
   }
 
   @Override
   public Resources guaranteeShortfall(String path) {
-    Role r = roles.get(path);
+    Role r = tree.roles.get(path);
     return r == null || r.guarantee == null ? Resources.none(schema) : Resources.ofArray(schema, r.unmet());
   }
 
@@ -656,7 +238,7 @@ public final class HierarchicalAllocator implements Allocator {
     if (info.minAllocatable() != null && !info.minAllocatable().schema().equals(schema)) {
       throw new IllegalArgumentException("framework " + info.id() + " uses another resource schema");
     }
-    Role r = role(info.role());
+    Role r = tree.role(info.role());
     Fw f = new Fw(info, r);
     frameworks.put(info.id(), f);
     if (r.frameworkCount++ == 0) {
@@ -666,7 +248,7 @@ public final class HierarchicalAllocator implements Allocator {
         roleSorter.updateWeight(r.path, w);
       }
       Sorter s = new DrfSorter(schema);
-      s.updateTotal(clusterTotal);
+      s.updateTotal(ledger.clusterTotal);
       frameworkSorters.put(r.path, s);
     }
     frameworkSorters.get(r.path).add(info.id());
@@ -675,13 +257,13 @@ public final class HierarchicalAllocator implements Allocator {
   @Override
   public List<Placement> removeFramework(String frameworkId) {
     Fw f = requireFramework(frameworkId);
-    for (Grant g : List.copyOf(offers.values())) {
+    for (Grant g : List.copyOf(book.offers.values())) {
       if (g.fw == f) {
         rescind(g.offerId);
       }
     }
     List<Placement> released = new ArrayList<>();
-    for (Grant g : List.copyOf(placements.values())) {
+    for (Grant g : List.copyOf(book.placements().values())) {
       if (g.fw == f) {
         released.add(recover(g.instanceId));
       }
@@ -764,14 +346,7 @@ public final class HierarchicalAllocator implements Allocator {
 
   @Override
   public void expectPlacements(int expected) {
-    if (expected <= Math.max(placementsRoom, placements.size())) {
-      return;
-    }
-    // The capacity HashMap's own sizing picks for that many entries, as HashMap.newHashMap does.
-    Map<String, Grant> larger = new LinkedHashMap<>((int) Math.ceil(expected / 0.75));
-    larger.putAll(placements);
-    placements = larger;
-    placementsRoom = expected;
+    book.expectPlacements(expected);
   }
 
   // ---------------------------------------------------------------- allocation
@@ -796,24 +371,24 @@ public final class HierarchicalAllocator implements Allocator {
   private CycleResult cycle(Collection<Agent> candidates) {
     long now = clock.millis();
     List<Offer> rescinded = new ArrayList<>();
-    List<Revocation> revocations = reclaim(rescinded);
+    List<Revocation> revocations = reclaimer.reclaim(rescinded);
     List<Offer> made = new ArrayList<>();
     Agent[] order = candidates.toArray(Agent[]::new);
     deferSorters = true;
     try {
-      if (Vec.anyPositive(requiredHeadroom)) {
+      if (Vec.anyPositive(ledger.requiredHeadroom)) {
         shuffle(order);
         for (Agent a : order) {
-          stage(a, QUOTA, now, made);
+          stage(a, Stage.QUOTA, now, made);
         }
       }
       shuffle(order);
       for (Agent a : order) {
-        stage(a, FAIR, now, made);
+        stage(a, Stage.FAIR, now, made);
       }
       if (anyRevocableFramework()) {
         for (Agent a : order) {
-          stage(a, BORROW, now, made);
+          stage(a, Stage.BORROW, now, made);
         }
       }
     } finally {
@@ -823,9 +398,9 @@ public final class HierarchicalAllocator implements Allocator {
     List<Placement> toMove = new ArrayList<>();
     // Every cycle would otherwise visit every placement (one cache miss or more each).
     if (inactiveAgents > 0) {
-      for (Grant g : placements.values()) {
+      for (Grant g : book.placements().values()) {
         if (g.agent.state != AgentState.ACTIVE) {
-          toMove.add(view(g));
+          toMove.add(book.view(g));
         }
       }
     }
@@ -850,208 +425,54 @@ public final class HierarchicalAllocator implements Allocator {
     }
   }
 
-  private void stage(Agent a, int stage, long now, List<Offer> made) {
-    if (a.state != AgentState.ACTIVE || !agentOfferable(a, stage)) {
+  private void stage(Agent a, Stage stage, long now, List<Offer> made) {
+    if (a.state != AgentState.ACTIVE || !composer.agentOfferable(a, stage)) {
       return;
     }
     roles:
     for (String rolePath : roleSorter.sort()) {
-      Role r = roles.get(rolePath);
+      Role r = tree.roles.get(rolePath);
       long[] unmet = null;
-      if (stage == QUOTA) {
+      if (stage == Stage.QUOTA) {
         if (r.quotaRole == null) {
           continue;
         }
-        unmet = quotaUnmet(r);
+        unmet = tree.quotaUnmet(r);
         if (!Vec.anyPositive(unmet)) {
           continue;
         }
       }
-      long[] room = limitRoom(r);
+      long[] room = RoleTree.limitRoom(r);
       for (String fwId : frameworkSorters.get(rolePath).sort()) {
         Fw f = frameworks.get(fwId);
-        if ((stage == BORROW && !f.info.revocable()) || (f.shapes != null && f.shapes.length == 0)
+        if ((stage == Stage.BORROW && !f.info.revocable()) || (f.shapes != null && f.shapes.length == 0)
             || f.filtered(a.idx, now)) {
           continue;
         }
-        Grant g = compose(a, r, f, stage, unmet, room);
+        Grant g = composer.compose(a, r, f, stage, unmet, room);
         if (g == null) {
           continue;
         }
         made.add(offer(g));
-        if (!agentOfferable(a, stage)) {
+        if (!composer.agentOfferable(a, stage)) {
           break roles;
         }
-        if (stage == QUOTA) {
-          unmet = quotaUnmet(r);
+        if (stage == Stage.QUOTA) {
+          unmet = tree.quotaUnmet(r);
           if (!Vec.anyPositive(unmet)) {
             continue roles;
           }
         }
-        room = limitRoom(r);
+        room = RoleTree.limitRoom(r);
       }
     }
     flushSorters();
   }
 
-  /**
-   * Whether anything on the agent could still be offered in this stage. Runs before and after every
-   * offer, so it computes per resource instead of building the free and headroom vectors.
-   */
-  private boolean agentOfferable(Agent a, int stage) {
-    for (Reservation res : a.reservations) {
-      for (int i = 0; i < size; i++) {
-        if (res.total[i] - res.used[i] > 0) {
-          return true;
-        }
-      }
-    }
-    boolean surplus = stage == FAIR && Vec.anyPositive(requiredHeadroom);
-    for (int i = 0; i < size; i++) {
-      long free = a.unreservedTotal[i] - a.unreservedUsed[i];
-      if (surplus) {
-        // Surplus headroom, lent capacity counted (see surplusHeadroom()).
-        free = Math.min(free, Math.max(0, Vec.plus(availableHeadroom[i], lentUnreserved[i]) - requiredHeadroom[i]));
-      } else if (stage == BORROW) {
-        free = Math.min(free, Math.max(0, requiredHeadroom[i] - lentUnreserved[i]));
-      }
-      if (free > 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Headroom beyond what unmet guarantees need; lent capacity counts, as it can be taken back. */
-  private long[] surplusHeadroom() {
-    long[] headroom = availableHeadroom.clone();
-    Vec.add(headroom, lentUnreserved);
-    return Vec.positiveDifference(headroom, requiredHeadroom);
-  }
-
-  private long[] lendableHeadroom() {
-    return Vec.positiveDifference(requiredHeadroom, lentUnreserved);
-  }
-
-  /** What agent {@code a} can offer framework {@code f} of role {@code r} in a stage, or null. */
-  private Grant compose(Agent a, Role r, Fw f, int stage, long[] unmet, long[] room) {
-    long[] unreserved = a.freeUnreserved();
-    long[][] reserved = a.reservations.length == 0 ? NO_PORTIONS : new long[a.reservations.length][];
-    boolean any = false;
-    if (stage == QUOTA) {
-      long[] guaranteed = unreserved.clone();
-      Vec.min(guaranteed, unmet);
-      if (room != null) {
-        Vec.min(guaranteed, room);
-      }
-      if (!Vec.anyPositive(guaranteed)) {
-        return null;
-      }
-      long[] additional = unreserved;
-      Vec.subtract(additional, guaranteed);
-      if (room != null) {
-        Vec.min(additional, Vec.positiveDifference(room, guaranteed));
-      }
-      Vec.min(additional, surplusHeadroom());
-      Vec.add(additional, guaranteed);
-      unreserved = additional;
-      any = true;
-    } else if (stage == FAIR) {
-      if (room != null) {
-        Vec.min(unreserved, room);
-      }
-      if (Vec.anyPositive(requiredHeadroom)) {
-        Vec.min(unreserved, surplusHeadroom());
-      }
-      any = Vec.anyPositive(unreserved);
-    } else {
-      if (room != null) {
-        Vec.min(unreserved, room);
-      }
-      Vec.min(unreserved, lendableHeadroom());
-      any = Vec.anyPositive(unreserved);
-    }
-    long[] roomLeft = room == null ? null : Vec.positiveDifference(room, unreserved);
-    // Owned reservations come root first (sorted paths of one chain), so what the grant already
-    // takes counts against every role below the next one.
-    long[] taken = unreserved.clone();
-    for (int i = 0; i < a.reservations.length; i++) {
-      Reservation res = a.reservations[i];
-      boolean owned = RolePaths.isSelfOrDescendant(r.path, res.role);
-      if (owned == (stage == BORROW)) {
-        continue;
-      }
-      long[] free = res.free();
-      if (stage == BORROW && roomLeft != null) {
-        Vec.min(free, roomLeft);
-        Vec.subtract(roomLeft, free);
-      } else if (stage != BORROW) {
-        long[] below = limitRoomBelow(r, res.role);
-        if (below != null) {
-          Vec.subtractClamped(below, taken);
-          Vec.min(free, below);
-        }
-      }
-      if (Vec.anyPositive(free)) {
-        reserved[i] = free;
-        Vec.add(taken, free);
-        any = true;
-      }
-    }
-    if (!any) {
-      return null;
-    }
-    if (f.min != null && !minFits(f.min, unreserved, reserved)) {
-      return null;
-    }
-    if (f.shapes != null && !holdsAShape(f, a.info, unreserved, reserved)) {
-      return null;
-    }
-    return new Grant(f, a, unreserved, reserved, stage == BORROW);
-  }
-
-  /** Whether unreserved plus the reserved portions hold at least one of the framework's shapes that may run on the agent. */
-  private boolean holdsAShape(Fw f, AgentInfo agent, long[] unreserved, long[][] reserved) {
-    long[][] shapes = f.shapes;
-    if (shapes.length == 0) {
-      return false;
-    }
-    long[] total = unreserved.clone();
-    for (long[] portion : reserved) {
-      if (portion != null) {
-        Vec.add(total, portion);
-      }
-    }
-    for (int i = 0; i < shapes.length; i++) {
-      if (Vec.fits(shapes[i], total) && (f.shapeAgents == null || f.shapeAgents[i].allows(agent))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Whether {@code min} fits in unreserved plus the reserved portions: fits(min, total) without the total. */
-  private boolean minFits(long[] min, long[] unreserved, long[][] reserved) {
-    for (int k = 0; k < size; k++) {
-      long total = unreserved[k];
-      for (long[] portion : reserved) {
-        if (portion != null) {
-          total = Vec.plus(total, portion[k]);
-        }
-      }
-      if (min[k] > total) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private Offer offer(Grant g) {
-    g.offerId = nextOfferId++;
-    offers.put(g.offerId, g);
-    g.agent.offerIds.add(g.offerId);
+    book.addOffer(g);
     use(g, +1);
-    return offerView(g);
+    return book.offerView(g);
   }
 
   /** Applies (+1) or releases (-1) a grant's resources in every account. */
@@ -1063,8 +484,8 @@ public final class HierarchicalAllocator implements Allocator {
     }
     boolean resync = false;
     if (a.state == AgentState.ACTIVE) {
-      resync = Vec.anySaturated(availableHeadroom) || (g.revocable && Vec.anySaturated(lentUnreserved));
-      Vec.addSigned(availableHeadroom, g.unreserved, -sign);
+      resync = Vec.anySaturated(ledger.availableHeadroom) || (g.revocable && Vec.anySaturated(ledger.lentUnreserved));
+      Vec.addSigned(ledger.availableHeadroom, g.unreserved, -sign);
     }
     for (int i = 0; i < g.reserved.length; i++) {
       if (g.reserved[i] != null) {
@@ -1078,13 +499,13 @@ public final class HierarchicalAllocator implements Allocator {
     long[] delta = g.total();
     if (g.revocable) {
       if (a.state == AgentState.ACTIVE) {
-        Vec.addSigned(lentUnreserved, g.unreserved, sign);
+        Vec.addSigned(ledger.lentUnreserved, g.unreserved, sign);
       }
       for (Role r : g.fw.role.chain) {
         Vec.addSigned(r.revocableUse, delta, sign);
       }
     } else {
-      adjustConsumption(g.fw.role, g.unreserved, false, sign);
+      tree.adjustConsumption(g.fw.role, g.unreserved, false, sign);
       for (int i = 0; i < g.reserved.length; i++) {
         if (g.reserved[i] != null) {
           for (Role r : g.fw.role.chain) {
@@ -1097,7 +518,7 @@ public final class HierarchicalAllocator implements Allocator {
       }
     }
     if (resync) {
-      resyncAccounts();
+      ledger.resync(agents.values(), book.offers);
     }
     if (sign < 0) {
       for (int k = 0; k < size; k++) {
@@ -1140,337 +561,11 @@ public final class HierarchicalAllocator implements Allocator {
     }
   }
 
-  // ---------------------------------------------------------------- borrowing
-
-  /**
-   * Names the revocable placements (and rescinds the revocable offers) to take back so that owners
-   * of lent reservations, and roles with unmet guarantees, get back what their pending demand needs.
-   *
-   * <p>The bound: an owner's demand is counted once, cluster-wide. What it can already have (its
-   * free reservations on any active agent, offers of them it holds, capacity already being taken
-   * back) is deducted first, and placements are named only while the rest is not covered, so per
-   * cycle an owner loses to revocations at most its demand plus one placement. Reservations are
-   * reclaimed first, the deepest roles first; what they cover is deducted from the demand of the
-   * roles above them and from the demand the headroom is then reclaimed for.
-   */
-  private List<Revocation> reclaim(List<Offer> rescinded) {
-    List<Revocation> revocations = new ArrayList<>();
-    if (lentAnything()) {
-      reclaimCycles++;
-      Map<Role, long[]> remaining = demandBy();
-      if (!remaining.isEmpty()) {
-        for (var e : remaining.entrySet()) {
-          // The demand as it was before this cycle deducted anything from it.
-          e.getKey().demand = e.getValue().clone();
-        }
-        reclaimReservations(remaining, rescinded, revocations);
-        reclaimHeadroom(remaining, rescinded, revocations);
-      }
-    }
-    return revocations;
-  }
-
-  private boolean lentAnything() {
-    for (Grant g : offers.values()) {
-      if (g.revocable) {
-        return true;
-      }
-    }
-    for (Grant g : placements.values()) {
-      if (g.revocable && !g.revoking) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** The pending demand of each role's subtree (frameworks not suppressed). */
-  private Map<Role, long[]> demandBy() {
-    Map<Role, long[]> demand = new LinkedHashMap<>();
-    for (Fw f : frameworks.values()) {
-      if (f.demand == null || f.suppressed) {
-        continue;
-      }
-      for (Role r : f.role.chain) {
-        Vec.add(demand.computeIfAbsent(r, k -> new long[size]), f.demand);
-      }
-    }
-    return demand;
-  }
-
-  /**
-   * Each guaranteed role's slack, as far as its subtree's remaining demand wants it, is served from
-   * the free headroom and what is already being taken back, shared out in path order; a role whose
-   * part is not covered takes back lent unreserved capacity for its own deficit only.
-   */
-  private void reclaimHeadroom(Map<Role, long[]> remaining, List<Offer> rescinded, List<Revocation> revocations) {
-    List<Role> owners = new ArrayList<>();
-    for (Role r : remaining.keySet()) {
-      if (r.guarantee != null) {
-        owners.add(r);
-      }
-    }
-    if (owners.isEmpty()) {
-      return;
-    }
-    owners.sort(Comparator.comparing(r -> r.path));
-    long[] coming = availableHeadroom.clone();
-    for (Grant g : placements.values()) {
-      if (g.revoking && g.agent.state == AgentState.ACTIVE) {
-        Vec.add(coming, g.unreserved);
-      }
-    }
-    List<Grant> lent = null;
-    for (Role q : owners) {
-      long[] want = slack(q);
-      Vec.min(want, remaining.get(q));
-      long[] served = want.clone();
-      Vec.min(served, coming);
-      Vec.subtract(coming, served);
-      long[] deficit = Vec.positiveDifference(want, served);
-      if (!Vec.anyPositive(deficit)) {
-        continue;
-      }
-      if (lent == null) {
-        lent = new ArrayList<>();
-        for (Grant g : offers.values()) {
-          if (g.revocable && g.agent.state == AgentState.ACTIVE && Vec.anyPositive(g.unreserved)) {
-            lent.add(g);
-          }
-        }
-        for (Grant g : placements.values()) {
-          if (g.revocable && !g.revoking && g.agent.state == AgentState.ACTIVE && Vec.anyPositive(g.unreserved)) {
-            lent.add(g);
-          }
-        }
-      }
-      List<Grant> candidates = new ArrayList<>();
-      for (Grant g : lent) {
-        if (g.instanceId == null ? offers.get(g.offerId) == g : !g.revoking) {
-          candidates.add(g);
-        }
-      }
-      List<long[]> shapes = shapesWanted(q);
-      if (shapes != null) {
-        // Only where what the agent has free, with everything lent on it back, holds an instance,
-        // within what the role may receive as guaranteed or surplus capacity and under its limits.
-        long[] receivable = slack(q);
-        Vec.add(receivable, surplusHeadroom());
-        long[] room = limitRoom(q);
-        if (room != null) {
-          Vec.min(receivable, room);
-        }
-        Map<Agent, long[]> potential = new java.util.IdentityHashMap<>();
-        for (Grant g : candidates) {
-          Vec.add(potential.computeIfAbsent(g.agent, Agent::freeUnreserved), g.unreserved);
-        }
-        potential.values().forEach(v -> Vec.min(v, receivable));
-        candidates.removeIf(g -> !fitsAny(shapes, potential.get(g.agent)));
-      }
-      if (retrying(q)) {
-        continue;
-      }
-      int named = revocations.size();
-      long[] taken = takeBack(candidates, g -> g.unreserved, deficit.clone(), q.path, rescinded, revocations);
-      reclaimed(q, named != revocations.size());
-      // What the last one brings beyond this role's deficit serves the roles after it.
-      Vec.add(coming, Vec.positiveDifference(taken, deficit));
-    }
-  }
-
-  /**
-   * For each role with reservations on active agents, deepest first: its subtree's remaining demand,
-   * up to its reservations in all, less what it can have already (free reservations, offers of them
-   * it holds, portions already being taken back), is taken back from borrowers anywhere in the
-   * cluster; the demand so covered is deducted from the roles above it.
-   */
-  private void reclaimReservations(Map<Role, long[]> remaining, List<Offer> rescinded, List<Revocation> revocations) {
-    java.util.TreeSet<String> owners = new java.util.TreeSet<>(
-        Comparator.comparingInt((String p) -> roles.get(p).chain.length).reversed().thenComparing(p -> p));
-    for (Agent a : agents.values()) {
-      if (a.state == AgentState.ACTIVE) {
-        for (Reservation res : a.reservations) {
-          owners.add(res.role);
-        }
-      }
-    }
-    for (String path : owners) {
-      Role owner = roles.get(path);
-      long[] want = remaining.get(owner);
-      if (want == null || !Vec.anyPositive(want)) {
-        continue;
-      }
-      List<long[]> shapes = shapesWanted(owner);
-      long[] reserved = new long[size];
-      long[] have = new long[size];
-      Map<Grant, long[]> portions = new java.util.IdentityHashMap<>();
-      List<Grant> candidates = new ArrayList<>();
-      for (Agent a : agents.values()) {
-        int i = a.state == AgentState.ACTIVE ? reservationIndex(a, path) : -1;
-        if (i < 0) {
-          continue;
-        }
-        Reservation res = a.reservations[i];
-        Vec.add(reserved, res.total);
-        Vec.add(have, res.free());
-        int before = candidates.size();
-        long[] potential = shapes == null ? null : a.freeUnreserved();
-        if (potential != null) {
-          Vec.add(potential, res.free());
-        }
-        for (Long id : a.offerIds) {
-          Grant g = offers.get(id);
-          long[] portion = g.reserved[i];
-          if (portion == null) {
-            continue;
-          }
-          if (g.revocable) {
-            portions.put(g, portion);
-            candidates.add(g);
-          } else {
-            Vec.add(have, portion); // offered to the owner's subtree: it serves the demand
-          }
-        }
-        for (Grant g = a.firstPlaced; g != null; g = g.nextOnAgent) {
-          long[] portion = g.reserved[i];
-          if (portion == null || !g.revocable) {
-            continue;
-          }
-          if (g.revoking) {
-            Vec.add(have, portion);
-          } else {
-            portions.put(g, portion);
-            candidates.add(g);
-          }
-        }
-        if (potential != null) {
-          // Only where what the owner could have on the agent, everything lent back, holds an instance.
-          for (int k = before; k < candidates.size(); k++) {
-            Vec.add(potential, portions.get(candidates.get(k)));
-          }
-          if (!fitsAny(shapes, potential)) {
-            candidates.subList(before, candidates.size()).clear();
-          }
-        }
-      }
-      long[] wanted = want.clone();
-      Vec.min(wanted, reserved);
-      long[] deficit = Vec.positiveDifference(wanted, have);
-      if (Vec.anyPositive(deficit) && !candidates.isEmpty() && !retrying(owner)) {
-        int named = revocations.size();
-        takeBack(candidates, portions::get, deficit, path, rescinded, revocations);
-        reclaimed(owner, named != revocations.size());
-      }
-      // Covered now: what was wanted, less what is still short.
-      long[] covered = Vec.positiveDifference(wanted, deficit);
-      for (Role r : owner.chain) {
-        long[] rest = remaining.get(r);
-        if (rest != null) {
-          Vec.subtractClamped(rest, covered);
-        }
-      }
-    }
-  }
-
-  /**
-   * Whether capacity was taken back for the role in an earlier cycle and since then its subtree has
-   * placed nothing and wants the same: what was freed did not serve it (its instances' constraints,
-   * say, rule the capacity out), so revoking more for the same demand would only churn borrowers.
-   * It is taken back again once the demand changes or the role places something.
-   */
-  private boolean retrying(Role owner) {
-    return owner.reclaimedForDemand != null && owner.reclaimedInCycle != reclaimCycles
-        && owner.reclaimedAtPlaced == owner.placed && java.util.Arrays.equals(owner.reclaimedForDemand, owner.demand);
-  }
-
-  private void reclaimed(Role owner, boolean revoked) {
-    if (revoked) {
-      owner.reclaimedForDemand = owner.demand.clone();
-      owner.reclaimedAtPlaced = owner.placed;
-      owner.reclaimedInCycle = reclaimCycles;
-    }
-  }
-
-  /**
-   * The shapes the pending demand of a role's subtree comes in (of frameworks that are not
-   * suppressed), or null when some framework with demand has not said (unknown shapes).
-   */
-  private List<long[]> shapesWanted(Role owner) {
-    List<long[]> shapes = new ArrayList<>();
-    for (Fw f : frameworks.values()) {
-      if (f.demand == null || f.suppressed || !RolePaths.isSelfOrDescendant(f.role.path, owner.path)) {
-        continue;
-      }
-      if (f.shapes == null) {
-        return null;
-      }
-      shapes.addAll(List.of(f.shapes));
-    }
-    return shapes;
-  }
-
-  private static boolean fitsAny(List<long[]> shapes, long[] capacity) {
-    for (long[] shape : shapes) {
-      if (Vec.fits(shape, capacity)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Takes back candidates until the deficit is covered: outstanding offers first (rescinded at
-   * once), then placements by lowest priority, then by the largest contribution (fewest). Leaves
-   * in {@code deficit} what is still short and returns the sum of the portions taken back.
-   */
-  private long[] takeBack(
-      List<Grant> candidates,
-      java.util.function.Function<Grant, long[]> portion,
-      long[] deficit,
-      String owner,
-      List<Offer> rescinded,
-      List<Revocation> revocations) {
-    long[] taken = new long[size];
-    candidates.sort(
-        Comparator.<Grant>comparingInt(g -> g.instanceId == null ? 0 : 1)
-            .thenComparingInt(g -> g.priority)
-            .thenComparing(Comparator.<Grant>comparingDouble(g -> coverage(portion.apply(g), deficit)).reversed())
-            .thenComparing(g -> g.instanceId == null ? "" : g.instanceId));
-    for (Grant g : candidates) {
-      if (!Vec.anyPositive(deficit)) {
-        break;
-      }
-      long[] part = portion.apply(g);
-      if (coverage(part, deficit) == 0) {
-        continue;
-      }
-      Vec.subtractClamped(deficit, part);
-      Vec.add(taken, part);
-      if (g.instanceId == null) {
-        rescinded.add(rescind(g.offerId));
-      } else {
-        g.revoking = true;
-        revocations.add(new Revocation(view(g), owner));
-      }
-    }
-    return taken;
-  }
-
-  private static double coverage(long[] part, long[] deficit) {
-    double c = 0;
-    for (int i = 0; i < part.length; i++) {
-      if (deficit[i] > 0) {
-        c += (double) Math.min(part[i], deficit[i]) / deficit[i];
-      }
-    }
-    return c;
-  }
-
   // ---------------------------------------------------------------- offer lifecycle
 
   @Override
   public List<Placement> accept(long offerId, List<Launch> launches) {
-    Grant offer = requireOffer(offerId);
+    Grant offer = book.requireOffer(offerId);
     long[] remaining = offer.total();
     long[] asked = new long[size];
     for (Launch l : launches) {
@@ -1481,49 +576,14 @@ public final class HierarchicalAllocator implements Allocator {
           "launches need " + Resources.ofArray(schema, asked) + " but offer " + offerId + " holds "
               + Resources.ofArray(schema, remaining));
     }
-    // Carve the placements out of the offer's composition, reservations first.
     long[] unreservedLeft = offer.unreserved.clone();
     long[][] reservedLeft = new long[offer.reserved.length][];
-    for (int i = 0; i < reservedLeft.length; i++) {
-      reservedLeft[i] = offer.reserved[i] == null ? null : offer.reserved[i].clone();
-    }
-    Grant[] grants = new Grant[launches.size()];
-    for (int n = 0; n < grants.length; n++) {
-      Launch l = launches.get(n);
-      // A grant never changes what it holds, so without reservations to carve it shares the
-      // launch's (immutable) amounts.
-      long[] need = reservedLeft.length == 0 ? l.resources().amounts : l.resources().toArray();
-      long[][] fromReserved = reservedLeft.length == 0 ? NO_PORTIONS : new long[reservedLeft.length][];
-      for (int i = 0; i < reservedLeft.length; i++) {
-        if (reservedLeft[i] != null && Vec.anyPositive(need)) {
-          long[] take = need.clone();
-          Vec.min(take, reservedLeft[i]);
-          if (Vec.anyPositive(take)) {
-            fromReserved[i] = take;
-            Vec.subtract(reservedLeft[i], take);
-            Vec.subtract(need, take);
-          }
-        }
-      }
-      Vec.subtract(unreservedLeft, need);
-      Grant p = new Grant(offer.fw, offer.agent, need, fromReserved, offer.revocable);
-      p.instanceId = l.instanceId();
-      p.priority = l.priority();
-      grants[n] = p;
-    }
-    // Record them; an instance placed already, or twice in this call, leaves everything as it was.
-    for (int n = 0; n < grants.length; n++) {
-      if (placements.putIfAbsent(grants[n].instanceId, grants[n]) != null) {
-        for (int k = 0; k < n; k++) {
-          placements.remove(grants[k].instanceId);
-        }
-        throw new IllegalArgumentException("instance " + grants[n].instanceId + " is already placed");
-      }
-    }
+    Grant[] grants = book.carve(offer, launches, unreservedLeft, reservedLeft);
+    book.record(grants);
     // Every account is linear in what a grant holds, so the offer's accounting stays with its
     // placements and only what is left of it is released: one update of the sorters per offer,
     // not one per launch.
-    removeOffer(offer);
+    book.removeOffer(offer);
     for (Grant g : grants) {
       offer.agent.link(g);
     }
@@ -1537,32 +597,13 @@ public final class HierarchicalAllocator implements Allocator {
     if (Vec.anyPositive(Vec.positiveDifference(offer.total(), asked))) {
       filter(offer.fw, offer.agent, offer.fw.info.refuse());
     }
-    return placedViews(grants, List.copyOf(launches));
-  }
-
-  /**
-   * The placements an accept made, each built when read: a caller that does not read them (the
-   * scheduler's own caller knows them from its decisions) does not pay for them. What a placement
-   * holds never changes, so a view read later is the same as one read at once.
-   */
-  private List<Placement> placedViews(Grant[] grants, List<Launch> launches) {
-    return new AbstractList<>() {
-      @Override
-      public Placement get(int n) {
-        return view(grants[n], launches.get(n).resources()); // what it holds is what it launched with
-      }
-
-      @Override
-      public int size() {
-        return grants.length;
-      }
-    };
+    return book.placedViews(grants, List.copyOf(launches));
   }
 
   @Override
   public void decline(long offerId, Duration refuse) {
-    Grant g = requireOffer(offerId);
-    removeOffer(g);
+    Grant g = book.requireOffer(offerId);
+    book.removeOffer(g);
     use(g, -1);
     filter(g.fw, g.agent, refuse == null ? g.fw.info.refuse() : refuse);
   }
@@ -1581,106 +622,26 @@ public final class HierarchicalAllocator implements Allocator {
 
   @Override
   public Offer rescind(long offerId) {
-    Grant g = requireOffer(offerId);
-    removeOffer(g);
+    Grant g = book.requireOffer(offerId);
+    book.removeOffer(g);
     use(g, -1);
-    return offerView(g);
-  }
-
-  private void removeOffer(Grant g) {
-    offers.remove(g.offerId);
-    g.agent.offerIds.remove(g.offerId);
+    return book.offerView(g);
   }
 
   @Override
   public Placement recover(String instanceId) {
-    Grant g = placements.remove(instanceId);
-    if (g == null) {
-      throw new IllegalArgumentException("unknown instance " + instanceId);
-    }
-    g.agent.unlink(g);
+    Grant g = book.remove(instanceId);
     use(g, -1);
-    return view(g);
+    return book.view(g);
   }
 
   @Override
   public Placement restore(Placement p) {
     Agent a = requireAgent(p.agentId());
     Fw f = requireFramework(p.frameworkId());
-    if (placements.containsKey(p.instanceId())) {
-      throw new IllegalArgumentException("instance " + p.instanceId() + " is already placed");
-    }
-    long[] need = p.resources().toArray();
-    long[][] fromReserved = p.reserved() == null ? inferReserved(a, f, p, need) : recordedReserved(a, p, need);
-    if (!Vec.fits(need, a.freeUnreserved())) {
-      throw new IllegalStateException(
-          "placement " + p.instanceId() + " needs " + p.resources() + " but agent " + a.info.id()
-              + " has only " + Resources.ofArray(schema, a.freeUnreserved()) + " unreserved free");
-    }
-    Grant g = new Grant(f, a, need, fromReserved, p.revocable());
-    g.instanceId = p.instanceId();
-    g.priority = p.priority();
-    addPlacement(g);
+    Grant g = book.restore(a, f, p);
     use(g, +1);
-    return view(g);
-  }
-
-  /** The reservation portions a placement recorded; {@code need} is left with the unreserved rest. */
-  private long[][] recordedReserved(Agent a, Placement p, long[] need) {
-    long[][] fromReserved = new long[a.reservations.length][];
-    for (var e : p.reserved().entrySet()) {
-      int i = reservationIndex(a, e.getKey());
-      long[] take = e.getValue().toArray();
-      if (i < 0 || !Vec.fits(take, a.reservations[i].free()) || !Vec.fits(take, need)) {
-        throw new IllegalStateException(
-            "placement " + p.instanceId() + " records " + e.getValue() + " of the reservation for role "
-                + e.getKey() + " on agent " + a.info.id() + ", which " + (i < 0 ? "has no such reservation"
-                    : "has only " + Resources.ofArray(schema, a.reservations[i].free()) + " of it free"));
-      }
-      fromReserved[i] = take;
-      Vec.subtract(need, take);
-    }
-    return fromReserved;
-  }
-
-  /**
-   * A placement without a recorded split: a non-revocable one takes its role's own reservation
-   * first, then its ancestors' (deepest first); a revocable one takes other roles' reservations.
-   * {@code need} is left with the unreserved rest.
-   */
-  private long[][] inferReserved(Agent a, Fw f, Placement p, long[] need) {
-    long[][] fromReserved = new long[a.reservations.length][];
-    List<Integer> order = new ArrayList<>();
-    for (int i = 0; i < a.reservations.length; i++) {
-      boolean owned = RolePaths.isSelfOrDescendant(f.role.path, a.reservations[i].role());
-      if (owned != p.revocable()) {
-        order.add(i);
-      }
-    }
-    order.sort(Comparator.comparingInt((Integer i) -> -a.reservations[i].role().length()));
-    for (int i : order) {
-      long[] take = need.clone();
-      Vec.min(take, a.reservations[i].free());
-      if (Vec.anyPositive(take)) {
-        fromReserved[i] = take;
-        Vec.subtract(need, take);
-      }
-    }
-    return fromReserved;
-  }
-
-  private static int reservationIndex(Agent a, String role) {
-    for (int i = 0; i < a.reservations.length; i++) {
-      if (a.reservations[i].role().equals(role)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private void addPlacement(Grant p) {
-    placements.put(p.instanceId, p);
-    p.agent.link(p);
+    return book.view(g);
   }
 
   // ---------------------------------------------------------------- observation
@@ -1688,8 +649,8 @@ public final class HierarchicalAllocator implements Allocator {
   @Override
   public List<Offer> outstandingOffers() {
     List<Offer> list = new ArrayList<>();
-    for (Grant g : offers.values()) {
-      list.add(offerView(g));
+    for (Grant g : book.offers.values()) {
+      list.add(book.offerView(g));
     }
     return list;
   }
@@ -1697,8 +658,8 @@ public final class HierarchicalAllocator implements Allocator {
   @Override
   public List<Placement> placements() {
     List<Placement> list = new ArrayList<>();
-    for (Grant g : placements.values()) {
-      list.add(view(g));
+    for (Grant g : book.placements().values()) {
+      list.add(book.view(g));
     }
     return list;
   }
@@ -1738,45 +699,16 @@ public final class HierarchicalAllocator implements Allocator {
    * unreserved). Lets callers and tests see whose reservation an offer uses.
    */
   public Map<String, Resources> offerReservations(long offerId) {
-    return reservationsOf(requireOffer(offerId));
+    return book.reservationsOf(book.requireOffer(offerId));
   }
 
   /** Read-only breakdown of a placement by reservation role, like {@link #offerReservations(long)}. */
   public Map<String, Resources> placementReservations(String instanceId) {
-    Grant g = placements.get(instanceId);
+    Grant g = book.placements().get(instanceId);
     if (g == null) {
       throw new IllegalArgumentException("unknown instance " + instanceId);
     }
-    return reservationsOf(g);
-  }
-
-  private Map<String, Resources> reservationsOf(Grant g) {
-    if (g.reserved.length == 0) {
-      return Map.of();
-    }
-    Map<String, Resources> byRole = new java.util.TreeMap<>();
-    for (int i = 0; i < g.reserved.length; i++) {
-      if (g.reserved[i] != null && Vec.anyPositive(g.reserved[i])) {
-        byRole.put(g.agent.reservations[i].role(), Resources.ofArray(schema, g.reserved[i]));
-      }
-    }
-    return byRole;
-  }
-
-  private Placement view(Grant g) {
-    return view(g, Resources.ofArray(schema, g.total()));
-  }
-
-  private Placement view(Grant g, Resources total) {
-    return new Placement(
-        g.instanceId, g.fw.info.id(), g.agent.info.id(), g.agent.info.pool(), total, g.revocable, g.priority,
-        reservationsOf(g));
-  }
-
-  private Offer offerView(Grant g) {
-    return new Offer(
-        g.offerId, g.fw.info.id(), g.agent.info.id(), g.agent.info.pool(),
-        Resources.ofArray(schema, g.total()), g.revocable);
+    return book.reservationsOf(g);
   }
 
   private Agent requireAgent(String id) {
@@ -1795,11 +727,4 @@ public final class HierarchicalAllocator implements Allocator {
     return f;
   }
 
-  private Grant requireOffer(long id) {
-    Grant g = offers.get(id);
-    if (g == null) {
-      throw new IllegalArgumentException("unknown or already answered offer " + id);
-    }
-    return g;
-  }
 }

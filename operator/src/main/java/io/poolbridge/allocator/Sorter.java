@@ -19,9 +19,6 @@ public interface Sorter {
   /** Removes a client and its allocation. */
   void remove(String client);
 
-  /** Whether the sorter knows the client. */
-  boolean contains(String client);
-
   /** Includes the client in {@link #sort()} again. */
   void activate(String client);
 
@@ -48,7 +45,4 @@ public interface Sorter {
 
   /** The client's share divided by its weight: what the order is based on. */
   double weightedShare(String path);
-
-  /** Everything allocated to the path: the client's own allocation, or a subtree's. */
-  long[] allocation(String path);
 }

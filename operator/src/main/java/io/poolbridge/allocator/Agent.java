@@ -1,0 +1,96 @@
+package io.poolbridge.allocator;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** An agent as the allocator keeps it: its capacity, reservations, offers and placements. */
+final class Agent {
+  final int idx;
+  final AgentInfo info;
+  final long[] total;
+  final long[] unreservedTotal;
+  final long[] unreservedUsed;
+  final Reservation[] reservations;
+  final Set<Long> offerIds = new LinkedHashSet<>();
+  /** Its placements, oldest first, linked through {@link Grant#nextOnAgent}: no hashing per launch. */
+  Grant firstPlaced;
+  Grant lastPlaced;
+  AgentState state = AgentState.ACTIVE;
+
+  Agent(int idx, AgentInfo info, int size) {
+    this.idx = idx;
+    this.info = info;
+    this.total = info.total().toArray();
+    this.unreservedTotal = total.clone();
+    this.unreservedUsed = new long[size];
+    this.reservations = new Reservation[info.reservations().size()];
+    int i = 0;
+    for (var e : new TreeMap<>(info.reservations()).entrySet()) {
+      long[] amount = e.getValue().toArray();
+      reservations[i++] = new Reservation(e.getKey(), amount, new long[size]);
+      Vec.subtract(unreservedTotal, amount);
+    }
+  }
+
+  void link(Grant g) {
+    g.prevOnAgent = lastPlaced;
+    g.nextOnAgent = null;
+    if (lastPlaced == null) {
+      firstPlaced = g;
+    } else {
+      lastPlaced.nextOnAgent = g;
+    }
+    lastPlaced = g;
+  }
+
+  void unlink(Grant g) {
+    if (g.prevOnAgent == null) {
+      firstPlaced = g.nextOnAgent;
+    } else {
+      g.prevOnAgent.nextOnAgent = g.nextOnAgent;
+    }
+    if (g.nextOnAgent == null) {
+      lastPlaced = g.prevOnAgent;
+    } else {
+      g.nextOnAgent.prevOnAgent = g.prevOnAgent;
+    }
+    g.prevOnAgent = null;
+    g.nextOnAgent = null;
+  }
+
+  /** Its placements, oldest first, as a list of their own. */
+  List<Grant> placed() {
+    List<Grant> list = new ArrayList<>();
+    for (Grant g = firstPlaced; g != null; g = g.nextOnAgent) {
+      list.add(g);
+    }
+    return list;
+  }
+
+  long[] freeUnreserved() {
+    long[] f = unreservedTotal.clone();
+    Vec.subtract(f, unreservedUsed);
+    return f;
+  }
+
+  long[] used() {
+    long[] u = unreservedUsed.clone();
+    for (Reservation r : reservations) {
+      Vec.add(u, r.used);
+    }
+    return u;
+  }
+
+  /** The index of the role's reservation on it, or -1 when it has none. */
+  int reservationIndex(String role) {
+    for (int i = 0; i < reservations.length; i++) {
+      if (reservations[i].role().equals(role)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,39 @@
+package io.poolbridge.allocator;
+
+/** Resources of one agent held by one framework: an outstanding offer or a placement. */
+final class Grant {
+  /** The reserved portions of a grant on an agent without reservations (never written). */
+  static final long[][] NO_PORTIONS = new long[0][];
+
+  final Fw fw;
+  final Agent agent;
+  final long[] unreserved;
+  /** Portions taken from the agent's reservations, by index into {@code agent.reservations}. */
+  final long[][] reserved;
+  final boolean revocable;
+  long offerId;
+  String instanceId;
+  int priority;
+  boolean revoking;
+  /** The placements before and after it on its agent. */
+  Grant prevOnAgent;
+  Grant nextOnAgent;
+
+  Grant(Fw fw, Agent agent, long[] unreserved, long[][] reserved, boolean revocable) {
+    this.fw = fw;
+    this.agent = agent;
+    this.unreserved = unreserved;
+    this.reserved = reserved;
+    this.revocable = revocable;
+  }
+
+  long[] total() {
+    long[] t = unreserved.clone();
+    for (long[] portion : reserved) {
+      if (portion != null) {
+        Vec.add(t, portion);
+      }
+    }
+    return t;
+  }
+}

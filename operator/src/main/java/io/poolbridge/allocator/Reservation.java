@@ -1,0 +1,24 @@
+package io.poolbridge.allocator;
+
+/** A static reservation on an agent: its role, amount and what of it is used. */
+final class Reservation {
+  final String role;
+  final long[] total;
+  final long[] used;
+
+  Reservation(String role, long[] total, long[] used) {
+    this.role = role;
+    this.total = total;
+    this.used = used;
+  }
+
+  String role() {
+    return role;
+  }
+
+  long[] free() {
+    long[] f = total.clone();
+    Vec.subtract(f, used);
+    return f;
+  }
+}
