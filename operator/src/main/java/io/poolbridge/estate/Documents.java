@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -58,7 +59,7 @@ final class Documents {
    */
   static final int MAX_LINE = 512 << 10;
 
-  private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private Documents() {}
 
@@ -395,6 +396,8 @@ final class Documents {
                 .maxNestingDepth(MAX_NESTING).maxStringLength(MAX_SCALAR).maxDocumentLength(MAX_INPUT_BYTES).build())
             .build())
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+        // Decimals kept as written (1.50 stays 1.50), as the deprecated exact node factory did.
+        .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
         .nodeFactory(NODES)
         .build();
     List<Document> documents = new ArrayList<>();

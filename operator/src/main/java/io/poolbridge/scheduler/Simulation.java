@@ -9,7 +9,7 @@ import io.poolbridge.allocator.CycleResult;
 import io.poolbridge.allocator.DemandShape;
 import io.poolbridge.allocator.FrameworkInfo;
 import io.poolbridge.allocator.HierarchicalAllocator;
-import io.poolbridge.allocator.ManualClock;
+import io.poolbridge.time.ManualClock;
 import io.poolbridge.allocator.Offer;
 import io.poolbridge.allocator.Placement;
 import io.poolbridge.allocator.Quota;

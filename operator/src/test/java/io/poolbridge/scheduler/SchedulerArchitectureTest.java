@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class SchedulerArchitectureTest {
   private static final ArchRule PLAIN_JAVA = classes().that().resideInAPackage("io.poolbridge.scheduler..")
       .should().onlyDependOnClassesThat().resideInAnyPackage(
-          "java..", "io.poolbridge.allocator..", "io.poolbridge.scheduler..", "com.google.re2j..")
+          "java..", "io.poolbridge.allocator..", "io.poolbridge.scheduler..", "io.poolbridge.time..",
+          "com.google.re2j..")
       .allowEmptyShould(false)
       .because("the allocation core runs the same in the operator, in simulate and in tests"
           + " (RE2/J, a dependency-free linear-time regex engine, matches LIKE / UNLIKE constraints)");

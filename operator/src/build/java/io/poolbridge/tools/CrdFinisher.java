@@ -26,7 +26,11 @@ import java.util.Map;
  * (the generator sorts them by name, so {@code kubectl get} would show AGE first) and writes the
  * finished CRDs as {@code <plural>.<group>.yaml}, the files committed under {@code crds/}.
  *
- * <p>Arguments: the generator's output directory, then the directory to write to.
+ * <p>Arguments: the generator's output directory, then the directories to write to.
+ *
+ * <p>Not part of the runtime jar: the operator pom runs this file in the JDK's source-file mode
+ * ({@code java -cp <the module's class path> CrdFinisher.java ...}), after the main classes it
+ * reads are compiled.
  */
 public final class CrdFinisher {
   static final List<Class<?>> KINDS = List.of(ResourcePool.class, Framework.class, Workload.class);
@@ -34,11 +38,16 @@ public final class CrdFinisher {
   private CrdFinisher() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 2) {
-      throw new IllegalArgumentException("usage: CrdFinisher GENERATED_DIR OUTPUT_DIR");
+    if (args.length < 2) {
+      throw new IllegalArgumentException("usage: CrdFinisher GENERATED_DIR OUTPUT_DIR...");
     }
     Path generated = Path.of(args[0]);
-    Path out = Path.of(args[1]);
+    for (int i = 1; i < args.length; i++) {
+      finishAll(generated, Path.of(args[i]));
+    }
+  }
+
+  private static void finishAll(Path generated, Path out) throws IOException {
     Files.createDirectories(out);
     for (Class<?> kind : KINDS) {
       String plural = kind.getAnnotation(io.fabric8.kubernetes.model.annotation.Plural.class).value();

@@ -1,4 +1,4 @@
-package io.poolbridge.allocator;
+package io.poolbridge.time;
 
 import java.time.Clock;
 import java.time.Duration;
