@@ -253,7 +253,48 @@ public final class FrameworkScheduler {
     Reason shortfall = new Reason(Code.CONSTRAINT,
         "Constraint " + cluster + ": no " + attribute + " has room for all " + n + " instances; the most, "
             + attribute + "=" + most + ", holds " + mostPlaced);
+    if (source != request.offers()) {
+      // Partial placement binds the workload for good: bind it where its offers place the most now
+      // (as Marathon binds to the first placement), not where the estate might, so that it runs.
+      String offered = mostOffered(d, index, running, request.offers());
+      if (offered == null) {
+        return new ClusterChoice(d, shortfall);
+      }
+      most = offered;
+    }
     return new ClusterChoice(bind(d, index, most), shortfall);
+  }
+
+  /**
+   * Among the offers, the value of {@code d}'s CLUSTER attribute where the same matching places the
+   * most of its instances now (then the cheapest, then the first by name); {@code null} when it
+   * places none anywhere.
+   */
+  private String mostOffered(WorkloadDemand d, int index, List<PlacedInstance> running, List<NodeOffer> offers) {
+    String attribute = d.constraints().get(index).attribute();
+    Map<String, List<NodeOffer>> byValue = new TreeMap<>();
+    Map<String, Double> cheapest = new HashMap<>();
+    for (NodeOffer o : offers) {
+      String v = o.agent().attributes().get(attribute);
+      if (v != null && (!o.offer().revocable() || d.revocableOk()) && !rejectedAlways(d, index, o.agent()) && fits(d, o) > 0) {
+        byValue.computeIfAbsent(v, k -> new ArrayList<>()).add(o);
+        cheapest.merge(v, prices.rankingPerHour(o.offer().pool(), d.resources()), Math::min);
+      }
+    }
+    String best = null;
+    int bestPlaced = 0;
+    int tried = 0;
+    for (Map.Entry<String, List<NodeOffer>> e : byValue.entrySet()) {
+      if (tried++ == CLUSTER_TRIALS) {
+        break;
+      }
+      int placed = fill(bind(d, index, e.getKey()), running, e.getValue(), d.instanceIds().size());
+      if (placed > bestPlaced || (placed == bestPlaced && placed > 0 && cheapest.get(e.getKey()) < cheapest.get(best))) {
+        best = e.getKey();
+        bestPlaced = placed;
+      }
+    }
+    return best;
   }
 
   /**
