@@ -195,6 +195,10 @@ public final class Simulation {
     for (String fw : frameworks.keySet()) {
       changed |= schedule(fw, offers.getOrDefault(fw, List.of()));
     }
+    if (changed) {
+      // Something was placed: a gang that ran out of its hold may try again on the new state.
+      holds.values().removeIf(n -> n >= maxGangHold());
+    }
     return changed;
   }
 
@@ -340,8 +344,10 @@ public final class Simulation {
     for (WorkloadDemand d : demands) {
       if (decisions.holding().contains(d.key())) {
         holds.merge(d.key(), 1, Integer::sum);
-      } else {
-        // Placed, cannot complete, or sent its offers back with a filter: it may hold again later.
+      } else if (!holdDenied.contains(d.key())) {
+        // Placed or cannot complete: its count starts again. A gang whose hold ran out stays
+        // denied until the estate changes (round()): holding again on the same state would only
+        // keep from the others what it failed to gather.
         holds.remove(d.key());
       }
     }
