@@ -1,5 +1,6 @@
 package io.poolbridge.allocator;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -8,6 +9,8 @@ final class Fw {
   final FrameworkInfo info;
   final Role role;
   final long[] min;
+  /** How long its offers may stay unanswered, in millis (its own timeout or the allocator's default). */
+  final long offerTimeoutMillis;
   /** Filtered agents (by index) and when each filter ends. */
   final Map<Integer, Long> filters = new HashMap<>();
   boolean suppressed;
@@ -20,9 +23,10 @@ final class Fw {
   /** The agents each of {@link #shapes} may run on, by the shape's index; {@code null} entries: any. */
   DemandShape[] shapeAgents;
 
-  Fw(FrameworkInfo info, Role role) {
+  Fw(FrameworkInfo info, Role role, Duration defaultOfferTimeout) {
     this.info = info;
     this.role = role;
+    this.offerTimeoutMillis = (info.offerTimeout() == null ? defaultOfferTimeout : info.offerTimeout()).toMillis();
     this.min = info.minAllocatable() == null ? null : info.minAllocatable().toArray();
   }
 

@@ -12,6 +12,8 @@ final class Grant {
   final long[][] reserved;
   final boolean revocable;
   long offerId;
+  /** When it was offered (clock millis), for the offer timeout; unused once placed. */
+  long offeredAt;
   String instanceId;
   int priority;
   boolean revoking;

@@ -36,6 +36,7 @@ public final class HierarchicalAllocator implements Allocator {
   private final int size;
   private final Clock clock;
   private final long intervalMillis;
+  private final Duration offerTimeout;
   private final Random random;
 
   private final Sorter roleSorter;
@@ -66,6 +67,7 @@ public final class HierarchicalAllocator implements Allocator {
     this.size = schema.size();
     this.clock = config.clock();
     this.intervalMillis = config.interval().toMillis();
+    this.offerTimeout = config.offerTimeout();
     this.random = new Random(config.seed());
     this.roleSorter = roleSorter;
     this.ledger = new Ledger(size);
@@ -239,7 +241,7 @@ public final class HierarchicalAllocator implements Allocator {
       throw new IllegalArgumentException("framework " + info.id() + " uses another resource schema");
     }
     Role r = tree.role(info.role());
-    Fw f = new Fw(info, r);
+    Fw f = new Fw(info, r, offerTimeout);
     frameworks.put(info.id(), f);
     if (r.frameworkCount++ == 0) {
       roleSorter.add(r.path);
@@ -371,6 +373,7 @@ public final class HierarchicalAllocator implements Allocator {
   private CycleResult cycle(Collection<Agent> candidates) {
     long now = clock.millis();
     List<Offer> rescinded = new ArrayList<>();
+    expireOffers(now, rescinded);
     List<Revocation> revocations = reclaimer.reclaim(rescinded);
     List<Offer> made = new ArrayList<>();
     Agent[] order = candidates.toArray(Agent[]::new);
@@ -405,6 +408,30 @@ public final class HierarchicalAllocator implements Allocator {
       }
     }
     return new CycleResult(made, rescinded, revocations, toMove);
+  }
+
+  /**
+   * Rescinds, without a filter, the offers outstanding for their framework's offer timeout or longer
+   * (Mesos' offer_timeout), so a framework that stopped answering holds no capacity for good.
+   */
+  private void expireOffers(long now, List<Offer> rescinded) {
+    if (book.offers.isEmpty()) {
+      return;
+    }
+    List<Grant> expired = null;
+    for (Grant g : book.offers.values()) {
+      if (now - g.offeredAt >= g.fw.offerTimeoutMillis) {
+        if (expired == null) {
+          expired = new ArrayList<>();
+        }
+        expired.add(g);
+      }
+    }
+    if (expired != null) {
+      for (Grant g : expired) {
+        rescinded.add(rescind(g.offerId));
+      }
+    }
   }
 
   private boolean anyRevocableFramework() {
@@ -453,6 +480,7 @@ public final class HierarchicalAllocator implements Allocator {
         if (g == null) {
           continue;
         }
+        g.offeredAt = now;
         made.add(offer(g));
         if (!composer.agentOfferable(a, stage)) {
           break roles;

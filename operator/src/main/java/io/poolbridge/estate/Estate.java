@@ -218,6 +218,7 @@ public final class Estate {
     FrameworkSpec spec = framework.getSpec();
     Duration refuse = FrameworkInfo.DEFAULT_REFUSE;
     Resources min = null;
+    Duration timeout = null;
     if (spec.offers() != null) {
       if (spec.offers().refuseSeconds() != null) {
         refuse = Duration.ofMillis(Math.round(spec.offers().refuseSeconds() * 1000));
@@ -225,9 +226,12 @@ public final class Estate {
       if (spec.offers().minAllocatable() != null) {
         min = ResourceUnits.toResources(schema, spec.offers().minAllocatable());
       }
+      if (spec.offers().timeoutSeconds() != null) {
+        timeout = Duration.ofSeconds(spec.offers().timeoutSeconds());
+      }
     }
     boolean revocable = spec.capabilities() != null && Boolean.TRUE.equals(spec.capabilities().revocable());
-    return new FrameworkInfo(framework.getMetadata().getName(), spec.role(), revocable, refuse, min);
+    return new FrameworkInfo(framework.getMetadata().getName(), spec.role(), revocable, refuse, min, timeout);
   }
 
   /** A Framework's quota as the allocator's quota of its role. */

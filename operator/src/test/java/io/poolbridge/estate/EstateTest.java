@@ -127,6 +127,30 @@ class EstateTest {
   }
 
   @Test
+  void aFrameworksOfferTimeoutIsItsOwnOrTheAllocatorsDefault() {
+    Framework quick = Serialization.unmarshal("""
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Framework
+        metadata: {name: quick}
+        spec:
+          type: External
+          role: eng
+          offers: {timeoutSeconds: 30}
+        """, Framework.class);
+    Framework usual = Serialization.unmarshal("""
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Framework
+        metadata: {name: usual}
+        spec:
+          type: External
+          role: eng
+          offers: {refuseSeconds: 2}
+        """, Framework.class);
+    assertThat(Estate.framework(schema, quick).offerTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(Estate.framework(schema, usual).offerTimeout()).isNull();
+  }
+
+  @Test
   void durationsAreReadAsGoWritesThem() {
     assertThat(Durations.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
     assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));

@@ -84,7 +84,7 @@ public record FrameworkSpec(
       @JsonPropertyDescription("Namespaces allowed by label.")
       @SchemaFrom(type = SchemaOnly.LabelSelector.class) LabelSelector selector) {}
 
-  /** Offer settings (Mesos: refuse_seconds, min_allocatable_resources). */
+  /** Offer settings (Mesos: refuse_seconds, min_allocatable_resources, offer_timeout). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @ValidationRule(
       value = "!has(self.minAllocatable) || self.minAllocatable.all(k, k.matches(" + Rules.RESOURCE_NAME + "))",
@@ -94,7 +94,9 @@ public record FrameworkSpec(
       @JsonPropertyDescription("How long a declined offer (or the unused part of an accepted one) is filtered for the framework on that node, in seconds. Defaults to 5.")
       @Default("5") @Min(0) @Max(86400) Double refuseSeconds,
       @JsonPropertyDescription("Smallest offer worth making: a node with less than this free is not offered to the framework.")
-      @Size(max = 32) Map<String, Quantity> minAllocatable) {}
+      @Size(max = 32) Map<String, Quantity> minAllocatable,
+      @JsonPropertyDescription("How long an offer may stay neither accepted nor declined before it is taken back and offered again, in seconds, so a framework that stopped answering holds no capacity for good. Defaults to the operator's offer timeout (60).")
+      @Min(1) @Max(86400) Integer timeoutSeconds) {}
 
   /** Capabilities of the framework. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
