@@ -80,12 +80,6 @@ public final class Simulation {
   /** Pending instances room was made for, that have not run since: they do not preempt again. */
   private final Set<String> preempted = new HashSet<>();
   private final Map<String, Set<String>> lastPending = new HashMap<>();
-  /** How many times a run may revive frameworks whose pending work fits before it reports not stable. */
-  private static final int MAX_REVIVALS = 3;
-
-  private int revivals;
-  /** The frameworks {@link #placeablePending} found work for. */
-  private final Set<String> placeableFrameworks = new TreeSet<>();
   /** Gang workloads holding the offers they gathered: for how many rounds in a row. */
   private final Map<String, Integer> holds = new HashMap<>();
   private final List<String> events = new ArrayList<>();
@@ -149,14 +143,6 @@ public final class Simulation {
         if (!preempt()) {
           // "Stable" is a claim: nothing placeable may be left pending.
           List<String> placeable = placeablePending();
-          if (!placeable.isEmpty() && revivals < MAX_REVIVALS) {
-            // As a Mesos framework that knows its pending work fits revives: its filters go, and
-            // the nodes it declined while they were no use to it are offered again at once.
-            revivals++;
-            placeableFrameworks.forEach(fw -> absorb(allocator.revive(fw)));
-            quiet = 0;
-            continue;
-          }
           placeable.forEach(p -> events.add("round " + round + ": not stable: " + p));
           return report(placeable.isEmpty());
         }
@@ -340,7 +326,7 @@ public final class Simulation {
     }
     Decisions decisions = scheduler.schedule(new SchedulingRequest(
         fw, limitedRole(fw, demands), nodeOffers, demands, placed, capacityFor(fw, demands), holdDenied,
-        limitRoom(fw)));
+        roomUnderLimits(fw)));
     for (WorkloadDemand d : demands) {
       if (decisions.holding().contains(d.key())) {
         holds.merge(d.key(), 1, Integer::sum);
@@ -452,17 +438,10 @@ public final class Simulation {
   private List<NodeOffer> capacity(String fw, boolean freeNow) {
     String role = frameworks.get(fw).role();
     Map<String, long[]> used = new HashMap<>();
-    Map<String, Map<String, long[]>> reservedUse = new HashMap<>();
     for (Placement p : allocator.placements()) {
-      long[] u = used.computeIfAbsent(p.agentId(), k -> new long[allocator.schema().size()]);
-      add(u, p.resources().toArray());
-      if (p.reserved() != null) {
-        p.reserved().forEach((r, amount) -> add(
-            reservedUse.computeIfAbsent(p.agentId(), k -> new HashMap<>())
-                .computeIfAbsent(r, k -> new long[allocator.schema().size()]),
-            amount.toArray()));
-      }
+      add(used.computeIfAbsent(p.agentId(), k -> new long[allocator.schema().size()]), p.resources().toArray());
     }
+    Map<String, Map<String, long[]>> reservedUse = reservedUse();
     List<NodeOffer> capacity = new ArrayList<>();
     long id = -1;
     for (AgentInfo a : agents.values()) {
@@ -496,18 +475,26 @@ public final class Simulation {
     return capacity;
   }
 
-  /** The free part of the reservations on {@code agent} of {@code role} and its ancestors. */
-  private long[] lineReservedFree(AgentInfo agent, String role) {
-    long[] free = new long[allocator.schema().size()];
-    if (agent.reservations().isEmpty()) {
-      return free;
-    }
-    Map<String, long[]> used = new HashMap<>();
+  /** What placements use of each reservation, by agent id, then reservation role: one pass over the placements. */
+  private Map<String, Map<String, long[]>> reservedUse() {
+    Map<String, Map<String, long[]>> use = new HashMap<>();
     for (Placement p : allocator.placements()) {
-      if (p.agentId().equals(agent.id()) && p.reserved() != null) {
-        p.reserved().forEach((r, amount) -> add(used.computeIfAbsent(r, k -> new long[free.length]), amount.toArray()));
+      if (p.reserved() != null && !p.reserved().isEmpty()) {
+        p.reserved().forEach((r, amount) -> add(
+            use.computeIfAbsent(p.agentId(), k -> new HashMap<>()).computeIfAbsent(r, k -> new long[allocator.schema().size()]),
+            amount.toArray()));
       }
     }
+    return use;
+  }
+
+  /**
+   * The free part of the reservations on {@code agent} of {@code role} and its ancestors, given
+   * what placements use of them ({@link #reservedUse()}).
+   */
+  private long[] lineReservedFree(AgentInfo agent, String role, Map<String, Map<String, long[]>> reservedUse) {
+    long[] free = new long[allocator.schema().size()];
+    Map<String, long[]> used = reservedUse.getOrDefault(agent.id(), Map.of());
     for (Map.Entry<String, Resources> r : agent.reservations().entrySet()) {
       if (RolePaths.isSelfOrDescendant(role, r.getKey())) {
         long[] u = used.get(r.getKey());
@@ -526,42 +513,35 @@ public final class Simulation {
   }
 
   /**
-   * The framework's role, or an ancestor, whose limit leaves room for none of the pending
-   * instances, counting the subtree's placements (revocable ones too, as the allocator does; static
-   * reservations are not counted here).
+   * What the framework's line may still take under its limits as the allocator counts them (a
+   * role's reservations, used or not, and every outstanding offer count), with the framework's own
+   * outstanding offers added back: they are what it is deciding about. {@code null} when no limit
+   * applies.
    */
-  /**
-   * What the framework's role line may still take under its limits (the least room over the role
-   * and its ancestors, per resource; {@link Long#MAX_VALUE} where no limit applies), counting the
-   * subtrees' placements as {@link #limitedRole} does. {@code null} when no limit applies at all.
-   */
-  private Resources limitRoom(String fw) {
-    long[] room = null;
-    for (String role = frameworks.get(fw).role(); role != null; role = RolePaths.parent(role)) {
-      Quota q = quotas.get(role);
-      if (q == null || q.limit().isEmpty()) {
-        continue;
-      }
-      if (room == null) {
-        room = new long[allocator.schema().size()];
-        java.util.Arrays.fill(room, Long.MAX_VALUE);
-      }
-      long[] use = new long[room.length];
-      for (Running r : running.values()) {
-        if (RolePaths.isSelfOrDescendant(frameworks.get(r.instance().frameworkId()).role(), role)) {
-          add(use, r.instance().resources().toArray());
-        }
-      }
-      for (Map.Entry<String, Long> e : q.limit().entrySet()) {
-        int i = allocator.schema().indexOf(e.getKey());
-        if (i >= 0) {
-          room[i] = Math.min(room[i], Math.max(0, e.getValue() - use[i]));
+  private Resources roomUnderLimits(String fw) {
+    Resources room = allocator.limitRoom(frameworks.get(fw).role());
+    return room == null ? null : Resources.ofArray(allocator.schema(), withOwnOffers(fw, room));
+  }
+
+  /** {@code room} plus what the framework's outstanding offers hold, saturating. */
+  private long[] withOwnOffers(String fw, Resources room) {
+    long[] sum = room.toArray();
+    for (Offer o : allocator.outstandingOffers()) {
+      if (o.frameworkId().equals(fw)) {
+        for (int i = 0; i < sum.length; i++) {
+          long s = sum[i] + o.resources().get(i);
+          sum[i] = s < sum[i] ? Long.MAX_VALUE : s;
         }
       }
     }
-    return room == null ? null : Resources.ofArray(allocator.schema(), room);
+    return sum;
   }
 
+  /**
+   * The framework's role, or an ancestor, whose limit leaves room for none of the pending
+   * instances: counting the subtree's placements (revocable ones too), or, failing that, as the
+   * allocator counts it ({@link #limitedAsTheAllocatorCounts}).
+   */
   private String limitedRole(String fw, List<WorkloadDemand> demands) {
     for (String role = frameworks.get(fw).role(); role != null; role = RolePaths.parent(role)) {
       Quota q = quotas.get(role);
@@ -604,16 +584,11 @@ public final class Simulation {
     if (chain.isEmpty() || demands.isEmpty()) {
       return null;
     }
-    long[] offered = new long[allocator.schema().size()];
-    for (Offer o : allocator.outstandingOffers()) {
-      if (o.frameworkId().equals(fw)) {
-        add(offered, o.resources().toArray());
-      }
-    }
+    Map<String, Map<String, long[]>> reservedUse = reservedUse();
     Map<AgentInfo, long[]> reservedFree = new LinkedHashMap<>();
     for (AgentInfo a : agents.values()) {
       if (!a.reservations().isEmpty() && allocator.usage(a.id()).state() == AgentState.ACTIVE) {
-        reservedFree.put(a, lineReservedFree(a, own));
+        reservedFree.put(a, lineReservedFree(a, own, reservedUse));
       }
     }
     // The topmost role whose limit binds is the one to name (a role's room includes its ancestors').
@@ -622,11 +597,7 @@ public final class Simulation {
       if (allocatorRoom == null) {
         continue;
       }
-      long[] room = allocatorRoom.toArray();
-      for (int i = 0; i < room.length; i++) {
-        long sum = room[i] + offered[i];
-        room[i] = sum < room[i] ? Long.MAX_VALUE : sum;
-      }
+      long[] room = withOwnOffers(fw, allocatorRoom);
       boolean fits = false;
       for (WorkloadDemand d : demands) {
         long[] need = d.resources().toArray();
@@ -673,7 +644,7 @@ public final class Simulation {
    */
   List<String> placeablePending() {
     List<String> placeable = new ArrayList<>();
-    placeableFrameworks.clear();
+    Map<String, Map<String, long[]>> reservedUse = reservedUse();
     for (String fw : frameworks.keySet()) {
       String role = frameworks.get(fw).role();
       boolean othersShort = quotas.keySet().stream()
@@ -702,7 +673,7 @@ public final class Simulation {
               : d.resources().fitsIn(o.offer().resources());
           if (fits && room != null) {
             long[] beyond = d.resources().toArray();
-            long[] reserved = lineReservedFree(o.agent(), role);
+            long[] reserved = lineReservedFree(o.agent(), role, reservedUse);
             for (int i = 0; i < beyond.length; i++) {
               beyond[i] = Math.max(0, beyond[i] - reserved[i]);
             }
@@ -715,7 +686,6 @@ public final class Simulation {
         Map<String, Set<String>> domain = state.domain(fitting);
         for (AgentInfo a : fitting) {
           if (state.firstUnmet(a, domain) == null) {
-            placeableFrameworks.add(fw);
             placeable.add(d.instanceIds().get(0) + " of " + d.key() + " (" + d.instanceIds().size()
                 + " pending) fits on " + a.id() + " but was not placed");
             break;

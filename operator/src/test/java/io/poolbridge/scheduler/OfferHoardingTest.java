@@ -164,4 +164,32 @@ class OfferHoardingTest {
     });
     assertThat(report.stable()).isTrue();
   }
+
+  /**
+   * The nodes a workload's counts rule out now are not offered to it either. A UNIQUE hostname
+   * workload of two runs one instance on one of three nodes; its role's cpu limit then grows by one
+   * instance. Offered the node the first runs on first (as Mesos would, for agent orders that visit
+   * it first), the framework would spend the new room on it, decline it and wait out the filter; it
+   * is offered another node instead, and the second instance runs at that very cycle, whatever the
+   * agent order.
+   */
+  @Test
+  void aNodeTheWorkloadsCountsRuleOutIsNotOfferedToIt() {
+    for (long seed = 1; seed <= 12; seed++) {
+      AgentInfo m1 = node("rack", "m1", 16, 64);
+      AgentInfo m2 = node("rack", "m2", 16, 64);
+      AgentInfo m3 = node("rack", "m3", 16, 64);
+      Simulation sim = simulation(seed, m1, m2, m3);
+      sim.addFramework(FrameworkInfo.of("web", "web"));
+      sim.setQuota("web", new Quota(Map.of(), Map.of("cpu", 4_000L)));
+      sim.submit(WorkloadDemand.builder("shop/api", "web", res(4, 4)).instances(2)
+          .constraint(Constraint.of("hostname", Constraint.Operator.UNIQUE)).build());
+      SimulationReport first = sim.run(50);
+      assertThat(first.workload("shop/api").placed()).as("seed %d", seed).hasSize(1);
+
+      sim.setQuota("web", new Quota(Map.of(), Map.of("cpu", 8_000L)));
+      SimulationReport next = sim.run(1);
+      assertThat(next.workload("shop/api").placed()).as("seed %d: both run at the next cycle", seed).hasSize(2);
+    }
+  }
 }
