@@ -43,7 +43,7 @@ import java.util.TreeSet;
  */
 public final class FrameworkScheduler {
   /** Why an instance waits when its framework was offered nothing; {@link Simulation} refines it where it knows better. */
-  static final String NO_OFFERS = "No offers with room for it: the free capacity is in use, held for other roles, or declined recently";
+  public static final String NO_OFFERS = "No offers with room for it: the free capacity is in use, held for other roles, or declined recently";
 
   private final Prices prices;
   /** Whether every instance's best slot is found by scanning all slots (the reference the tests compare with). */

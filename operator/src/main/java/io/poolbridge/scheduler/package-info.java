@@ -16,8 +16,9 @@
  *       a {@link io.poolbridge.scheduler.Reason} per instance left unplaced).
  *   <li>{@link io.poolbridge.scheduler.Preemption}: which running instances to evict for ones that
  *       cannot be placed; loop-free by strict priority.
- *   <li>{@link io.poolbridge.scheduler.Simulation}: the allocator and the schedulers in simulated
- *       time until stable, as {@code simulate} and the tests run them.
+ *   <li>{@link io.poolbridge.scheduler.Feasibility}: where a workload's instances may go (the shape
+ *       level 1 offers it by, why no node can take it), for the engine that drives both levels
+ *       ({@code io.poolbridge.engine}).
  * </ul>
  *
  * <p>Determinism: the scheduler breaks every tie by stable ids (agent id, then offer id; workload

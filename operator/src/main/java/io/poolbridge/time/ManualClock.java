@@ -18,6 +18,14 @@ public class ManualClock extends Clock {
     millis += d.toMillis();
   }
 
+  /**
+   * Moves the clock to {@code t}, or leaves it where it is when {@code t} is earlier: simulated
+   * time never runs backwards.
+   */
+  public void moveTo(Instant t) {
+    millis = Math.max(millis, t.toEpochMilli());
+  }
+
   @Override
   public long millis() {
     return millis;

@@ -58,6 +58,34 @@ class AllocatorArchitectureTest {
           .allowEmptyShould(false)
           .because("the level-2 scheduler belongs to the allocation core, not to the operator");
 
+  /** The engine drives both levels and is plain Java too: no Kubernetes, no API model, no estate files. */
+  static final ArchRule ENGINE_IS_PLAIN_JAVA =
+      noClasses()
+          .that()
+          .resideInAPackage("io.poolbridge.engine..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(concat(FORBIDDEN, "io.poolbridge.estate..", "io.poolbridge.simulate..", "io.poolbridge.cli.."))
+          .allowEmptyShould(false)
+          .because("the engine is the allocation core's driver; the operator and simulate feed it, it never reaches back");
+
+  /** Level 2 does not reach up to the engine that drives it. */
+  static final ArchRule SCHEDULER_KNOWS_NO_ENGINE =
+      noClasses()
+          .that()
+          .resideInAPackage("io.poolbridge.scheduler..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("io.poolbridge.engine..")
+          .allowEmptyShould(false)
+          .because("the scheduler answers one framework's offers; the engine calls it, not the other way round");
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
   /** Level 1 does not reach up to level 2, nor to the engine that drives both. */
   static final ArchRule ALLOCATOR_KNOWS_NO_SCHEDULER_OR_ENGINE =
       noClasses()
@@ -81,7 +109,35 @@ class AllocatorArchitectureTest {
     assertThat(classesIn("io.poolbridge.allocator")).contains(
         "io.poolbridge.allocator.HierarchicalAllocator", "io.poolbridge.allocator.Allocator");
     assertThat(classesIn("io.poolbridge.scheduler")).contains(
-        "io.poolbridge.scheduler.FrameworkScheduler", "io.poolbridge.scheduler.Simulation");
+        "io.poolbridge.scheduler.FrameworkScheduler", "io.poolbridge.scheduler.Feasibility");
+    assertThat(classesIn("io.poolbridge.engine")).contains(
+        "io.poolbridge.engine.Engine", "io.poolbridge.engine.Simulation");
+  }
+
+  @Test
+  void engineDependsOnNoKubernetesJacksonEstateOrOperatorCode() {
+    assertThat(PRODUCTION.containPackage("io.poolbridge.engine")).isTrue();
+    ENGINE_IS_PLAIN_JAVA.check(PRODUCTION);
+  }
+
+  @Test
+  void schedulerDependsOnNoEngine() {
+    SCHEDULER_KNOWS_NO_ENGINE.check(PRODUCTION);
+  }
+
+  /** An engine class that reads the API model: the rule must reject it. */
+  static final class EngineReadingTheModel {
+    io.poolbridge.api.v1alpha1.Workload workload;
+  }
+
+  @Test
+  void theEngineRuleRejectsAnEngineClassThatReadsTheModel() {
+    JavaClasses violating = new ClassFileImporter().importClasses(EngineReadingTheModel.class);
+    assertThatThrownBy(() -> noClasses().that().resideInAPackage("io.poolbridge.allocator..").should()
+            .dependOnClassesThat().resideInAnyPackage(concat(FORBIDDEN, "io.poolbridge.estate.."))
+            .check(violating))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("io.poolbridge.api.v1alpha1.Workload");
   }
 
   private static Set<String> classesIn(String pkg) {
@@ -116,11 +172,12 @@ class AllocatorArchitectureTest {
         .hasMessageContaining("failed to check any classes");
     assertThatThrownBy(() -> SCHEDULER_IS_PLAIN_JAVA.check(elsewhere)).isInstanceOf(AssertionError.class);
     assertThatThrownBy(() -> ALLOCATOR_KNOWS_NO_SCHEDULER_OR_ENGINE.check(elsewhere)).isInstanceOf(AssertionError.class);
+    assertThatThrownBy(() -> ENGINE_IS_PLAIN_JAVA.check(elsewhere)).isInstanceOf(AssertionError.class);
   }
 
   /** An allocator class that uses the scheduler: the rule must reject it. */
   static final class UsesTheScheduler {
-    io.poolbridge.scheduler.Simulation simulation;
+    io.poolbridge.scheduler.FrameworkScheduler scheduler;
   }
 
   @Test
@@ -128,7 +185,7 @@ class AllocatorArchitectureTest {
     JavaClasses violating = new ClassFileImporter().importClasses(UsesTheScheduler.class);
     assertThatThrownBy(() -> ALLOCATOR_KNOWS_NO_SCHEDULER_OR_ENGINE.check(violating))
         .isInstanceOf(AssertionError.class)
-        .hasMessageContaining("io.poolbridge.scheduler.Simulation");
+        .hasMessageContaining("io.poolbridge.scheduler.FrameworkScheduler");
   }
 
   /** A class in the allocator package that reaches for Fabric8 and Jackson: the rule must reject it. */

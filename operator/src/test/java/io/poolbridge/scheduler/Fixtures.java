@@ -10,21 +10,21 @@ import java.util.List;
 import java.util.Map;
 
 /** Nodes, offers and requests for scheduler tests: cpu in millicores, memory in bytes. */
-final class Fixtures {
-  static final ResourceSchema SCHEMA = ResourceSchema.of("cpu", "memory");
-  static final String FW = "spark";
-  static final long GIB = 1L << 30;
+public final class Fixtures {
+  public static final ResourceSchema SCHEMA = ResourceSchema.of("cpu", "memory");
+  public static final String FW = "spark";
+  public static final long GIB = 1L << 30;
 
   private Fixtures() {}
 
-  static Resources res(double cores, double gib) {
+  public static Resources res(double cores, double gib) {
     return Resources.of(SCHEMA, "cpu", Math.round(cores * 1000), "memory", Math.round(gib * GIB));
   }
 
   /**
    * A node {@code <pool>/<name>} with hostname and pool attributes, plus the given key/value pairs.
    */
-  static AgentInfo node(String pool, String name, double cores, double gib, String... attributes) {
+  public static AgentInfo node(String pool, String name, double cores, double gib, String... attributes) {
     Map<String, String> attrs = new HashMap<>();
     attrs.put("hostname", name);
     attrs.put("pool", pool);
@@ -34,63 +34,63 @@ final class Fixtures {
     return new AgentInfo(pool + "/" + name, pool, attrs, res(cores, gib), Map.of());
   }
 
-  static WorkloadDemand.Builder workload(String key, double cores, double gib) {
+  public static WorkloadDemand.Builder workload(String key, double cores, double gib) {
     return WorkloadDemand.builder(key, FW, res(cores, gib));
   }
 
-  static PlacedInstance running(String instanceId, WorkloadDemand w, AgentInfo node) {
+  public static PlacedInstance running(String instanceId, WorkloadDemand w, AgentInfo node) {
     return PlacedInstance.of(w, instanceId, node, w.resources(), false);
   }
 
   /** Offers numbered from 1, to {@link #FW} unless stated. */
-  static final class Offers {
+  public static final class Offers {
     private long next = 1;
     private final List<NodeOffer> offers = new ArrayList<>();
 
     /** The whole node. */
-    Offers whole(AgentInfo... nodes) {
+    public Offers whole(AgentInfo... nodes) {
       for (AgentInfo n : nodes) {
         part(n, n.total());
       }
       return this;
     }
 
-    Offers part(AgentInfo node, Resources r) {
+    public Offers part(AgentInfo node, Resources r) {
       offers.add(new NodeOffer(new Offer(next++, FW, node.id(), node.pool(), r, false), node));
       return this;
     }
 
-    Offers revocable(AgentInfo node, Resources r) {
+    public Offers revocable(AgentInfo node, Resources r) {
       offers.add(new NodeOffer(new Offer(next++, FW, node.id(), node.pool(), r, true), node));
       return this;
     }
 
-    List<NodeOffer> list() {
+    public List<NodeOffer> list() {
       return List.copyOf(offers);
     }
   }
 
-  static Offers offers() {
+  public static Offers offers() {
     return new Offers();
   }
 
-  static Decisions schedule(List<NodeOffer> offers, List<PlacedInstance> placed, WorkloadDemand... demands) {
+  public static Decisions schedule(List<NodeOffer> offers, List<PlacedInstance> placed, WorkloadDemand... demands) {
     return schedule(Prices.NONE, offers, placed, demands);
   }
 
-  static Decisions schedule(Prices prices, List<NodeOffer> offers, List<PlacedInstance> placed, WorkloadDemand... demands) {
+  public static Decisions schedule(Prices prices, List<NodeOffer> offers, List<PlacedInstance> placed, WorkloadDemand... demands) {
     return new FrameworkScheduler(prices).schedule(new SchedulingRequest(FW, null, offers, List.of(demands), placed));
   }
 
   /** Instance id to the node name (hostname) it was placed on. */
-  static Map<String, String> hosts(Decisions d) {
+  public static Map<String, String> hosts(Decisions d) {
     Map<String, String> m = new java.util.TreeMap<>();
     d.assignments().forEach(a -> m.put(a.instanceId(), a.agentId().substring(a.agentId().indexOf('/') + 1)));
     return m;
   }
 
   /** Instances per value of an attribute, over the given nodes. */
-  static Map<String, Integer> perValue(Decisions d, String attribute, AgentInfo... nodes) {
+  public static Map<String, Integer> perValue(Decisions d, String attribute, AgentInfo... nodes) {
     Map<String, AgentInfo> byId = new HashMap<>();
     for (AgentInfo n : nodes) {
       byId.put(n.id(), n);

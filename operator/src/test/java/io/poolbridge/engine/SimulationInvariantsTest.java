@@ -1,4 +1,6 @@
-package io.poolbridge.scheduler;
+package io.poolbridge.engine;
+
+import io.poolbridge.scheduler.*;
 
 import static io.poolbridge.scheduler.Fixtures.SCHEMA;
 import static io.poolbridge.scheduler.Fixtures.node;
@@ -12,7 +14,7 @@ import io.poolbridge.allocator.Placement;
 import io.poolbridge.allocator.Quota;
 import io.poolbridge.allocator.Resources;
 import io.poolbridge.scheduler.Constraint.Operator;
-import io.poolbridge.scheduler.SimulationReport.WorkloadReport;
+import io.poolbridge.engine.SimulationReport.WorkloadReport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -88,7 +90,7 @@ class SimulationInvariantsTest {
     // Two waves, and a node drained in between.
     e.workloads().subList(0, 5).forEach(e.sim()::submit);
     e.sim().run(400);
-    e.sim().allocator().setAgentState(e.agents().keySet().stream().sorted().findFirst().orElseThrow(), AgentState.DRAINING);
+    e.sim().setAgentState(e.agents().keySet().stream().sorted().findFirst().orElseThrow(), AgentState.DRAINING);
     e.workloads().subList(5, 10).forEach(e.sim()::submit);
     SimulationReport report = e.sim().run(400);
     assertThat(report.stable()).as("converged").isTrue();

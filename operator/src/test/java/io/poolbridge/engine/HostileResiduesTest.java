@@ -1,4 +1,6 @@
-package io.poolbridge.scheduler;
+package io.poolbridge.engine;
+
+import io.poolbridge.scheduler.*;
 
 import static io.poolbridge.scheduler.Fixtures.SCHEMA;
 import static io.poolbridge.scheduler.Fixtures.node;

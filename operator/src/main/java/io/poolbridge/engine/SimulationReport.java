@@ -1,4 +1,7 @@
-package io.poolbridge.scheduler;
+package io.poolbridge.engine;
+
+import io.poolbridge.scheduler.Assignment;
+import io.poolbridge.scheduler.Unplaced;
 
 import java.util.List;
 import java.util.NoSuchElementException;

@@ -1,4 +1,6 @@
-package io.poolbridge.scheduler;
+package io.poolbridge.engine;
+
+import io.poolbridge.scheduler.*;
 
 import static io.poolbridge.scheduler.Fixtures.SCHEMA;
 import static io.poolbridge.scheduler.Fixtures.node;
@@ -7,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.poolbridge.allocator.AgentInfo;
 import io.poolbridge.allocator.FrameworkInfo;
-import io.poolbridge.scheduler.SimulationReport.WorkloadReport;
+import io.poolbridge.engine.SimulationReport.WorkloadReport;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

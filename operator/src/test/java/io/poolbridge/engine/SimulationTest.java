@@ -1,4 +1,6 @@
-package io.poolbridge.scheduler;
+package io.poolbridge.engine;
+
+import io.poolbridge.scheduler.*;
 
 import static io.poolbridge.scheduler.Fixtures.SCHEMA;
 import static io.poolbridge.scheduler.Fixtures.node;
@@ -10,7 +12,7 @@ import io.poolbridge.allocator.AgentState;
 import io.poolbridge.allocator.FrameworkInfo;
 import io.poolbridge.allocator.Quota;
 import io.poolbridge.allocator.Resources;
-import io.poolbridge.scheduler.SimulationReport.WorkloadReport;
+import io.poolbridge.engine.SimulationReport.WorkloadReport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -230,7 +232,7 @@ class SimulationTest {
     sim.submit(workload("shop/web", "marathon", 1, 1).instances(4).build());
     assertThat(perAgent(sim.run(100).workload("shop/web"))).containsKeys("ams-metal/a1", "ams-metal/a2");
 
-    sim.allocator().setAgentState(a1.id(), AgentState.DRAINING);
+    sim.setAgentState(a1.id(), AgentState.DRAINING);
     SimulationReport report = sim.run(100);
 
     assertThat(perAgent(report.workload("shop/web"))).containsOnlyKeys("ams-metal/a2").containsValue(4);

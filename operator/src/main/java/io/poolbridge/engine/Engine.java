@@ -1,0 +1,1196 @@
+package io.poolbridge.engine;
+
+import io.poolbridge.allocator.AgentInfo;
+import io.poolbridge.allocator.AgentRemoval;
+import io.poolbridge.allocator.AgentState;
+import io.poolbridge.allocator.AgentUsage;
+import io.poolbridge.allocator.AllocatorConfig;
+import io.poolbridge.allocator.CycleResult;
+import io.poolbridge.allocator.DemandShape;
+import io.poolbridge.allocator.FrameworkInfo;
+import io.poolbridge.allocator.HierarchicalAllocator;
+import io.poolbridge.allocator.Offer;
+import io.poolbridge.allocator.Placement;
+import io.poolbridge.allocator.Quota;
+import io.poolbridge.allocator.ResourceSchema;
+import io.poolbridge.allocator.Resources;
+import io.poolbridge.allocator.Revocation;
+import io.poolbridge.allocator.RolePaths;
+import io.poolbridge.scheduler.Assignment;
+import io.poolbridge.scheduler.Constraint;
+import io.poolbridge.scheduler.Decisions;
+import io.poolbridge.scheduler.Feasibility;
+import io.poolbridge.scheduler.FrameworkScheduler;
+import io.poolbridge.scheduler.NodeOffer;
+import io.poolbridge.scheduler.OfferDecision;
+import io.poolbridge.scheduler.PlacedInstance;
+import io.poolbridge.scheduler.Preemption;
+import io.poolbridge.scheduler.Preemption.Eviction;
+import io.poolbridge.scheduler.Preemption.NodeCapacity;
+import io.poolbridge.scheduler.Preemption.Plan;
+import io.poolbridge.scheduler.Preemption.Preemptor;
+import io.poolbridge.scheduler.Prices;
+import io.poolbridge.scheduler.Reason;
+import io.poolbridge.scheduler.SchedulingRequest;
+import io.poolbridge.scheduler.Unplaced;
+import io.poolbridge.scheduler.WorkloadDemand;
+import io.poolbridge.scheduler.WorkloadKind;
+import io.poolbridge.time.ManualClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The allocation engine: both levels together, driven by events, single writer. It owns a {@link
+ * HierarchicalAllocator} (level 1), a {@link FrameworkScheduler} (level 2) and the demand of every
+ * workload, and answers each {@link #tick} with decisions. The operator's allocation loop and
+ * {@code simulate} (through {@link Simulation}) drive the same code.
+ *
+ * <p>Events (agents, frameworks, roles, workloads, commits) change its state at once and mark what
+ * the next tick must look at; the cycles run in {@link #tick}. A tick:
+ *
+ * <ol>
+ *   <li>tells the allocator the pending demand of the frameworks whose demand changed or is
+ *       unmet ({@code updateDemandShapes}); suppresses a framework with nothing pending, and
+ *       revives one that has new pending instances (or was {@link #revive revived}), which also
+ *       clears its filters;
+ *   <li>runs an allocation cycle; revocable placements it takes back, and placements on agents
+ *       that left {@code ACTIVE}, are stopped and their instances wait to be placed again;
+ *   <li>gives every framework with offers or pending instances its offers; accepts what its
+ *       scheduler launches and declines the rest (with the framework's refuse filter);
+ *   <li>when nothing changed for long enough that every refuse filter has expired and the capacity
+ *       behind it was offered again ({@code ceil(refuse / interval) + 1} ticks), plans preemptions
+ *       for the instances still pending; if it plans none, the estate is <em>settled</em>.
+ * </ol>
+ *
+ * <p>Once settled, ticks are idle (they do nothing) until the next event. Stopping one instance of
+ * a gang, for any reason, stops the whole gang, which is then placed again all at once.
+ *
+ * <p>Not thread-safe except {@link #snapshot()}, which any thread may read.
+ */
+public final class Engine {
+  private final Duration interval;
+  private final ManualClock clock = new ManualClock();
+  private final HierarchicalAllocator allocator;
+  private final FrameworkScheduler scheduler;
+  private final Prices prices;
+  private final Feasibility feasibility = new Feasibility();
+  private final Map<String, AgentInfo> agents = new LinkedHashMap<>();
+  private final Map<String, FrameworkInfo> frameworks = new TreeMap<>();
+  private final Map<String, Quota> quotas = new HashMap<>();
+  private final Map<String, WorkloadDemand> workloads = new LinkedHashMap<>();
+  /** Per framework, its workload keys in submission order. */
+  private final Map<String, Set<String>> workloadsOf = new HashMap<>();
+  private final Map<String, Running> running = new LinkedHashMap<>();
+  private final Map<String, Map<String, Running>> runningOfFramework = new HashMap<>();
+  private final Map<String, Map<String, Running>> runningOfWorkload = new HashMap<>();
+  /** Per framework, the summed resources of its running instances. */
+  private final Map<String, long[]> runningUse = new HashMap<>();
+  private final Map<String, Integer> pendingOfFramework = new HashMap<>();
+  /** Placed instances the operator has not committed yet. */
+  private final Set<String> uncommitted = new HashSet<>();
+  private final Map<String, Unplaced> waiting = new HashMap<>();
+  private final Set<String> suppressed = new HashSet<>();
+  /** Pending instances room was made for, that have not run since: they do not preempt again. */
+  private final Set<String> preempted = new HashSet<>();
+  private final Map<String, Set<String>> lastPending = new HashMap<>();
+  /** Gang workloads holding the offers they gathered: for how many ticks in a row. */
+  private final Map<String, Integer> holds = new HashMap<>();
+  /** Frameworks whose demand must be told to the allocator at the next tick. */
+  private final Set<String> dirtyFrameworks = new TreeSet<>();
+  private final Set<String> reviveRequested = new TreeSet<>();
+
+  // Decisions since the last tick.
+  private final List<Assignment> placed = new ArrayList<>();
+  private final List<Stopped> stopped = new ArrayList<>();
+  private final List<Offer> rescinded = new ArrayList<>();
+
+  // The snapshot, built from what changed.
+  private final Map<String, EngineSnapshot.WorkloadView> views = new LinkedHashMap<>();
+  private final Set<String> dirtyViews = new HashSet<>();
+  private final Map<String, PoolFigures> poolFigures = new TreeMap<>();
+  private final Map<String, long[]> placedOn = new HashMap<>();
+  private final Set<String> dirtyAgents = new HashSet<>();
+  private volatile EngineSnapshot snapshot = EngineSnapshot.EMPTY;
+  private boolean snapshotStale = true;
+
+  private long round;
+  private int quiet;
+  private boolean settled;
+  private boolean changed;
+
+  private record Running(Assignment assignment, PlacedInstance instance) {}
+
+  /**
+   * @param prices per-pool prices the schedulers prefer the cheapest of
+   * @param interval the allocation interval: the time between periodic ticks, by which refuse
+   *     filters and gang holds are counted in ticks
+   * @param seed the allocator's seed (agent visiting order)
+   * @param start the engine's time until the first tick
+   */
+  public Engine(ResourceSchema schema, Prices prices, Duration interval, long seed, Instant start) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("the allocation interval must be positive: " + interval);
+    }
+    this.interval = interval;
+    clock.moveTo(start);
+    this.allocator = new HierarchicalAllocator(schema, new AllocatorConfig(clock, interval, seed));
+    this.scheduler = new FrameworkScheduler(prices);
+    this.prices = prices;
+  }
+
+  /** The allocator, to read (shares, usage, placements); change it through the engine's events only. */
+  public HierarchicalAllocator allocator() {
+    return allocator;
+  }
+
+  public ResourceSchema schema() {
+    return allocator.schema();
+  }
+
+  /** The snapshot published at the end of the last tick that did work; safe to read from any thread. */
+  public EngineSnapshot snapshot() {
+    return snapshot;
+  }
+
+  /** Whether the last tick left the estate settled (and no event came since). */
+  public boolean settled() {
+    return settled;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Events: agents
+
+  /** An agent joins, in state {@code ACTIVE}. */
+  public void addAgent(AgentInfo agent) {
+    allocator.addAgent(agent);
+    agents.put(agent.id(), agent);
+    poolFigures.computeIfAbsent(agent.pool(), PoolFigures::new);
+    dirtyAgents.add(agent.id());
+    unsettle();
+  }
+
+  /** An agent changes state; leaving {@code ACTIVE} moves its instances off at the next tick. */
+  public void setAgentState(String agentId, AgentState state) {
+    requireAgent(agentId);
+    rescinded.addAll(allocator.setAgentState(agentId, state));
+    dirtyAgents.add(agentId);
+    unsettle();
+  }
+
+  /** An agent leaves: its instances are lost (stopped, reason {@link StopReason#LOST}) and placed again elsewhere. */
+  public void removeAgent(String agentId) {
+    requireAgent(agentId);
+    List<String> lost = running.values().stream()
+        .filter(r -> r.assignment().agentId().equals(agentId)).map(r -> r.assignment().instanceId()).toList();
+    for (String id : lost) {
+      stop(id, StopReason.LOST, "lost: node " + agentId + " left its pool");
+    }
+    AgentRemoval removal = allocator.removeAgent(agentId);
+    rescinded.addAll(removal.rescinded());
+    AgentInfo gone = agents.remove(agentId);
+    feasibility.forgetAgent(agentId);
+    PoolFigures figures = poolFigures.get(gone.pool());
+    figures.remove(agentId);
+    placedOn.remove(agentId);
+    unsettle();
+  }
+
+  private void requireAgent(String agentId) {
+    if (!agents.containsKey(agentId)) {
+      throw new IllegalArgumentException("unknown agent " + agentId);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Events: frameworks and roles
+
+  public void addFramework(FrameworkInfo framework) {
+    allocator.addFramework(framework);
+    frameworks.put(framework.id(), framework);
+    workloadsOf.put(framework.id(), new LinkedHashSet<>());
+    runningOfFramework.put(framework.id(), new LinkedHashMap<>());
+    runningUse.put(framework.id(), new long[allocator.schema().size()]);
+    pendingOfFramework.put(framework.id(), 0);
+    dirtyFrameworks.add(framework.id());
+    unsettle();
+  }
+
+  /**
+   * A framework leaves: its workloads are deleted (their instances stopped, reason {@link
+   * StopReason#DELETED}) and its offers rescinded.
+   */
+  public void removeFramework(String frameworkId) {
+    if (!frameworks.containsKey(frameworkId)) {
+      throw new IllegalArgumentException("unknown framework " + frameworkId);
+    }
+    for (String key : List.copyOf(workloadsOf.get(frameworkId))) {
+      delete(key);
+    }
+    allocator.removeFramework(frameworkId);
+    frameworks.remove(frameworkId);
+    workloadsOf.remove(frameworkId);
+    runningOfFramework.remove(frameworkId);
+    runningUse.remove(frameworkId);
+    pendingOfFramework.remove(frameworkId);
+    suppressed.remove(frameworkId);
+    lastPending.remove(frameworkId);
+    dirtyFrameworks.remove(frameworkId);
+    reviveRequested.remove(frameworkId);
+    unsettle();
+  }
+
+  /** A role's weight in fair sharing. */
+  public void setWeight(String role, double weight) {
+    allocator.setWeight(role, weight);
+    unsettle();
+  }
+
+  /** A role's quota; its limit also names the reason of instances it holds back. */
+  public void setQuota(String role, Quota quota) {
+    rescinded.addAll(allocator.setQuota(role, quota));
+    quotas.put(role, quota);
+    unsettle();
+  }
+
+  /**
+   * Marks the framework for revival at the next tick (its filters cleared, a cycle over every
+   * agent): what a framework does when it wants to be offered again.
+   */
+  public void revive(String frameworkId) {
+    if (!frameworks.containsKey(frameworkId)) {
+      throw new IllegalArgumentException("unknown framework " + frameworkId);
+    }
+    reviveRequested.add(frameworkId);
+    unsettle();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Events: workloads
+
+  /**
+   * A workload is added or changed. A new one has all its instances pending. A changed one keeps
+   * its running instances that it still lists (they keep the resources they were placed with);
+   * those it no longer lists are stopped ({@link StopReason#SCALED_DOWN}; for a gang, the whole
+   * gang stops and is placed again). A workload moving to another framework is deleted and added.
+   */
+  public void upsert(WorkloadDemand workload) {
+    if (!frameworks.containsKey(workload.frameworkId())) {
+      throw new IllegalArgumentException("workload " + workload.key() + " uses unknown framework " + workload.frameworkId());
+    }
+    WorkloadDemand old = workloads.get(workload.key());
+    if (old != null && !old.frameworkId().equals(workload.frameworkId())) {
+      delete(workload.key());
+      old = null;
+    }
+    String fw = workload.frameworkId();
+    if (old == null) {
+      workloads.put(workload.key(), workload);
+      workloadsOf.get(fw).add(workload.key());
+      runningOfWorkload.put(workload.key(), new LinkedHashMap<>());
+      adjustPending(fw, workload.instanceIds().size());
+    } else {
+      Set<String> kept = new HashSet<>(workload.instanceIds());
+      for (String id : List.copyOf(runningOfWorkload.get(workload.key()).keySet())) {
+        if (!kept.contains(id)) {
+          stop(id, StopReason.SCALED_DOWN, "stopped: its workload no longer lists it");
+        }
+      }
+      int before = pendingOf(old);
+      workloads.put(workload.key(), workload);
+      adjustPending(fw, pendingOf(workload) - before);
+      Set<String> listed = new HashSet<>(workload.instanceIds());
+      waiting.keySet().removeIf(id -> !listed.contains(id) && waitingFor(id, workload.key()));
+      feasibility.forget(workload.key());
+    }
+    dirtyFrameworks.add(fw);
+    dirtyViews.add(workload.key());
+    unsettle();
+  }
+
+  private boolean waitingFor(String instanceId, String workloadKey) {
+    Unplaced u = waiting.get(instanceId);
+    return u != null && u.workloadKey().equals(workloadKey);
+  }
+
+  /** A workload is deleted: its running instances are stopped ({@link StopReason#DELETED}). */
+  public void delete(String workloadKey) {
+    WorkloadDemand d = workloads.get(workloadKey);
+    if (d == null) {
+      return;
+    }
+    for (String id : List.copyOf(runningOfWorkload.get(workloadKey).keySet())) {
+      stopOne(id, StopReason.DELETED, "stopped: its workload was deleted");
+    }
+    adjustPending(d.frameworkId(), -pendingOf(d));
+    workloads.remove(workloadKey);
+    workloadsOf.get(d.frameworkId()).remove(workloadKey);
+    runningOfWorkload.remove(workloadKey);
+    d.instanceIds().forEach(id -> {
+      waiting.remove(id);
+      preempted.remove(id);
+    });
+    holds.remove(workloadKey);
+    feasibility.forget(workloadKey);
+    views.remove(workloadKey);
+    dirtyViews.remove(workloadKey);
+    snapshotStale = true;
+    dirtyFrameworks.add(d.frameworkId());
+    unsettle();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Events: the operator's record
+
+  /** The placement of {@code instanceId} is recorded (its workload's status was written). */
+  public void commit(String instanceId) {
+    Running r = running.get(instanceId);
+    if (r != null && uncommitted.remove(instanceId)) {
+      dirtyViews.add(r.assignment().workloadKey());
+      snapshotStale = true;
+    }
+  }
+
+  /**
+   * The placement of {@code instanceId} could not be recorded: it is undone (its resources
+   * released) and the instance is pending again, to be placed from fresh state at the next tick.
+   */
+  public void rollBack(String instanceId) {
+    Running r = running.get(instanceId);
+    if (r == null || !uncommitted.contains(instanceId)) {
+      throw new IllegalArgumentException("no uncommitted placement of " + instanceId);
+    }
+    release(instanceId);
+    reviveRequested.add(r.instance().frameworkId());
+    unsettle();
+  }
+
+  /**
+   * Records a placement that already exists (read from the operator's record after a restart):
+   * the allocator accounts it exactly as when it was made, and it counts as committed. The agent,
+   * the framework and the workload (listing the instance) must be known.
+   */
+  public void restore(RecordedPlacement p) {
+    WorkloadDemand d = workloads.get(p.workloadKey());
+    if (d == null || !d.instanceIds().contains(p.instanceId())) {
+      throw new IllegalArgumentException("no workload " + p.workloadKey() + " lists instance " + p.instanceId());
+    }
+    AgentInfo agent = agents.get(p.agentId());
+    if (agent == null) {
+      throw new IllegalArgumentException("instance " + p.instanceId() + " is on unknown agent " + p.agentId());
+    }
+    if (running.containsKey(p.instanceId())) {
+      throw new IllegalArgumentException("instance " + p.instanceId() + " is placed already");
+    }
+    allocator.restore(new Placement(
+        p.instanceId(), d.frameworkId(), p.agentId(), agent.pool(), p.resources(), p.revocable(), d.priority(), p.reserved()));
+    Assignment a = new Assignment(p.instanceId(), d.key(), -1, p.agentId(), agent.pool(), p.resources(), d.priority(),
+        p.revocable(), prices.perHour(agent.pool(), p.resources()));
+    index(a, d);
+    uncommitted.remove(p.instanceId());
+    unsettle();
+  }
+
+  /** Hints how many placements to expect in all (sizes the allocator's index; changes no decision). */
+  public void expectPlacements(int placements) {
+    allocator.expectPlacements(placements);
+  }
+
+  private void unsettle() {
+    settled = false;
+    quiet = 0;
+    snapshotStale = true;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The tick
+
+  /**
+   * Moves the engine's time to {@code now} and runs one allocation round, unless the estate is
+   * settled and nothing happened since (then it returns at once). Returns the decisions of the
+   * round and of the events since the last tick.
+   */
+  public Tick tick(Instant now) {
+    clock.moveTo(now);
+    boolean idle = settled;
+    if (!idle) {
+      snapshotStale = true;
+      round++;
+      changed = round();
+      quiet = changed ? 0 : quiet + 1;
+      if (quiet >= quietRounds()) {
+        if (preempt()) {
+          quiet = 0;
+        } else {
+          settled = true;
+        }
+      }
+    }
+    Tick tick = new Tick(round, clock.instant(), placed, stopped, rescinded, settled, idle);
+    placed.clear();
+    stopped.clear();
+    rescinded.clear();
+    publish();
+    return tick;
+  }
+
+  /**
+   * How many quiet ticks in a row make the estate settled: enough for every refuse filter of a
+   * framework that still wants something to expire and the capacity behind it to be offered again.
+   */
+  public int quietRounds() {
+    long longest = interval.toMillis();
+    boolean anyPending = false;
+    for (Map.Entry<String, Integer> e : pendingOfFramework.entrySet()) {
+      // Only the filters of frameworks that still want something can hide a placement.
+      if (e.getValue() > 0) {
+        anyPending = true;
+        longest = Math.max(longest, frameworks.get(e.getKey()).refuse().toMillis());
+      }
+    }
+    if (!anyPending) {
+      return 1;
+    }
+    long step = Math.max(1, interval.toMillis());
+    return (int) ((longest + step - 1) / step) + 1;
+  }
+
+  /** One round; whether it placed or stopped anything. */
+  private boolean round() {
+    changed = false;
+    syncDemand();
+    absorb(allocator.allocate());
+    Map<String, List<Offer>> offers = new HashMap<>();
+    for (Offer o : allocator.outstandingOffers()) {
+      offers.computeIfAbsent(o.frameworkId(), k -> new ArrayList<>()).add(o);
+    }
+    // Only frameworks with offers or pending instances have anything to decide.
+    Set<String> deciding = new TreeSet<>(offers.keySet());
+    pendingOfFramework.forEach((fw, n) -> {
+      if (n > 0) {
+        deciding.add(fw);
+      }
+    });
+    for (String fw : deciding) {
+      changed |= schedule(fw, offers.getOrDefault(fw, List.of()));
+    }
+    if (changed) {
+      // Something was placed: a gang that ran out of its hold may try again on the new state.
+      int max = maxGangHold();
+      holds.values().removeIf(n -> n >= max);
+    }
+    return changed;
+  }
+
+  /** Carries out what a cycle takes back: revocations, and placements on agents that left ACTIVE. */
+  private void absorb(CycleResult cycle) {
+    rescinded.addAll(cycle.rescinded());
+    for (Revocation r : cycle.revocations()) {
+      stop(r.placement().instanceId(), StopReason.REVOKED, "revoked: borrowed capacity reclaimed by role " + r.owner());
+    }
+    for (Placement p : cycle.toMove()) {
+      stop(p.instanceId(), StopReason.DRAINED, "moved off " + p.agentId() + " (" + allocator.usage(p.agentId()).state() + ")");
+    }
+  }
+
+  private void syncDemand() {
+    List<String> reviving = new ArrayList<>();
+    // Frameworks whose demand changed, or is unmet (its shapes follow the estate): the others'
+    // demand is what the allocator was told last.
+    Set<String> visit = new TreeSet<>(dirtyFrameworks);
+    pendingOfFramework.forEach((fw, n) -> {
+      if (n > 0) {
+        visit.add(fw);
+      }
+    });
+    visit.addAll(reviveRequested);
+    dirtyFrameworks.clear();
+    for (String fw : visit) {
+      List<WorkloadDemand> pending = pending(fw);
+      Set<String> ids = new LinkedHashSet<>();
+      long[] demand = new long[allocator.schema().size()];
+      // What one pending instance needs (a node lease: the smallest node it accepts): level 1
+      // offers the framework only what holds one of them, on the agents its constraints admit.
+      List<DemandShape> shapes = new ArrayList<>();
+      for (WorkloadDemand d : pending) {
+        ids.addAll(d.instanceIds());
+        List<PlacedInstance> mine = runningOfWorkload.get(d.key()).values().stream().map(Running::instance).toList();
+        shapes.add(feasibility.shape(d, mine, agents.values(), hasRoomFor(d)));
+        long[] one = d.resources().toArray();
+        for (int i = 0; i < d.instanceIds().size(); i++) {
+          addSaturating(demand, one);
+        }
+      }
+      allocator.updateDemandShapes(fw, Resources.ofArray(allocator.schema(), demand), shapes);
+      if (ids.isEmpty()) {
+        if (suppressed.add(fw)) {
+          allocator.suppress(fw);
+        }
+      } else if (suppressed.remove(fw) || reviveRequested.contains(fw)
+          || !lastPending.getOrDefault(fw, Set.of()).containsAll(ids)) {
+        reviving.add(fw);
+      }
+      lastPending.put(fw, ids);
+    }
+    reviveRequested.clear();
+    // A revive runs a cycle, and its reclaim reads every owner's demand: only once all of them
+    // are current (an owner whose instance was placed last round wants nothing more), or it
+    // revokes again for demand already met.
+    reviving.forEach(fw -> absorb(allocator.revive(fw)));
+  }
+
+  private java.util.function.Predicate<AgentInfo> hasRoomFor(WorkloadDemand d) {
+    return a -> {
+      AgentUsage usage = allocator.usage(a.id());
+      return usage.state() == AgentState.ACTIVE && d.resources().fitsIn(usage.free());
+    };
+  }
+
+  private int pendingOf(WorkloadDemand d) {
+    Map<String, Running> r = runningOfWorkload.get(d.key());
+    return d.instanceIds().size() - (r == null ? 0 : r.size());
+  }
+
+  private void adjustPending(String fw, int delta) {
+    if (delta != 0) {
+      pendingOfFramework.merge(fw, delta, Integer::sum);
+    }
+  }
+
+  /** The framework's workloads with their instances that are not running, in submission order. */
+  private List<WorkloadDemand> pending(String fw) {
+    List<WorkloadDemand> list = new ArrayList<>();
+    for (String key : workloadsOf.getOrDefault(fw, Set.of())) {
+      WorkloadDemand d = workloads.get(key);
+      Map<String, Running> mine = runningOfWorkload.get(key);
+      if (mine.size() == d.instanceIds().size()) {
+        continue;
+      }
+      List<String> ids = mine.isEmpty() ? d.instanceIds()
+          : d.instanceIds().stream().filter(id -> !mine.containsKey(id)).toList();
+      list.add(ids.size() == d.instanceIds().size() ? d : d.withInstances(ids));
+    }
+    return list;
+  }
+
+  private boolean schedule(String fw, List<Offer> offers) {
+    List<WorkloadDemand> demands = pending(fw);
+    if (demands.isEmpty()) {
+      offers.forEach(o -> allocator.decline(o.id(), null));
+      return false;
+    }
+    List<NodeOffer> nodeOffers = offers.stream().map(o -> new NodeOffer(o, agents.get(o.agentId()))).toList();
+    List<PlacedInstance> placedOfFw = runningOfFramework.get(fw).values().stream().map(Running::instance).toList();
+    Set<String> holdDenied = new HashSet<>();
+    int maxHold = maxGangHold();
+    for (WorkloadDemand d : demands) {
+      if (holds.getOrDefault(d.key(), 0) >= maxHold) {
+        holdDenied.add(d.key());
+      }
+    }
+    Decisions decisions = scheduler.schedule(new SchedulingRequest(
+        fw, limitedRole(fw, demands), nodeOffers, demands, placedOfFw, capacityFor(fw, demands), holdDenied,
+        roomUnderLimits(fw)));
+    for (WorkloadDemand d : demands) {
+      dirtyViews.add(d.key());
+      if (decisions.holding().contains(d.key())) {
+        holds.merge(d.key(), 1, Integer::sum);
+      } else if (!holdDenied.contains(d.key())) {
+        // Placed or cannot complete: its count starts again. A gang whose hold ran out stays
+        // denied until the estate changes (round()): holding again on the same state would only
+        // keep from the others what it failed to gather.
+        holds.remove(d.key());
+      }
+    }
+    for (OfferDecision od : decisions.offers()) {
+      if (od.accepted()) {
+        allocator.accept(od.offer().id(), od.launches());
+      } else {
+        allocator.decline(od.offer().id(), od.refuse());
+      }
+    }
+    for (Assignment a : decisions.assignments()) {
+      index(a, workloads.get(a.workloadKey()));
+      uncommitted.add(a.instanceId());
+      placed.add(a);
+      waiting.remove(a.instanceId());
+      preempted.remove(a.instanceId());
+    }
+    Map<String, Reason> refined = new HashMap<>();
+    for (Unplaced u : decisions.unplaced()) {
+      if (u.reason().message().contains(FrameworkScheduler.NO_OFFERS)) {
+        Reason better = refined.computeIfAbsent(u.workloadKey(), k -> feasibility.whyNoNode(workloads.get(k), activeAgents(), allocator.schema()));
+        if (better != null) {
+          u = new Unplaced(u.instanceId(), u.workloadKey(), u.reason().code() == Reason.Code.GANG
+              ? new Reason(Reason.Code.GANG, u.reason().message().replace(FrameworkScheduler.NO_OFFERS, better.message()))
+              : better);
+        }
+      }
+      // A round without offers (filters after a decline) does not hide what the last offers showed.
+      if (u.reason().code() != Reason.Code.NO_OFFERS || !waiting.containsKey(u.instanceId())) {
+        waiting.put(u.instanceId(), u);
+      }
+    }
+    return !decisions.assignments().isEmpty();
+  }
+
+  private List<AgentInfo> activeAgents() {
+    List<AgentInfo> active = new ArrayList<>();
+    for (AgentInfo a : agents.values()) {
+      if (allocator.usage(a.id()).state() == AgentState.ACTIVE) {
+        active.add(a);
+      }
+    }
+    return active;
+  }
+
+  /** Records a running instance in every index. */
+  private void index(Assignment a, WorkloadDemand d) {
+    PlacedInstance p = PlacedInstance.of(d, a.instanceId(), agents.get(a.agentId()), a.resources(), a.revocable());
+    Running r = new Running(a, p);
+    running.put(a.instanceId(), r);
+    runningOfFramework.get(d.frameworkId()).put(a.instanceId(), r);
+    runningOfWorkload.get(d.key()).put(a.instanceId(), r);
+    addSaturating(runningUse.get(d.frameworkId()), a.resources().toArray());
+    addSaturating(placedOn.computeIfAbsent(a.agentId(), k -> new long[allocator.schema().size()]), a.resources().toArray());
+    adjustPending(d.frameworkId(), -1);
+    dirtyFrameworks.add(d.frameworkId());
+    dirtyViews.add(d.key());
+    dirtyAgents.add(a.agentId());
+  }
+
+  /** Releases a running instance in the allocator and every index; it is pending again if still listed. */
+  private Running release(String instanceId) {
+    Running r = running.remove(instanceId);
+    if (r == null) {
+      return null;
+    }
+    allocator.recover(instanceId);
+    String fw = r.instance().frameworkId();
+    runningOfFramework.get(fw).remove(instanceId);
+    runningOfWorkload.get(r.instance().workloadKey()).remove(instanceId);
+    uncommitted.remove(instanceId);
+    subtract(runningUse.get(fw), r.assignment().resources().toArray());
+    subtract(placedOn.get(r.assignment().agentId()), r.assignment().resources().toArray());
+    if (workloads.get(r.instance().workloadKey()).instanceIds().contains(instanceId)) {
+      adjustPending(fw, 1);
+    }
+    dirtyFrameworks.add(fw);
+    dirtyViews.add(r.instance().workloadKey());
+    dirtyAgents.add(r.assignment().agentId());
+    return r;
+  }
+
+  /** Stops a running instance (and the rest of its gang): released, pending again. */
+  private boolean stop(String instanceId, StopReason reason, String why) {
+    Running r = stopOne(instanceId, reason, why);
+    if (r == null) {
+      return false;
+    }
+    if (r.instance().gang()) {
+      for (String id : workloads.get(r.instance().workloadKey()).instanceIds()) {
+        stop(id, StopReason.GANG, "stopped with its gang");
+      }
+    }
+    return true;
+  }
+
+  private Running stopOne(String instanceId, StopReason reason, String why) {
+    Running r = release(instanceId);
+    if (r != null) {
+      changed = true;
+      Assignment a = r.assignment();
+      stopped.add(new Stopped(instanceId, a.workloadKey(), r.instance().frameworkId(), a.agentId(), a.resources(), reason, why));
+    }
+    return r;
+  }
+
+  /**
+   * What the framework could be offered if nothing else held it, when one of its workloads needs
+   * to know (a gang, or a CLUSTER without a value): per ACTIVE agent, the capacity no placement
+   * uses and no reservation of a role outside the framework's line keeps. {@code null} otherwise.
+   */
+  private List<NodeOffer> capacityFor(String fw, List<WorkloadDemand> demands) {
+    boolean needed = demands.stream().anyMatch(d -> d.gang() || d.constraints().stream()
+        .anyMatch(c -> c.operator() == Constraint.Operator.CLUSTER && c.value() == null));
+    return needed ? capacity(fw, false) : null;
+  }
+
+  /**
+   * Per ACTIVE agent, what the framework could use: its capacity less what placements use ({@code
+   * freeNow}: less everything allocated, outstanding offers included) and less the unused
+   * reservations of roles outside the framework's line.
+   */
+  private List<NodeOffer> capacity(String fw, boolean freeNow) {
+    String role = frameworks.get(fw).role();
+    Map<String, Map<String, long[]>> reservedUse = reservedUse();
+    List<NodeOffer> capacity = new ArrayList<>();
+    long id = -1;
+    for (AgentInfo a : agents.values()) {
+      AgentUsage usage = allocator.usage(a.id());
+      if (usage.state() != AgentState.ACTIVE) {
+        continue;
+      }
+      long[] free;
+      if (freeNow) {
+        free = usage.free().toArray();
+      } else {
+        free = a.total().toArray();
+        long[] u = allocatorPlacedOn(a.id());
+        for (int i = 0; i < free.length; i++) {
+          free[i] -= u == null ? 0 : u[i];
+        }
+      }
+      for (Map.Entry<String, Resources> r : a.reservations().entrySet()) {
+        if (!RolePaths.isSelfOrDescendant(role, r.getKey())) {
+          long[] rUsed = reservedUse.getOrDefault(a.id(), Map.of()).get(r.getKey());
+          for (int i = 0; i < free.length; i++) {
+            free[i] -= Math.max(0, r.getValue().get(i) - (rUsed == null ? 0 : rUsed[i]));
+          }
+        }
+      }
+      for (int i = 0; i < free.length; i++) {
+        free[i] = Math.max(0, free[i]);
+      }
+      Offer o = new Offer(id--, fw, a.id(), a.pool(), Resources.ofArray(allocator.schema(), free), false);
+      capacity.add(new NodeOffer(o, a));
+    }
+    return capacity;
+  }
+
+  /** What the allocator's placements use on an agent (the engine's instances, and any placed around it). */
+  private long[] allocatorPlacedOn(String agentId) {
+    return placedOn.get(agentId);
+  }
+
+  /** What placements use of each reservation, by agent id, then reservation role: one pass over the placements. */
+  private Map<String, Map<String, long[]>> reservedUse() {
+    Map<String, Map<String, long[]>> use = new HashMap<>();
+    for (Placement p : allocator.placements()) {
+      if (p.reserved() != null && !p.reserved().isEmpty()) {
+        p.reserved().forEach((r, amount) -> addSaturating(
+            use.computeIfAbsent(p.agentId(), k -> new HashMap<>()).computeIfAbsent(r, k -> new long[allocator.schema().size()]),
+            amount.toArray()));
+      }
+    }
+    return use;
+  }
+
+  /**
+   * The free part of the reservations on {@code agent} of {@code role} and its ancestors, given
+   * what placements use of them ({@link #reservedUse()}).
+   */
+  private long[] lineReservedFree(AgentInfo agent, String role, Map<String, Map<String, long[]>> reservedUse) {
+    long[] free = new long[allocator.schema().size()];
+    Map<String, long[]> used = reservedUse.getOrDefault(agent.id(), Map.of());
+    for (Map.Entry<String, Resources> r : agent.reservations().entrySet()) {
+      if (RolePaths.isSelfOrDescendant(role, r.getKey())) {
+        long[] u = used.get(r.getKey());
+        for (int i = 0; i < free.length; i++) {
+          free[i] += Math.max(0, r.getValue().get(i) - (u == null ? 0 : u[i]));
+        }
+      }
+    }
+    return free;
+  }
+
+  private static void addSaturating(long[] into, long[] amount) {
+    for (int i = 0; i < into.length; i++) {
+      long s = into[i] + amount[i];
+      into[i] = s < into[i] ? Long.MAX_VALUE : s;
+    }
+  }
+
+  private static void subtract(long[] from, long[] amount) {
+    for (int i = 0; i < from.length; i++) {
+      from[i] = Math.max(0, from[i] - amount[i]);
+    }
+  }
+
+  /**
+   * What the framework's line may still take under its limits as the allocator counts them (a
+   * role's reservations, used or not, and every outstanding offer count), with the framework's own
+   * outstanding offers added back: they are what it is deciding about. {@code null} when no limit
+   * applies.
+   */
+  private Resources roomUnderLimits(String fw) {
+    Resources room = allocator.limitRoom(frameworks.get(fw).role());
+    return room == null ? null : Resources.ofArray(allocator.schema(), withOwnOffers(fw, room));
+  }
+
+  /** {@code room} plus what the framework's outstanding offers hold, saturating. */
+  private long[] withOwnOffers(String fw, Resources room) {
+    long[] sum = room.toArray();
+    for (Offer o : allocator.outstandingOffers()) {
+      if (o.frameworkId().equals(fw)) {
+        addSaturating(sum, o.resources().toArray());
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * The framework's role, or an ancestor, whose limit leaves room for none of the pending
+   * instances: counting the subtree's placements (revocable ones too), or, failing that, as the
+   * allocator counts it ({@link #limitedAsTheAllocatorCounts}).
+   */
+  private String limitedRole(String fw, List<WorkloadDemand> demands) {
+    for (String role = frameworks.get(fw).role(); role != null; role = RolePaths.parent(role)) {
+      Quota q = quotas.get(role);
+      if (q == null || q.limit().isEmpty()) {
+        continue;
+      }
+      long[] sum = new long[allocator.schema().size()];
+      for (Map.Entry<String, long[]> use : runningUse.entrySet()) {
+        if (RolePaths.isSelfOrDescendant(frameworks.get(use.getKey()).role(), role)) {
+          addSaturating(sum, use.getValue());
+        }
+      }
+      Resources use = Resources.ofArray(allocator.schema(), sum);
+      boolean room = false;
+      for (WorkloadDemand d : demands) {
+        Resources after = use.plus(d.resources());
+        room |= q.limit().entrySet().stream()
+            .allMatch(e -> !allocator.schema().contains(e.getKey()) || after.get(e.getKey()) <= e.getValue());
+      }
+      if (!room) {
+        return role;
+      }
+    }
+    return limitedAsTheAllocatorCounts(fw, demands);
+  }
+
+  /**
+   * The role of the framework's line whose limit, as the allocator counts it (the role's
+   * reservations count, used or not), leaves room for none of the pending instances — beyond what
+   * free reservations of the line on some node would cover — or {@code null}. The framework's own
+   * outstanding offers are added back to the room: they are what it is deciding about.
+   */
+  private String limitedAsTheAllocatorCounts(String fw, List<WorkloadDemand> demands) {
+    String own = frameworks.get(fw).role();
+    List<String> chain = new ArrayList<>();
+    for (String role = own; role != null; role = RolePaths.parent(role)) {
+      Quota q = quotas.get(role);
+      if (q != null && !q.limit().isEmpty()) {
+        chain.add(0, role);
+      }
+    }
+    if (chain.isEmpty() || demands.isEmpty()) {
+      return null;
+    }
+    Map<String, Map<String, long[]>> reservedUse = reservedUse();
+    Map<AgentInfo, long[]> reservedFree = new LinkedHashMap<>();
+    for (AgentInfo a : agents.values()) {
+      if (!a.reservations().isEmpty() && allocator.usage(a.id()).state() == AgentState.ACTIVE) {
+        reservedFree.put(a, lineReservedFree(a, own, reservedUse));
+      }
+    }
+    // The topmost role whose limit binds is the one to name (a role's room includes its ancestors').
+    for (String role : chain) {
+      Resources allocatorRoom = allocator.limitRoom(role);
+      if (allocatorRoom == null) {
+        continue;
+      }
+      long[] room = withOwnOffers(fw, allocatorRoom);
+      boolean fits = false;
+      for (WorkloadDemand d : demands) {
+        long[] need = d.resources().toArray();
+        fits = fitsIn(need, room);
+        for (Map.Entry<AgentInfo, long[]> r : reservedFree.entrySet()) {
+          if (fits) {
+            break;
+          }
+          if (!feasibility.countFreeAllows(d, r.getKey())) {
+            continue;
+          }
+          long[] beyond = need.clone();
+          for (int i = 0; i < beyond.length; i++) {
+            beyond[i] = Math.max(0, beyond[i] - r.getValue()[i]);
+          }
+          fits = fitsIn(beyond, room);
+        }
+        if (fits) {
+          break;
+        }
+      }
+      if (!fits) {
+        return role;
+      }
+    }
+    return null;
+  }
+
+  private static boolean fitsIn(long[] need, long[] room) {
+    for (int i = 0; i < need.length; i++) {
+      if (need[i] > room[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * How many ticks in a row a gang may hold the offers it gathered without completing, so that the
+   * capacity it holds is offered on at least that often.
+   */
+  private int maxGangHold() {
+    // Half the quiet rounds: a hold that ends is seen (and its nodes offered on) before the
+    // estate could be called settled.
+    return Math.max(1, quietRounds() / 2);
+  }
+
+  /**
+   * Pending instances that could run now, each with a node that has room for it: free capacity
+   * its framework may use (unreserved, or reserved for its role's line), its constraints holding
+   * there, room under its role's limits, and no other role's guarantee unmet (whose headroom the
+   * allocator rightly holds back). Gangs are left out: they wait for room for all their instances.
+   * The allocator and the schedulers must leave none when the estate is settled: this checks the
+   * claim. It visits the whole estate.
+   */
+  public List<String> placeablePending() {
+    List<String> placeable = new ArrayList<>();
+    Map<String, Map<String, long[]>> reservedUse = reservedUse();
+    for (String fw : frameworks.keySet()) {
+      String role = frameworks.get(fw).role();
+      boolean othersShort = quotas.keySet().stream()
+          .anyMatch(r -> !allocator.guaranteeMet(r) && !RolePaths.isSelfOrDescendant(role, r));
+      if (othersShort) {
+        continue;
+      }
+      List<NodeOffer> free = null;
+      for (WorkloadDemand d : pending(fw)) {
+        if (d.gang() || limitedRole(fw, List.of(d)) != null) {
+          continue;
+        }
+        // The limit as the allocator counts it: the role's reservations count, used or not, so
+        // only the part of an instance its line's free reservations do not cover needs room.
+        Resources room = allocator.limitRoom(role);
+        if (free == null) {
+          free = capacity(fw, true);
+        }
+        List<PlacedInstance> mine = runningOfWorkload.get(d.key()).values().stream().map(Running::instance).toList();
+        List<AgentInfo> fitting = new ArrayList<>();
+        for (NodeOffer o : free) {
+          boolean fits = d.kind() == WorkloadKind.NODE_LEASE
+              ? d.resources().fitsIn(o.agent().total()) && o.offer().resources().equals(o.agent().total())
+              : d.resources().fitsIn(o.offer().resources());
+          if (fits && room != null) {
+            long[] beyond = d.resources().toArray();
+            long[] reserved = lineReservedFree(o.agent(), role, reservedUse);
+            for (int i = 0; i < beyond.length; i++) {
+              beyond[i] = Math.max(0, beyond[i] - reserved[i]);
+            }
+            fits = Resources.ofArray(allocator.schema(), beyond).fitsIn(room);
+          }
+          if (fits) {
+            fitting.add(o.agent());
+          }
+        }
+        AgentInfo a = Feasibility.firstAdmitting(d, mine, fitting);
+        if (a != null) {
+          placeable.add(d.instanceIds().get(0) + " of " + d.key() + " (" + d.instanceIds().size()
+              + " pending) fits on " + a.id() + " but was not placed");
+        }
+      }
+    }
+    return placeable;
+  }
+
+  /** Plans and carries out preemptions for the instances still pending; whether any happened. */
+  private boolean preempt() {
+    List<Preemptor> preemptors = new ArrayList<>();
+    for (String fw : frameworks.keySet()) {
+      if (pendingOfFramework.getOrDefault(fw, 0) == 0) {
+        continue;
+      }
+      boolean belowGuarantee = !allocator.guaranteeMet(frameworks.get(fw).role());
+      for (WorkloadDemand d : pending(fw)) {
+        for (String id : d.instanceIds()) {
+          Unplaced u = waiting.get(id);
+          if (u != null && u.reason().code() != Reason.Code.ROLE_LIMIT && !preempted.contains(id)) {
+            preemptors.add(new Preemptor(d, id, belowGuarantee));
+          }
+        }
+      }
+    }
+    if (preemptors.isEmpty()) {
+      return false;
+    }
+    List<NodeCapacity> nodes = new ArrayList<>();
+    for (AgentInfo a : agents.values()) {
+      AgentUsage usage = allocator.usage(a.id());
+      if (usage.state() == AgentState.ACTIVE) {
+        nodes.add(new NodeCapacity(a, usage.free()));
+      }
+    }
+    List<PlacedInstance> all = running.values().stream().map(Running::instance).toList();
+    List<Plan> plans = Preemption.plan(preemptors, nodes, all);
+    if (plans.isEmpty()) {
+      return false;
+    }
+    Set<String> preempting = new TreeSet<>();
+    for (Plan plan : plans) {
+      for (Eviction e : plan.evictions()) {
+        String victim = e.victim().instanceId();
+        stop(victim, StopReason.PREEMPTED, e.reason().substring(0, 1).toLowerCase() + e.reason().substring(1));
+        waiting.put(victim, new Unplaced(victim, e.victim().workloadKey(), new Reason(Reason.Code.PREEMPTED, e.reason())));
+      }
+      preempting.add(workloads.get(plan.workloadKey()).frameworkId());
+      preempted.add(plan.instanceId());
+    }
+    // The freed room is offered to the preemptors' frameworks first: the others sit out that cycle.
+    List<String> others = frameworks.keySet().stream().filter(fw -> !preempting.contains(fw) && !suppressed.contains(fw)).toList();
+    others.forEach(allocator::suppress);
+    preempting.forEach(fw -> absorb(allocator.revive(fw)));
+    others.forEach(fw -> absorb(allocator.revive(fw)));
+    return true;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reading
+
+  /** Where an instance runs, or {@code null}. */
+  public Assignment assignment(String instanceId) {
+    Running r = running.get(instanceId);
+    return r == null ? null : r.assignment();
+  }
+
+  /** Why a pending instance waits, or {@code null} (not known to be waiting). */
+  public Unplaced waiting(String instanceId) {
+    return waiting.get(instanceId);
+  }
+
+  /** The workloads, in submission order. */
+  public List<WorkloadDemand> workloads() {
+    return List.copyOf(workloads.values());
+  }
+
+  /** How many ticks did work so far. */
+  public long rounds() {
+    return round;
+  }
+
+  /**
+   * Publishes what changed since the last tick (commits, events) as the snapshot, without an
+   * allocation round, and returns it.
+   */
+  public EngineSnapshot publish() {
+    if (snapshotStale || !dirtyViews.isEmpty() || !dirtyAgents.isEmpty()) {
+      build();
+    }
+    return snapshot;
+  }
+
+  private void build() {
+    for (String key : dirtyViews) {
+      WorkloadDemand d = workloads.get(key);
+      if (d == null) {
+        continue;
+      }
+      List<EngineSnapshot.Placed> p = new ArrayList<>();
+      List<Unplaced> u = new ArrayList<>();
+      Map<String, Running> mine = runningOfWorkload.get(key);
+      for (String id : d.instanceIds()) {
+        Running r = mine.get(id);
+        if (r != null) {
+          p.add(new EngineSnapshot.Placed(r.assignment(), allocator.placementReservations(id), !uncommitted.contains(id)));
+        } else {
+          u.add(waiting.getOrDefault(id, new Unplaced(id, key, new Reason(Reason.Code.NO_OFFERS, "Not scheduled yet"))));
+        }
+      }
+      views.put(key, new EngineSnapshot.WorkloadView(key, d.frameworkId(), d.instanceIds().size(), p, u));
+    }
+    dirtyViews.clear();
+    for (String id : dirtyAgents) {
+      AgentInfo a = agents.get(id);
+      if (a != null) {
+        poolFigures.get(a.pool()).update(a, allocator.usage(id).state(), placedOn.get(id));
+      }
+    }
+    dirtyAgents.clear();
+    Map<String, Integer> offersOf = new HashMap<>();
+    for (Offer o : allocator.outstandingOffers()) {
+      offersOf.merge(o.frameworkId(), 1, Integer::sum);
+    }
+    Map<String, EngineSnapshot.FrameworkView> fws = new LinkedHashMap<>();
+    for (FrameworkInfo f : frameworks.values()) {
+      fws.put(f.id(), new EngineSnapshot.FrameworkView(f.id(), f.role(), allocator.share(f.id()), allocator.weightedShare(f.id()),
+          allocator.guaranteeMet(f.role()), allocator.guaranteeShortfall(f.role()),
+          pendingOfFramework.getOrDefault(f.id(), 0), offersOf.getOrDefault(f.id(), 0)));
+    }
+    Map<String, EngineSnapshot.PoolView> pools = new LinkedHashMap<>();
+    poolFigures.forEach((name, f) -> pools.put(name, f.view(allocator.schema())));
+    snapshot = new EngineSnapshot(round, clock.instant(), settled, views, fws, pools);
+    snapshotStale = false;
+  }
+
+  /** A pool's figures, kept up to date agent by agent. */
+  private static final class PoolFigures {
+    private final String name;
+    private final Map<String, long[][]> contribution = new HashMap<>();
+    private long[] capacity = new long[0];
+    private long[] placed = new long[0];
+    private long[] available = new long[0];
+    private int active;
+
+    PoolFigures(String name) {
+      this.name = name;
+    }
+
+    void update(AgentInfo a, AgentState state, long[] placedOn) {
+      remove(a.id());
+      long[] total = a.total().toArray();
+      long[] used = placedOn == null ? new long[total.length] : placedOn.clone();
+      long[] free = new long[total.length];
+      if (state == AgentState.ACTIVE) {
+        for (int i = 0; i < total.length; i++) {
+          free[i] = Math.max(0, total[i] - used[i]);
+        }
+        active++;
+      }
+      contribution.put(a.id(), new long[][] {total, used, free, {state == AgentState.ACTIVE ? 1 : 0}});
+      capacity = add(capacity, total, 1);
+      placed = add(placed, used, 1);
+      available = add(available, free, 1);
+    }
+
+    void remove(String agentId) {
+      long[][] c = contribution.remove(agentId);
+      if (c != null) {
+        capacity = add(capacity, c[0], -1);
+        placed = add(placed, c[1], -1);
+        available = add(available, c[2], -1);
+        active -= (int) c[3][0];
+      }
+    }
+
+    private static long[] add(long[] sum, long[] v, int sign) {
+      long[] s = sum.length >= v.length ? sum : java.util.Arrays.copyOf(sum, v.length);
+      for (int i = 0; i < v.length; i++) {
+        if (sign > 0) {
+          long t = s[i] + v[i];
+          s[i] = t < s[i] ? Long.MAX_VALUE : t;
+        } else {
+          s[i] = Math.max(0, s[i] - v[i]);
+        }
+      }
+      return s;
+    }
+
+    EngineSnapshot.PoolView view(ResourceSchema schema) {
+      return new EngineSnapshot.PoolView(name, contribution.size(), active,
+          Resources.ofArray(schema, java.util.Arrays.copyOf(capacity, schema.size())),
+          Resources.ofArray(schema, java.util.Arrays.copyOf(placed, schema.size())),
+          Resources.ofArray(schema, java.util.Arrays.copyOf(available, schema.size())));
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.poolbridge.engine;
+
+import io.poolbridge.allocator.Resources;
+import io.poolbridge.scheduler.Assignment;
+import io.poolbridge.scheduler.Unplaced;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the engine knew at the end of a tick, for status writers: immutable, so other threads read
+ * it while the engine goes on. Maps keep the engine's order (workloads as submitted, frameworks
+ * and pools by name).
+ */
+public record EngineSnapshot(
+    long round, Instant at, boolean settled, Map<String, WorkloadView> workloads,
+    Map<String, FrameworkView> frameworks, Map<String, PoolView> pools) {
+
+  public EngineSnapshot {
+    workloads = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(workloads));
+    frameworks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(frameworks));
+    pools = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(pools));
+  }
+
+  static final EngineSnapshot EMPTY = new EngineSnapshot(0, Instant.EPOCH, false, Map.of(), Map.of(), Map.of());
+
+  /**
+   * One placed instance.
+   *
+   * @param reserved the part of its resources taken from the node's reservations, by role (what
+   *     the operator records so that {@link Engine#restore} is exact)
+   * @param committed whether the operator has recorded it ({@link Engine#commit})
+   */
+  public record Placed(Assignment assignment, Map<String, Resources> reserved, boolean committed) {
+    public Placed {
+      reserved = reserved == null ? Map.of() : Map.copyOf(reserved);
+    }
+  }
+
+  /**
+   * A workload: its placed instances, in instance order, and its pending ones with the reason
+   * each waits.
+   */
+  public record WorkloadView(String key, String frameworkId, int instances, List<Placed> placed, List<Unplaced> pending) {
+    public WorkloadView {
+      placed = List.copyOf(placed);
+      pending = List.copyOf(pending);
+    }
+  }
+
+  /**
+   * A framework.
+   *
+   * @param share its dominant share
+   * @param weightedShare its dominant share divided by its role's weight
+   * @param guaranteeShortfall what its role's guarantee is still short of (empty when met or none)
+   * @param pendingInstances instances of its workloads not placed
+   * @param outstandingOffers offers it holds and has not answered
+   */
+  public record FrameworkView(
+      String id, String role, double share, double weightedShare, boolean guaranteeMet, Resources guaranteeShortfall,
+      int pendingInstances, int outstandingOffers) {}
+
+  /**
+   * A pool.
+   *
+   * @param capacity every node's capacity
+   * @param placed what placed instances use
+   * @param available what is free on the nodes that take new work ({@code ACTIVE})
+   */
+  public record PoolView(String name, int nodes, int activeNodes, Resources capacity, Resources placed, Resources available) {}
+}

@@ -1,0 +1,19 @@
+package io.poolbridge.engine;
+
+/** Why the engine stops a running instance. */
+public enum StopReason {
+  /** A higher-priority instance, or a role below its guarantee, needed the room. */
+  PREEMPTED,
+  /** It ran on borrowed (revocable) capacity that its owner took back. */
+  REVOKED,
+  /** Its node left {@code ACTIVE} (draining, under maintenance, down): it is placed again elsewhere. */
+  DRAINED,
+  /** Its node left the pool: the instance is lost and placed again elsewhere. */
+  LOST,
+  /** Another instance of its gang stopped: a gang runs whole or not at all. */
+  GANG,
+  /** Its workload no longer lists it (scaled down). */
+  SCALED_DOWN,
+  /** Its workload was deleted, or its framework removed. */
+  DELETED
+}
