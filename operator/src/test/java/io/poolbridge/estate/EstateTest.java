@@ -192,6 +192,25 @@ class EstateTest {
     assertThat(a.total()).isEqualTo(Resources.of(cloud, "cpu", 15_890, "memory", 59L << 30));
   }
 
+  @Test
+  void aKubernetesNodesReadyConditionIsItsAgentsState() {
+    ResourcePool k8s = Serialization.unmarshal("""
+        apiVersion: poolbridge.io/v1alpha1
+        kind: ResourcePool
+        metadata: {name: aws}
+        spec:
+          provider: aws
+          region: eu-west-1
+          source: {kubernetes: {nodeSelector: {}}}
+        """, ResourcePool.class);
+    PoolNode ready = Estate.kubernetesNode(node("a", Map.of(), "True"));
+    PoolNode notReady = Estate.kubernetesNode(node("b", Map.of(), "False"));
+    PoolNode unknown = Estate.kubernetesNode(node("c", Map.of(), "Unknown"));
+    assertThat(Estate.state(k8s, ready, Instant.EPOCH)).isEqualTo(AgentState.ACTIVE);
+    assertThat(Estate.state(k8s, notReady, Instant.EPOCH)).isEqualTo(AgentState.DOWN);
+    assertThat(Estate.state(k8s, unknown, Instant.EPOCH)).isEqualTo(AgentState.DOWN);
+  }
+
   private static io.fabric8.kubernetes.api.model.Node node(String name, Map<String, String> labels, String ready) {
     return new io.fabric8.kubernetes.api.model.NodeBuilder()
         .withNewMetadata().withName(name).withLabels(labels).endMetadata()
