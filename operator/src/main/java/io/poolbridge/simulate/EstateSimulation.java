@@ -92,7 +92,13 @@ public final class EstateSimulation {
       nodesByPool.put(name, nodes);
       allNodes.addAll(nodes);
     }
-    ResourceSchema schema = Estate.schema(allNodes);
+    // The schema holds every resource a quota or Workload names besides the nodes' own: a guarantee
+    // of a resource no node has stays unmet instead of vanishing. What the nodes offer is what
+    // Workloads may ask for.
+    Set<String> offered = Set.copyOf(Estate.schema(allNodes).names());
+    ResourceSchema schema = Estate.schema(allNodes, Estate.resourcesNamed(
+        input.frameworks().stream().map(EstateLoader.Loaded::object).toList(),
+        input.workloads().stream().map(EstateLoader.Loaded::object).toList()));
     Prices prices = PoolPrices.of(schema, pools.values(), rates);
     warnings.addAll(PoolPrices.incomparable(prices, pools.values(), rates));
     Simulation simulation = new Simulation(schema, prices, INTERVAL, seed);
@@ -122,6 +128,13 @@ public final class EstateSimulation {
         Quota quota = ownership.quota(role, schema);
         if (quota != null) {
           simulation.setQuota(role, quota);
+          new TreeMap<>(quota.guarantee()).forEach((resource, amount) -> {
+            if (amount > 0 && !offered.contains(resource)) {
+              warnings.add("framework " + fw.getMetadata().getName() + " guarantees " + resource + " "
+                  + Amounts.quantity(resource, amount) + ", which no node has: its guarantee stays unmet until a pool offers "
+                  + resource);
+            }
+          });
         }
       }
     }
@@ -130,7 +143,6 @@ public final class EstateSimulation {
     Map<String, List<SimulationOutcome.Pending>> refused = new LinkedHashMap<>();
     List<Workload> workloads = new ArrayList<>();
     long created = 0;
-    Set<String> offered = Set.copyOf(schema.names());
     for (var loaded : input.workloads()) {
       Workload w = loaded.object();
       workloads.add(w);
