@@ -270,7 +270,11 @@ public final class Estate {
     return new FrameworkInfo(framework.getMetadata().getName(), spec.role(), revocable, refuse, min, timeout);
   }
 
-  /** A Framework's quota as the allocator's quota of its role. */
+  /**
+   * A Framework's quota as the allocator's quota of its role. Entries naming a resource outside
+   * {@code schema} are left out, so build the schema with every resource the quotas name ({@link
+   * #schema(Collection, Collection)} with {@link #resourcesNamed}).
+   */
   public static Quota quota(ResourceSchema schema, FrameworkSpec.Quota quota) {
     if (quota == null) {
       return Quota.NONE;

@@ -58,6 +58,28 @@ class EstateTest {
   }
 
   @Test
+  void aResourceOnlyAQuotaNamesJoinsTheSchemaSoTheQuotaKeepsIt() {
+    Framework ml = Serialization.unmarshal("""
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Framework
+        metadata: {name: ml}
+        spec:
+          type: External
+          role: ml
+          quota:
+            guarantee: {cpu: 4, example.com/fpga: 2}
+            limit: {example.com/tpu: 8}
+        """, Framework.class);
+    List<PoolNode> cpuOnly = List.of(new PoolNode("n1", null, null,
+        Map.of("cpu", new io.fabric8.kubernetes.api.model.Quantity("8")), Map.of(), true));
+    assertThat(Estate.resourcesNamed(List.of(ml), List.of())).containsExactly("cpu", "example.com/fpga", "example.com/tpu");
+    ResourceSchema withQuota = Estate.schema(cpuOnly, Estate.resourcesNamed(List.of(ml), List.of()));
+    assertThat(withQuota.names()).containsExactly("cpu", "memory", "example.com/fpga", "example.com/tpu");
+    assertThat(Estate.quota(withQuota, ml.getSpec().quota()))
+        .isEqualTo(new Quota(Map.of("cpu", 4_000L, "example.com/fpga", 2L), Map.of("example.com/tpu", 8L)));
+  }
+
+  @Test
   void aNodeBecomesAnAgentWithTheAttributesConstraintsMatch() {
     AgentInfo m1 = Estate.agent(schema, POOL, nodes.get(0));
     assertThat(m1.id()).isEqualTo("ams-metal/ams-m1");
