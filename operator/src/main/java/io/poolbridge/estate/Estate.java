@@ -13,6 +13,7 @@ import io.poolbridge.api.v1alpha1.Framework;
 import io.poolbridge.api.v1alpha1.FrameworkSpec;
 import io.poolbridge.api.v1alpha1.ResourcePool;
 import io.poolbridge.api.v1alpha1.ResourcePoolSpec;
+import io.poolbridge.api.v1alpha1.Workload;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -143,8 +144,18 @@ public final class Estate {
    * sorted, GPUs ({@code *gpu*}) excluded from fairness as Mesos operators usually configure.
    */
   public static ResourceSchema schema(Collection<PoolNode> nodes) {
+    return schema(nodes, List.of());
+  }
+
+  /**
+   * The resource schema of an estate that also names {@code named} (see {@link #resourcesNamed}):
+   * every resource some node has or some Framework or Workload names, ordered and with GPUs left
+   * out of fairness as in {@link #schema(Collection)}. A resource no node has stays in the schema
+   * with no capacity, so a guarantee of it is unmet (and reported so) rather than dropped.
+   */
+  public static ResourceSchema schema(Collection<PoolNode> nodes, Collection<String> named) {
     Set<String> names = new LinkedHashSet<>(List.of("cpu", "memory"));
-    Set<String> rest = new TreeSet<>();
+    Set<String> rest = new TreeSet<>(named);
     for (PoolNode n : nodes) {
       rest.addAll(n.capacity().keySet());
     }
@@ -156,6 +167,31 @@ public final class Estate {
       }
     }
     return ResourceSchema.of(names).withFairnessExcluded(gpus);
+  }
+
+  /**
+   * The resources the Frameworks' quotas (guarantee and limit) and the Workloads' resources name,
+   * sorted: what the schema must hold besides the nodes' resources, so that no quota entry is lost.
+   */
+  public static Set<String> resourcesNamed(Collection<Framework> frameworks, Collection<Workload> workloads) {
+    Set<String> names = new TreeSet<>();
+    for (Framework fw : frameworks) {
+      FrameworkSpec.Quota quota = fw.getSpec().quota();
+      if (quota != null) {
+        if (quota.guarantee() != null) {
+          names.addAll(quota.guarantee().keySet());
+        }
+        if (quota.limit() != null) {
+          names.addAll(quota.limit().keySet());
+        }
+      }
+    }
+    for (Workload w : workloads) {
+      if (w.getSpec().resources() != null) {
+        names.addAll(w.getSpec().resources().keySet());
+      }
+    }
+    return names;
   }
 
   /** The agent id of a node: {@code <pool>/<node>}. */
@@ -234,7 +270,11 @@ public final class Estate {
     return new FrameworkInfo(framework.getMetadata().getName(), spec.role(), revocable, refuse, min, timeout);
   }
 
-  /** A Framework's quota as the allocator's quota of its role. */
+  /**
+   * A Framework's quota as the allocator's quota of its role. Entries naming a resource outside
+   * {@code schema} are left out, so build the schema with every resource the quotas name ({@link
+   * #schema(Collection, Collection)} with {@link #resourcesNamed}).
+   */
   public static Quota quota(ResourceSchema schema, FrameworkSpec.Quota quota) {
     if (quota == null) {
       return Quota.NONE;

@@ -137,11 +137,6 @@ public final class ResourceUnits {
     return toQuantity(resource, base).toString();
   }
 
-  /** How many base units one priced unit is: a cpu core, a GiB of a byte-valued resource, one device ({@link Prices#unit}). */
-  public static long pricedUnit(String resource) {
-    return (long) Prices.unit(resource);
-  }
-
   static boolean isCpu(String resource) {
     return resource.equals("cpu");
   }

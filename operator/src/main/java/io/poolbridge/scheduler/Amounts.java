@@ -21,11 +21,6 @@ public final class Amounts {
 
   private Amounts() {}
 
-  /** How many base units make the unit a resource is read and priced in: {@link Prices#unit}. */
-  static double unit(String resource) {
-    return Prices.unit(resource);
-  }
-
   /** {@code cpu 2.5, memory 4Gi}: the non-zero amounts in readable units. */
   static String format(Resources r) {
     List<String> parts = new ArrayList<>();

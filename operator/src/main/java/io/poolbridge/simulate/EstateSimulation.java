@@ -5,29 +5,26 @@ import io.poolbridge.allocator.AgentInfo;
 import io.poolbridge.allocator.AgentState;
 import io.poolbridge.allocator.AgentUsage;
 import io.poolbridge.allocator.Allocator;
+import io.poolbridge.allocator.Quota;
 import io.poolbridge.allocator.ResourceSchema;
 import io.poolbridge.allocator.Resources;
 import io.poolbridge.api.v1alpha1.Framework;
-import io.poolbridge.api.v1alpha1.FrameworkSpec;
 import io.poolbridge.api.v1alpha1.ResourcePool;
 import io.poolbridge.api.v1alpha1.Workload;
-import io.poolbridge.api.v1alpha1.WorkloadSpec;
 import io.poolbridge.estate.Estate;
 import io.poolbridge.estate.EstateLoader;
 import io.poolbridge.estate.PoolNode;
-import io.poolbridge.estate.ResourceUnits;
-import io.poolbridge.estate.Selectors;
+import io.poolbridge.estate.PoolPrices;
+import io.poolbridge.estate.Refusal;
+import io.poolbridge.estate.RoleOwnership;
+import io.poolbridge.estate.Workloads;
 import io.poolbridge.scheduler.Amounts;
 import io.poolbridge.scheduler.Assignment;
-import io.poolbridge.scheduler.Constraint;
 import io.poolbridge.scheduler.ExchangeRates;
 import io.poolbridge.scheduler.Prices;
 import io.poolbridge.engine.Simulation;
 import io.poolbridge.engine.SimulationReport;
-import io.poolbridge.scheduler.Strategy;
 import io.poolbridge.scheduler.Unplaced;
-import io.poolbridge.scheduler.WorkloadDemand;
-import io.poolbridge.scheduler.WorkloadKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +32,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -94,9 +92,15 @@ public final class EstateSimulation {
       nodesByPool.put(name, nodes);
       allNodes.addAll(nodes);
     }
-    ResourceSchema schema = Estate.schema(allNodes);
-    Prices prices = prices(schema, pools.values(), rates);
-    warnings.addAll(priceWarnings(prices));
+    // The schema holds every resource a quota or Workload names besides the nodes' own: a guarantee
+    // of a resource no node has stays unmet instead of vanishing. What the nodes offer is what
+    // Workloads may ask for.
+    Set<String> offered = Set.copyOf(Estate.schema(allNodes).names());
+    ResourceSchema schema = Estate.schema(allNodes, Estate.resourcesNamed(
+        input.frameworks().stream().map(EstateLoader.Loaded::object).toList(),
+        input.workloads().stream().map(EstateLoader.Loaded::object).toList()));
+    Prices prices = PoolPrices.of(schema, pools.values(), rates);
+    warnings.addAll(PoolPrices.incomparable(prices, pools.values(), rates));
     Simulation simulation = new Simulation(schema, prices, INTERVAL, seed);
     Allocator allocator = simulation.allocator();
     Map<String, AgentInfo> agents = new LinkedHashMap<>();
@@ -108,29 +112,33 @@ public final class EstateSimulation {
         simulation.addAgent(agent);
         agents.put(agent.id(), agent);
         AgentState state = Estate.state(pool, node, at);
-        allocator.setAgentState(agent.id(), state);
+        simulation.setAgentState(agent.id(), state);
         readyAgents.put(agent.id(), state == AgentState.ACTIVE);
       }
     });
 
     Map<String, Framework> frameworks = new TreeMap<>();
     input.frameworks().forEach(l -> frameworks.put(l.object().getMetadata().getName(), l.object()));
-    Map<String, String> roleOwner = new TreeMap<>();
+    RoleOwnership ownership = RoleOwnership.of(frameworks.values());
     for (Framework fw : frameworks.values()) {
-      String name = fw.getMetadata().getName();
-      FrameworkSpec spec = fw.getSpec();
+      String role = fw.getSpec().role();
       simulation.addFramework(Estate.framework(schema, fw));
-      String owner = roleOwner.putIfAbsent(spec.role(), name);
-      if (owner == null) {
-        allocator.setWeight(spec.role(), spec.weightOrDefault());
-        if (spec.quota() != null) {
-          simulation.setQuota(spec.role(), Estate.quota(schema, spec.quota()));
+      if (fw.getMetadata().getName().equals(ownership.owner(role))) {
+        simulation.setWeight(role, ownership.weight(role));
+        Quota quota = ownership.quota(role, schema);
+        if (quota != null) {
+          simulation.setQuota(role, quota);
+          new TreeMap<>(quota.guarantee()).forEach((resource, amount) -> {
+            if (amount > 0 && !offered.contains(resource)) {
+              warnings.add("framework " + fw.getMetadata().getName() + " guarantees " + resource + " "
+                  + Amounts.quantity(resource, amount) + ", which no node has: its guarantee stays unmet until a pool offers "
+                  + resource);
+            }
+          });
         }
-      } else {
-        warnings.add("framework " + name + " shares role " + spec.role() + " with " + owner
-            + ": the role's weight and quota are " + owner + "'s");
       }
     }
+    ownership.conflicts().forEach(c -> warnings.add(c.message()));
 
     Map<String, List<SimulationOutcome.Pending>> refused = new LinkedHashMap<>();
     List<Workload> workloads = new ArrayList<>();
@@ -138,15 +146,14 @@ public final class EstateSimulation {
     for (var loaded : input.workloads()) {
       Workload w = loaded.object();
       workloads.add(w);
-      String refusal = refusal(w, frameworks.get(w.getSpec().framework()), schema);
-      if (refusal != null) {
-        refused.put(key(w), pendingAll(w, refusal.substring(0, refusal.indexOf(':')), refusal.substring(refusal.indexOf(':') + 2)));
-        continue;
+      Workloads.Mapped mapped =
+          Workloads.map(w, frameworks.get(w.getSpec().framework()), schema, offered, input.namespaceLabels(), created);
+      if (mapped instanceof Workloads.Refused r) {
+        refused.put(key(w), pendingAll(w, r.refusal()));
+      } else if (mapped instanceof Workloads.Demand d) {
+        simulation.submit(d.demand());
+        created++;
       }
-      if (suspended(w)) {
-        continue;
-      }
-      simulation.submit(demand(schema, w, created++));
     }
 
     SimulationReport report = simulation.run(maxRounds);
@@ -154,146 +161,20 @@ public final class EstateSimulation {
   }
 
   private static String key(Workload w) {
-    return w.getMetadata().getNamespace() + "/" + w.getMetadata().getName();
+    return Workloads.key(w);
   }
 
-  private static boolean suspended(Workload w) {
-    WorkloadSpec.Schedule s = w.getSpec().schedule();
-    return s != null && Boolean.TRUE.equals(s.suspend());
-  }
-
-  /** Why the operator would not place the workload at all, as "Reason: message", or null. */
-  private String refusal(Workload w, Framework fw, ResourceSchema schema) {
-    WorkloadSpec spec = w.getSpec();
-    String namespace = w.getMetadata().getNamespace();
-    if (namespace == null) {
-      return "NamespaceMissing: a Workload is namespaced; set metadata.namespace";
-    }
-    if (fw == null) {
-      return "FrameworkNotFound: framework " + spec.framework() + " does not exist";
-    }
-    if (!admits(fw, namespace)) {
-      return "NamespaceNotAllowed: framework " + spec.framework() + " does not list namespace " + namespace;
-    }
-    if (spec.kind() == WorkloadSpec.WorkloadKind.NodeLease
-        && fw.getSpec().type() != FrameworkSpec.FrameworkType.KubernetesCluster) {
-      return "NodeLeaseNeedsKubernetesCluster: a NodeLease lends whole nodes to a KubernetesCluster framework; "
-          + spec.framework() + " is " + fw.getSpec().type();
-    }
-    for (String resource : spec.resources().keySet()) {
-      if (!schema.contains(resource)) {
-        return "ResourceNotOffered: no pool has " + resource;
-      }
-    }
-    return null;
-  }
-
-  private boolean admits(Framework fw, String namespace) {
-    FrameworkSpec.Namespaces allowed = fw.getSpec().namespaces();
-    if (allowed == null) {
-      return false;
-    }
-    if (allowed.names() != null && allowed.names().contains(namespace)) {
-      return true;
-    }
-    Map<String, String> labels = input.namespaceLabels().get(namespace);
-    return allowed.selector() != null && labels != null && Selectors.matches(allowed.selector(), labels);
-  }
-
-  private static List<SimulationOutcome.Pending> pendingAll(Workload w, String reason, String message) {
+  private static List<SimulationOutcome.Pending> pendingAll(Workload w, Refusal refusal) {
     List<SimulationOutcome.Pending> pending = new ArrayList<>();
-    for (String id : instanceIds(w)) {
-      pending.add(new SimulationOutcome.Pending(displayName(id), reason, message));
+    for (String id : Workloads.instanceIds(w)) {
+      pending.add(new SimulationOutcome.Pending(displayName(id), refusal.code(), refusal.message()));
     }
     return pending;
   }
 
-  /**
-   * The ids of a workload's instances, unique across the cluster: {@code <namespace>/<name>-<ordinal>}
-   * ({@code ns1/web-0}), so that workloads of the same name in two namespaces never share one.
-   */
-  private static List<String> instanceIds(Workload w) {
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < w.getSpec().instances(); i++) {
-      ids.add(key(w) + "-" + i);
-    }
-    return ids;
-  }
-
   /** The name users know an instance by, within its workload's namespace: {@code web-0} for {@code ns1/web-0}. */
   static String displayName(String instanceId) {
-    return instanceId.substring(instanceId.indexOf('/') + 1);
-  }
-
-  private static WorkloadDemand demand(ResourceSchema schema, Workload w, long created) {
-    WorkloadSpec spec = w.getSpec();
-    WorkloadDemand.Builder b = WorkloadDemand.builder(key(w), spec.framework(), ResourceUnits.toResources(schema, spec.resources()))
-        .instanceIds(instanceIds(w))
-        .priority(spec.priority() == null ? 0 : spec.priority())
-        .created(created)
-        .strategy(spec.strategy() == WorkloadSpec.Strategy.BinPack ? Strategy.BIN_PACK : Strategy.SPREAD)
-        .kind(switch (spec.kind()) {
-          case Service -> WorkloadKind.SERVICE;
-          case Job -> WorkloadKind.JOB;
-          case NodeLease -> WorkloadKind.NODE_LEASE;
-        });
-    if (Boolean.TRUE.equals(spec.gang())) {
-      b.gang();
-    }
-    if (Boolean.TRUE.equals(spec.preemptible())) {
-      b.preemptible();
-    }
-    if (Boolean.TRUE.equals(spec.revocable())) {
-      b.revocableOk();
-    }
-    if (spec.constraints() != null) {
-      for (WorkloadSpec.Constraint c : spec.constraints()) {
-        b.constraint(Constraint.of(c.attribute(), Constraint.Operator.valueOf(c.operator().name()), c.value()));
-      }
-    }
-    return b.build();
-  }
-
-  /** Pool prices per unit-hour over the schema, in the units of {@link Prices#unit}, each in its pool's currency. */
-  private static Prices prices(ResourceSchema schema, Iterable<ResourcePool> pools, ExchangeRates rates) {
-    Map<String, Prices.PoolPrice> byPool = new TreeMap<>();
-    for (ResourcePool pool : pools) {
-      if (pool.getSpec().cost() == null) {
-        continue;
-      }
-      double[] price = new double[schema.size()];
-      pool.getSpec().cost().perHour().forEach((resource, value) -> {
-        if (schema.contains(resource)) {
-          price[schema.indexOf(resource)] = Double.parseDouble(value);
-        }
-      });
-      byPool.put(pool.getMetadata().getName(), new Prices.PoolPrice(currency(pool), price));
-    }
-    return Prices.of(schema, byPool, rates);
-  }
-
-  /** One warning per priced pool whose prices cannot be compared with the others'. */
-  private List<String> priceWarnings(Prices prices) {
-    List<String> warnings = new ArrayList<>();
-    prices.incomparable().forEach((pool, currency) -> {
-      if (rates.base() == null) {
-        java.util.Set<String> others = new java.util.TreeSet<>();
-        for (var loaded : input.pools()) {
-          ResourcePool p = loaded.object();
-          if (p.getSpec().cost() != null && !currency(p).equals(currency)) {
-            others.add(currency(p));
-          }
-        }
-        warnings.add("pool " + pool + " is priced in " + currency + ", other pools in " + String.join(", ", others)
-            + ": without --currency and an --exchange-rate for each other currency, prices are not compared"
-            + " (placement ignores every pool's price)");
-      } else {
-        warnings.add("pool " + pool + " is priced in " + currency + ", which has no exchange rate to " + rates.base()
-            + ": prices are not compared (placement ignores every pool's price; set --exchange-rate " + currency
-            + "=<" + rates.base() + " per " + currency + ">)");
-      }
-    });
-    return warnings;
+    return Workloads.displayName(instanceId);
   }
 
   private SimulationOutcome outcome(
@@ -353,7 +234,7 @@ public final class EstateSimulation {
       if (wr != null) {
         for (Assignment a : wr.placed().stream().sorted(Comparator.comparing(Assignment::instanceId, INSTANCE_ORDER)).toList()) {
           AgentInfo agent = agents.get(a.agentId());
-          String currency = currency(pools.get(a.pool()));
+          String currency = PoolPrices.currency(pools.get(a.pool()));
           Double price = roundPrice(a.pricePerHour());
           placed.add(new SimulationOutcome.Instance(
               displayName(a.instanceId()), agent.attributes().get(Estate.HOSTNAME), a.pool(), agent.attributes().get(Estate.ZONE),
@@ -457,11 +338,6 @@ public final class EstateSimulation {
 
   private static double round(double share) {
     return Math.round(share * 10_000) / 10_000.0;
-  }
-
-  private static String currency(ResourcePool pool) {
-    return pool.getSpec().cost() == null || pool.getSpec().cost().currency() == null
-        ? "USD" : pool.getSpec().cost().currency();
   }
 
   private static Map<String, Double> roundPrices(Map<String, Double> prices) {

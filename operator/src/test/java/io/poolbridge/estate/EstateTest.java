@@ -58,6 +58,28 @@ class EstateTest {
   }
 
   @Test
+  void aResourceOnlyAQuotaNamesJoinsTheSchemaSoTheQuotaKeepsIt() {
+    Framework ml = Serialization.unmarshal("""
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Framework
+        metadata: {name: ml}
+        spec:
+          type: External
+          role: ml
+          quota:
+            guarantee: {cpu: 4, example.com/fpga: 2}
+            limit: {example.com/tpu: 8}
+        """, Framework.class);
+    List<PoolNode> cpuOnly = List.of(new PoolNode("n1", null, null,
+        Map.of("cpu", new io.fabric8.kubernetes.api.model.Quantity("8")), Map.of(), true));
+    assertThat(Estate.resourcesNamed(List.of(ml), List.of())).containsExactly("cpu", "example.com/fpga", "example.com/tpu");
+    ResourceSchema withQuota = Estate.schema(cpuOnly, Estate.resourcesNamed(List.of(ml), List.of()));
+    assertThat(withQuota.names()).containsExactly("cpu", "memory", "example.com/fpga", "example.com/tpu");
+    assertThat(Estate.quota(withQuota, ml.getSpec().quota()))
+        .isEqualTo(new Quota(Map.of("cpu", 4_000L, "example.com/fpga", 2L), Map.of("example.com/tpu", 8L)));
+  }
+
+  @Test
   void aNodeBecomesAnAgentWithTheAttributesConstraintsMatch() {
     AgentInfo m1 = Estate.agent(schema, POOL, nodes.get(0));
     assertThat(m1.id()).isEqualTo("ams-metal/ams-m1");
@@ -190,6 +212,25 @@ class EstateTest {
     AgentInfo a = Estate.agent(cloud, aws, selected.get(0));
     assertThat(a.attributes()).containsEntry("zone", "eu-west-1b").containsEntry("region", "eu-west-1");
     assertThat(a.total()).isEqualTo(Resources.of(cloud, "cpu", 15_890, "memory", 59L << 30));
+  }
+
+  @Test
+  void aKubernetesNodesReadyConditionIsItsAgentsState() {
+    ResourcePool k8s = Serialization.unmarshal("""
+        apiVersion: poolbridge.io/v1alpha1
+        kind: ResourcePool
+        metadata: {name: aws}
+        spec:
+          provider: aws
+          region: eu-west-1
+          source: {kubernetes: {nodeSelector: {}}}
+        """, ResourcePool.class);
+    PoolNode ready = Estate.kubernetesNode(node("a", Map.of(), "True"));
+    PoolNode notReady = Estate.kubernetesNode(node("b", Map.of(), "False"));
+    PoolNode unknown = Estate.kubernetesNode(node("c", Map.of(), "Unknown"));
+    assertThat(Estate.state(k8s, ready, Instant.EPOCH)).isEqualTo(AgentState.ACTIVE);
+    assertThat(Estate.state(k8s, notReady, Instant.EPOCH)).isEqualTo(AgentState.DOWN);
+    assertThat(Estate.state(k8s, unknown, Instant.EPOCH)).isEqualTo(AgentState.DOWN);
   }
 
   private static io.fabric8.kubernetes.api.model.Node node(String name, Map<String, String> labels, String ready) {

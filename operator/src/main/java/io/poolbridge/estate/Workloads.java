@@ -1,0 +1,181 @@
+package io.poolbridge.estate;
+
+import io.poolbridge.allocator.ResourceSchema;
+import io.poolbridge.api.v1alpha1.Framework;
+import io.poolbridge.api.v1alpha1.FrameworkSpec;
+import io.poolbridge.api.v1alpha1.Workload;
+import io.poolbridge.api.v1alpha1.WorkloadSpec;
+import io.poolbridge.scheduler.Constraint;
+import io.poolbridge.scheduler.Strategy;
+import io.poolbridge.scheduler.WorkloadDemand;
+import io.poolbridge.scheduler.WorkloadKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Workloads as the scheduler's demand: whether a Workload is admitted at all (namespace admission
+ * by its Framework, a NodeLease only through a KubernetesCluster framework, resources some pool
+ * offers), and if so its {@link WorkloadDemand} (instances, resources, constraints, kind,
+ * strategy, gang, priority). {@code simulate} and the operator map Workloads through here alike.
+ */
+public final class Workloads {
+  private Workloads() {}
+
+  /** What a Workload becomes: a demand to schedule, a refusal, or nothing while it is suspended. */
+  public sealed interface Mapped permits Demand, Refused, Suspended {}
+
+  /** An admitted Workload's demand. */
+  public record Demand(WorkloadDemand demand) implements Mapped {}
+
+  /** A Workload the operator does not place at all, and why. */
+  public record Refused(Refusal refusal) implements Mapped {}
+
+  /** An admitted Workload whose schedule is suspended: nothing to place. */
+  public record Suspended() implements Mapped {}
+
+  /**
+   * Maps one Workload.
+   *
+   * @param framework the Framework its {@code spec.framework} names, or {@code null} when there is none
+   * @param offered the resources some node of some pool has
+   * @param namespaceLabels the labels of each namespace, for Frameworks that select namespaces by label
+   * @param created the Workload's creation order among the others (older first breaks ties)
+   */
+  public static Mapped map(
+      Workload workload,
+      Framework framework,
+      ResourceSchema schema,
+      Set<String> offered,
+      Map<String, Map<String, String>> namespaceLabels,
+      long created) {
+    Optional<Refusal> refusal = refusal(workload, framework, offered, namespaceLabels);
+    if (refusal.isPresent()) {
+      return new Refused(refusal.get());
+    }
+    if (suspended(workload)) {
+      return new Suspended();
+    }
+    return new Demand(demand(schema, workload, created));
+  }
+
+  /**
+   * Why the operator would not place the Workload at all, checked in this order: no namespace, no
+   * Framework, a namespace the Framework does not admit, a NodeLease through a framework that is not
+   * a KubernetesCluster, a resource no pool offers. Empty when it is admitted.
+   */
+  public static Optional<Refusal> refusal(
+      Workload workload, Framework framework, Set<String> offered, Map<String, Map<String, String>> namespaceLabels) {
+    WorkloadSpec spec = workload.getSpec();
+    String namespace = workload.getMetadata().getNamespace();
+    if (namespace == null) {
+      return refuse(Refusal.Reason.NamespaceMissing, "a Workload is namespaced; set metadata.namespace");
+    }
+    if (framework == null) {
+      return refuse(Refusal.Reason.FrameworkNotFound, "framework " + spec.framework() + " does not exist");
+    }
+    if (!admits(framework, namespace, namespaceLabels.get(namespace))) {
+      return refuse(Refusal.Reason.NamespaceNotAllowed,
+          "framework " + spec.framework() + " does not list namespace " + namespace);
+    }
+    if (spec.kind() == WorkloadSpec.WorkloadKind.NodeLease
+        && framework.getSpec().type() != FrameworkSpec.FrameworkType.KubernetesCluster) {
+      return refuse(Refusal.Reason.NodeLeaseNeedsKubernetesCluster,
+          "a NodeLease lends whole nodes to a KubernetesCluster framework; " + spec.framework() + " is "
+              + framework.getSpec().type());
+    }
+    for (String resource : spec.resources().keySet()) {
+      if (!offered.contains(resource)) {
+        return refuse(Refusal.Reason.ResourceNotOffered, "no pool has " + resource);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Refusal> refuse(Refusal.Reason reason, String message) {
+    return Optional.of(new Refusal(reason, message));
+  }
+
+  /**
+   * Namespace admission: whether {@code framework} takes Workloads from {@code namespace}, by name
+   * ({@code spec.namespaces.names}) or by the namespace's labels ({@code spec.namespaces.selector}).
+   * A Framework that lists no namespaces admits none.
+   *
+   * @param labels the namespace's labels, or {@code null} when they are not known
+   */
+  public static boolean admits(Framework framework, String namespace, Map<String, String> labels) {
+    FrameworkSpec.Namespaces allowed = framework.getSpec().namespaces();
+    if (allowed == null) {
+      return false;
+    }
+    if (allowed.names() != null && allowed.names().contains(namespace)) {
+      return true;
+    }
+    return allowed.selector() != null && labels != null && Selectors.matches(allowed.selector(), labels);
+  }
+
+  /** Whether the Workload's schedule is suspended. */
+  public static boolean suspended(Workload workload) {
+    WorkloadSpec.Schedule s = workload.getSpec().schedule();
+    return s != null && Boolean.TRUE.equals(s.suspend());
+  }
+
+  /** The Workload's key, {@code <namespace>/<name>}: its demand's key. */
+  public static String key(Workload workload) {
+    return workload.getMetadata().getNamespace() + "/" + workload.getMetadata().getName();
+  }
+
+  /**
+   * The ids of a workload's instances, unique across the cluster: {@code <namespace>/<name>-<ordinal>}
+   * ({@code ns1/web-0}), so that workloads of the same name in two namespaces never share one.
+   */
+  public static List<String> instanceIds(Workload workload) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < workload.getSpec().instances(); i++) {
+      ids.add(key(workload) + "-" + i);
+    }
+    return ids;
+  }
+
+  /** The name users know an instance by, within its workload's namespace: {@code web-0} for {@code ns1/web-0}. */
+  public static String displayName(String instanceId) {
+    return instanceId.substring(instanceId.indexOf('/') + 1);
+  }
+
+  /**
+   * An admitted Workload as the scheduler's demand: its instances, resources over {@code schema}
+   * (every resource it names must be in the schema), priority (0 when unset), kind, strategy
+   * (Spread unless BinPack), gang, preemptible, revocable and constraints.
+   */
+  public static WorkloadDemand demand(ResourceSchema schema, Workload workload, long created) {
+    WorkloadSpec spec = workload.getSpec();
+    WorkloadDemand.Builder b = WorkloadDemand.builder(
+            key(workload), spec.framework(), ResourceUnits.toResources(schema, spec.resources()))
+        .instanceIds(instanceIds(workload))
+        .priority(spec.priority() == null ? 0 : spec.priority())
+        .created(created)
+        .strategy(spec.strategy() == WorkloadSpec.Strategy.BinPack ? Strategy.BIN_PACK : Strategy.SPREAD)
+        .kind(switch (spec.kind()) {
+          case Service -> WorkloadKind.SERVICE;
+          case Job -> WorkloadKind.JOB;
+          case NodeLease -> WorkloadKind.NODE_LEASE;
+        });
+    if (Boolean.TRUE.equals(spec.gang())) {
+      b.gang();
+    }
+    if (Boolean.TRUE.equals(spec.preemptible())) {
+      b.preemptible();
+    }
+    if (Boolean.TRUE.equals(spec.revocable())) {
+      b.revocableOk();
+    }
+    if (spec.constraints() != null) {
+      for (WorkloadSpec.Constraint c : spec.constraints()) {
+        b.constraint(Constraint.of(c.attribute(), Constraint.Operator.valueOf(c.operator().name()), c.value()));
+      }
+    }
+    return b.build();
+  }
+}

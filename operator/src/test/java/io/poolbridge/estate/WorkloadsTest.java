@@ -1,0 +1,152 @@
+package io.poolbridge.estate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.poolbridge.allocator.ResourceSchema;
+import io.poolbridge.allocator.Resources;
+import io.poolbridge.api.v1alpha1.Framework;
+import io.poolbridge.api.v1alpha1.Workload;
+import io.poolbridge.scheduler.Constraint;
+import io.poolbridge.scheduler.Strategy;
+import io.poolbridge.scheduler.WorkloadDemand;
+import io.poolbridge.scheduler.WorkloadKind;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class WorkloadsTest {
+  private static final ResourceSchema SCHEMA = ResourceSchema.of("cpu", "memory");
+  private static final Set<String> OFFERED = Set.of("cpu", "memory");
+  private static final Map<String, Map<String, String>> NAMESPACES = Map.of(
+      "shop", Map.of("team", "retail"),
+      "lab", Map.of("team", "research"));
+
+  private static final Framework SPARK = framework("""
+      metadata: {name: spark}
+      spec:
+        type: External
+        role: eng/analytics
+        namespaces:
+          names: [analytics]
+          selector: {matchLabels: {team: retail}}
+      """);
+  private static final Framework RETAIL = framework("""
+      metadata: {name: retail-k8s}
+      spec:
+        type: KubernetesCluster
+        role: platform/tenants
+        namespaces: {names: [analytics]}
+      """);
+
+  private static Framework framework(String yaml) {
+    return Serialization.unmarshal("apiVersion: poolbridge.io/v1alpha1\nkind: Framework\n" + yaml, Framework.class);
+  }
+
+  private static Workload workload(String namespace, String spec) {
+    return Serialization.unmarshal("apiVersion: poolbridge.io/v1alpha1\nkind: Workload\nmetadata: {name: etl"
+        + (namespace == null ? "" : ", namespace: " + namespace) + "}\nspec:\n" + spec, Workload.class);
+  }
+
+  private static final String JOB = """
+        framework: spark
+        kind: Job
+        instances: 2
+        resources: {cpu: 2, memory: 4Gi}
+      """;
+
+  private static Workloads.Mapped map(Workload w, Framework fw) {
+    return Workloads.map(w, fw, SCHEMA, OFFERED, NAMESPACES, 0);
+  }
+
+  private static Refusal refusalOf(Workloads.Mapped mapped) {
+    assertThat(mapped).isInstanceOf(Workloads.Refused.class);
+    return ((Workloads.Refused) mapped).refusal();
+  }
+
+  @Test
+  void aNamespaceTheFrameworkNeitherListsNorSelectsIsRefusedByName() {
+    Refusal r = refusalOf(map(workload("lab", JOB), SPARK));
+    assertThat(r.reason()).isEqualTo(Refusal.Reason.NamespaceNotAllowed);
+    assertThat(r.code()).isEqualTo("NamespaceNotAllowed");
+    assertThat(r.message()).isEqualTo("framework spark does not list namespace lab");
+  }
+
+  @Test
+  void aNamespaceIsAdmittedByNameOrByItsLabels() {
+    assertThat(map(workload("analytics", JOB), SPARK)).isInstanceOf(Workloads.Demand.class);
+    assertThat(map(workload("shop", JOB), SPARK)).isInstanceOf(Workloads.Demand.class);
+    // A namespace whose labels are unknown is admitted by name only.
+    assertThat(Workloads.admits(SPARK, "shop", null)).isFalse();
+  }
+
+  @Test
+  void aFrameworkWithoutNamespacesAdmitsNone() {
+    Framework closed = framework("metadata: {name: spark}\nspec: {type: External, role: eng}\n");
+    assertThat(refusalOf(map(workload("analytics", JOB), closed)).reason()).isEqualTo(Refusal.Reason.NamespaceNotAllowed);
+  }
+
+  @Test
+  void eachRefusalNamesItsReason() {
+    assertThat(refusalOf(map(workload(null, JOB), SPARK)))
+        .isEqualTo(new Refusal(Refusal.Reason.NamespaceMissing, "a Workload is namespaced; set metadata.namespace"));
+    assertThat(refusalOf(map(workload("analytics", JOB), null)))
+        .isEqualTo(new Refusal(Refusal.Reason.FrameworkNotFound, "framework spark does not exist"));
+    Workload lease = workload("analytics", """
+          framework: spark
+          kind: NodeLease
+          instances: 1
+          resources: {cpu: 48}
+        """);
+    assertThat(refusalOf(map(lease, SPARK))).isEqualTo(new Refusal(Refusal.Reason.NodeLeaseNeedsKubernetesCluster,
+        "a NodeLease lends whole nodes to a KubernetesCluster framework; spark is External"));
+    assertThat(map(lease, RETAIL)).isInstanceOf(Workloads.Demand.class);
+    Workload gpu = workload("analytics", """
+          framework: spark
+          kind: Job
+          instances: 1
+          resources: {cpu: 1, nvidia.com/gpu: 1}
+        """);
+    assertThat(refusalOf(map(gpu, SPARK)))
+        .isEqualTo(new Refusal(Refusal.Reason.ResourceNotOffered, "no pool has nvidia.com/gpu"));
+  }
+
+  @Test
+  void aSuspendedWorkloadIsAdmittedButDemandsNothing() {
+    Workload suspended = workload("analytics", JOB + "  schedule: {suspend: true}\n");
+    assertThat(map(suspended, SPARK)).isInstanceOf(Workloads.Suspended.class);
+    // A refusal still comes first: the operator reports it whether or not the Workload is suspended.
+    assertThat(map(workload("lab", JOB + "  schedule: {suspend: true}\n"), SPARK)).isInstanceOf(Workloads.Refused.class);
+  }
+
+  @Test
+  void anAdmittedWorkloadBecomesItsDemand() {
+    Workload w = workload("analytics", """
+          framework: spark
+          kind: Service
+          instances: 3
+          resources: {cpu: 500m, memory: 1Gi}
+          priority: 700
+          strategy: BinPack
+          gang: true
+          constraints:
+          - {attribute: zone, operator: UNIQUE}
+        """);
+    WorkloadDemand d = ((Workloads.Demand) Workloads.map(w, SPARK, SCHEMA, OFFERED, NAMESPACES, 5)).demand();
+    assertThat(d.key()).isEqualTo("analytics/etl");
+    assertThat(d.frameworkId()).isEqualTo("spark");
+    assertThat(d.resources()).isEqualTo(Resources.of(SCHEMA, "cpu", 500, "memory", 1L << 30));
+    assertThat(d.instanceIds()).containsExactly("analytics/etl-0", "analytics/etl-1", "analytics/etl-2");
+    assertThat(d.priority()).isEqualTo(700);
+    assertThat(d.created()).isEqualTo(5);
+    assertThat(d.strategy()).isEqualTo(Strategy.BIN_PACK);
+    assertThat(d.kind()).isEqualTo(WorkloadKind.SERVICE);
+    assertThat(d.gang()).isTrue();
+    assertThat(d.constraints()).containsExactly(Constraint.of("zone", Constraint.Operator.UNIQUE, null));
+  }
+
+  @Test
+  void instancesAreNamedWithinTheirNamespace() {
+    assertThat(Workloads.displayName("analytics/etl-10")).isEqualTo("etl-10");
+  }
+}
