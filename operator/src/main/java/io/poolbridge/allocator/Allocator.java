@@ -17,6 +17,25 @@ public interface Allocator {
 
   void addAgent(AgentInfo agent);
 
+  /**
+   * Changes an agent in place: its capacity, pool, attributes and reservations become those of
+   * {@code agent} (same id), its state stays (see {@link #setAgentState}). Its outstanding offers
+   * are rescinded without a filter (returned); its placements stay and keep counting in every
+   * account (role and framework allocations, quota consumption, shares, cluster totals). A capacity
+   * below what the placements use leaves the agent with nothing free (never less) until enough of
+   * them end. A placement that used a reservation that is gone keeps its resources, and what of it
+   * no longer fits in the role's reservation on the agent counts as unreserved use of its role from
+   * then on (towards its guarantee and limit, as any unreserved allocation). Filters on the agent
+   * are dropped when its capacity grew or its reservations changed (what was refused is not what is
+   * offered now). A Resources of a wider schema extends the allocator's schema first (see
+   * {@link #extendSchema}).
+   *
+   * @throws IllegalArgumentException when the agent is unknown
+   */
+  default List<Offer> updateAgent(AgentInfo agent) {
+    throw new UnsupportedOperationException();
+  }
+
   /** Removes an agent: its offers are rescinded and its placements released and reported lost. */
   AgentRemoval removeAgent(String agentId);
 
@@ -30,12 +49,42 @@ public interface Allocator {
   /** Sets a role's quota; a lowered limit rescinds outstanding offers that would exceed it (returned). */
   List<Offer> setQuota(String role, Quota quota);
 
+  /**
+   * Clears a role's quota and weight. A role is dropped from the role tree and the sorters, with
+   * its ancestors that nothing else keeps, as soon as it has no framework and no child role, no
+   * reservation on any agent and no quota or weight set; removing its last framework or the last
+   * reservation for it drops it the same way. Unknown roles are ignored.
+   *
+   * @throws IllegalArgumentException when frameworks are still in the role
+   */
+  default void removeRole(String role) {
+    throw new UnsupportedOperationException();
+  }
+
   // Frameworks
 
   void addFramework(FrameworkInfo framework);
 
-  /** Removes a framework, rescinding its offers and releasing its placements (returned). */
+  /**
+   * Removes a framework, rescinding its offers and releasing its placements (returned). Its role,
+   * and the ancestors nothing else keeps, are dropped when nothing uses them any more (see
+   * {@link #removeRole}).
+   */
   List<Placement> removeFramework(String frameworkId);
+
+  /**
+   * Changes a framework's offer settings in place: {@code revocable}, {@code refuse},
+   * {@code minAllocatable} and {@code offerTimeout} become those of {@code framework} (same id). Its
+   * placements, share, suppression, demand and filters are kept; a new refuse applies to later
+   * declines, a new timeout to offers outstanding already. Turning revocable off rescinds its
+   * outstanding revocable offers (returned); its revocable placements stay (revocable).
+   *
+   * @throws IllegalArgumentException when the framework is unknown or {@code framework} names
+   *     another role (a role change is a remove and an add)
+   */
+  default List<Offer> updateFramework(FrameworkInfo framework) {
+    throw new UnsupportedOperationException();
+  }
 
   /** Stops offers to the framework until it revives. */
   void suppress(String frameworkId);

@@ -224,6 +224,21 @@ public final class DrfSorter implements Sorter {
     }
   }
 
+  @Override
+  public void clearWeight(String path) {
+    refresh();
+    if (weights.remove(path) != null) {
+      Node node = nodes.get(path);
+      if (node != null) {
+        setWeight(node, 1.0);
+        Node self = node.children == null ? null : node.children.get(SELF);
+        if (self != null) {
+          setWeight(self, 1.0);
+        }
+      }
+    }
+  }
+
   private void setWeight(Node node, double weight) {
     detach(node);
     node.weight = weight;

@@ -6,11 +6,11 @@ import java.util.Map;
 
 /** A framework as the allocator keeps it: its role, filters, suppression and pending demand. */
 final class Fw {
-  final FrameworkInfo info;
+  FrameworkInfo info;
   final Role role;
-  final long[] min;
+  long[] min;
   /** How long its offers may stay unanswered, in millis (its own timeout or the allocator's default). */
-  final long offerTimeoutMillis;
+  long offerTimeoutMillis;
   /** Filtered agents (by index) and when each filter ends. */
   final Map<Integer, Long> filters = new HashMap<>();
   boolean suppressed;
@@ -24,8 +24,13 @@ final class Fw {
   DemandShape[] shapeAgents;
 
   Fw(FrameworkInfo info, Role role, Duration defaultOfferTimeout) {
-    this.info = info;
     this.role = role;
+    update(info, defaultOfferTimeout);
+  }
+
+  /** Takes on {@code info}'s offer settings (same id and role). */
+  void update(FrameworkInfo info, Duration defaultOfferTimeout) {
+    this.info = info;
     this.offerTimeoutMillis = (info.offerTimeout() == null ? defaultOfferTimeout : info.offerTimeout()).toMillis();
     this.min = info.minAllocatable() == null ? null : info.minAllocatable().toArray();
   }

@@ -7,9 +7,10 @@ final class Grant {
 
   final Fw fw;
   final Agent agent;
-  final long[] unreserved;
+  /** Replaced (never written in place) when its agent's reservations change: see Allocator.updateAgent. */
+  long[] unreserved;
   /** Portions taken from the agent's reservations, by index into {@code agent.reservations}. */
-  final long[][] reserved;
+  long[][] reserved;
   final boolean revocable;
   long offerId;
   /** When it was offered (clock millis), for the offer timeout; unused once placed. */

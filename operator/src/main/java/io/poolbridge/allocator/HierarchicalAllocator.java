@@ -96,12 +96,135 @@ public final class HierarchicalAllocator implements Allocator {
     }
     Agent a = new Agent(agentCounter++, info, size);
     agents.put(info.id(), a);
+    addCapacity(a);
+    roleSorterTotalChanged();
+  }
+
+  /** Adds an agent's capacity and reservations, nothing of it used, to the accounts. */
+  private void addCapacity(Agent a) {
     for (Reservation r : a.reservations) {
-      tree.adjustConsumption(tree.role(r.role), r.total, true, +1);
+      Role role = tree.role(r.role);
+      role.reservationCount++;
+      tree.adjustConsumption(role, r.total, true, +1);
     }
     Vec.add(ledger.clusterTotal, a.total);
-    Vec.add(ledger.availableHeadroom, a.unreservedTotal);
+    if (a.state == AgentState.ACTIVE) {
+      Vec.add(ledger.availableHeadroom, a.unreservedTotal);
+    }
+  }
+
+  /**
+   * Takes an agent's capacity and reservations out of the accounts (nothing of it may be in use);
+   * returns the reservation roles, to drop those nothing keeps once the caller is done.
+   */
+  private List<Role> removeCapacity(Agent a) {
+    if (a.state == AgentState.ACTIVE) {
+      Vec.subtractClamped(ledger.availableHeadroom, a.unreservedTotal);
+    }
+    List<Role> roles = new ArrayList<>();
+    for (Reservation r : a.reservations) {
+      Role role = tree.role(r.role);
+      role.reservationCount--;
+      tree.adjustConsumption(role, r.total, true, -1);
+      roles.add(role);
+    }
+    Vec.subtractClamped(ledger.clusterTotal, a.total);
+    return roles;
+  }
+
+  @Override
+  public List<Offer> updateAgent(AgentInfo info) {
+    Agent a = requireAgent(info.id());
+    if (!info.total().schema().equals(schema)) {
+      throw new IllegalArgumentException("agent " + info.id() + " uses another resource schema");
+    }
+    List<Offer> rescinded = new ArrayList<>();
+    for (Long id : List.copyOf(a.offerIds)) {
+      rescinded.add(rescind(id));
+    }
+    // The placements stay on the agent and in the book. Their accounts are taken out, the agent's
+    // capacity replaced, and they are accounted again on the new agent: the sorters never see a
+    // change (what each placement holds in all stays the same), the other accounts are rebuilt.
+    List<Grant> placed = a.placed();
+    for (Grant g : placed) {
+      account(g, -1);
+    }
+    boolean resync = Vec.anySaturated(ledger.clusterTotal) || Vec.anySaturated(ledger.availableHeadroom);
+    long[] oldTotal = a.total;
+    Reservation[] old = a.reservations;
+    List<Role> oldRoles = removeCapacity(a);
+    a.reset(info, size);
+    addCapacity(a);
+    for (Grant g : placed) {
+      moveToReservations(g, old);
+      account(g, +1);
+    }
+    if (resync) {
+      ledger.resync(agents.values(), book.offers);
+    }
+    if (!Vec.fits(a.total, oldTotal) || !sameReservations(old, a.reservations)) {
+      for (Fw f : frameworks.values()) {
+        f.filters.remove(a.idx);
+      }
+    }
+    for (Role r : oldRoles) {
+      dropUnused(r);
+    }
     roleSorterTotalChanged();
+    return rescinded;
+  }
+
+  /**
+   * Re-splits a placement over its agent's new reservations: what it held of a role's reservation
+   * stays reserved as far as the role's new reservation on the agent has room, the rest is
+   * unreserved from now on. What it holds in all does not change.
+   */
+  private static void moveToReservations(Grant g, Reservation[] old) {
+    Agent a = g.agent;
+    if (g.reserved.length == 0 && a.reservations.length == 0) {
+      return;
+    }
+    long[] unreserved = g.unreserved.clone();
+    long[][] reserved = a.reservations.length == 0 ? Grant.NO_PORTIONS : new long[a.reservations.length][];
+    for (int i = 0; i < g.reserved.length; i++) {
+      long[] portion = g.reserved[i];
+      if (portion == null) {
+        continue;
+      }
+      long[] rest = portion.clone();
+      int j = a.reservationIndex(old[i].role);
+      if (j >= 0) {
+        long[] room = a.reservations[j].free();
+        if (reserved[j] != null) {
+          Vec.subtractClamped(room, reserved[j]);
+        }
+        long[] take = rest.clone();
+        Vec.min(take, room);
+        if (Vec.anyPositive(take)) {
+          if (reserved[j] == null) {
+            reserved[j] = take;
+          } else {
+            Vec.add(reserved[j], take);
+          }
+          Vec.subtract(rest, take);
+        }
+      }
+      Vec.add(unreserved, rest);
+    }
+    g.unreserved = unreserved;
+    g.reserved = reserved;
+  }
+
+  private static boolean sameReservations(Reservation[] a, Reservation[] b) {
+    if (a.length != b.length) {
+      return false;
+    }
+    for (int i = 0; i < a.length; i++) {
+      if (!a[i].role.equals(b[i].role) || !java.util.Arrays.equals(a[i].total, b[i].total)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
@@ -116,13 +239,7 @@ public final class HierarchicalAllocator implements Allocator {
       lost.add(recover(g.instanceId));
     }
     boolean resync = Vec.anySaturated(ledger.clusterTotal) || Vec.anySaturated(ledger.availableHeadroom);
-    if (a.state == AgentState.ACTIVE) {
-      Vec.subtractClamped(ledger.availableHeadroom, a.unreservedTotal);
-    }
-    for (Reservation r : a.reservations) {
-      tree.adjustConsumption(tree.role(r.role), r.total, true, -1);
-    }
-    Vec.subtractClamped(ledger.clusterTotal, a.total);
+    List<Role> reservationRoles = removeCapacity(a);
     agents.remove(agentId);
     if (resync) {
       ledger.resync(agents.values(), book.offers);
@@ -132,6 +249,9 @@ public final class HierarchicalAllocator implements Allocator {
     }
     for (Fw f : frameworks.values()) {
       f.filters.remove(a.idx);
+    }
+    for (Role r : reservationRoles) {
+      dropUnused(r);
     }
     roleSorterTotalChanged();
     return new AgentRemoval(rescinded, lost);
@@ -186,6 +306,31 @@ public final class HierarchicalAllocator implements Allocator {
   }
 
   @Override
+  public void removeRole(String path) {
+    RolePaths.requireValid(path);
+    Role r = tree.roles.get(path);
+    if (r != null && r.frameworkCount > 0) {
+      throw new IllegalArgumentException("role " + path + " still has " + r.frameworkCount + " framework(s)");
+    }
+    if (weights.remove(path) != null) {
+      roleSorter.clearWeight(path);
+    }
+    if (r != null) {
+      if (r.guarantee != null || r.limit != null) {
+        r.guarantee = null;
+        r.limit = null;
+        tree.quotaChanged();
+      }
+      dropUnused(r);
+    }
+  }
+
+  /** Drops the role and its ancestors while nothing keeps them (see Allocator.removeRole). */
+  private void dropUnused(Role r) {
+    tree.dropUnused(r, weights::containsKey);
+  }
+
+  @Override
   public List<Offer> setQuota(String path, Quota quota) {
     Role r = tree.role(RolePaths.requireValid(path));
     r.guarantee = quota.guarantee().isEmpty() ? null : quota.guaranteeVector(schema);
@@ -204,6 +349,7 @@ public final class HierarchicalAllocator implements Allocator {
         rescinded.add(rescind(subtreeOffers.get(i).offerId));
       }
     }
+    dropUnused(r);
     return rescinded;
   }
 
@@ -276,7 +422,31 @@ public final class HierarchicalAllocator implements Allocator {
       frameworkSorters.remove(f.role.path);
     }
     frameworks.remove(frameworkId);
+    dropUnused(f.role);
     return released;
+  }
+
+  @Override
+  public List<Offer> updateFramework(FrameworkInfo info) {
+    Fw f = requireFramework(info.id());
+    if (!info.role().equals(f.role.path)) {
+      throw new IllegalArgumentException(
+          "framework " + info.id() + " is in role " + f.role.path + ", not " + info.role()
+              + "; a framework changes role by being removed and added again");
+    }
+    if (info.minAllocatable() != null && !info.minAllocatable().schema().equals(schema)) {
+      throw new IllegalArgumentException("framework " + info.id() + " uses another resource schema");
+    }
+    List<Offer> rescinded = new ArrayList<>();
+    if (f.info.revocable() && !info.revocable()) {
+      for (Grant g : List.copyOf(book.offers.values())) {
+        if (g.fw == f && g.revocable) {
+          rescinded.add(rescind(g.offerId));
+        }
+      }
+    }
+    f.update(info, offerTimeout);
+    return rescinded;
   }
 
   @Override
@@ -503,17 +673,40 @@ public final class HierarchicalAllocator implements Allocator {
     return book.offerView(g);
   }
 
-  /** Applies (+1) or releases (-1) a grant's resources in every account. */
+  /** Applies (+1) or releases (-1) a grant's resources in every account, the sorters included. */
   private void use(Grant g, int sign) {
-    Agent a = g.agent;
-    // An agent's own accounts stay within its total: plain arithmetic. The cluster-wide ones saturate.
-    for (int i = 0; i < size; i++) {
-      a.unreservedUsed[i] += sign * g.unreserved[i];
+    account(g, sign);
+    long[] delta = g.total();
+    if (sign < 0) {
+      for (int k = 0; k < size; k++) {
+        delta[k] = -delta[k];
+      }
     }
-    boolean resync = false;
-    if (a.state == AgentState.ACTIVE) {
-      resync = Vec.anySaturated(ledger.availableHeadroom) || (g.revocable && Vec.anySaturated(ledger.lentUnreserved));
-      Vec.addSigned(ledger.availableHeadroom, g.unreserved, -sign);
+    if (deferSorters) {
+      pendingSorterUpdates.add(new Pending(g.fw, delta));
+    } else {
+      applySorter(g.fw, delta);
+    }
+  }
+
+  /** Applies (+1) or releases (-1) a grant's resources in every account but the sorters. */
+  private void account(Grant g, int sign) {
+    Agent a = g.agent;
+    boolean active = a.state == AgentState.ACTIVE;
+    boolean resync = active
+        && (Vec.anySaturated(ledger.availableHeadroom) || (g.revocable && Vec.anySaturated(ledger.lentUnreserved)));
+    // An agent's own accounts: plain arithmetic. The cluster-wide ones saturate. The headroom
+    // counts the agent's free capacity, which is never negative: an agent shrunk below its
+    // placements (updateAgent) frees nothing until they are back within its total.
+    for (int i = 0; i < size; i++) {
+      long before = a.unreservedTotal[i] - a.unreservedUsed[i];
+      a.unreservedUsed[i] += sign * g.unreserved[i];
+      if (active) {
+        long change = Math.max(0, a.unreservedTotal[i] - a.unreservedUsed[i]) - Math.max(0, before);
+        if (change != 0) {
+          ledger.availableHeadroom[i] = Math.max(0, Vec.plus(ledger.availableHeadroom[i], change));
+        }
+      }
     }
     for (int i = 0; i < g.reserved.length; i++) {
       if (g.reserved[i] != null) {
@@ -523,8 +716,7 @@ public final class HierarchicalAllocator implements Allocator {
         }
       }
     }
-    // The grant's total, once: for the revocable accounts, then (signed) for the sorters.
-    long[] delta = g.total();
+    long[] delta = g.revocable ? g.total() : null;
     if (g.revocable) {
       if (a.state == AgentState.ACTIVE) {
         Vec.addSigned(ledger.lentUnreserved, g.unreserved, sign);
@@ -547,16 +739,6 @@ public final class HierarchicalAllocator implements Allocator {
     }
     if (resync) {
       ledger.resync(agents.values(), book.offers);
-    }
-    if (sign < 0) {
-      for (int k = 0; k < size; k++) {
-        delta[k] = -delta[k];
-      }
-    }
-    if (deferSorters) {
-      pendingSorterUpdates.add(new Pending(g.fw, delta));
-    } else {
-      applySorter(g.fw, delta);
     }
   }
 
@@ -737,6 +919,11 @@ public final class HierarchicalAllocator implements Allocator {
       throw new IllegalArgumentException("unknown instance " + instanceId);
     }
     return book.reservationsOf(g);
+  }
+
+  /** The number of roles the allocator keeps (the role tree's size), for tests. */
+  int roleCount() {
+    return tree.roles.size();
   }
 
   private Agent requireAgent(String id) {

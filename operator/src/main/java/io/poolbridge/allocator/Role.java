@@ -22,6 +22,9 @@ final class Role {
   /** Its subtree's pending demand, as of the last cycle that looked at reclaiming (when it had some). */
   long[] demand;
   int frameworkCount;
+  /** Agents' reservations for exactly this role, and roles whose parent it is: both keep it in the tree. */
+  int reservationCount;
+  int childCount;
   /** Placements ever made by frameworks of its subtree. */
   long placed;
   /** When capacity was last taken back for it: its subtree's demand and placement count then, and the cycle. */

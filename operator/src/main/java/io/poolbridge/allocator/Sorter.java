@@ -28,6 +28,9 @@ public interface Sorter {
   /** Sets the weight of a path (a client or an inner node); 1 when never set. */
   void updateWeight(String path, double weight);
 
+  /** Forgets the weight set for a path: it is 1 again. */
+  void clearWeight(String path);
+
   /** Records that {@code resources} were allocated to the client. */
   void allocated(String client, long[] resources);
 
