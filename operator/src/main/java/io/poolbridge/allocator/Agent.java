@@ -3,6 +3,7 @@ package io.poolbridge.allocator;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -39,6 +40,20 @@ final class Agent {
       long[] amount = e.getValue().toArray();
       reservations[i++] = new Reservation(e.getKey(), amount, new long[size]);
       Vec.subtract(unreservedTotal, amount);
+    }
+  }
+
+  /** Grows every vector to {@code schema} (zeros for the new resources). */
+  void widen(ResourceSchema schema) {
+    int size = schema.size();
+    Map<String, Resources> reserved = new java.util.HashMap<>();
+    info.reservations().forEach((role, r) -> reserved.put(role, r.widen(schema)));
+    info = new AgentInfo(info.id(), info.pool(), info.attributes(), info.total().widen(schema), reserved);
+    total = Vec.widen(total, size);
+    unreservedTotal = Vec.widen(unreservedTotal, size);
+    unreservedUsed = Vec.widen(unreservedUsed, size);
+    for (Reservation r : reservations) {
+      r.widen(size);
     }
   }
 

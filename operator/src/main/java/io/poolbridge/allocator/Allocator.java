@@ -11,7 +11,22 @@ import java.util.List;
  */
 public interface Allocator {
 
+  /** The resource schema now: it only ever grows (see {@link #extendSchema}). */
   ResourceSchema schema();
+
+  /**
+   * Grows the resource schema at run time: {@code wider} starts with the current names, in the same
+   * order and with the same fairness exclusions, and may add names after them. Everything the
+   * allocator holds (agents, reservations, roles' and frameworks' allocations, quotas, placements,
+   * outstanding offers, demand, sorters) gains the new resources with amount zero (a limit does not
+   * name them: unlimited); placements, offers, filters and shares are kept. Afterwards
+   * {@link Resources} of any earlier (prefix) schema are taken as having none of the new resources;
+   * those of a wider schema (an agent with a new extended resource, a quota or a demand naming one)
+   * extend the schema first, as this method does. Results are in the current schema.
+   *
+   * @throws IllegalArgumentException when {@code wider} does not extend the current schema
+   */
+  void extendSchema(ResourceSchema wider);
 
   // Agents
 
@@ -32,9 +47,7 @@ public interface Allocator {
    *
    * @throws IllegalArgumentException when the agent is unknown
    */
-  default List<Offer> updateAgent(AgentInfo agent) {
-    throw new UnsupportedOperationException();
-  }
+  List<Offer> updateAgent(AgentInfo agent);
 
   /** Removes an agent: its offers are rescinded and its placements released and reported lost. */
   AgentRemoval removeAgent(String agentId);
@@ -46,7 +59,11 @@ public interface Allocator {
 
   void setWeight(String role, double weight);
 
-  /** Sets a role's quota; a lowered limit rescinds outstanding offers that would exceed it (returned). */
+  /**
+   * Sets a role's quota; a lowered limit rescinds outstanding offers that would exceed it (returned).
+   * A resource the schema does not know yet extends it (see {@link #extendSchema}): a guarantee of a
+   * resource no agent has stays unmet until agents with it are added.
+   */
   List<Offer> setQuota(String role, Quota quota);
 
   /**
@@ -57,9 +74,7 @@ public interface Allocator {
    *
    * @throws IllegalArgumentException when frameworks are still in the role
    */
-  default void removeRole(String role) {
-    throw new UnsupportedOperationException();
-  }
+  void removeRole(String role);
 
   // Frameworks
 
@@ -82,9 +97,7 @@ public interface Allocator {
    * @throws IllegalArgumentException when the framework is unknown or {@code framework} names
    *     another role (a role change is a remove and an add)
    */
-  default List<Offer> updateFramework(FrameworkInfo framework) {
-    throw new UnsupportedOperationException();
-  }
+  List<Offer> updateFramework(FrameworkInfo framework);
 
   /** Stops offers to the framework until it revives. */
   void suppress(String frameworkId);

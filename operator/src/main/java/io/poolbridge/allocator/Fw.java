@@ -35,6 +35,31 @@ final class Fw {
     this.min = info.minAllocatable() == null ? null : info.minAllocatable().toArray();
   }
 
+  /** Grows every vector to {@code schema} (zeros for the new resources). */
+  void widen(ResourceSchema schema) {
+    int size = schema.size();
+    if (info.minAllocatable() != null) {
+      info = new FrameworkInfo(info.id(), info.role(), info.revocable(), info.refuse(),
+          info.minAllocatable().widen(schema), info.offerTimeout());
+    }
+    min = Vec.widen(min, size);
+    demand = Vec.widen(demand, size);
+    if (shapes != null) {
+      long[][] wider = new long[shapes.length][];
+      for (int i = 0; i < shapes.length; i++) {
+        wider[i] = Vec.widen(shapes[i], size);
+      }
+      shapes = wider;
+    }
+    if (shapeAgents != null) {
+      DemandShape[] wider = new DemandShape[shapeAgents.length];
+      for (int i = 0; i < shapeAgents.length; i++) {
+        wider[i] = new DemandShape(shapeAgents[i].resources().widen(schema), shapeAgents[i].agents());
+      }
+      shapeAgents = wider;
+    }
+  }
+
   boolean filtered(int agentIdx, long now) {
     if (filters.isEmpty()) {
       // The usual case, checked for every framework an agent is offered to: no boxing, no hashing.

@@ -30,6 +30,17 @@ final class Grant {
     this.revocable = revocable;
   }
 
+  void widen(int size) {
+    unreserved = Vec.widen(unreserved, size);
+    if (reserved.length > 0) {
+      long[][] portions = new long[reserved.length][];
+      for (int i = 0; i < reserved.length; i++) {
+        portions[i] = Vec.widen(reserved[i], size);
+      }
+      reserved = portions;
+    }
+  }
+
   long[] total() {
     long[] t = unreserved.clone();
     for (long[] portion : reserved) {

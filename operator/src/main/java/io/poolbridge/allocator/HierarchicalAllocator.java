@@ -32,8 +32,9 @@ import java.util.Random;
  * declined; the unused part of an accepted offer is declined.
  */
 public final class HierarchicalAllocator implements Allocator {
-  private final ResourceSchema schema;
-  private final int size;
+  /** Grows at run time (extendSchema), with {@link #size}. */
+  private ResourceSchema schema;
+  private int size;
   private final Clock clock;
   private final long intervalMillis;
   private final Duration offerTimeout;
@@ -87,13 +88,75 @@ public final class HierarchicalAllocator implements Allocator {
   }
 
   @Override
+  public void extendSchema(ResourceSchema wider) {
+    if (wider.equals(schema)) {
+      return;
+    }
+    if (!schema.isPrefixOf(wider)) {
+      throw new IllegalArgumentException(
+          "resources " + wider + " do not extend the allocator's " + schema + " (same names first, in order)");
+    }
+    schema = wider;
+    size = wider.size();
+    ledger.widen(size);
+    tree.widen(size);
+    composer.widen(size);
+    reclaimer.widen(size);
+    book.widen(wider);
+    for (Agent a : agents.values()) {
+      a.widen(wider);
+    }
+    for (Fw f : frameworks.values()) {
+      f.widen(wider);
+    }
+    roleSorter.extendSchema(wider);
+    for (Sorter s : frameworkSorters.values()) {
+      s.extendSchema(wider);
+    }
+  }
+
+  /**
+   * {@code r} in the current schema: one of an earlier (prefix) schema is widened, one of a wider
+   * schema extends the allocator's first; {@code null} stays null.
+   */
+  private Resources current(Resources r, String of) {
+    if (r == null || r.schema().equals(schema)) {
+      return r;
+    }
+    if (r.schema().isPrefixOf(schema)) {
+      return r.widen(schema);
+    }
+    if (schema.isPrefixOf(r.schema())) {
+      extendSchema(r.schema());
+      return r;
+    }
+    throw new IllegalArgumentException(of + " uses another resource schema");
+  }
+
+  private AgentInfo current(AgentInfo info) {
+    String of = "agent " + info.id();
+    Resources total = current(info.total(), of);
+    Map<String, Resources> reserved = new HashMap<>();
+    info.reservations().forEach((role, r) -> reserved.put(role, current(r, of).widen(schema)));
+    total = total.widen(schema);
+    return total == info.total() && reserved.equals(info.reservations())
+        ? info
+        : new AgentInfo(info.id(), info.pool(), info.attributes(), total, reserved);
+  }
+
+  private FrameworkInfo current(FrameworkInfo info) {
+    Resources min = current(info.minAllocatable(), "framework " + info.id());
+    return min == info.minAllocatable()
+        ? info
+        : new FrameworkInfo(info.id(), info.role(), info.revocable(), info.refuse(), min, info.offerTimeout());
+  }
+
+  @Override
   public void addAgent(AgentInfo info) {
     if (agents.containsKey(info.id())) {
       throw new IllegalArgumentException("agent " + info.id() + " already added");
     }
-    if (!info.total().schema().equals(schema)) {
-      throw new IllegalArgumentException("agent " + info.id() + " uses another resource schema");
-    }
+    info = current(info);
     Agent a = new Agent(agentCounter++, info, size);
     agents.put(info.id(), a);
     addCapacity(a);
@@ -135,9 +198,7 @@ public final class HierarchicalAllocator implements Allocator {
   @Override
   public List<Offer> updateAgent(AgentInfo info) {
     Agent a = requireAgent(info.id());
-    if (!info.total().schema().equals(schema)) {
-      throw new IllegalArgumentException("agent " + info.id() + " uses another resource schema");
-    }
+    info = current(info);
     List<Offer> rescinded = new ArrayList<>();
     for (Long id : List.copyOf(a.offerIds)) {
       rescinded.add(rescind(id));
@@ -332,7 +393,15 @@ public final class HierarchicalAllocator implements Allocator {
 
   @Override
   public List<Offer> setQuota(String path, Quota quota) {
-    Role r = tree.role(RolePaths.requireValid(path));
+    RolePaths.requireValid(path);
+    java.util.Set<String> unknown = new java.util.TreeSet<>(quota.guarantee().keySet());
+    unknown.addAll(quota.limit().keySet());
+    unknown.removeIf(schema::contains);
+    if (!unknown.isEmpty()) {
+      // A resource no agent has yet: a guarantee of it stays unmet until one with it is added.
+      extendSchema(schema.extendedWith(unknown));
+    }
+    Role r = tree.role(path);
     r.guarantee = quota.guarantee().isEmpty() ? null : quota.guaranteeVector(schema);
     r.limit = quota.limit().isEmpty() ? null : quota.limitVector(schema);
     tree.quotaChanged();
@@ -383,9 +452,7 @@ public final class HierarchicalAllocator implements Allocator {
     if (frameworks.containsKey(info.id())) {
       throw new IllegalArgumentException("framework " + info.id() + " already added");
     }
-    if (info.minAllocatable() != null && !info.minAllocatable().schema().equals(schema)) {
-      throw new IllegalArgumentException("framework " + info.id() + " uses another resource schema");
-    }
+    info = current(info);
     Role r = tree.role(info.role());
     Fw f = new Fw(info, r, offerTimeout);
     frameworks.put(info.id(), f);
@@ -434,9 +501,7 @@ public final class HierarchicalAllocator implements Allocator {
           "framework " + info.id() + " is in role " + f.role.path + ", not " + info.role()
               + "; a framework changes role by being removed and added again");
     }
-    if (info.minAllocatable() != null && !info.minAllocatable().schema().equals(schema)) {
-      throw new IllegalArgumentException("framework " + info.id() + " uses another resource schema");
-    }
+    info = current(info);
     List<Offer> rescinded = new ArrayList<>();
     if (f.info.revocable() && !info.revocable()) {
       for (Grant g : List.copyOf(book.offers.values())) {
@@ -468,8 +533,23 @@ public final class HierarchicalAllocator implements Allocator {
   @Override
   public void updateDemandShapes(String frameworkId, Resources demand, Collection<DemandShape> shapes) {
     Fw f = requireFramework(frameworkId);
-    if (demand != null && !demand.schema().equals(schema)) {
-      throw new IllegalArgumentException("demand of framework " + frameworkId + " uses another resource schema");
+    String of = "demand of framework " + frameworkId;
+    demand = current(demand, of);
+    if (shapes != null) {
+      List<DemandShape> wider = new ArrayList<>(shapes.size());
+      for (DemandShape s : shapes) {
+        Resources r = current(s.resources(), of);
+        wider.add(r == s.resources() ? s : new DemandShape(r, s.agents()));
+      }
+      // A shape of a wider schema seen late widens the ones before it too.
+      for (int i = 0; i < wider.size(); i++) {
+        DemandShape s = wider.get(i);
+        if (!s.resources().schema().equals(schema)) {
+          wider.set(i, new DemandShape(s.resources().widen(schema), s.agents()));
+        }
+      }
+      shapes = wider;
+      demand = demand == null ? null : demand.widen(schema);
     }
     f.demand = demand == null || demand.isEmpty() ? null : demand.toArray();
     if (shapes == null) {
@@ -776,6 +856,7 @@ public final class HierarchicalAllocator implements Allocator {
   @Override
   public List<Placement> accept(long offerId, List<Launch> launches) {
     Grant offer = book.requireOffer(offerId);
+    launches = current(launches);
     long[] remaining = offer.total();
     long[] asked = new long[size];
     for (Launch l : launches) {
@@ -849,7 +930,7 @@ public final class HierarchicalAllocator implements Allocator {
   public Placement restore(Placement p) {
     Agent a = requireAgent(p.agentId());
     Fw f = requireFramework(p.frameworkId());
-    Grant g = book.restore(a, f, p);
+    Grant g = book.restore(a, f, current(p));
     use(g, +1);
     return book.view(g);
   }
@@ -919,6 +1000,35 @@ public final class HierarchicalAllocator implements Allocator {
       throw new IllegalArgumentException("unknown instance " + instanceId);
     }
     return book.reservationsOf(g);
+  }
+
+  /** Launches in the current schema (a launch of a wider one is an error: no offer holds its new resources). */
+  private List<Launch> current(List<Launch> launches) {
+    for (int i = 0; i < launches.size(); i++) {
+      if (!launches.get(i).resources().schema().equals(schema)) {
+        List<Launch> wider = new ArrayList<>(launches.size());
+        for (Launch l : launches) {
+          wider.add(new Launch(l.instanceId(), l.resources().widen(schema), l.priority()));
+        }
+        return wider;
+      }
+    }
+    return launches;
+  }
+
+  private Placement current(Placement p) {
+    String of = "placement " + p.instanceId();
+    Resources resources = current(p.resources(), of);
+    Map<String, Resources> reserved = null;
+    if (p.reserved() != null) {
+      reserved = new HashMap<>();
+      for (var e : p.reserved().entrySet()) {
+        reserved.put(e.getKey(), current(e.getValue(), of));
+      }
+      reserved.replaceAll((role, r) -> r.widen(schema));
+    }
+    resources = resources.widen(schema);
+    return new Placement(p.instanceId(), p.frameworkId(), p.agentId(), p.pool(), resources, p.revocable(), p.priority(), reserved);
   }
 
   /** The number of roles the allocator keeps (the role tree's size), for tests. */

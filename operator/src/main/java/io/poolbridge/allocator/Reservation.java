@@ -3,13 +3,18 @@ package io.poolbridge.allocator;
 /** A static reservation on an agent: its role, amount and what of it is used. */
 final class Reservation {
   final String role;
-  final long[] total;
-  final long[] used;
+  long[] total;
+  long[] used;
 
   Reservation(String role, long[] total, long[] used) {
     this.role = role;
     this.total = total;
     this.used = used;
+  }
+
+  void widen(int size) {
+    total = Vec.widen(total, size);
+    used = Vec.widen(used, size);
   }
 
   String role() {

@@ -9,13 +9,21 @@ import java.util.Map;
  * guarantees still claim (kept summed in the ledger's required headroom), and the limit policy.
  */
 final class RoleTree {
-  private final int size;
+  private int size;
   private final Ledger ledger;
   final Map<String, Role> roles = new HashMap<>();
 
   RoleTree(int size, Ledger ledger) {
     this.size = size;
     this.ledger = ledger;
+  }
+
+  /** Grows every role's vectors to {@code size}. */
+  void widen(int size) {
+    this.size = size;
+    for (Role r : roles.values()) {
+      r.widen(size);
+    }
   }
 
   Role get(String path) {

@@ -37,6 +37,12 @@ public interface Sorter {
   /** Records that {@code resources} allocated to the client were released. */
   void unallocated(String client, long[] resources);
 
+  /**
+   * Takes on a wider schema (see {@link ResourceSchema#isPrefixOf}): every allocation and total
+   * gains the new resources with amount zero, so no share or order changes.
+   */
+  void extendSchema(ResourceSchema wider);
+
   /** Sets the pool totals that shares are fractions of. */
   void updateTotal(long[] total);
 
