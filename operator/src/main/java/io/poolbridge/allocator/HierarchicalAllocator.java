@@ -535,7 +535,7 @@ public final class HierarchicalAllocator implements Allocator {
     Fw f = requireFramework(frameworkId);
     String of = "demand of framework " + frameworkId;
     demand = current(demand, of);
-    if (shapes != null) {
+    if (shapes != null && !shapes.stream().allMatch(s -> s.resources().schema().equals(schema))) {
       List<DemandShape> wider = new ArrayList<>(shapes.size());
       for (DemandShape s : shapes) {
         Resources r = current(s.resources(), of);
@@ -1017,6 +1017,10 @@ public final class HierarchicalAllocator implements Allocator {
   }
 
   private Placement current(Placement p) {
+    if (p.resources().schema().equals(schema)
+        && (p.reserved() == null || p.reserved().values().stream().allMatch(r -> r.schema().equals(schema)))) {
+      return p;
+    }
     String of = "placement " + p.instanceId();
     Resources resources = current(p.resources(), of);
     Map<String, Resources> reserved = null;
