@@ -41,12 +41,14 @@ public final class HierarchicalAllocator implements Allocator {
   private final Random random;
 
   private final Sorter roleSorter;
-  private final Map<String, Sorter> frameworkSorters = new HashMap<>();
+  /** The accounts' framework sorters, one per role with frameworks. */
+  private final Map<String, Sorter> frameworkSorters;
   private final Map<String, Agent> agents = new LinkedHashMap<>();
   private final Map<String, Fw> frameworks = new LinkedHashMap<>();
   private final Map<String, Double> weights = new HashMap<>();
 
   private final Ledger ledger;
+  private final Accounts accounts;
   private final PlacementBook book;
   private final RoleTree tree;
   private final Reclaimer reclaimer;
@@ -55,8 +57,6 @@ public final class HierarchicalAllocator implements Allocator {
   /** Agents whose state is not ACTIVE: while there are none, no placement has to move. */
   private int inactiveAgents;
   private int agentCounter;
-  private final List<Pending> pendingSorterUpdates = new ArrayList<>();
-  private boolean deferSorters;
 
   public HierarchicalAllocator(ResourceSchema schema, AllocatorConfig config) {
     this(schema, config, new DrfSorter(schema));
@@ -75,10 +75,10 @@ public final class HierarchicalAllocator implements Allocator {
     this.book = new PlacementBook(schema);
     this.tree = new RoleTree(size, ledger);
     this.composer = new OfferComposer(size, ledger);
+    this.accounts = new Accounts(size, ledger, tree, agents, book.offers, roleSorter);
+    this.frameworkSorters = accounts.frameworkSorters;
     this.reclaimer = new Reclaimer(size, agents, frameworks, tree, ledger, book.offers, book::placements, this::rescind, book::view);
   }
-
-  private record Pending(Fw fw, long[] delta) {}
 
   // ---------------------------------------------------------------- agents
 
@@ -109,10 +109,7 @@ public final class HierarchicalAllocator implements Allocator {
     for (Fw f : frameworks.values()) {
       f.widen(wider);
     }
-    roleSorter.extendSchema(wider);
-    for (Sorter s : frameworkSorters.values()) {
-      s.extendSchema(wider);
-    }
+    accounts.extendSchema(wider);
   }
 
   /**
@@ -160,7 +157,7 @@ public final class HierarchicalAllocator implements Allocator {
     Agent a = new Agent(agentCounter++, info, size);
     agents.put(info.id(), a);
     addCapacity(a);
-    roleSorterTotalChanged();
+    accounts.totalChanged();
   }
 
   /** Adds an agent's capacity and reservations, nothing of it used, to the accounts. */
@@ -208,7 +205,7 @@ public final class HierarchicalAllocator implements Allocator {
     // change (what each placement holds in all stays the same), the other accounts are rebuilt.
     List<Grant> placed = a.placed();
     for (Grant g : placed) {
-      account(g, -1);
+      accounts.account(g, -1);
     }
     boolean resync = Vec.anySaturated(ledger.clusterTotal) || Vec.anySaturated(ledger.availableHeadroom);
     long[] oldTotal = a.total;
@@ -217,13 +214,13 @@ public final class HierarchicalAllocator implements Allocator {
     a.reset(info, size);
     addCapacity(a);
     for (Grant g : placed) {
-      moveToReservations(g, old);
-      account(g, +1);
+      g.resplit(old);
+      accounts.account(g, +1);
     }
     if (resync) {
       ledger.resync(agents.values(), book.offers);
     }
-    if (!Vec.fits(a.total, oldTotal) || !sameReservations(old, a.reservations)) {
+    if (!Vec.fits(a.total, oldTotal) || !Reservation.same(old, a.reservations)) {
       for (Fw f : frameworks.values()) {
         f.filters.remove(a.idx);
       }
@@ -231,62 +228,11 @@ public final class HierarchicalAllocator implements Allocator {
     for (Role r : oldRoles) {
       dropUnused(r);
     }
-    roleSorterTotalChanged();
+    accounts.totalChanged();
     return rescinded;
   }
 
-  /**
-   * Re-splits a placement over its agent's new reservations: what it held of a role's reservation
-   * stays reserved as far as the role's new reservation on the agent has room, the rest is
-   * unreserved from now on. What it holds in all does not change.
-   */
-  private static void moveToReservations(Grant g, Reservation[] old) {
-    Agent a = g.agent;
-    if (g.reserved.length == 0 && a.reservations.length == 0) {
-      return;
-    }
-    long[] unreserved = g.unreserved.clone();
-    long[][] reserved = a.reservations.length == 0 ? Grant.NO_PORTIONS : new long[a.reservations.length][];
-    for (int i = 0; i < g.reserved.length; i++) {
-      long[] portion = g.reserved[i];
-      if (portion == null) {
-        continue;
-      }
-      long[] rest = portion.clone();
-      int j = a.reservationIndex(old[i].role);
-      if (j >= 0) {
-        long[] room = a.reservations[j].free();
-        if (reserved[j] != null) {
-          Vec.subtractClamped(room, reserved[j]);
-        }
-        long[] take = rest.clone();
-        Vec.min(take, room);
-        if (Vec.anyPositive(take)) {
-          if (reserved[j] == null) {
-            reserved[j] = take;
-          } else {
-            Vec.add(reserved[j], take);
-          }
-          Vec.subtract(rest, take);
-        }
-      }
-      Vec.add(unreserved, rest);
-    }
-    g.unreserved = unreserved;
-    g.reserved = reserved;
-  }
 
-  private static boolean sameReservations(Reservation[] a, Reservation[] b) {
-    if (a.length != b.length) {
-      return false;
-    }
-    for (int i = 0; i < a.length; i++) {
-      if (!a[i].role.equals(b[i].role) || !java.util.Arrays.equals(a[i].total, b[i].total)) {
-        return false;
-      }
-    }
-    return true;
-  }
 
   @Override
   public AgentRemoval removeAgent(String agentId) {
@@ -314,7 +260,7 @@ public final class HierarchicalAllocator implements Allocator {
     for (Role r : reservationRoles) {
       dropUnused(r);
     }
-    roleSorterTotalChanged();
+    accounts.totalChanged();
     return new AgentRemoval(rescinded, lost);
   }
 
@@ -348,13 +294,6 @@ public final class HierarchicalAllocator implements Allocator {
       ledger.resync(agents.values(), book.offers);
     }
     return rescinded;
-  }
-
-  private void roleSorterTotalChanged() {
-    roleSorter.updateTotal(ledger.clusterTotal);
-    for (Sorter s : frameworkSorters.values()) {
-      s.updateTotal(ledger.clusterTotal);
-    }
   }
 
   // ---------------------------------------------------------------- roles
@@ -627,7 +566,7 @@ public final class HierarchicalAllocator implements Allocator {
     List<Revocation> revocations = reclaimer.reclaim(rescinded);
     List<Offer> made = new ArrayList<>();
     Agent[] order = candidates.toArray(Agent[]::new);
-    deferSorters = true;
+    accounts.deferSorters = true;
     try {
       if (Vec.anyPositive(ledger.requiredHeadroom)) {
         shuffle(order);
@@ -645,8 +584,8 @@ public final class HierarchicalAllocator implements Allocator {
         }
       }
     } finally {
-      deferSorters = false;
-      flushSorters();
+      accounts.deferSorters = false;
+      accounts.flushSorters();
     }
     List<Placement> toMove = new ArrayList<>();
     // Every cycle would otherwise visit every placement (one cache miss or more each).
@@ -744,111 +683,13 @@ public final class HierarchicalAllocator implements Allocator {
         room = RoleTree.limitRoom(r);
       }
     }
-    flushSorters();
+    accounts.flushSorters();
   }
 
   private Offer offer(Grant g) {
     book.addOffer(g);
-    use(g, +1);
+    accounts.use(g, +1);
     return book.offerView(g);
-  }
-
-  /** Applies (+1) or releases (-1) a grant's resources in every account, the sorters included. */
-  private void use(Grant g, int sign) {
-    account(g, sign);
-    long[] delta = g.total();
-    if (sign < 0) {
-      for (int k = 0; k < size; k++) {
-        delta[k] = -delta[k];
-      }
-    }
-    if (deferSorters) {
-      pendingSorterUpdates.add(new Pending(g.fw, delta));
-    } else {
-      applySorter(g.fw, delta);
-    }
-  }
-
-  /** Applies (+1) or releases (-1) a grant's resources in every account but the sorters. */
-  private void account(Grant g, int sign) {
-    Agent a = g.agent;
-    boolean active = a.state == AgentState.ACTIVE;
-    boolean resync = active
-        && (Vec.anySaturated(ledger.availableHeadroom) || (g.revocable && Vec.anySaturated(ledger.lentUnreserved)));
-    // An agent's own accounts: plain arithmetic. The cluster-wide ones saturate. The headroom
-    // counts the agent's free capacity, which is never negative: an agent shrunk below its
-    // placements (updateAgent) frees nothing until they are back within its total.
-    for (int i = 0; i < size; i++) {
-      long before = a.unreservedTotal[i] - a.unreservedUsed[i];
-      a.unreservedUsed[i] += sign * g.unreserved[i];
-      if (active) {
-        long change = Math.max(0, a.unreservedTotal[i] - a.unreservedUsed[i]) - Math.max(0, before);
-        if (change != 0) {
-          ledger.availableHeadroom[i] = Math.max(0, Vec.plus(ledger.availableHeadroom[i], change));
-        }
-      }
-    }
-    for (int i = 0; i < g.reserved.length; i++) {
-      if (g.reserved[i] != null) {
-        long[] used = a.reservations[i].used;
-        for (int k = 0; k < size; k++) {
-          used[k] += sign * g.reserved[i][k];
-        }
-      }
-    }
-    long[] delta = g.revocable ? g.total() : null;
-    if (g.revocable) {
-      if (a.state == AgentState.ACTIVE) {
-        Vec.addSigned(ledger.lentUnreserved, g.unreserved, sign);
-      }
-      for (Role r : g.fw.role.chain) {
-        Vec.addSigned(r.revocableUse, delta, sign);
-      }
-    } else {
-      tree.adjustConsumption(g.fw.role, g.unreserved, false, sign);
-      for (int i = 0; i < g.reserved.length; i++) {
-        if (g.reserved[i] != null) {
-          for (Role r : g.fw.role.chain) {
-            if (r.path.equals(a.reservations[i].role())) {
-              break;
-            }
-            Vec.addSigned(r.ancestorReservedUse, g.reserved[i], sign);
-          }
-        }
-      }
-    }
-    if (resync) {
-      ledger.resync(agents.values(), book.offers);
-    }
-  }
-
-  private void flushSorters() {
-    for (Pending p : pendingSorterUpdates) {
-      applySorter(p.fw(), p.delta());
-    }
-    pendingSorterUpdates.clear();
-  }
-
-  private void applySorter(Fw f, long[] delta) {
-    boolean release = false;
-    for (long d : delta) {
-      if (d < 0) {
-        release = true;
-        break;
-      }
-    }
-    Sorter fs = frameworkSorters.get(f.role.path);
-    if (release) {
-      long[] positive = delta.clone();
-      for (int k = 0; k < size; k++) {
-        positive[k] = -positive[k];
-      }
-      roleSorter.unallocated(f.role.path, positive);
-      fs.unallocated(f.info.id(), positive);
-    } else {
-      roleSorter.allocated(f.role.path, delta);
-      fs.allocated(f.info.id(), delta);
-    }
   }
 
   // ---------------------------------------------------------------- offer lifecycle
@@ -883,7 +724,7 @@ public final class HierarchicalAllocator implements Allocator {
     }
     Grant rest = new Grant(offer.fw, offer.agent, unreservedLeft, reservedLeft, offer.revocable);
     if (Vec.anyPositive(rest.total())) {
-      use(rest, -1);
+      accounts.use(rest, -1);
     }
     if (Vec.anyPositive(Vec.positiveDifference(offer.total(), asked))) {
       filter(offer.fw, offer.agent, offer.fw.info.refuse());
@@ -895,7 +736,7 @@ public final class HierarchicalAllocator implements Allocator {
   public void decline(long offerId, Duration refuse) {
     Grant g = book.requireOffer(offerId);
     book.removeOffer(g);
-    use(g, -1);
+    accounts.use(g, -1);
     filter(g.fw, g.agent, refuse == null ? g.fw.info.refuse() : refuse);
   }
 
@@ -915,14 +756,14 @@ public final class HierarchicalAllocator implements Allocator {
   public Offer rescind(long offerId) {
     Grant g = book.requireOffer(offerId);
     book.removeOffer(g);
-    use(g, -1);
+    accounts.use(g, -1);
     return book.offerView(g);
   }
 
   @Override
   public Placement recover(String instanceId) {
     Grant g = book.remove(instanceId);
-    use(g, -1);
+    accounts.use(g, -1);
     return book.view(g);
   }
 
@@ -931,7 +772,7 @@ public final class HierarchicalAllocator implements Allocator {
     Agent a = requireAgent(p.agentId());
     Fw f = requireFramework(p.frameworkId());
     Grant g = book.restore(a, f, current(p));
-    use(g, +1);
+    accounts.use(g, +1);
     return book.view(g);
   }
 

@@ -17,6 +17,18 @@ final class Reservation {
     used = Vec.widen(used, size);
   }
 
+  /** Whether two agents' reservations are the same roles and amounts. */
+  static boolean same(Reservation[] a, Reservation[] b) {
+    if (a.length != b.length) {
+      return false;
+    }
+    for (int i = 0; i < a.length; i++) {
+      if (!a[i].role.equals(b[i].role) || !java.util.Arrays.equals(a[i].total, b[i].total)) {
+        return false;
+      }
+    }
+    return true;
+  }
   String role() {
     return role;
   }
