@@ -49,6 +49,7 @@ public final class HierarchicalAllocator implements Allocator {
 
   private final Ledger ledger;
   private final Accounts accounts;
+  private final Intake intake = new Intake(() -> schema, this::extendSchema);
   private final PlacementBook book;
   private final RoleTree tree;
   private final Reclaimer reclaimer;
@@ -112,48 +113,12 @@ public final class HierarchicalAllocator implements Allocator {
     accounts.extendSchema(wider);
   }
 
-  /**
-   * {@code r} in the current schema: one of an earlier (prefix) schema is widened, one of a wider
-   * schema extends the allocator's first; {@code null} stays null.
-   */
-  private Resources current(Resources r, String of) {
-    if (r == null || r.schema().equals(schema)) {
-      return r;
-    }
-    if (r.schema().isPrefixOf(schema)) {
-      return r.widen(schema);
-    }
-    if (schema.isPrefixOf(r.schema())) {
-      extendSchema(r.schema());
-      return r;
-    }
-    throw new IllegalArgumentException(of + " uses another resource schema");
-  }
-
-  private AgentInfo current(AgentInfo info) {
-    String of = "agent " + info.id();
-    Resources total = current(info.total(), of);
-    Map<String, Resources> reserved = new HashMap<>();
-    info.reservations().forEach((role, r) -> reserved.put(role, current(r, of).widen(schema)));
-    total = total.widen(schema);
-    return total == info.total() && reserved.equals(info.reservations())
-        ? info
-        : new AgentInfo(info.id(), info.pool(), info.attributes(), total, reserved);
-  }
-
-  private FrameworkInfo current(FrameworkInfo info) {
-    Resources min = current(info.minAllocatable(), "framework " + info.id());
-    return min == info.minAllocatable()
-        ? info
-        : new FrameworkInfo(info.id(), info.role(), info.revocable(), info.refuse(), min, info.offerTimeout());
-  }
-
   @Override
   public void addAgent(AgentInfo info) {
     if (agents.containsKey(info.id())) {
       throw new IllegalArgumentException("agent " + info.id() + " already added");
     }
-    info = current(info);
+    info = intake.current(info);
     Agent a = new Agent(agentCounter++, info, size);
     agents.put(info.id(), a);
     addCapacity(a);
@@ -195,7 +160,7 @@ public final class HierarchicalAllocator implements Allocator {
   @Override
   public List<Offer> updateAgent(AgentInfo info) {
     Agent a = requireAgent(info.id());
-    info = current(info);
+    info = intake.current(info);
     List<Offer> rescinded = new ArrayList<>();
     for (Long id : List.copyOf(a.offerIds)) {
       rescinded.add(rescind(id));
@@ -391,7 +356,7 @@ public final class HierarchicalAllocator implements Allocator {
     if (frameworks.containsKey(info.id())) {
       throw new IllegalArgumentException("framework " + info.id() + " already added");
     }
-    info = current(info);
+    info = intake.current(info);
     Role r = tree.role(info.role());
     Fw f = new Fw(info, r, offerTimeout);
     frameworks.put(info.id(), f);
@@ -440,7 +405,7 @@ public final class HierarchicalAllocator implements Allocator {
           "framework " + info.id() + " is in role " + f.role.path + ", not " + info.role()
               + "; a framework changes role by being removed and added again");
     }
-    info = current(info);
+    info = intake.current(info);
     List<Offer> rescinded = new ArrayList<>();
     if (f.info.revocable() && !info.revocable()) {
       for (Grant g : List.copyOf(book.offers.values())) {
@@ -473,22 +438,10 @@ public final class HierarchicalAllocator implements Allocator {
   public void updateDemandShapes(String frameworkId, Resources demand, Collection<DemandShape> shapes) {
     Fw f = requireFramework(frameworkId);
     String of = "demand of framework " + frameworkId;
-    demand = current(demand, of);
-    if (shapes != null && !shapes.stream().allMatch(s -> s.resources().schema().equals(schema))) {
-      List<DemandShape> wider = new ArrayList<>(shapes.size());
-      for (DemandShape s : shapes) {
-        Resources r = current(s.resources(), of);
-        wider.add(r == s.resources() ? s : new DemandShape(r, s.agents()));
-      }
-      // A shape of a wider schema seen late widens the ones before it too.
-      for (int i = 0; i < wider.size(); i++) {
-        DemandShape s = wider.get(i);
-        if (!s.resources().schema().equals(schema)) {
-          wider.set(i, new DemandShape(s.resources().widen(schema), s.agents()));
-        }
-      }
-      shapes = wider;
-      demand = demand == null ? null : demand.widen(schema);
+    demand = intake.current(demand, of);
+    shapes = intake.shapes(shapes, of);
+    if (demand != null) {
+      demand = demand.widen(schema); // a shape of a wider schema may have extended it since
     }
     f.demand = demand == null || demand.isEmpty() ? null : demand.toArray();
     if (shapes == null) {
@@ -697,7 +650,7 @@ public final class HierarchicalAllocator implements Allocator {
   @Override
   public List<Placement> accept(long offerId, List<Launch> launches) {
     Grant offer = book.requireOffer(offerId);
-    launches = current(launches);
+    launches = intake.current(launches);
     long[] remaining = offer.total();
     long[] asked = new long[size];
     for (Launch l : launches) {
@@ -771,7 +724,7 @@ public final class HierarchicalAllocator implements Allocator {
   public Placement restore(Placement p) {
     Agent a = requireAgent(p.agentId());
     Fw f = requireFramework(p.frameworkId());
-    Grant g = book.restore(a, f, current(p));
+    Grant g = book.restore(a, f, intake.current(p));
     accounts.use(g, +1);
     return book.view(g);
   }
@@ -841,39 +794,6 @@ public final class HierarchicalAllocator implements Allocator {
       throw new IllegalArgumentException("unknown instance " + instanceId);
     }
     return book.reservationsOf(g);
-  }
-
-  /** Launches in the current schema (a launch of a wider one is an error: no offer holds its new resources). */
-  private List<Launch> current(List<Launch> launches) {
-    for (int i = 0; i < launches.size(); i++) {
-      if (!launches.get(i).resources().schema().equals(schema)) {
-        List<Launch> wider = new ArrayList<>(launches.size());
-        for (Launch l : launches) {
-          wider.add(new Launch(l.instanceId(), l.resources().widen(schema), l.priority()));
-        }
-        return wider;
-      }
-    }
-    return launches;
-  }
-
-  private Placement current(Placement p) {
-    if (p.resources().schema().equals(schema)
-        && (p.reserved() == null || p.reserved().values().stream().allMatch(r -> r.schema().equals(schema)))) {
-      return p;
-    }
-    String of = "placement " + p.instanceId();
-    Resources resources = current(p.resources(), of);
-    Map<String, Resources> reserved = null;
-    if (p.reserved() != null) {
-      reserved = new HashMap<>();
-      for (var e : p.reserved().entrySet()) {
-        reserved.put(e.getKey(), current(e.getValue(), of));
-      }
-      reserved.replaceAll((role, r) -> r.widen(schema));
-    }
-    resources = resources.widen(schema);
-    return new Placement(p.instanceId(), p.frameworkId(), p.agentId(), p.pool(), resources, p.revocable(), p.priority(), reserved);
   }
 
   /** The number of roles the allocator keeps (the role tree's size), for tests. */

@@ -99,6 +99,25 @@ class SchemaGrowthScenarioTest {
     assertThat(Scenario.show(s.allocator.usage("agent1").free())).isEqualTo("cpus:1;mem:512");
   }
 
+  /** Demand naming a new resource extends the schema too; shapes of the old schema are widened. */
+  @Test
+  void demandOfANewResourceShapesOffers() {
+    Scenario s = Scenario.of("cpus", "mem");
+    s.addFramework("ml", "ml");
+    s.addAgent("agent1", "cpus:4;mem:4096");
+    s.allocator.updateDemand("ml", gpuNode(1, 512, 1), List.of(s.res("cpus:1;mem:512"), gpuNode(1, 512, 1)));
+    assertThat(s.allocator.schema()).isEqualTo(WITH_GPUS);
+    // The cpu-only shape fits agent1.
+    assertThat(s.allocate()).containsExactly("ml <- agent1 cpus:4;mem:4096");
+    s.declineAll(Duration.ZERO);
+    // Only the GPU shape is left: agent1 holds none of it, so it is not offered.
+    s.allocator.updateDemand("ml", gpuNode(1, 512, 1), List.of(gpuNode(1, 512, 1)));
+    s.tick();
+    assertThat(s.allocate()).isEmpty();
+    s.allocator.addAgent(AgentInfo.of("agent2", Scenario.POOL, gpuNode(2, 1024, 1)));
+    assertThat(s.allocate()).containsExactly("ml <- agent2 cpus:2;mem:1024;nvidia.com/gpu:1");
+  }
+
   @Test
   void onlyAnExtensionOfTheSchemaIsTaken() {
     Scenario s = Scenario.of("cpus", "mem");
