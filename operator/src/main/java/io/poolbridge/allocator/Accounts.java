@@ -54,8 +54,8 @@ final class Accounts {
 
   /** Applies (+1) or releases (-1) a grant's resources in every account, the sorters included. */
   void use(Grant g, int sign) {
-    account(g, sign);
     long[] delta = g.total();
+    account(g, sign, delta);
     if (sign < 0) {
       for (int k = 0; k < size; k++) {
         delta[k] = -delta[k];
@@ -70,6 +70,11 @@ final class Accounts {
 
   /** Applies (+1) or releases (-1) a grant's resources in every account but the sorters. */
   void account(Grant g, int sign) {
+    account(g, sign, g.revocable ? g.total() : null);
+  }
+
+  /** {@link #account(Grant, int)} given the grant's total, which it leaves as it is (null: not revocable). */
+  private void account(Grant g, int sign, long[] total) {
     Agent a = g.agent;
     boolean active = a.state == AgentState.ACTIVE;
     boolean resync = active
@@ -95,13 +100,12 @@ final class Accounts {
         }
       }
     }
-    long[] delta = g.revocable ? g.total() : null;
     if (g.revocable) {
       if (a.state == AgentState.ACTIVE) {
         Vec.addSigned(ledger.lentUnreserved, g.unreserved, sign);
       }
       for (Role r : g.fw.role.chain) {
-        Vec.addSigned(r.revocableUse, delta, sign);
+        Vec.addSigned(r.revocableUse, total, sign);
       }
     } else {
       tree.adjustConsumption(g.fw.role, g.unreserved, false, sign);
