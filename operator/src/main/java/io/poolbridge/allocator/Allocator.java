@@ -61,8 +61,10 @@ public interface Allocator {
 
   /**
    * Sets a role's quota; a lowered limit rescinds outstanding offers that would exceed it (returned).
-   * A resource the schema does not know yet extends it (see {@link #extendSchema}): a guarantee of a
-   * resource no agent has stays unmet until agents with it are added.
+   * A resource the schema does not know yet extends it (see {@link #extendSchema}; new names are
+   * appended in sorted order): a guarantee of a resource no agent has stays unmet until agents with
+   * it are added. Setting {@link Quota#NONE} drops the role when nothing else keeps it (see
+   * {@link #removeRole}).
    */
   List<Offer> setQuota(String role, Quota quota);
 
