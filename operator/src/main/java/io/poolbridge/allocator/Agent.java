@@ -3,17 +3,20 @@ package io.poolbridge.allocator;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
 /** An agent as the allocator keeps it: its capacity, reservations, offers and placements. */
 final class Agent {
   final int idx;
-  final AgentInfo info;
-  final long[] total;
-  final long[] unreservedTotal;
-  final long[] unreservedUsed;
-  final Reservation[] reservations;
+  /** What it is now: {@link #reset} changes it in place (see Allocator.updateAgent). */
+  AgentInfo info;
+  long[] total;
+  long[] unreservedTotal;
+  /** May exceed {@link #unreservedTotal} after the agent shrank below its placements. */
+  long[] unreservedUsed;
+  Reservation[] reservations;
   final Set<Long> offerIds = new LinkedHashSet<>();
   /** Its placements, oldest first, linked through {@link Grant#nextOnAgent}: no hashing per launch. */
   Grant firstPlaced;
@@ -22,6 +25,11 @@ final class Agent {
 
   Agent(int idx, AgentInfo info, int size) {
     this.idx = idx;
+    reset(info, size);
+  }
+
+  /** Takes on {@code info}'s capacity and reservations, nothing used (the caller re-applies its grants). */
+  void reset(AgentInfo info, int size) {
     this.info = info;
     this.total = info.total().toArray();
     this.unreservedTotal = total.clone();
@@ -32,6 +40,20 @@ final class Agent {
       long[] amount = e.getValue().toArray();
       reservations[i++] = new Reservation(e.getKey(), amount, new long[size]);
       Vec.subtract(unreservedTotal, amount);
+    }
+  }
+
+  /** Grows every vector to {@code schema} (zeros for the new resources). */
+  void widen(ResourceSchema schema) {
+    int size = schema.size();
+    Map<String, Resources> reserved = new java.util.HashMap<>();
+    info.reservations().forEach((role, r) -> reserved.put(role, r.widen(schema)));
+    info = new AgentInfo(info.id(), info.pool(), info.attributes(), info.total().widen(schema), reserved);
+    total = Vec.widen(total, size);
+    unreservedTotal = Vec.widen(unreservedTotal, size);
+    unreservedUsed = Vec.widen(unreservedUsed, size);
+    for (Reservation r : reservations) {
+      r.widen(size);
     }
   }
 
@@ -70,10 +92,9 @@ final class Agent {
     return list;
   }
 
+  /** Free unreserved capacity, never negative (placements may use more than a shrunk agent has). */
   long[] freeUnreserved() {
-    long[] f = unreservedTotal.clone();
-    Vec.subtract(f, unreservedUsed);
-    return f;
+    return Vec.positiveDifference(unreservedTotal, unreservedUsed);
   }
 
   long[] used() {

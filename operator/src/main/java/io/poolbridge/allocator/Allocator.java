@@ -11,11 +11,43 @@ import java.util.List;
  */
 public interface Allocator {
 
+  /** The resource schema now: it only ever grows (see {@link #extendSchema}). */
   ResourceSchema schema();
+
+  /**
+   * Grows the resource schema at run time: {@code wider} starts with the current names, in the same
+   * order and with the same fairness exclusions, and may add names after them. Everything the
+   * allocator holds (agents, reservations, roles' and frameworks' allocations, quotas, placements,
+   * outstanding offers, demand, sorters) gains the new resources with amount zero (a limit does not
+   * name them: unlimited); placements, offers, filters and shares are kept. Afterwards
+   * {@link Resources} of any earlier (prefix) schema are taken as having none of the new resources;
+   * those of a wider schema (an agent with a new extended resource, a quota or a demand naming one)
+   * extend the schema first, as this method does. Results are in the current schema.
+   *
+   * @throws IllegalArgumentException when {@code wider} does not extend the current schema
+   */
+  void extendSchema(ResourceSchema wider);
 
   // Agents
 
   void addAgent(AgentInfo agent);
+
+  /**
+   * Changes an agent in place: its capacity, pool, attributes and reservations become those of
+   * {@code agent} (same id), its state stays (see {@link #setAgentState}). Its outstanding offers
+   * are rescinded without a filter (returned); its placements stay and keep counting in every
+   * account (role and framework allocations, quota consumption, shares, cluster totals). A capacity
+   * below what the placements use leaves the agent with nothing free (never less) until enough of
+   * them end. A placement that used a reservation that is gone keeps its resources, and what of it
+   * no longer fits in the role's reservation on the agent counts as unreserved use of its role from
+   * then on (towards its guarantee and limit, as any unreserved allocation). Filters on the agent
+   * are dropped when its capacity grew or its reservations changed (what was refused is not what is
+   * offered now). A Resources of a wider schema extends the allocator's schema first (see
+   * {@link #extendSchema}).
+   *
+   * @throws IllegalArgumentException when the agent is unknown
+   */
+  List<Offer> updateAgent(AgentInfo agent);
 
   /** Removes an agent: its offers are rescinded and its placements released and reported lost. */
   AgentRemoval removeAgent(String agentId);
@@ -27,15 +59,47 @@ public interface Allocator {
 
   void setWeight(String role, double weight);
 
-  /** Sets a role's quota; a lowered limit rescinds outstanding offers that would exceed it (returned). */
+  /**
+   * Sets a role's quota; a lowered limit rescinds outstanding offers that would exceed it (returned).
+   * A resource the schema does not know yet extends it (see {@link #extendSchema}; new names are
+   * appended in sorted order): a guarantee of a resource no agent has stays unmet until agents with
+   * it are added. Setting {@link Quota#NONE} drops the role when nothing else keeps it (see
+   * {@link #removeRole}).
+   */
   List<Offer> setQuota(String role, Quota quota);
+
+  /**
+   * Clears a role's quota and weight. A role is dropped from the role tree and the sorters, with
+   * its ancestors that nothing else keeps, as soon as it has no framework and no child role, no
+   * reservation on any agent and no quota or weight set; removing its last framework or the last
+   * reservation for it drops it the same way. Unknown roles are ignored.
+   *
+   * @throws IllegalArgumentException when frameworks are still in the role
+   */
+  void removeRole(String role);
 
   // Frameworks
 
   void addFramework(FrameworkInfo framework);
 
-  /** Removes a framework, rescinding its offers and releasing its placements (returned). */
+  /**
+   * Removes a framework, rescinding its offers and releasing its placements (returned). Its role,
+   * and the ancestors nothing else keeps, are dropped when nothing uses them any more (see
+   * {@link #removeRole}).
+   */
   List<Placement> removeFramework(String frameworkId);
+
+  /**
+   * Changes a framework's offer settings in place: {@code revocable}, {@code refuse},
+   * {@code minAllocatable} and {@code offerTimeout} become those of {@code framework} (same id). Its
+   * placements, share, suppression, demand and filters are kept; a new refuse applies to later
+   * declines, a new timeout to offers outstanding already. Turning revocable off rescinds its
+   * outstanding revocable offers (returned); its revocable placements stay (revocable).
+   *
+   * @throws IllegalArgumentException when the framework is unknown or {@code framework} names
+   *     another role (a role change is a remove and an add)
+   */
+  List<Offer> updateFramework(FrameworkInfo framework);
 
   /** Stops offers to the framework until it revives. */
   void suppress(String frameworkId);

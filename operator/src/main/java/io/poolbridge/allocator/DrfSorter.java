@@ -46,7 +46,7 @@ public final class DrfSorter implements Sorter {
         return c != 0 ? c : a.path.compareTo(b.path);
       };
 
-  private final ResourceSchema schema;
+  private ResourceSchema schema;
   private final Node root;
   /** Clients by name: the node that holds a client's own allocation. */
   private final Map<String, Node> clients = new HashMap<>();
@@ -66,7 +66,7 @@ public final class DrfSorter implements Sorter {
   private static final class Node {
     final String path;
     final Node parent;
-    final long[] allocation;
+    long[] allocation;
     /** Children by their last path segment ("." for a client's own leaf under an inner node). */
     Map<String, Node> children;
     TreeSet<Node> ordered;
@@ -224,6 +224,21 @@ public final class DrfSorter implements Sorter {
     }
   }
 
+  @Override
+  public void clearWeight(String path) {
+    refresh();
+    if (weights.remove(path) != null) {
+      Node node = nodes.get(path);
+      if (node != null) {
+        setWeight(node, 1.0);
+        Node self = node.children == null ? null : node.children.get(SELF);
+        if (self != null) {
+          setWeight(self, 1.0);
+        }
+      }
+    }
+  }
+
   private void setWeight(Node node, double weight) {
     detach(node);
     node.weight = weight;
@@ -259,6 +274,26 @@ public final class DrfSorter implements Sorter {
       attach(n);
     }
     Vec.subtractClamped(root.allocation, resources);
+  }
+
+  @Override
+  public void extendSchema(ResourceSchema wider) {
+    if (!schema.isPrefixOf(wider)) {
+      throw new IllegalArgumentException("schema " + wider + " does not extend " + schema);
+    }
+    schema = wider;
+    int size = wider.size();
+    total = Vec.widen(total, size);
+    widen(root, size);
+  }
+
+  private void widen(Node node, int size) {
+    node.allocation = Vec.widen(node.allocation, size);
+    if (node.children != null) {
+      for (Node child : node.children.values()) {
+        widen(child, size);
+      }
+    }
   }
 
   @Override

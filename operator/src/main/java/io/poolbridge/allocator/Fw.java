@@ -6,11 +6,11 @@ import java.util.Map;
 
 /** A framework as the allocator keeps it: its role, filters, suppression and pending demand. */
 final class Fw {
-  final FrameworkInfo info;
+  FrameworkInfo info;
   final Role role;
-  final long[] min;
+  long[] min;
   /** How long its offers may stay unanswered, in millis (its own timeout or the allocator's default). */
-  final long offerTimeoutMillis;
+  long offerTimeoutMillis;
   /** Filtered agents (by index) and when each filter ends. */
   final Map<Integer, Long> filters = new HashMap<>();
   boolean suppressed;
@@ -24,10 +24,40 @@ final class Fw {
   DemandShape[] shapeAgents;
 
   Fw(FrameworkInfo info, Role role, Duration defaultOfferTimeout) {
-    this.info = info;
     this.role = role;
+    update(info, defaultOfferTimeout);
+  }
+
+  /** Takes on {@code info}'s offer settings (same id and role). */
+  void update(FrameworkInfo info, Duration defaultOfferTimeout) {
+    this.info = info;
     this.offerTimeoutMillis = (info.offerTimeout() == null ? defaultOfferTimeout : info.offerTimeout()).toMillis();
     this.min = info.minAllocatable() == null ? null : info.minAllocatable().toArray();
+  }
+
+  /** Grows every vector to {@code schema} (zeros for the new resources). */
+  void widen(ResourceSchema schema) {
+    int size = schema.size();
+    if (info.minAllocatable() != null) {
+      info = new FrameworkInfo(info.id(), info.role(), info.revocable(), info.refuse(),
+          info.minAllocatable().widen(schema), info.offerTimeout());
+    }
+    min = Vec.widen(min, size);
+    demand = Vec.widen(demand, size);
+    if (shapes != null) {
+      long[][] wider = new long[shapes.length][];
+      for (int i = 0; i < shapes.length; i++) {
+        wider[i] = Vec.widen(shapes[i], size);
+      }
+      shapes = wider;
+    }
+    if (shapeAgents != null) {
+      DemandShape[] wider = new DemandShape[shapeAgents.length];
+      for (int i = 0; i < shapeAgents.length; i++) {
+        wider[i] = new DemandShape(shapeAgents[i].resources().widen(schema), shapeAgents[i].agents());
+      }
+      shapeAgents = wider;
+    }
   }
 
   boolean filtered(int agentIdx, long now) {

@@ -32,20 +32,24 @@ import java.util.Random;
  * declined; the unused part of an accepted offer is declined.
  */
 public final class HierarchicalAllocator implements Allocator {
-  private final ResourceSchema schema;
-  private final int size;
+  /** Grows at run time (extendSchema), with {@link #size}. */
+  private ResourceSchema schema;
+  private int size;
   private final Clock clock;
   private final long intervalMillis;
   private final Duration offerTimeout;
   private final Random random;
 
   private final Sorter roleSorter;
-  private final Map<String, Sorter> frameworkSorters = new HashMap<>();
+  /** The accounts' framework sorters, one per role with frameworks. */
+  private final Map<String, Sorter> frameworkSorters;
   private final Map<String, Agent> agents = new LinkedHashMap<>();
   private final Map<String, Fw> frameworks = new LinkedHashMap<>();
   private final Map<String, Double> weights = new HashMap<>();
 
   private final Ledger ledger;
+  private final Accounts accounts;
+  private final Intake intake = new Intake(() -> schema, this::extendSchema);
   private final PlacementBook book;
   private final RoleTree tree;
   private final Reclaimer reclaimer;
@@ -54,8 +58,6 @@ public final class HierarchicalAllocator implements Allocator {
   /** Agents whose state is not ACTIVE: while there are none, no placement has to move. */
   private int inactiveAgents;
   private int agentCounter;
-  private final List<Pending> pendingSorterUpdates = new ArrayList<>();
-  private boolean deferSorters;
 
   public HierarchicalAllocator(ResourceSchema schema, AllocatorConfig config) {
     this(schema, config, new DrfSorter(schema));
@@ -74,10 +76,10 @@ public final class HierarchicalAllocator implements Allocator {
     this.book = new PlacementBook(schema);
     this.tree = new RoleTree(size, ledger);
     this.composer = new OfferComposer(size, ledger);
+    this.accounts = new Accounts(size, ledger, tree, agents, book.offers, roleSorter);
+    this.frameworkSorters = accounts.frameworkSorters;
     this.reclaimer = new Reclaimer(size, agents, frameworks, tree, ledger, book.offers, book::placements, this::rescind, book::view);
   }
-
-  private record Pending(Fw fw, long[] delta) {}
 
   // ---------------------------------------------------------------- agents
 
@@ -87,22 +89,115 @@ public final class HierarchicalAllocator implements Allocator {
   }
 
   @Override
+  public void extendSchema(ResourceSchema wider) {
+    if (wider.equals(schema)) {
+      return;
+    }
+    if (!schema.isPrefixOf(wider)) {
+      throw new IllegalArgumentException(
+          "resources " + wider + " do not extend the allocator's " + schema + " (same names first, in order)");
+    }
+    schema = wider;
+    size = wider.size();
+    ledger.widen(size);
+    tree.widen(size);
+    composer.widen(size);
+    reclaimer.widen(size);
+    book.widen(wider);
+    for (Agent a : agents.values()) {
+      a.widen(wider);
+    }
+    for (Fw f : frameworks.values()) {
+      f.widen(wider);
+    }
+    accounts.extendSchema(wider);
+  }
+
+  @Override
   public void addAgent(AgentInfo info) {
     if (agents.containsKey(info.id())) {
       throw new IllegalArgumentException("agent " + info.id() + " already added");
     }
-    if (!info.total().schema().equals(schema)) {
-      throw new IllegalArgumentException("agent " + info.id() + " uses another resource schema");
-    }
+    info = intake.current(info);
     Agent a = new Agent(agentCounter++, info, size);
     agents.put(info.id(), a);
+    addCapacity(a);
+    accounts.totalChanged();
+  }
+
+  /** Adds an agent's capacity and reservations, nothing of it used, to the accounts. */
+  private void addCapacity(Agent a) {
     for (Reservation r : a.reservations) {
-      tree.adjustConsumption(tree.role(r.role), r.total, true, +1);
+      Role role = tree.role(r.role);
+      role.reservationCount++;
+      tree.adjustConsumption(role, r.total, true, +1);
     }
     Vec.add(ledger.clusterTotal, a.total);
-    Vec.add(ledger.availableHeadroom, a.unreservedTotal);
-    roleSorterTotalChanged();
+    if (a.state == AgentState.ACTIVE) {
+      Vec.add(ledger.availableHeadroom, a.unreservedTotal);
+    }
   }
+
+  /**
+   * Takes an agent's capacity and reservations out of the accounts (nothing of it may be in use);
+   * returns the reservation roles, to drop those nothing keeps once the caller is done.
+   */
+  private List<Role> removeCapacity(Agent a) {
+    if (a.state == AgentState.ACTIVE) {
+      Vec.subtractClamped(ledger.availableHeadroom, a.unreservedTotal);
+    }
+    List<Role> roles = new ArrayList<>();
+    for (Reservation r : a.reservations) {
+      Role role = tree.role(r.role);
+      role.reservationCount--;
+      tree.adjustConsumption(role, r.total, true, -1);
+      roles.add(role);
+    }
+    Vec.subtractClamped(ledger.clusterTotal, a.total);
+    return roles;
+  }
+
+  @Override
+  public List<Offer> updateAgent(AgentInfo info) {
+    Agent a = requireAgent(info.id());
+    info = intake.current(info);
+    List<Offer> rescinded = new ArrayList<>();
+    for (Long id : List.copyOf(a.offerIds)) {
+      rescinded.add(rescind(id));
+    }
+    // The placements stay on the agent and in the book. Their accounts are taken out, the agent's
+    // capacity replaced, and they are accounted again on the new agent: the sorters never see a
+    // change (what each placement holds in all stays the same), the other accounts are rebuilt.
+    List<Grant> placed = a.placed();
+    for (Grant g : placed) {
+      accounts.account(g, -1);
+    }
+    boolean resync = Vec.anySaturated(ledger.clusterTotal) || Vec.anySaturated(ledger.availableHeadroom);
+    long[] oldTotal = a.total;
+    Reservation[] old = a.reservations;
+    List<Role> oldRoles = removeCapacity(a);
+    a.reset(info, size);
+    addCapacity(a);
+    for (Grant g : placed) {
+      g.resplit(old);
+      accounts.account(g, +1);
+    }
+    if (resync) {
+      ledger.resync(agents.values(), book.offers);
+    }
+    if (!Vec.fits(a.total, oldTotal) || !Reservation.same(old, a.reservations)) {
+      for (Fw f : frameworks.values()) {
+        f.filters.remove(a.idx);
+      }
+    }
+    for (Role r : oldRoles) {
+      dropUnused(r);
+    }
+    accounts.totalChanged();
+    return rescinded;
+  }
+
+
 
   @Override
   public AgentRemoval removeAgent(String agentId) {
@@ -116,13 +211,7 @@ public final class HierarchicalAllocator implements Allocator {
       lost.add(recover(g.instanceId));
     }
     boolean resync = Vec.anySaturated(ledger.clusterTotal) || Vec.anySaturated(ledger.availableHeadroom);
-    if (a.state == AgentState.ACTIVE) {
-      Vec.subtractClamped(ledger.availableHeadroom, a.unreservedTotal);
-    }
-    for (Reservation r : a.reservations) {
-      tree.adjustConsumption(tree.role(r.role), r.total, true, -1);
-    }
-    Vec.subtractClamped(ledger.clusterTotal, a.total);
+    List<Role> reservationRoles = removeCapacity(a);
     agents.remove(agentId);
     if (resync) {
       ledger.resync(agents.values(), book.offers);
@@ -133,7 +222,10 @@ public final class HierarchicalAllocator implements Allocator {
     for (Fw f : frameworks.values()) {
       f.filters.remove(a.idx);
     }
-    roleSorterTotalChanged();
+    for (Role r : reservationRoles) {
+      dropUnused(r);
+    }
+    accounts.totalChanged();
     return new AgentRemoval(rescinded, lost);
   }
 
@@ -169,13 +261,6 @@ public final class HierarchicalAllocator implements Allocator {
     return rescinded;
   }
 
-  private void roleSorterTotalChanged() {
-    roleSorter.updateTotal(ledger.clusterTotal);
-    for (Sorter s : frameworkSorters.values()) {
-      s.updateTotal(ledger.clusterTotal);
-    }
-  }
-
   // ---------------------------------------------------------------- roles
 
   @Override
@@ -186,8 +271,41 @@ public final class HierarchicalAllocator implements Allocator {
   }
 
   @Override
+  public void removeRole(String path) {
+    RolePaths.requireValid(path);
+    Role r = tree.roles.get(path);
+    if (r != null && r.frameworkCount > 0) {
+      throw new IllegalArgumentException("role " + path + " still has " + r.frameworkCount + " framework(s)");
+    }
+    if (weights.remove(path) != null) {
+      roleSorter.clearWeight(path);
+    }
+    if (r != null) {
+      if (r.guarantee != null || r.limit != null) {
+        r.guarantee = null;
+        r.limit = null;
+        tree.quotaChanged();
+      }
+      dropUnused(r);
+    }
+  }
+
+  /** Drops the role and its ancestors while nothing keeps them (see Allocator.removeRole). */
+  private void dropUnused(Role r) {
+    tree.dropUnused(r, weights::containsKey);
+  }
+
+  @Override
   public List<Offer> setQuota(String path, Quota quota) {
-    Role r = tree.role(RolePaths.requireValid(path));
+    RolePaths.requireValid(path);
+    java.util.Set<String> unknown = new java.util.TreeSet<>(quota.guarantee().keySet());
+    unknown.addAll(quota.limit().keySet());
+    unknown.removeIf(schema::contains);
+    if (!unknown.isEmpty()) {
+      // A resource no agent has yet: a guarantee of it stays unmet until one with it is added.
+      extendSchema(schema.extendedWith(unknown));
+    }
+    Role r = tree.role(path);
     r.guarantee = quota.guarantee().isEmpty() ? null : quota.guaranteeVector(schema);
     r.limit = quota.limit().isEmpty() ? null : quota.limitVector(schema);
     tree.quotaChanged();
@@ -204,6 +322,7 @@ public final class HierarchicalAllocator implements Allocator {
         rescinded.add(rescind(subtreeOffers.get(i).offerId));
       }
     }
+    dropUnused(r);
     return rescinded;
   }
 
@@ -237,9 +356,7 @@ public final class HierarchicalAllocator implements Allocator {
     if (frameworks.containsKey(info.id())) {
       throw new IllegalArgumentException("framework " + info.id() + " already added");
     }
-    if (info.minAllocatable() != null && !info.minAllocatable().schema().equals(schema)) {
-      throw new IllegalArgumentException("framework " + info.id() + " uses another resource schema");
-    }
+    info = intake.current(info);
     Role r = tree.role(info.role());
     Fw f = new Fw(info, r, offerTimeout);
     frameworks.put(info.id(), f);
@@ -276,7 +393,29 @@ public final class HierarchicalAllocator implements Allocator {
       frameworkSorters.remove(f.role.path);
     }
     frameworks.remove(frameworkId);
+    dropUnused(f.role);
     return released;
+  }
+
+  @Override
+  public List<Offer> updateFramework(FrameworkInfo info) {
+    Fw f = requireFramework(info.id());
+    if (!info.role().equals(f.role.path)) {
+      throw new IllegalArgumentException(
+          "framework " + info.id() + " is in role " + f.role.path + ", not " + info.role()
+              + "; a framework changes role by being removed and added again");
+    }
+    info = intake.current(info);
+    List<Offer> rescinded = new ArrayList<>();
+    if (f.info.revocable() && !info.revocable()) {
+      for (Grant g : List.copyOf(book.offers.values())) {
+        if (g.fw == f && g.revocable) {
+          rescinded.add(rescind(g.offerId));
+        }
+      }
+    }
+    f.update(info, offerTimeout);
+    return rescinded;
   }
 
   @Override
@@ -298,8 +437,11 @@ public final class HierarchicalAllocator implements Allocator {
   @Override
   public void updateDemandShapes(String frameworkId, Resources demand, Collection<DemandShape> shapes) {
     Fw f = requireFramework(frameworkId);
-    if (demand != null && !demand.schema().equals(schema)) {
-      throw new IllegalArgumentException("demand of framework " + frameworkId + " uses another resource schema");
+    String of = "demand of framework " + frameworkId;
+    demand = intake.current(demand, of);
+    shapes = intake.shapes(shapes, of);
+    if (demand != null) {
+      demand = demand.widen(schema); // a shape of a wider schema may have extended it since
     }
     f.demand = demand == null || demand.isEmpty() ? null : demand.toArray();
     if (shapes == null) {
@@ -377,7 +519,7 @@ public final class HierarchicalAllocator implements Allocator {
     List<Revocation> revocations = reclaimer.reclaim(rescinded);
     List<Offer> made = new ArrayList<>();
     Agent[] order = candidates.toArray(Agent[]::new);
-    deferSorters = true;
+    accounts.deferSorters = true;
     try {
       if (Vec.anyPositive(ledger.requiredHeadroom)) {
         shuffle(order);
@@ -395,8 +537,8 @@ public final class HierarchicalAllocator implements Allocator {
         }
       }
     } finally {
-      deferSorters = false;
-      flushSorters();
+      accounts.deferSorters = false;
+      accounts.flushSorters();
     }
     List<Placement> toMove = new ArrayList<>();
     // Every cycle would otherwise visit every placement (one cache miss or more each).
@@ -494,99 +636,13 @@ public final class HierarchicalAllocator implements Allocator {
         room = RoleTree.limitRoom(r);
       }
     }
-    flushSorters();
+    accounts.flushSorters();
   }
 
   private Offer offer(Grant g) {
     book.addOffer(g);
-    use(g, +1);
+    accounts.use(g, +1);
     return book.offerView(g);
-  }
-
-  /** Applies (+1) or releases (-1) a grant's resources in every account. */
-  private void use(Grant g, int sign) {
-    Agent a = g.agent;
-    // An agent's own accounts stay within its total: plain arithmetic. The cluster-wide ones saturate.
-    for (int i = 0; i < size; i++) {
-      a.unreservedUsed[i] += sign * g.unreserved[i];
-    }
-    boolean resync = false;
-    if (a.state == AgentState.ACTIVE) {
-      resync = Vec.anySaturated(ledger.availableHeadroom) || (g.revocable && Vec.anySaturated(ledger.lentUnreserved));
-      Vec.addSigned(ledger.availableHeadroom, g.unreserved, -sign);
-    }
-    for (int i = 0; i < g.reserved.length; i++) {
-      if (g.reserved[i] != null) {
-        long[] used = a.reservations[i].used;
-        for (int k = 0; k < size; k++) {
-          used[k] += sign * g.reserved[i][k];
-        }
-      }
-    }
-    // The grant's total, once: for the revocable accounts, then (signed) for the sorters.
-    long[] delta = g.total();
-    if (g.revocable) {
-      if (a.state == AgentState.ACTIVE) {
-        Vec.addSigned(ledger.lentUnreserved, g.unreserved, sign);
-      }
-      for (Role r : g.fw.role.chain) {
-        Vec.addSigned(r.revocableUse, delta, sign);
-      }
-    } else {
-      tree.adjustConsumption(g.fw.role, g.unreserved, false, sign);
-      for (int i = 0; i < g.reserved.length; i++) {
-        if (g.reserved[i] != null) {
-          for (Role r : g.fw.role.chain) {
-            if (r.path.equals(a.reservations[i].role())) {
-              break;
-            }
-            Vec.addSigned(r.ancestorReservedUse, g.reserved[i], sign);
-          }
-        }
-      }
-    }
-    if (resync) {
-      ledger.resync(agents.values(), book.offers);
-    }
-    if (sign < 0) {
-      for (int k = 0; k < size; k++) {
-        delta[k] = -delta[k];
-      }
-    }
-    if (deferSorters) {
-      pendingSorterUpdates.add(new Pending(g.fw, delta));
-    } else {
-      applySorter(g.fw, delta);
-    }
-  }
-
-  private void flushSorters() {
-    for (Pending p : pendingSorterUpdates) {
-      applySorter(p.fw(), p.delta());
-    }
-    pendingSorterUpdates.clear();
-  }
-
-  private void applySorter(Fw f, long[] delta) {
-    boolean release = false;
-    for (long d : delta) {
-      if (d < 0) {
-        release = true;
-        break;
-      }
-    }
-    Sorter fs = frameworkSorters.get(f.role.path);
-    if (release) {
-      long[] positive = delta.clone();
-      for (int k = 0; k < size; k++) {
-        positive[k] = -positive[k];
-      }
-      roleSorter.unallocated(f.role.path, positive);
-      fs.unallocated(f.info.id(), positive);
-    } else {
-      roleSorter.allocated(f.role.path, delta);
-      fs.allocated(f.info.id(), delta);
-    }
   }
 
   // ---------------------------------------------------------------- offer lifecycle
@@ -594,6 +650,7 @@ public final class HierarchicalAllocator implements Allocator {
   @Override
   public List<Placement> accept(long offerId, List<Launch> launches) {
     Grant offer = book.requireOffer(offerId);
+    launches = intake.current(launches);
     long[] remaining = offer.total();
     long[] asked = new long[size];
     for (Launch l : launches) {
@@ -620,7 +677,7 @@ public final class HierarchicalAllocator implements Allocator {
     }
     Grant rest = new Grant(offer.fw, offer.agent, unreservedLeft, reservedLeft, offer.revocable);
     if (Vec.anyPositive(rest.total())) {
-      use(rest, -1);
+      accounts.use(rest, -1);
     }
     if (Vec.anyPositive(Vec.positiveDifference(offer.total(), asked))) {
       filter(offer.fw, offer.agent, offer.fw.info.refuse());
@@ -632,7 +689,7 @@ public final class HierarchicalAllocator implements Allocator {
   public void decline(long offerId, Duration refuse) {
     Grant g = book.requireOffer(offerId);
     book.removeOffer(g);
-    use(g, -1);
+    accounts.use(g, -1);
     filter(g.fw, g.agent, refuse == null ? g.fw.info.refuse() : refuse);
   }
 
@@ -652,14 +709,14 @@ public final class HierarchicalAllocator implements Allocator {
   public Offer rescind(long offerId) {
     Grant g = book.requireOffer(offerId);
     book.removeOffer(g);
-    use(g, -1);
+    accounts.use(g, -1);
     return book.offerView(g);
   }
 
   @Override
   public Placement recover(String instanceId) {
     Grant g = book.remove(instanceId);
-    use(g, -1);
+    accounts.use(g, -1);
     return book.view(g);
   }
 
@@ -667,8 +724,8 @@ public final class HierarchicalAllocator implements Allocator {
   public Placement restore(Placement p) {
     Agent a = requireAgent(p.agentId());
     Fw f = requireFramework(p.frameworkId());
-    Grant g = book.restore(a, f, p);
-    use(g, +1);
+    Grant g = book.restore(a, f, intake.current(p));
+    accounts.use(g, +1);
     return book.view(g);
   }
 
@@ -737,6 +794,11 @@ public final class HierarchicalAllocator implements Allocator {
       throw new IllegalArgumentException("unknown instance " + instanceId);
     }
     return book.reservationsOf(g);
+  }
+
+  /** The number of roles the allocator keeps (the role tree's size), for tests. */
+  int roleCount() {
+    return tree.roles.size();
   }
 
   private Agent requireAgent(String id) {

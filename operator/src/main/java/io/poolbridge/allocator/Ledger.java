@@ -9,17 +9,17 @@ import java.util.Map;
  * held against. Sums saturate at Long.MAX_VALUE (see {@link #resync}).
  */
 final class Ledger {
-  private final int size;
-  final long[] clusterTotal;
+  private int size;
+  long[] clusterTotal;
   /** Σ over guaranteed roles of their slack (see RoleTree.slack): capacity held for guarantees. */
-  final long[] requiredHeadroom;
+  long[] requiredHeadroom;
   /** Free unreserved capacity of active agents. */
-  final long[] availableHeadroom;
+  long[] availableHeadroom;
   /**
    * Unreserved capacity of active agents lent as revocable. It can be taken back, so it still
    * counts as headroom for unmet guarantees.
    */
-  final long[] lentUnreserved;
+  long[] lentUnreserved;
 
   Ledger(int size) {
     this.size = size;
@@ -27,6 +27,15 @@ final class Ledger {
     this.requiredHeadroom = new long[size];
     this.availableHeadroom = new long[size];
     this.lentUnreserved = new long[size];
+  }
+
+  /** Grows every account to {@code size} (zeros for the new resources). */
+  void widen(int size) {
+    this.size = size;
+    clusterTotal = Vec.widen(clusterTotal, size);
+    requiredHeadroom = Vec.widen(requiredHeadroom, size);
+    availableHeadroom = Vec.widen(availableHeadroom, size);
+    lentUnreserved = Vec.widen(lentUnreserved, size);
   }
 
   /**

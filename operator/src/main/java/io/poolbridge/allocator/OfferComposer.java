@@ -5,12 +5,16 @@ package io.poolbridge.allocator;
  * borrowing stage of a cycle, within the role's limits and the headroom held for guarantees.
  */
 final class OfferComposer {
-  private final int size;
+  private int size;
   private final Ledger ledger;
 
   OfferComposer(int size, Ledger ledger) {
     this.size = size;
     this.ledger = ledger;
+  }
+
+  void widen(int size) {
+    this.size = size;
   }
 
   /**

@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * read-only views of both. The accounts are the allocator's: the book only indexes grants.
  */
 final class PlacementBook {
-  private final ResourceSchema schema;
+  private ResourceSchema schema;
   final Map<Long, Grant> offers = new LinkedHashMap<>();
   /** Placements by instance id, oldest first; rebuilt larger by {@link #expectPlacements}. */
   private Map<String, Grant> placements = new LinkedHashMap<>();
@@ -24,6 +24,17 @@ final class PlacementBook {
 
   PlacementBook(ResourceSchema schema) {
     this.schema = schema;
+  }
+
+  /** Takes on a wider schema and grows every grant it holds to it. */
+  void widen(ResourceSchema wider) {
+    this.schema = wider;
+    for (Grant g : offers.values()) {
+      g.widen(wider.size());
+    }
+    for (Grant g : placements.values()) {
+      g.widen(wider.size());
+    }
   }
 
   Map<String, Grant> placements() {

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * it. It reads the allocator's state; the allocator rescinds the offers it names.
  */
 final class Reclaimer {
-  private final int size;
+  private int size;
   private final Map<String, Agent> agents;
   private final Map<String, Fw> frameworks;
   private final RoleTree tree;
@@ -50,6 +50,10 @@ final class Reclaimer {
     this.placements = placements;
     this.rescind = rescind;
     this.view = view;
+  }
+
+  void widen(int size) {
+    this.size = size;
   }
 
   /**

@@ -3,8 +3,8 @@ package io.poolbridge.allocator;
 /** A static reservation on an agent: its role, amount and what of it is used. */
 final class Reservation {
   final String role;
-  final long[] total;
-  final long[] used;
+  long[] total;
+  long[] used;
 
   Reservation(String role, long[] total, long[] used) {
     this.role = role;
@@ -12,6 +12,23 @@ final class Reservation {
     this.used = used;
   }
 
+  void widen(int size) {
+    total = Vec.widen(total, size);
+    used = Vec.widen(used, size);
+  }
+
+  /** Whether two agents' reservations are the same roles and amounts. */
+  static boolean same(Reservation[] a, Reservation[] b) {
+    if (a.length != b.length) {
+      return false;
+    }
+    for (int i = 0; i < a.length; i++) {
+      if (!a[i].role.equals(b[i].role) || !java.util.Arrays.equals(a[i].total, b[i].total)) {
+        return false;
+      }
+    }
+    return true;
+  }
   String role() {
     return role;
   }

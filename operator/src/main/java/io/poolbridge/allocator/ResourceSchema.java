@@ -53,6 +53,40 @@ public final class ResourceSchema {
     return new ResourceSchema(names, flags);
   }
 
+  /**
+   * This schema with {@code more} names appended, in order (names it knows already are left out),
+   * none of them excluded from fairness.
+   */
+  public ResourceSchema extendedWith(Collection<String> more) {
+    List<String> all = new java.util.ArrayList<>(List.of(names));
+    for (String name : more) {
+      if (!contains(name) && !all.contains(name)) {
+        all.add(name);
+      }
+    }
+    if (all.size() == names.length) {
+      return this;
+    }
+    boolean[] flags = Arrays.copyOf(fairnessExcluded, all.size());
+    return new ResourceSchema(all.toArray(String[]::new), flags);
+  }
+
+  /**
+   * Whether {@code wider} starts with this schema: the same names at the same indexes, with the
+   * same fairness exclusions (it may have more names after them).
+   */
+  public boolean isPrefixOf(ResourceSchema wider) {
+    if (wider.names.length < names.length) {
+      return false;
+    }
+    for (int i = 0; i < names.length; i++) {
+      if (!names[i].equals(wider.names[i]) || fairnessExcluded[i] != wider.fairnessExcluded[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The number of resources, i.e. the length of every vector of this schema. */
   public int size() {
     return names.length;

@@ -61,6 +61,22 @@ public final class Resources {
     return amount;
   }
 
+  /**
+   * These amounts over {@code wider}, a schema that starts with this one's (see
+   * {@link ResourceSchema#isPrefixOf}): the resources it adds are zero.
+   *
+   * @throws IllegalArgumentException when {@code wider} does not start with this schema
+   */
+  public Resources widen(ResourceSchema wider) {
+    if (wider.equals(schema)) {
+      return this;
+    }
+    if (!schema.isPrefixOf(wider)) {
+      throw new IllegalArgumentException("resources of " + schema + " cannot be widened to " + wider);
+    }
+    return new Resources(wider, Arrays.copyOf(amounts, wider.size()));
+  }
+
   public ResourceSchema schema() {
     return schema;
   }

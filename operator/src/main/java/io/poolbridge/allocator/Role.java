@@ -8,11 +8,11 @@ final class Role {
   final String path;
   final Role parent;
   final Role[] chain;
-  final long[] reserved;
-  final long[] unreservedUse;
-  final long[] revocableUse;
+  long[] reserved;
+  long[] unreservedUse;
+  long[] revocableUse;
   /** Non-revocable use of an ancestor's reservation by this subtree: counts towards its limit. */
-  final long[] ancestorReservedUse;
+  long[] ancestorReservedUse;
   long[] guarantee;
   long[] limit;
   Role quotaRole;
@@ -22,6 +22,9 @@ final class Role {
   /** Its subtree's pending demand, as of the last cycle that looked at reclaiming (when it had some). */
   long[] demand;
   int frameworkCount;
+  /** Agents' reservations for exactly this role, and roles whose parent it is: both keep it in the tree. */
+  int reservationCount;
+  int childCount;
   /** Placements ever made by frameworks of its subtree. */
   long placed;
   /** When capacity was last taken back for it: its subtree's demand and placement count then, and the cycle. */
@@ -41,6 +44,18 @@ final class Role {
       c.add(r);
     }
     this.chain = c.toArray(Role[]::new);
+  }
+
+  /** Grows every vector to {@code size}: zero of the new resources, and no limit on them. */
+  void widen(int size) {
+    reserved = Vec.widen(reserved, size);
+    unreservedUse = Vec.widen(unreservedUse, size);
+    revocableUse = Vec.widen(revocableUse, size);
+    ancestorReservedUse = Vec.widen(ancestorReservedUse, size);
+    guarantee = Vec.widen(guarantee, size);
+    limit = Vec.widen(limit, size, Vec.UNLIMITED);
+    demand = Vec.widen(demand, size);
+    reclaimedForDemand = Vec.widen(reclaimedForDemand, size);
   }
 
   /** reservations + unreserved non-revocable use: what counts towards the guarantee. */

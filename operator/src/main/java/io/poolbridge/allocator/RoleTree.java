@@ -9,13 +9,21 @@ import java.util.Map;
  * guarantees still claim (kept summed in the ledger's required headroom), and the limit policy.
  */
 final class RoleTree {
-  private final int size;
+  private int size;
   private final Ledger ledger;
   final Map<String, Role> roles = new HashMap<>();
 
   RoleTree(int size, Ledger ledger) {
     this.size = size;
     this.ledger = ledger;
+  }
+
+  /** Grows every role's vectors to {@code size}. */
+  void widen(int size) {
+    this.size = size;
+    for (Role r : roles.values()) {
+      r.widen(size);
+    }
   }
 
   Role get(String path) {
@@ -29,10 +37,34 @@ final class RoleTree {
       Role parent = parentPath == null ? null : role(parentPath);
       r = new Role(path, parent, size);
       roles.put(path, r);
+      if (parent != null) {
+        parent.childCount++;
+      }
       r.quotaRole = parent == null ? null : parent.quotaRole;
       r.outermostGuaranteed = parent == null ? null : parent.outermostGuaranteed;
     }
     return r;
+  }
+
+  /**
+   * Drops {@code r}, and then its ancestors, while nothing keeps it: no framework, child role or
+   * reservation, no quota, no weight ({@code weighted}) and nothing accounted to it. Returns the
+   * paths dropped.
+   */
+  java.util.List<String> dropUnused(Role r, java.util.function.Predicate<String> weighted) {
+    java.util.List<String> dropped = new java.util.ArrayList<>();
+    while (r != null && r.frameworkCount == 0 && r.childCount == 0 && r.reservationCount == 0
+        && r.guarantee == null && r.limit == null && !weighted.test(r.path)
+        && Vec.isZero(r.reserved) && Vec.isZero(r.unreservedUse) && Vec.isZero(r.revocableUse)
+        && Vec.isZero(r.ancestorReservedUse) && roles.get(r.path) == r) {
+      roles.remove(r.path);
+      dropped.add(r.path);
+      if (r.parent != null) {
+        r.parent.childCount--;
+      }
+      r = r.parent;
+    }
+    return dropped;
   }
 
   /** Relinks every role to its nearest and outermost guarantee after a quota changed. */

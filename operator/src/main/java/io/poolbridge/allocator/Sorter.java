@@ -28,11 +28,20 @@ public interface Sorter {
   /** Sets the weight of a path (a client or an inner node); 1 when never set. */
   void updateWeight(String path, double weight);
 
+  /** Forgets the weight set for a path: it is 1 again. */
+  void clearWeight(String path);
+
   /** Records that {@code resources} were allocated to the client. */
   void allocated(String client, long[] resources);
 
   /** Records that {@code resources} allocated to the client were released. */
   void unallocated(String client, long[] resources);
+
+  /**
+   * Takes on a wider schema (see {@link ResourceSchema#isPrefixOf}): every allocation and total
+   * gains the new resources with amount zero, so no share or order changes.
+   */
+  void extendSchema(ResourceSchema wider);
 
   /** Sets the pool totals that shares are fractions of. */
   void updateTotal(long[] total);

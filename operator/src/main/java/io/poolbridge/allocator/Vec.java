@@ -119,6 +119,21 @@ final class Vec {
     return d;
   }
 
+  /** {@code v} grown to {@code size} with {@code fill} for the new resources; null stays null. */
+  static long[] widen(long[] v, int size, long fill) {
+    if (v == null || v.length == size) {
+      return v;
+    }
+    long[] w = java.util.Arrays.copyOf(v, size);
+    java.util.Arrays.fill(w, v.length, size, fill);
+    return w;
+  }
+
+  /** {@code v} grown to {@code size} with zeros for the new resources; null stays null. */
+  static long[] widen(long[] v, int size) {
+    return widen(v, size, 0);
+  }
+
   static long[] filled(int size, long value) {
     long[] v = new long[size];
     java.util.Arrays.fill(v, value);

@@ -116,7 +116,7 @@ class AllocatorInvariantsProperties {
   enum Kind {
     ADD_AGENT(4), REMOVE_AGENT(1), ADD_FRAMEWORK(3), REMOVE_FRAMEWORK(1), SET_WEIGHT(1), SET_QUOTA(3),
     ALLOCATE(5), ALLOCATE_SOME(2), ACCEPT(6), DECLINE(3), RESCIND(1), RECOVER(3), SUPPRESS(1), REVIVE(1),
-    SET_AGENT_STATE(1), ADVANCE_CLOCK(2), UPDATE_DEMAND(3), HONOUR_REVOCATIONS(3);
+    SET_AGENT_STATE(1), ADVANCE_CLOCK(2), UPDATE_DEMAND(3), HONOUR_REVOCATIONS(3), UPDATE_AGENT(2);
 
     final int weight;
 
@@ -269,6 +269,22 @@ class AllocatorInvariantsProperties {
         String id = oneOf(r, agents);
         w.removeAgent(id);
         return "removeAgent " + id;
+      }
+      case UPDATE_AGENT -> {
+        if (agents.isEmpty()) {
+          return null;
+        }
+        String id = oneOf(r, agents);
+        AgentInfo before = w.agents.get(id);
+        // Grown (its reservations kept), or its reservations given up (its total kept): never below
+        // what its placements hold, which the capacity invariant checks.
+        boolean dropReservations = r.nextInt(3) == 0;
+        Resources total = dropReservations
+            ? before.total()
+            : before.total().plus(res(between(r, 0, 4), between(r, 0, 8), r.nextInt(4) == 0 ? 1 : 0));
+        Map<String, Resources> reservations = dropReservations ? Map.of() : before.reservations();
+        w.updateAgent(new AgentInfo(id, before.pool(), Map.of("zone", "z" + r.nextInt(2)), total, reservations));
+        return "updateAgent " + id + " " + total + (dropReservations ? " without reservations" : "");
       }
       case SET_AGENT_STATE -> {
         if (agents.isEmpty()) {

@@ -102,6 +102,24 @@ final class AllocatorWorld {
     toRevoke.removeAll(placementsBefore);
   }
 
+  void updateAgent(AgentInfo info) {
+    AgentInfo before = agents.get(info.id());
+    Set<Long> offersBefore = offerIdsOn(info.id());
+    List<Placement> placementsBefore = allocator.placements();
+    List<Offer> rescinded = allocator.updateAgent(info);
+    agents.put(info.id(), info);
+    check(ids(rescinded).equals(offersBefore), "updateAgent rescinds exactly the agent's offers");
+    List<Placement> after = allocator.placements();
+    check(instanceIds(after).equals(instanceIds(placementsBefore)), "updateAgent keeps every placement");
+    for (int i = 0; i < after.size(); i++) {
+      check(after.get(i).resources().equals(placementsBefore.get(i).resources()),
+          "updateAgent keeps what every placement holds");
+    }
+    if (!info.total().fitsIn(before.total()) || !info.reservations().equals(before.reservations())) {
+      filters.values().forEach(m -> m.remove(info.id()));
+    }
+  }
+
   void setAgentState(String id, AgentState state) {
     AgentState before = agentStates.get(id);
     Set<Long> offersBefore = offerIdsOn(id);

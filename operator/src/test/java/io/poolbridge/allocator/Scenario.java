@@ -122,6 +122,11 @@ final class Scenario {
     return show(allocator.allocate(List.of(id)).offers());
   }
 
+  /** Changes an agent in place (its placements stay); returns the offers rescinded on it. */
+  List<String> updateAgent(String id, String spec) {
+    return show(allocator.updateAgent(agent(id, spec)));
+  }
+
   void addFramework(String id, String role) {
     allocator.addFramework(FrameworkInfo.of(id, role));
   }
