@@ -93,6 +93,7 @@ public final class Engine {
   private final Map<String, Running> running = new LinkedHashMap<>();
   private final Map<String, Map<String, Running>> runningOfFramework = new HashMap<>();
   private final Map<String, Map<String, Running>> runningOfWorkload = new HashMap<>();
+  private final Map<String, Set<String>> runningOnAgent = new HashMap<>();
   /** Per framework, the summed resources of its running instances. */
   private final Map<String, long[]> runningUse = new HashMap<>();
   private final Map<String, Integer> pendingOfFramework = new HashMap<>();
@@ -105,9 +106,18 @@ public final class Engine {
   private final Map<String, Set<String>> lastPending = new HashMap<>();
   /** Gang workloads holding the offers they gathered: for how many ticks in a row. */
   private final Map<String, Integer> holds = new HashMap<>();
+  /**
+   * Gangs the estate cannot hold whole now: they are not offered anything (their shape is left
+   * out) until a placement, a stop or an event changes the estate. Offered again and again, a gang
+   * that declines what it cannot use would keep taking its line's limit room from the others on
+   * every cycle.
+   */
+  private final Set<String> dormant = new HashSet<>();
   /** Frameworks whose demand must be told to the allocator at the next tick. */
   private final Set<String> dirtyFrameworks = new TreeSet<>();
   private final Set<String> reviveRequested = new TreeSet<>();
+  /** Per framework whose refuse was shortened, until when filters set under the longer one may last. */
+  private final Map<String, Instant> lingering = new HashMap<>();
 
   // Decisions since the last tick.
   private final List<Assignment> placed = new ArrayList<>();
@@ -124,6 +134,8 @@ public final class Engine {
   private boolean snapshotStale = true;
 
   private long round;
+  /** The schema size the engine's vectors have. */
+  private int width;
   private int quiet;
   private boolean settled;
   private boolean changed;
@@ -146,6 +158,7 @@ public final class Engine {
     this.allocator = new HierarchicalAllocator(schema, new AllocatorConfig(clock, interval, seed));
     this.scheduler = new FrameworkScheduler(prices);
     this.prices = prices;
+    this.width = schema.size();
   }
 
   /** The allocator, to read (shares, usage, placements); change it through the engine's events only. */
@@ -173,6 +186,8 @@ public final class Engine {
   /** An agent joins, in state {@code ACTIVE}. */
   public void addAgent(AgentInfo agent) {
     allocator.addAgent(agent);
+    afterSchemaChange();
+    agent = wide(agent);
     agents.put(agent.id(), agent);
     poolFigures.computeIfAbsent(agent.pool(), PoolFigures::new);
     dirtyAgents.add(agent.id());
@@ -190,9 +205,7 @@ public final class Engine {
   /** An agent leaves: its instances are lost (stopped, reason {@link StopReason#LOST}) and placed again elsewhere. */
   public void removeAgent(String agentId) {
     requireAgent(agentId);
-    List<String> lost = running.values().stream()
-        .filter(r -> r.assignment().agentId().equals(agentId)).map(r -> r.assignment().instanceId()).toList();
-    for (String id : lost) {
+    for (String id : List.copyOf(runningOnAgent.getOrDefault(agentId, Set.of()))) {
       stop(id, StopReason.LOST, "lost: node " + agentId + " left its pool");
     }
     AgentRemoval removal = allocator.removeAgent(agentId);
@@ -202,6 +215,39 @@ public final class Engine {
     PoolFigures figures = poolFigures.get(gone.pool());
     figures.remove(agentId);
     placedOn.remove(agentId);
+    runningOnAgent.remove(agentId);
+    unsettle();
+  }
+
+  /**
+   * An agent changes (capacity, attributes, reservations, pool) in place: the instances on it keep
+   * running and keep counting (an agent shrunk below them has nothing free until they end); its
+   * outstanding offers are rescinded. A new resource the agent has extends the schema.
+   */
+  public void updateAgent(AgentInfo agent) {
+    AgentInfo old = agents.get(agent.id());
+    if (old == null) {
+      throw new IllegalArgumentException("unknown agent " + agent.id());
+    }
+    rescinded.addAll(allocator.updateAgent(agent));
+    afterSchemaChange();
+    agent = wide(agent);
+    agents.put(agent.id(), agent);
+    feasibility.forgetAgent(agent.id());
+    if (!old.pool().equals(agent.pool())) {
+      poolFigures.get(old.pool()).remove(agent.id());
+      poolFigures.computeIfAbsent(agent.pool(), PoolFigures::new);
+    }
+    // The instances on it see its new attributes (constraints count them by value).
+    for (String id : runningOnAgent.getOrDefault(agent.id(), Set.of())) {
+      Running r = running.get(id);
+      Running moved = new Running(r.assignment(), PlacedInstance.of(
+          workloads.get(r.instance().workloadKey()), id, agent, r.instance().resources(), r.instance().revocable()));
+      running.put(id, moved);
+      runningOfFramework.get(r.instance().frameworkId()).put(id, moved);
+      runningOfWorkload.get(r.instance().workloadKey()).put(id, moved);
+    }
+    dirtyAgents.add(agent.id());
     unsettle();
   }
 
@@ -237,16 +283,61 @@ public final class Engine {
       delete(key);
     }
     allocator.removeFramework(frameworkId);
+    dropRoleIfUnused(frameworks.get(frameworkId).role(), frameworkId);
     frameworks.remove(frameworkId);
     workloadsOf.remove(frameworkId);
     runningOfFramework.remove(frameworkId);
     runningUse.remove(frameworkId);
     pendingOfFramework.remove(frameworkId);
     suppressed.remove(frameworkId);
+    lingering.remove(frameworkId);
     lastPending.remove(frameworkId);
     dirtyFrameworks.remove(frameworkId);
     reviveRequested.remove(frameworkId);
     unsettle();
+  }
+
+  /**
+   * A framework's offer settings change (revocable, refuse, minimum allocatable, offer timeout):
+   * its placements, shares and filters are kept; no longer taking revocable capacity rescinds its
+   * revocable offers. A framework moving to another role has its instances stopped ({@link
+   * StopReason#ROLE_CHANGED}) and placed again, accounted to the new role.
+   */
+  public void updateFramework(FrameworkInfo framework) {
+    FrameworkInfo old = frameworks.get(framework.id());
+    if (old == null) {
+      throw new IllegalArgumentException("unknown framework " + framework.id());
+    }
+    if (framework.refuse().compareTo(old.refuse()) < 0) {
+      // Filters set under the longer refuse stay until they expire: the quiet ticks wait for them.
+      lingering.merge(framework.id(), clock.instant().plus(old.refuse()), (a, b) -> a.isAfter(b) ? a : b);
+    }
+    if (old.role().equals(framework.role())) {
+      rescinded.addAll(allocator.updateFramework(framework));
+      afterSchemaChange();
+    } else {
+      for (String id : List.copyOf(runningOfFramework.get(framework.id()).keySet())) {
+        stop(id, StopReason.ROLE_CHANGED, "stopped: its framework moved from role " + old.role() + " to " + framework.role());
+      }
+      allocator.removeFramework(framework.id());
+      dropRoleIfUnused(old.role(), framework.id());
+      allocator.addFramework(framework);
+      afterSchemaChange();
+      suppressed.remove(framework.id());
+      lastPending.remove(framework.id());
+    }
+    frameworks.put(framework.id(), framework);
+    dirtyFrameworks.add(framework.id());
+    unsettle();
+  }
+
+  /** Drops a role's weight and quota when no framework but {@code leaving} is in it. */
+  private void dropRoleIfUnused(String role, String leaving) {
+    boolean used = frameworks.values().stream().anyMatch(f -> !f.id().equals(leaving) && f.role().equals(role));
+    if (!used) {
+      allocator.removeRole(role);
+      quotas.remove(role);
+    }
   }
 
   /** A role's weight in fair sharing. */
@@ -258,6 +349,7 @@ public final class Engine {
   /** A role's quota; its limit also names the reason of instances it holds back. */
   public void setQuota(String role, Quota quota) {
     rescinded.addAll(allocator.setQuota(role, quota));
+    afterSchemaChange();
     quotas.put(role, quota);
     unsettle();
   }
@@ -287,6 +379,15 @@ public final class Engine {
     if (!frameworks.containsKey(workload.frameworkId())) {
       throw new IllegalArgumentException("workload " + workload.key() + " uses unknown framework " + workload.frameworkId());
     }
+    if (!workload.resources().schema().equals(allocator.schema())) {
+      if (!allocator.schema().isPrefixOf(workload.resources().schema())) {
+        throw new IllegalArgumentException("workload " + workload.key() + " has resources of schema " + workload.resources().schema()
+            + ", which does not extend the engine's " + allocator.schema());
+      }
+      allocator.extendSchema(workload.resources().schema());
+      afterSchemaChange();
+    }
+    workload = workload.widen(allocator.schema());
     WorkloadDemand old = workloads.get(workload.key());
     if (old != null && !old.frameworkId().equals(workload.frameworkId())) {
       delete(workload.key());
@@ -305,11 +406,19 @@ public final class Engine {
           stop(id, StopReason.SCALED_DOWN, "stopped: its workload no longer lists it");
         }
       }
+      if ((old.gang() || workload.gang()) && !old.instanceIds().equals(workload.instanceIds())) {
+        // A gang runs whole or not at all: resized, it is placed again whole.
+        for (String id : List.copyOf(runningOfWorkload.get(workload.key()).keySet())) {
+          stopOne(id, StopReason.GANG, "stopped: its gang was resized to " + workload.instanceIds().size()
+              + " and is placed again whole");
+        }
+      }
       int before = pendingOf(old);
       workloads.put(workload.key(), workload);
       adjustPending(fw, pendingOf(workload) - before);
       Set<String> listed = new HashSet<>(workload.instanceIds());
-      waiting.keySet().removeIf(id -> !listed.contains(id) && waitingFor(id, workload.key()));
+      String key = workload.key();
+      waiting.keySet().removeIf(id -> !listed.contains(id) && waitingFor(id, key));
       feasibility.forget(workload.key());
     }
     dirtyFrameworks.add(fw);
@@ -340,6 +449,7 @@ public final class Engine {
       preempted.remove(id);
     });
     holds.remove(workloadKey);
+    dormant.remove(workloadKey);
     feasibility.forget(workloadKey);
     views.remove(workloadKey);
     dirtyViews.remove(workloadKey);
@@ -393,8 +503,10 @@ public final class Engine {
     }
     allocator.restore(new Placement(
         p.instanceId(), d.frameworkId(), p.agentId(), agent.pool(), p.resources(), p.revocable(), d.priority(), p.reserved()));
-    Assignment a = new Assignment(p.instanceId(), d.key(), -1, p.agentId(), agent.pool(), p.resources(), d.priority(),
-        p.revocable(), prices.perHour(agent.pool(), p.resources()));
+    afterSchemaChange();
+    Resources resources = p.resources().widen(allocator.schema());
+    Assignment a = new Assignment(p.instanceId(), d.key(), -1, p.agentId(), agent.pool(), resources, d.priority(),
+        p.revocable(), prices.perHour(agent.pool(), resources));
     index(a, d);
     uncommitted.remove(p.instanceId());
     unsettle();
@@ -405,7 +517,66 @@ public final class Engine {
     allocator.expectPlacements(placements);
   }
 
+  /**
+   * After a call that may have grown the allocator's schema (a new resource on an agent, in a
+   * quota, in a workload): widens everything the engine keeps to it, in place. The schema only
+   * grows, and rarely, so this visits the estate only then.
+   */
+  private void afterSchemaChange() {
+    ResourceSchema schema = allocator.schema();
+    if (schema.size() == width) {
+      return;
+    }
+    width = schema.size();
+    runningUse.replaceAll((k, v) -> java.util.Arrays.copyOf(v, width));
+    placedOn.replaceAll((k, v) -> java.util.Arrays.copyOf(v, width));
+    workloads.replaceAll((k, d) -> d.widen(schema));
+    for (Map.Entry<String, Running> e : running.entrySet()) {
+      Running r = e.getValue();
+      Assignment a = r.assignment();
+      Resources wide = a.resources().widen(schema);
+      Running w = new Running(
+          new Assignment(a.instanceId(), a.workloadKey(), a.offerId(), a.agentId(), a.pool(), wide, a.priority(), a.revocable(),
+              a.pricePerHour()),
+          PlacedInstance.of(workloads.get(a.workloadKey()), a.instanceId(), r.instance().agent(), wide, a.revocable()));
+      e.setValue(w);
+      runningOfFramework.get(r.instance().frameworkId()).put(a.instanceId(), w);
+      runningOfWorkload.get(a.workloadKey()).put(a.instanceId(), w);
+    }
+    agents.replaceAll((k, a) -> wide(a));
+    dirtyViews.addAll(workloads.keySet());
+    dirtyAgents.addAll(agents.keySet());
+    snapshotStale = true;
+  }
+
+  /** The agent with its resources in the engine's schema. */
+  private AgentInfo wide(AgentInfo a) {
+    ResourceSchema schema = allocator.schema();
+    if (a.total().schema().equals(schema) && a.reservations().values().stream().allMatch(r -> r.schema().equals(schema))) {
+      return a;
+    }
+    return new AgentInfo(a.id(), a.pool(), a.attributes(), a.total().widen(schema), widen(a.reservations(), schema));
+  }
+
+  private static Map<String, Resources> widen(Map<String, Resources> reservations, ResourceSchema schema) {
+    Map<String, Resources> wide = new TreeMap<>();
+    reservations.forEach((role, r) -> wide.put(role, r.widen(schema)));
+    return wide;
+  }
+
+  /** Gangs the estate could not hold are offered again: the estate changed. */
+  private void wake() {
+    for (String key : dormant) {
+      WorkloadDemand d = workloads.get(key);
+      if (d != null) {
+        dirtyFrameworks.add(d.frameworkId());
+      }
+    }
+    dormant.clear();
+  }
+
   private void unsettle() {
+    wake();
     settled = false;
     quiet = 0;
     snapshotStale = true;
@@ -455,6 +626,13 @@ public final class Engine {
       if (e.getValue() > 0) {
         anyPending = true;
         longest = Math.max(longest, frameworks.get(e.getKey()).refuse().toMillis());
+        Instant until = lingering.get(e.getKey());
+        if (until != null) {
+          long left = until.toEpochMilli() - clock.millis();
+          if (left > 0) {
+            longest = Math.max(longest, left);
+          }
+        }
       }
     }
     if (!anyPending) {
@@ -484,9 +662,11 @@ public final class Engine {
       changed |= schedule(fw, offers.getOrDefault(fw, List.of()));
     }
     if (changed) {
-      // Something was placed: a gang that ran out of its hold may try again on the new state.
+      // Something was placed or stopped: a gang that ran out of its hold, or that the estate could
+      // not hold, may try again on the new state.
       int max = maxGangHold();
       holds.values().removeIf(n -> n >= max);
+      wake();
     }
     return changed;
   }
@@ -515,22 +695,7 @@ public final class Engine {
     visit.addAll(reviveRequested);
     dirtyFrameworks.clear();
     for (String fw : visit) {
-      List<WorkloadDemand> pending = pending(fw);
-      Set<String> ids = new LinkedHashSet<>();
-      long[] demand = new long[allocator.schema().size()];
-      // What one pending instance needs (a node lease: the smallest node it accepts): level 1
-      // offers the framework only what holds one of them, on the agents its constraints admit.
-      List<DemandShape> shapes = new ArrayList<>();
-      for (WorkloadDemand d : pending) {
-        ids.addAll(d.instanceIds());
-        List<PlacedInstance> mine = runningOfWorkload.get(d.key()).values().stream().map(Running::instance).toList();
-        shapes.add(feasibility.shape(d, mine, agents.values(), hasRoomFor(d)));
-        long[] one = d.resources().toArray();
-        for (int i = 0; i < d.instanceIds().size(); i++) {
-          addSaturating(demand, one);
-        }
-      }
-      allocator.updateDemandShapes(fw, Resources.ofArray(allocator.schema(), demand), shapes);
+      Set<String> ids = tellDemand(fw);
       if (ids.isEmpty()) {
         if (suppressed.add(fw)) {
           allocator.suppress(fw);
@@ -546,6 +711,31 @@ public final class Engine {
     // are current (an owner whose instance was placed last round wants nothing more), or it
     // revokes again for demand already met.
     reviving.forEach(fw -> absorb(allocator.revive(fw)));
+  }
+
+  /**
+   * Tells the allocator the framework's demand: the sum over its pending instances, and the shape
+   * of each pending workload but the dormant ones (what one instance needs, on the agents its
+   * constraints admit): level 1 offers the framework only what holds one of them. Returns the
+   * pending instance ids.
+   */
+  private Set<String> tellDemand(String fw) {
+    Set<String> ids = new LinkedHashSet<>();
+    long[] demand = new long[allocator.schema().size()];
+    List<DemandShape> shapes = new ArrayList<>();
+    for (WorkloadDemand d : pending(fw)) {
+      ids.addAll(d.instanceIds());
+      if (!dormant.contains(d.key())) {
+        List<PlacedInstance> mine = runningOfWorkload.get(d.key()).values().stream().map(Running::instance).toList();
+        shapes.add(feasibility.shape(d, mine, agents.values(), hasRoomFor(d)));
+      }
+      long[] one = d.resources().toArray();
+      for (int i = 0; i < d.instanceIds().size(); i++) {
+        addSaturating(demand, one);
+      }
+    }
+    allocator.updateDemandShapes(fw, Resources.ofArray(allocator.schema(), demand), shapes);
+    return ids;
   }
 
   private java.util.function.Predicate<AgentInfo> hasRoomFor(WorkloadDemand d) {
@@ -600,8 +790,15 @@ public final class Engine {
     Decisions decisions = scheduler.schedule(new SchedulingRequest(
         fw, limitedRole(fw, demands), nodeOffers, demands, placedOfFw, capacityFor(fw, demands), holdDenied,
         roomUnderLimits(fw)));
+    Set<String> wasDormant = new HashSet<>();
     for (WorkloadDemand d : demands) {
       dirtyViews.add(d.key());
+      if (dormant.contains(d.key())) {
+        wasDormant.add(d.key());
+      }
+      if (decisions.cannotComplete().contains(d.key())) {
+        dormant.add(d.key());
+      }
       if (decisions.holding().contains(d.key())) {
         holds.merge(d.key(), 1, Integer::sum);
       } else if (!holdDenied.contains(d.key())) {
@@ -627,6 +824,10 @@ public final class Engine {
     }
     Map<String, Reason> refined = new HashMap<>();
     for (Unplaced u : decisions.unplaced()) {
+      if (wasDormant.contains(u.workloadKey()) && waiting.containsKey(u.instanceId())) {
+        // Not offered anything on purpose: what the last offers showed still holds.
+        continue;
+      }
       if (u.reason().message().contains(FrameworkScheduler.NO_OFFERS)) {
         Reason better = refined.computeIfAbsent(u.workloadKey(), k -> feasibility.whyNoNode(workloads.get(k), activeAgents(), allocator.schema()));
         if (better != null) {
@@ -660,6 +861,7 @@ public final class Engine {
     running.put(a.instanceId(), r);
     runningOfFramework.get(d.frameworkId()).put(a.instanceId(), r);
     runningOfWorkload.get(d.key()).put(a.instanceId(), r);
+    runningOnAgent.computeIfAbsent(a.agentId(), k -> new LinkedHashSet<>()).add(a.instanceId());
     addSaturating(runningUse.get(d.frameworkId()), a.resources().toArray());
     addSaturating(placedOn.computeIfAbsent(a.agentId(), k -> new long[allocator.schema().size()]), a.resources().toArray());
     adjustPending(d.frameworkId(), -1);
@@ -678,6 +880,10 @@ public final class Engine {
     String fw = r.instance().frameworkId();
     runningOfFramework.get(fw).remove(instanceId);
     runningOfWorkload.get(r.instance().workloadKey()).remove(instanceId);
+    Set<String> on = runningOnAgent.get(r.assignment().agentId());
+    if (on != null) {
+      on.remove(instanceId);
+    }
     uncommitted.remove(instanceId);
     subtract(runningUse.get(fw), r.assignment().resources().toArray());
     subtract(placedOn.get(r.assignment().agentId()), r.assignment().resources().toArray());
@@ -1047,6 +1253,11 @@ public final class Engine {
       preempting.add(workloads.get(plan.workloadKey()).frameworkId());
       preempted.add(plan.instanceId());
     }
+    // Room was made: gangs the estate could not hold are offered again, starting with this cycle.
+    Set<String> woken = new TreeSet<>();
+    dormant.forEach(key -> woken.add(workloads.get(key).frameworkId()));
+    wake();
+    woken.forEach(this::tellDemand);
     // The freed room is offered to the preemptors' frameworks first: the others sit out that cycle.
     List<String> others = frameworks.keySet().stream().filter(fw -> !preempting.contains(fw) && !suppressed.contains(fw)).toList();
     others.forEach(allocator::suppress);

@@ -12,6 +12,8 @@ public enum StopReason {
   LOST,
   /** Another instance of its gang stopped: a gang runs whole or not at all. */
   GANG,
+  /** Its framework moved to another role: it is placed again, accounted to the new role. */
+  ROLE_CHANGED,
   /** Its workload no longer lists it (scaled down). */
   SCALED_DOWN,
   /** Its workload was deleted, or its framework removed. */

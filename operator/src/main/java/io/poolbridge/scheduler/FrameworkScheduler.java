@@ -67,6 +67,7 @@ public final class FrameworkScheduler {
     // Offers a gang that can complete gathered: declined without a filter, to come back together.
     Set<Long> held = new HashSet<>();
     Set<String> holding = new TreeSet<>();
+    Set<String> cannotComplete = new TreeSet<>();
     List<Assignment> assignments = new ArrayList<>();
     // The launches of each offer, by the offer's index in the request.
     List<List<Launch>> launches = new ArrayList<>(request.offers().size());
@@ -143,6 +144,7 @@ public final class FrameworkScheduler {
             made.forEach(a -> held.add(a.offerId()));
             holding.add(d.key());
           } else {
+            cannotComplete.add(d.key());
             why += "; the estate cannot hold all " + d.instanceIds().size() + " now";
           }
         }
@@ -162,7 +164,7 @@ public final class FrameworkScheduler {
         }
       }
     }
-    return new Decisions(offerDecisions(request, launches, held), assignments, unplaced, holding);
+    return new Decisions(offerDecisions(request, launches, held), assignments, unplaced, holding, cannotComplete);
   }
 
   /**

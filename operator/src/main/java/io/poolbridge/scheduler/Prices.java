@@ -141,7 +141,8 @@ public final class Prices {
     if (prices == null) {
       return null;
     }
-    if (!resources.schema().equals(schema)) {
+    // The schema may have grown since the prices were set: a resource added later has no price.
+    if (!schema.isPrefixOf(resources.schema())) {
       throw new IllegalArgumentException("resources of schema " + resources.schema() + ", prices of " + schema);
     }
     double sum = 0;

@@ -71,6 +71,13 @@ public record WorkloadDemand(
         key, frameworkId, instanceIds, resources, other, priority, created, gang, strategy, preemptible, revocableOk, kind);
   }
 
+  /** The same workload with its resources in a wider schema (one the schema grew into). */
+  public WorkloadDemand widen(io.poolbridge.allocator.ResourceSchema wider) {
+    return resources.schema().equals(wider) ? this : new WorkloadDemand(
+        key, frameworkId, instanceIds, resources.widen(wider), constraints, priority, created, gang, strategy, preemptible,
+        revocableOk, kind);
+  }
+
   /** A builder for a workload of {@code key} through {@code frameworkId}: one service instance, spread. */
   public static Builder builder(String key, String frameworkId, Resources resources) {
     return new Builder(key, frameworkId, resources);

@@ -123,6 +123,23 @@ class EngineEventsProperties {
         String key = pick(r, workloads.keySet());
         workloads.remove(key);
         e.delete(key);
+      } else if (op == 13) {
+        if (r.nextBoolean()) {
+          // A node grows, changes zone or gives up its reservation, in place.
+          AgentInfo a = agents.get(pick(r, agents.keySet()));
+          AgentInfo changed = new AgentInfo(a.id(), a.pool(),
+              Map.of("hostname", a.attributes().get("hostname"), "zone", "z" + r.nextInt(4)),
+              a.total().plus(res(4 * r.nextInt(2), 16 * r.nextInt(2))), r.nextBoolean() ? a.reservations() : Map.of());
+          agents.put(a.id(), changed);
+          e.updateAgent(changed);
+        } else {
+          // A framework changes its offer settings, or its role.
+          FrameworkInfo f = frameworks.get(pick(r, frameworks.keySet()));
+          FrameworkInfo changed = new FrameworkInfo(f.id(), r.nextInt(3) == 0 ? roles[r.nextInt(roles.length)] : f.role(),
+              r.nextBoolean(), Duration.ofSeconds(1 + r.nextInt(3)), null);
+          frameworks.put(f.id(), changed);
+          e.updateFramework(changed);
+        }
       } else if (op == 12 && !uncommitted.isEmpty()) {
         String id = pick(r, uncommitted);
         uncommitted.remove(id);

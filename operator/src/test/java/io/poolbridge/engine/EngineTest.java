@@ -425,4 +425,183 @@ class EngineTest {
     assertThat(e.snapshot().workloads().get("shop/big").pending()).singleElement()
         .satisfies(u -> assertThat(u.reason().code()).isEqualTo(Reason.Code.INSUFFICIENT_RESOURCES));
   }
+
+  @Test
+  void aNodeThatGrowsKeepsItsInstancesAndTakesMore() {
+    Engine e = engine(a1);
+    e.addFramework(FrameworkInfo.of("marathon", "web"));
+    e.upsert(web(6)); // 12 cores wanted, 8 there
+    settle(e);
+    assertThat(e.snapshot().workloads().get("shop/web").placed()).hasSize(4);
+
+    e.updateAgent(node("metal", "a1", 16, 64, "zone", "z1"));
+    List<Tick> ticks = settle(e);
+    assertThat(stopped(ticks)).as("an update is not a remove and add").isEmpty();
+    assertThat(placed(ticks)).hasSize(2);
+    assertThat(e.snapshot().workloads().get("shop/web").pending()).isEmpty();
+    assertThat(e.snapshot().pools().get("metal").capacity()).isEqualTo(res(16, 64));
+  }
+
+  @Test
+  void aNodeThatShrinksBelowItsInstancesKeepsThemAndOffersNothing() {
+    Engine e = engine(a1);
+    e.addFramework(FrameworkInfo.of("marathon", "web"));
+    e.upsert(web(4));
+    settle(e);
+    e.updateAgent(node("metal", "a1", 4, 16, "zone", "z1"));
+    e.upsert(WorkloadDemand.builder("shop/cache", "marathon", res(1, 1)).instances(1).build());
+    List<Tick> ticks = settle(e);
+    assertThat(stopped(ticks)).isEmpty();
+    assertThat(placed(ticks)).isEmpty();
+    assertThat(e.snapshot().workloads().get("shop/web").placed()).hasSize(4);
+    assertThat(e.allocator().usage(a1.id()).free().isEmpty()).isTrue();
+    assertThat(e.snapshot().pools().get("metal").available().isEmpty()).isTrue();
+  }
+
+  @Test
+  void aNodeWhoseAttributesChangeIsCountedByItsNewValues() {
+    // Both nodes in zone z1: one instance per zone leaves the second pending.
+    AgentInfo x = node("metal", "x", 8, 32, "zone", "z1");
+    AgentInfo y = node("metal", "y", 8, 32, "zone", "z1");
+    Engine e = engine(x, y);
+    e.addFramework(FrameworkInfo.of("marathon", "web"));
+    e.upsert(WorkloadDemand.builder("shop/web", "marathon", res(2, 4)).instances(2)
+        .constraint(Constraint.of("zone", Constraint.Operator.UNIQUE)).build());
+    settle(e);
+    List<Placed> placedBefore = e.snapshot().workloads().get("shop/web").placed();
+    assertThat(placedBefore).hasSize(1);
+    String on = placedBefore.get(0).assignment().agentId();
+    String other = on.equals(x.id()) ? y.id() : x.id();
+
+    // The node with the instance moves to zone z2: the instance runs there now, so z1 is free.
+    e.updateAgent(node("metal", on.substring("metal/".length()), 8, 32, "zone", "z2"));
+    List<Tick> ticks = settle(e);
+    assertThat(stopped(ticks)).isEmpty();
+    assertThat(placed(ticks)).singleElement().satisfies(a -> assertThat(a.agentId()).isEqualTo(other));
+  }
+
+  @Test
+  void aFrameworkThatStopsTakingRevocableCapacityKeepsWhatRuns() {
+    Engine e = engine(a1);
+    e.addFramework(new FrameworkInfo("spark", "analytics", true, Duration.ofSeconds(1), null));
+    e.upsert(WorkloadDemand.builder("data/etl", "spark", res(2, 4)).instances(2).revocableOk().build());
+    settle(e);
+    e.updateFramework(new FrameworkInfo("spark", "analytics", false, Duration.ofSeconds(3), null));
+    List<Tick> ticks = settle(e);
+    assertThat(stopped(ticks)).isEmpty();
+    assertThat(e.snapshot().workloads().get("data/etl").placed()).hasSize(2);
+  }
+
+  @Test
+  void aFrameworkMovingToAnotherRoleIsPlacedAgainUnderIt() {
+    Engine e = engine(a1);
+    e.addFramework(FrameworkInfo.of("spark", "analytics"));
+    e.setQuota("analytics", Quota.guarantee(Map.of("cpu", 2000L)));
+    e.upsert(WorkloadDemand.builder("data/etl", "spark", res(2, 4)).instances(2).build());
+    settle(e);
+    e.updateFramework(FrameworkInfo.of("spark", "batch"));
+    List<Tick> ticks = settle(e);
+    assertThat(stopped(ticks)).hasSize(2).allMatch(s -> s.reason() == StopReason.ROLE_CHANGED);
+    assertThat(placed(ticks)).hasSize(2);
+    assertThat(e.snapshot().frameworks().get("spark").role()).isEqualTo("batch");
+    // The old role had no framework left: its guarantee went with it.
+    assertThat(e.allocator().guaranteeMet("analytics")).isTrue();
+    assertThat(e.allocator().guaranteeShortfall("analytics").isEmpty()).isTrue();
+  }
+
+  @Test
+  void removingTheLastFrameworkOfARoleDropsItsQuota() {
+    Engine e = engine(a1);
+    e.addFramework(FrameworkInfo.of("spark", "analytics"));
+    e.addFramework(FrameworkInfo.of("marathon", "web"));
+    e.setQuota("analytics", Quota.guarantee(Map.of("cpu", 6000L)));
+    e.upsert(web(4));
+    settle(e);
+    // analytics holds back headroom for its guarantee: web gets 2 cores of 8 at most.
+    assertThat(e.snapshot().workloads().get("shop/web").placed()).hasSize(1);
+    e.removeFramework("spark");
+    settle(e);
+    assertThat(e.snapshot().workloads().get("shop/web").placed()).hasSize(4);
+  }
+
+  /**
+   * The resource schema grows at run time: a guarantee of GPUs no node has yet stays unmet (it is
+   * not dropped); a GPU node that joins later is taken in, and a workload asking for GPUs is placed
+   * there, while what ran before keeps running.
+   */
+  @Test
+  void aNewExtendedResourceIsTakenInWithoutARebuild() {
+    Engine e = engine(a1);
+    e.addFramework(FrameworkInfo.of("ml", "ml"));
+    e.addFramework(FrameworkInfo.of("marathon", "web"));
+    e.upsert(web(2));
+    settle(e);
+    e.setQuota("ml", Quota.guarantee(Map.of("nvidia.com/gpu", 2L)));
+    settle(e);
+    assertThat(e.allocator().guaranteeMet("ml")).as("a guarantee of a resource no node has is unmet").isFalse();
+    assertThat(e.allocator().guaranteeShortfall("ml").get("nvidia.com/gpu")).isEqualTo(2);
+
+    var wider = e.schema();
+    assertThat(wider.contains("nvidia.com/gpu")).isTrue();
+    AgentInfo gpuNode = new AgentInfo("metal/g1", "metal", Map.of("hostname", "g1"),
+        Resources.of(wider, "cpu", 16_000, "memory", 64L << 30, "nvidia.com/gpu", 4), Map.of());
+    e.addAgent(gpuNode);
+    e.upsert(WorkloadDemand.builder("ml/train", "ml", Resources.of(wider, "cpu", 4_000, "memory", 8L << 30, "nvidia.com/gpu", 1))
+        .instances(2).build());
+    List<Tick> ticks = settle(e);
+    assertThat(stopped(ticks)).isEmpty();
+    assertThat(placed(ticks)).hasSize(2).allMatch(a -> a.agentId().equals("metal/g1"));
+    assertThat(e.allocator().guaranteeMet("ml")).isTrue();
+    assertThat(e.snapshot().workloads().get("shop/web").placed()).hasSize(2)
+        .allSatisfy(p -> assertThat(p.assignment().resources().get("nvidia.com/gpu")).isZero());
+    assertThat(e.snapshot().pools().get("metal").capacity().get("nvidia.com/gpu")).isEqualTo(4);
+  }
+
+  /**
+   * A gang the estate can never hold whole (three instances on distinct hosts, two hosts) declines
+   * what it is offered. Were it offered again on every cycle, its offer would take its line's whole
+   * limit room each time (its filters expiring in turn on the two hosts), and a framework sharing
+   * that limit would never be offered anything: the engine would settle with an instance that
+   * fits left pending. Found by {@link EngineEventsProperties}.
+   */
+  @Test
+  void aGangThatCannotCompleteDoesNotStarveItsLineUnderALimit() {
+    for (long seed = 1; seed <= 8; seed++) {
+      Engine e = new Engine(SCHEMA, Prices.NONE, INTERVAL, seed, now);
+      e.addAgent(a1);
+      e.addAgent(a2);
+      e.addFramework(new FrameworkInfo("fw0", "eng", false, Duration.ofSeconds(2), null));
+      e.addFramework(new FrameworkInfo("fw1", "eng/batch", false, Duration.ofSeconds(2), null));
+      e.setQuota("eng", Quota.limit(Map.of("cpu", 6000L)));
+      // fw1 runs 5 of the line's 6 cores: its 2-core job waits for the limit.
+      e.upsert(WorkloadDemand.builder("data/base", "fw1", res(1, 1)).instances(2).build());
+      e.upsert(WorkloadDemand.builder("data/filler", "fw1", res(3, 1)).instances(1).build());
+      settle(e);
+      e.upsert(WorkloadDemand.builder("data/job", "fw1", res(2, 1)).instances(1).build());
+      // fw0 (the smaller share, so offered first) has a gang the two hosts can never hold whole.
+      e.upsert(WorkloadDemand.builder("ml/gang", "fw0", res(1, 1)).instances(3).gang()
+          .constraint(Constraint.of("hostname", Constraint.Operator.UNIQUE)).build());
+      settle(e);
+      assertThat(e.snapshot().workloads().get("data/job").placed()).as("seed " + seed).isEmpty();
+      // The filler ends: the line has 3 cores of room, enough for the job.
+      e.delete("data/filler");
+      List<Tick> ts = settle(e);
+      assertThat(e.placeablePending()).as("seed " + seed).isEmpty();
+      assertThat(placed(ts)).as("seed " + seed).extracting(Assignment::instanceId).containsExactly("job-0");
+      assertThat(e.snapshot().workloads().get("ml/gang").pending()).hasSize(3)
+          .allSatisfy(u -> assertThat(u.reason().code()).isEqualTo(Reason.Code.GANG));
+    }
+  }
+
+  @Test
+  void aGangResizedIsPlacedAgainWhole() {
+    Engine e = engine(a1, a2);
+    e.addFramework(FrameworkInfo.of("spark", "analytics"));
+    e.upsert(WorkloadDemand.builder("data/train", "spark", res(2, 4)).instances(2).gang().build());
+    settle(e);
+    e.upsert(WorkloadDemand.builder("data/train", "spark", res(2, 4)).instances(3).gang().build());
+    List<Tick> ticks = settle(e);
+    assertThat(stopped(ticks)).hasSize(2).allMatch(s -> s.reason() == StopReason.GANG);
+    assertThat(placed(ticks)).hasSize(3);
+  }
 }
