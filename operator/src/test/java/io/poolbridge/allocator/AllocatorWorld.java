@@ -293,6 +293,9 @@ final class AllocatorWorld {
     return m;
   }
 
+  /** When each offer was made, in clock millis. */
+  private final Map<Long, Long> offeredAt = new java.util.HashMap<>();
+
   /** What one cycle decided must respect suppression, filters, agent states and borrowing rules. */
   private void checkCycle(CycleResult result, Map<String, Long> offersBefore) {
     long now = clock.millis();
@@ -310,6 +313,7 @@ final class AllocatorWorld {
     }
     Set<Long> outstanding = ids(allocator.outstandingOffers());
     for (Offer o : result.offers()) {
+      offeredAt.put(o.id(), now);
       check(frameworks.containsKey(o.frameworkId()) && agents.containsKey(o.agentId()), "offer to known parties: " + o);
       check(!suppressed.contains(o.frameworkId()), "a suppressed framework gets no offer: " + o);
       check(agentStates.get(o.agentId()) == AgentState.ACTIVE, "only ACTIVE agents are offered: " + o);
@@ -323,7 +327,14 @@ final class AllocatorWorld {
           "offer " + o + " is at least the framework's minimum " + f.minAllocatable());
     }
     for (Offer o : result.rescinded()) {
-      check(!outstanding.contains(o.id()) && o.revocable(), "a cycle rescinds only revocable offers, for good: " + o);
+      // Revocable offers whose capacity its owner needs, and offers left unanswered for their
+      // framework's offer timeout (Mesos' --offer_timeout).
+      FrameworkInfo f = frameworks.get(o.frameworkId());
+      Duration timeout = f == null || f.offerTimeout() == null ? AllocatorConfig.DEFAULT_OFFER_TIMEOUT : f.offerTimeout();
+      Long made = offeredAt.get(o.id());
+      boolean timedOut = made != null && now - made >= timeout.toMillis();
+      check(!outstanding.contains(o.id()) && (o.revocable() || timedOut),
+          "a cycle rescinds only revocable offers and offers that timed out, for good: " + o + " made at " + made + " ms, now " + now);
     }
     Map<String, Placement> placements = new HashMap<>();
     for (Placement p : allocator.placements()) {
