@@ -3,7 +3,11 @@ package io.poolbridge.allocator;
 import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -294,6 +298,50 @@ public final class DrfSorter implements Sorter {
   public Iterable<String> sort() {
     refresh();
     return () -> new InOrder(root);
+  }
+
+  /**
+   * The same walk as {@link #sort()}, over the ancestors of {@code subset}'s clients only: at each
+   * node its marked children sorted by the order its sorted set keeps them in. O(k · depth · log k)
+   * for k clients, instead of a visit of every node.
+   */
+  @Override
+  public List<String> sort(Set<String> subset) {
+    refresh();
+    Map<Node, List<Node>> marked = new HashMap<>();
+    Set<Node> seen = new HashSet<>();
+    for (String client : subset) {
+      Node node = clients.get(client);
+      if (node == null || !node.active) {
+        continue;
+      }
+      for (Node n = node; n != root && seen.add(n); n = n.parent) {
+        marked.computeIfAbsent(n.parent, k -> new ArrayList<>()).add(n);
+      }
+    }
+    List<String> sorted = new ArrayList<>();
+    walk(root, marked, sorted);
+    return sorted;
+  }
+
+  private static void walk(Node node, Map<Node, List<Node>> marked, List<String> sorted) {
+    List<Node> children = marked.get(node);
+    if (children == null) {
+      return;
+    }
+    children.sort(ORDER);
+    for (Node n : children) {
+      if (!n.inOrder) {
+        continue;
+      }
+      if (n.isLeaf()) {
+        if (n.active && n.client != null) {
+          sorted.add(n.client);
+        }
+      } else {
+        walk(n, marked, sorted);
+      }
+    }
   }
 
   /** Depth-first walk over the sorted children, yielding active clients. */
