@@ -485,6 +485,11 @@ public final class DrfSorter implements Sorter {
     if (a.shareNum == 0 || b.shareNum == 0) {
       return Boolean.compare(a.shareNum != 0, b.shareNum != 0);
     }
+    if (a.weight == b.weight) {
+      // Equal weights cancel: the shares' fractions decide, exactly, without BigDecimal (near-ties
+      // are common: frameworks holding the same amounts).
+      return compareFractions(a.shareNum, a.shareDen, b.shareNum, b.shareDen);
+    }
     // a.num / (a.den * a.w) vs b.num / (b.den * b.w)  <=>  a.num * b.den * b.w vs b.num * a.den * a.w
     BigDecimal left = BigDecimal.valueOf(a.shareNum).multiply(BigDecimal.valueOf(b.shareDen)).multiply(BigDecimal.valueOf(b.weight));
     BigDecimal right = BigDecimal.valueOf(b.shareNum).multiply(BigDecimal.valueOf(a.shareDen)).multiply(BigDecimal.valueOf(a.weight));
