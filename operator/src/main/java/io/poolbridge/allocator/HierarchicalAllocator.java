@@ -76,7 +76,7 @@ public final class HierarchicalAllocator implements Allocator {
     this.book = new PlacementBook(schema);
     this.tree = new RoleTree(size, ledger);
     this.composer = new OfferComposer(size, ledger);
-    this.reclaimer = new Reclaimer(size, agents, frameworks, tree, ledger, book.offers, book::placements, this::rescind, book::view);
+    this.reclaimer = new Reclaimer(size, agents, frameworks, tree, ledger, book.offers, book::placements, book::anyRevocablePlacement, this::rescind, book::view);
   }
 
   private record Pending(Fw fw, long[] delta) {}
