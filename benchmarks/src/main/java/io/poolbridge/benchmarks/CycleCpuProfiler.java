@@ -29,12 +29,12 @@ public final class CycleCpuProfiler implements InternalProfiler {
   private static final AtomicLong CYCLES = new AtomicLong();
 
   /** The current thread's CPU time in nanoseconds. */
-  static long now() {
+  public static long now() {
     return THREADS.getCurrentThreadCpuTime();
   }
 
   /** Records one measured cycle that took {@code nanos} of CPU time. */
-  static void record(long nanos) {
+  public static void record(long nanos) {
     NANOS.addAndGet(nanos);
     CYCLES.incrementAndGet();
   }

@@ -3,7 +3,11 @@ package io.poolbridge.allocator;
 import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -331,6 +335,50 @@ public final class DrfSorter implements Sorter {
     return () -> new InOrder(root);
   }
 
+  /**
+   * The same walk as {@link #sort()}, over the ancestors of {@code subset}'s clients only: at each
+   * node its marked children sorted by the order its sorted set keeps them in. O(k · depth · log k)
+   * for k clients, instead of a visit of every node.
+   */
+  @Override
+  public List<String> sort(Set<String> subset) {
+    refresh();
+    Map<Node, List<Node>> marked = new HashMap<>();
+    Set<Node> seen = new HashSet<>();
+    for (String client : subset) {
+      Node node = clients.get(client);
+      if (node == null || !node.active) {
+        continue;
+      }
+      for (Node n = node; n != root && seen.add(n); n = n.parent) {
+        marked.computeIfAbsent(n.parent, k -> new ArrayList<>()).add(n);
+      }
+    }
+    List<String> sorted = new ArrayList<>();
+    walk(root, marked, sorted);
+    return sorted;
+  }
+
+  private static void walk(Node node, Map<Node, List<Node>> marked, List<String> sorted) {
+    List<Node> children = marked.get(node);
+    if (children == null) {
+      return;
+    }
+    children.sort(ORDER);
+    for (Node n : children) {
+      if (!n.inOrder) {
+        continue;
+      }
+      if (n.isLeaf()) {
+        if (n.active && n.client != null) {
+          sorted.add(n.client);
+        }
+      } else {
+        walk(n, marked, sorted);
+      }
+    }
+  }
+
   /** Depth-first walk over the sorted children, yielding active clients. */
   private static final class InOrder implements Iterator<String> {
     private final ArrayDeque<Iterator<Node>> stack = new ArrayDeque<>();
@@ -471,6 +519,11 @@ public final class DrfSorter implements Sorter {
     }
     if (a.shareNum == 0 || b.shareNum == 0) {
       return Boolean.compare(a.shareNum != 0, b.shareNum != 0);
+    }
+    if (a.weight == b.weight) {
+      // Equal weights cancel: the shares' fractions decide, exactly, without BigDecimal (near-ties
+      // are common: frameworks holding the same amounts).
+      return compareFractions(a.shareNum, a.shareDen, b.shareNum, b.shareDen);
     }
     // a.num / (a.den * a.w) vs b.num / (b.den * b.w)  <=>  a.num * b.den * b.w vs b.num * a.den * a.w
     BigDecimal left = BigDecimal.valueOf(a.shareNum).multiply(BigDecimal.valueOf(b.shareDen)).multiply(BigDecimal.valueOf(b.weight));

@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * The hierarchical, offer-based allocator: Mesos' allocation algorithm over poolbridge's model.
@@ -78,7 +80,8 @@ public final class HierarchicalAllocator implements Allocator {
     this.composer = new OfferComposer(size, ledger);
     this.accounts = new Accounts(size, ledger, tree, agents, book.offers, roleSorter);
     this.frameworkSorters = accounts.frameworkSorters;
-    this.reclaimer = new Reclaimer(size, agents, frameworks, tree, ledger, book.offers, book::placements, this::rescind, book::view);
+    this.reclaimer = new Reclaimer(
+        size, agents, frameworks, tree, ledger, book.offers, book::placements, book::anyRevocablePlacement, this::rescind, book::view);
   }
 
   // ---------------------------------------------------------------- agents
@@ -523,18 +526,12 @@ public final class HierarchicalAllocator implements Allocator {
     try {
       if (Vec.anyPositive(ledger.requiredHeadroom)) {
         shuffle(order);
-        for (Agent a : order) {
-          stage(a, Stage.QUOTA, now, made);
-        }
+        stageAll(order, Stage.QUOTA, now, made);
       }
       shuffle(order);
-      for (Agent a : order) {
-        stage(a, Stage.FAIR, now, made);
-      }
+      stageAll(order, Stage.FAIR, now, made);
       if (anyRevocableFramework()) {
-        for (Agent a : order) {
-          stage(a, Stage.BORROW, now, made);
-        }
+        stageAll(order, Stage.BORROW, now, made);
       }
     } finally {
       accounts.deferSorters = false;
@@ -594,12 +591,35 @@ public final class HierarchicalAllocator implements Allocator {
     }
   }
 
-  private void stage(Agent a, Stage stage, long now, List<Offer> made) {
+  /**
+   * One stage over the agents in {@code order}. Only roles with a framework the stage could offer
+   * to (not suppressed, wanting something; revocable in the borrow stage) can be given anything:
+   * when they are few (most frameworks suppressed: a settled estate, or one new workload), each
+   * agent visits those roles only, in the role sorter's order ({@link Sorter#sort(Set)}), instead
+   * of every role; when there are none, the stage has nothing to do. The offers are the same.
+   */
+  private void stageAll(Agent[] order, Stage stage, long now, List<Offer> made) {
+    Set<String> eligible = new HashSet<>();
+    for (Fw f : frameworks.values()) {
+      if (!f.suppressed && (f.shapes == null || f.shapes.length > 0) && (stage != Stage.BORROW || f.info.revocable())) {
+        eligible.add(f.role.path);
+      }
+    }
+    if (eligible.isEmpty()) {
+      return;
+    }
+    Set<String> only = eligible.size() * 4 < frameworkSorters.size() ? eligible : null;
+    for (Agent a : order) {
+      stage(a, stage, now, made, only);
+    }
+  }
+
+  private void stage(Agent a, Stage stage, long now, List<Offer> made, Set<String> onlyRoles) {
     if (a.state != AgentState.ACTIVE || !composer.agentOfferable(a, stage)) {
       return;
     }
     roles:
-    for (String rolePath : roleSorter.sort()) {
+    for (String rolePath : onlyRoles == null ? roleSorter.sort() : roleSorter.sort(onlyRoles)) {
       Role r = tree.roles.get(rolePath);
       long[] unmet = null;
       if (stage == Stage.QUOTA) {

@@ -20,6 +20,8 @@ final class PlacementBook {
   private Map<String, Grant> placements = new LinkedHashMap<>();
   /** The placements {@link #placements} holds without growing (HashMap's load factor of 0.75). */
   private int placementsRoom = 12;
+  /** How many of {@link #placements} are revocable: a cycle with none need not look for them. */
+  private int revocablePlacements;
   private long nextOfferId = 1;
 
   PlacementBook(ResourceSchema schema) {
@@ -39,6 +41,17 @@ final class PlacementBook {
 
   Map<String, Grant> placements() {
     return placements;
+  }
+
+  /** Whether any placement is revocable. */
+  boolean anyRevocablePlacement() {
+    return revocablePlacements > 0;
+  }
+
+  private void counted(Grant g, int sign) {
+    if (g != null && g.revocable) {
+      revocablePlacements += sign;
+    }
   }
 
   void expectPlacements(int expected) {
@@ -112,10 +125,11 @@ final class PlacementBook {
     for (int n = 0; n < grants.length; n++) {
       if (placements.putIfAbsent(grants[n].instanceId, grants[n]) != null) {
         for (int k = 0; k < n; k++) {
-          placements.remove(grants[k].instanceId);
+          counted(placements.remove(grants[k].instanceId), -1);
         }
         throw new IllegalArgumentException("instance " + grants[n].instanceId + " is already placed");
       }
+      counted(grants[n], +1);
     }
   }
 
@@ -125,6 +139,7 @@ final class PlacementBook {
     if (g == null) {
       throw new IllegalArgumentException("unknown instance " + instanceId);
     }
+    counted(g, -1);
     g.agent.unlink(g);
     return g;
   }
@@ -193,7 +208,8 @@ final class PlacementBook {
   }
 
   void addPlacement(Grant p) {
-    placements.put(p.instanceId, p);
+    counted(placements.put(p.instanceId, p), -1);
+    counted(p, +1);
     p.agent.link(p);
   }
 

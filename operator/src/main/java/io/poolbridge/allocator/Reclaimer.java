@@ -31,6 +31,8 @@ final class Reclaimer {
   /** Cycles run that took capacity back or could have (see reclaim). */
   private long reclaimCycles;
 
+  private final java.util.function.BooleanSupplier anyRevocablePlacement;
+
   Reclaimer(
       int size,
       Map<String, Agent> agents,
@@ -39,8 +41,10 @@ final class Reclaimer {
       Ledger ledger,
       Map<Long, Grant> offers,
       Supplier<Map<String, Grant>> placements,
+      java.util.function.BooleanSupplier anyRevocablePlacement,
       LongFunction<Offer> rescind,
       Function<Grant, Placement> view) {
+    this.anyRevocablePlacement = anyRevocablePlacement;
     this.size = size;
     this.agents = agents;
     this.frameworks = frameworks;
@@ -89,6 +93,10 @@ final class Reclaimer {
       if (g.revocable) {
         return true;
       }
+    }
+    if (!anyRevocablePlacement.getAsBoolean()) {
+      // Every cycle would otherwise visit every placement.
+      return false;
     }
     for (Grant g : placements.get().values()) {
       if (g.revocable && !g.revoking) {

@@ -1,5 +1,9 @@
 package io.poolbridge.allocator;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
 /**
  * Who is served first: the allocation policy, kept apart from the allocation mechanism (the
  * allocator), as Mesos keeps its sorters apart from its hierarchical allocator.
@@ -48,6 +52,20 @@ public interface Sorter {
 
   /** The active clients, first-served first. The sequence must not be used across updates. */
   Iterable<String> sort();
+
+  /**
+   * The active clients of {@code subset}, in the order {@link #sort()} yields them: what {@link
+   * #sort()} gives with the others left out. A sorter may find them without visiting every client.
+   */
+  default List<String> sort(Set<String> subset) {
+    List<String> sorted = new ArrayList<>();
+    for (String client : sort()) {
+      if (subset.contains(client)) {
+        sorted.add(client);
+      }
+    }
+    return sorted;
+  }
 
   /** The client's share of the totals (its dominant share under DRF). */
   double share(String path);

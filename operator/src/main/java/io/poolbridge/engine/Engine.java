@@ -1070,10 +1070,14 @@ public final class Engine {
     if (chain.isEmpty() || demands.isEmpty()) {
       return null;
     }
-    Map<String, Map<String, long[]>> reservedUse = reservedUse();
+    // One pass over every placement, and only when some agent has reservations.
+    Map<String, Map<String, long[]>> reservedUse = null;
     Map<AgentInfo, long[]> reservedFree = new LinkedHashMap<>();
     for (AgentInfo a : agents.values()) {
       if (!a.reservations().isEmpty() && allocator.usage(a.id()).state() == AgentState.ACTIVE) {
+        if (reservedUse == null) {
+          reservedUse = reservedUse();
+        }
         reservedFree.put(a, lineReservedFree(a, own, reservedUse));
       }
     }
