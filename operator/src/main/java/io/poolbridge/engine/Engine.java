@@ -1046,9 +1046,32 @@ public final class Engine {
 
   /**
    * The framework's role, or an ancestor, whose limit leaves room for none of the pending
-   * instances, as the allocator's limit policy counts it ({@link #limitedAsTheAllocatorCounts}).
+   * instances: counting the subtree's placements (revocable ones too), or, failing that, as the
+   * allocator counts it ({@link #limitedAsTheAllocatorCounts}).
    */
   private String limitedRole(String fw, List<WorkloadDemand> demands) {
+    for (String role = frameworks.get(fw).role(); role != null; role = RolePaths.parent(role)) {
+      Quota q = quotas.get(role);
+      if (q == null || q.limit().isEmpty()) {
+        continue;
+      }
+      long[] sum = new long[allocator.schema().size()];
+      for (Map.Entry<String, long[]> use : runningUse.entrySet()) {
+        if (RolePaths.isSelfOrDescendant(frameworks.get(use.getKey()).role(), role)) {
+          addSaturating(sum, use.getValue());
+        }
+      }
+      Resources use = Resources.ofArray(allocator.schema(), sum);
+      boolean room = false;
+      for (WorkloadDemand d : demands) {
+        Resources after = use.plus(d.resources());
+        room |= q.limit().entrySet().stream()
+            .allMatch(e -> !allocator.schema().contains(e.getKey()) || after.get(e.getKey()) <= e.getValue());
+      }
+      if (!room) {
+        return role;
+      }
+    }
     return limitedAsTheAllocatorCounts(fw, demands);
   }
 
