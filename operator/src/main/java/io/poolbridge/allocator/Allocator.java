@@ -101,6 +101,14 @@ public interface Allocator {
    */
   List<Offer> updateFramework(FrameworkInfo framework);
 
+  /**
+   * Bounds how many outstanding offers the framework may hold at once ({@code Integer.MAX_VALUE},
+   * the default: no bound). A framework at its bound is passed over until it answers some, so a
+   * cycle on a large estate does not offer every agent to a framework that wants a few instances
+   * (the engine sets it from the framework's pending instances). Offers already made stay.
+   */
+  void limitOffers(String frameworkId, int maxOutstanding);
+
   /** Stops offers to the framework until it revives. */
   void suppress(String frameworkId);
 

@@ -14,6 +14,10 @@ final class Fw {
   /** Filtered agents (by index) and when each filter ends. */
   final Map<Integer, Long> filters = new HashMap<>();
   boolean suppressed;
+  /** How many outstanding offers it may hold at once ({@link Allocator#limitOffers}). */
+  int maxOffers = Integer.MAX_VALUE;
+  /** How many outstanding offers it holds. */
+  int outstanding;
   long[] demand;
   /**
    * The shapes of its pending demand, minimal ones only (a shape that holds another is left out),
@@ -58,6 +62,11 @@ final class Fw {
       }
       shapeAgents = wider;
     }
+  }
+
+  /** Whether it holds as many outstanding offers as it may. */
+  boolean offersFull() {
+    return outstanding >= maxOffers;
   }
 
   boolean filtered(int agentIdx, long now) {

@@ -422,6 +422,14 @@ public final class HierarchicalAllocator implements Allocator {
   }
 
   @Override
+  public void limitOffers(String frameworkId, int maxOutstanding) {
+    if (maxOutstanding < 1) {
+      throw new IllegalArgumentException("a framework may hold at least one offer: " + maxOutstanding);
+    }
+    requireFramework(frameworkId).maxOffers = maxOutstanding;
+  }
+
+  @Override
   public void suppress(String frameworkId) {
     Fw f = requireFramework(frameworkId);
     f.suppressed = true;
@@ -601,7 +609,8 @@ public final class HierarchicalAllocator implements Allocator {
   private void stageAll(Agent[] order, Stage stage, long now, List<Offer> made) {
     Set<String> eligible = new HashSet<>();
     for (Fw f : frameworks.values()) {
-      if (!f.suppressed && (f.shapes == null || f.shapes.length > 0) && (stage != Stage.BORROW || f.info.revocable())) {
+      if (!f.suppressed && !f.offersFull() && (f.shapes == null || f.shapes.length > 0)
+          && (stage != Stage.BORROW || f.info.revocable())) {
         eligible.add(f.role.path);
       }
     }
@@ -635,7 +644,7 @@ public final class HierarchicalAllocator implements Allocator {
       for (String fwId : frameworkSorters.get(rolePath).sort()) {
         Fw f = frameworks.get(fwId);
         if ((stage == Stage.BORROW && !f.info.revocable()) || (f.shapes != null && f.shapes.length == 0)
-            || f.filtered(a.idx, now)) {
+            || f.offersFull() || f.filtered(a.idx, now)) {
           continue;
         }
         Grant g = composer.compose(a, r, f, stage, unmet, room);

@@ -70,10 +70,13 @@ final class PlacementBook {
     g.offerId = nextOfferId++;
     offers.put(g.offerId, g);
     g.agent.offerIds.add(g.offerId);
+    g.fw.outstanding++;
   }
 
   void removeOffer(Grant g) {
-    offers.remove(g.offerId);
+    if (offers.remove(g.offerId) != null) {
+      g.fw.outstanding--;
+    }
     g.agent.offerIds.remove(g.offerId);
   }
 

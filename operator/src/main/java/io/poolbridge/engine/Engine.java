@@ -735,7 +735,25 @@ public final class Engine {
       }
     }
     allocator.updateDemandShapes(fw, Resources.ofArray(allocator.schema(), demand), shapes);
+    allocator.limitOffers(fw, offerBreadth(ids.size()));
     return ids;
+  }
+
+  /** The fewest outstanding offers a framework with pending instances may hold. */
+  public static final int MIN_OFFER_BREADTH = 256;
+  /** Outstanding offers a framework may hold per pending instance, beyond {@link #MIN_OFFER_BREADTH}. */
+  public static final int OFFERS_PER_PENDING_INSTANCE = 8;
+
+  /**
+   * How many outstanding offers a framework with {@code pending} instances may hold: enough for
+   * its scheduler to choose among many nodes per instance (cheapest pool, spread or bin-pack,
+   * constraints), not every agent of a large estate. Offering 10,000 agents to place 10 instances
+   * and declining 9,990 made a tick after one new workload cost tens of milliseconds; the agents
+   * declined are filtered for the refuse time, so later cycles offer others.
+   */
+  static int offerBreadth(int pending) {
+    long breadth = Math.max((long) MIN_OFFER_BREADTH, (long) OFFERS_PER_PENDING_INSTANCE * pending);
+    return (int) Math.min(Integer.MAX_VALUE, breadth);
   }
 
   private java.util.function.Predicate<AgentInfo> hasRoomFor(WorkloadDemand d) {
