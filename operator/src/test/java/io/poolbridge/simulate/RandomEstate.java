@@ -126,7 +126,10 @@ final class RandomEstate {
         }
       }
     }
-    // Sometimes a pool whose selector also matches Nodes of another pool (a Node belongs to one pool at most).
+    // Sometimes a pool whose selector also matches Nodes of another pool. A Node belongs to one pool
+    // at most: the one whose name sorts first, never "shared" (after every "cloudN" and "metalN"),
+    // so the model gives that pool no node of its own (the Nodes keep its label, and the estate
+    // warns that the pool has none).
     List<String> kubeHosts = new ArrayList<>(nodeLabels.keySet());
     if (!kubeHosts.isEmpty() && r.nextInt(4) == 0) {
       String name = "shared";
@@ -134,8 +137,6 @@ final class RandomEstate {
       for (String host : kubeHosts) {
         if (r.nextBoolean()) {
           nodeLabels.get(host).put("tier", "shared");
-          Node original = nodes.stream().filter(n -> n.host().equals(host)).findFirst().orElseThrow();
-          nodes.add(new Node(name, host, original.zone(), original.cpu(), original.mem(), "aws", true));
         }
       }
     }
