@@ -56,6 +56,7 @@ public final class HierarchicalAllocator implements Allocator {
   private final RoleTree tree;
   private final Reclaimer reclaimer;
   private final OfferComposer composer;
+  private final OfferLifecycle offers;
 
   /** Agents whose state is not ACTIVE: while there are none, no placement has to move. */
   private int inactiveAgents;
@@ -80,6 +81,7 @@ public final class HierarchicalAllocator implements Allocator {
     this.composer = new OfferComposer(size, ledger);
     this.accounts = new Accounts(size, ledger, tree, agents, book.offers, roleSorter);
     this.frameworkSorters = accounts.frameworkSorters;
+    this.offers = new OfferLifecycle(schema, clock, intervalMillis, book, accounts, intake);
     this.reclaimer = new Reclaimer(
         size, agents, frameworks, tree, ledger, book.offers, book::placements, book::anyRevocablePlacement, this::rescind, book::view);
   }
@@ -107,6 +109,7 @@ public final class HierarchicalAllocator implements Allocator {
     composer.widen(size);
     reclaimer.widen(size);
     book.widen(wider);
+    offers.widen(wider);
     for (Agent a : agents.values()) {
       a.widen(wider);
     }
@@ -164,10 +167,7 @@ public final class HierarchicalAllocator implements Allocator {
   public List<Offer> updateAgent(AgentInfo info) {
     Agent a = requireAgent(info.id());
     info = intake.current(info);
-    List<Offer> rescinded = new ArrayList<>();
-    for (Long id : List.copyOf(a.offerIds)) {
-      rescinded.add(rescind(id));
-    }
+    List<Offer> rescinded = offers.rescindAll(a);
     // The placements stay on the agent and in the book. Their accounts are taken out, the agent's
     // capacity replaced, and they are accounted again on the new agent: the sorters never see a
     // change (what each placement holds in all stays the same), the other accounts are rebuilt.
@@ -205,10 +205,7 @@ public final class HierarchicalAllocator implements Allocator {
   @Override
   public AgentRemoval removeAgent(String agentId) {
     Agent a = requireAgent(agentId);
-    List<Offer> rescinded = new ArrayList<>();
-    for (Long id : List.copyOf(a.offerIds)) {
-      rescinded.add(rescind(id));
-    }
+    List<Offer> rescinded = offers.rescindAll(a);
     List<Placement> lost = new ArrayList<>();
     for (Grant g : a.placed()) {
       lost.add(recover(g.instanceId));
@@ -242,9 +239,7 @@ public final class HierarchicalAllocator implements Allocator {
     long[] free = a.freeUnreserved();
     boolean resync = false;
     if (a.state == AgentState.ACTIVE) {
-      for (Long id : List.copyOf(a.offerIds)) {
-        rescinded.add(rescind(id));
-      }
+      rescinded.addAll(offers.rescindAll(a));
       resync = Vec.anySaturated(ledger.availableHeadroom) || Vec.anySaturated(ledger.lentUnreserved);
       Vec.subtractClamped(ledger.availableHeadroom, a.freeUnreserved());
       Vec.subtractClamped(ledger.lentUnreserved, ledger.lentOn(a));
@@ -526,7 +521,7 @@ public final class HierarchicalAllocator implements Allocator {
   private CycleResult cycle(Collection<Agent> candidates) {
     long now = clock.millis();
     List<Offer> rescinded = new ArrayList<>();
-    expireOffers(now, rescinded);
+    offers.expireOffers(now, rescinded);
     List<Revocation> revocations = reclaimer.reclaim(rescinded);
     List<Offer> made = new ArrayList<>();
     Agent[] order = candidates.toArray(Agent[]::new);
@@ -555,30 +550,6 @@ public final class HierarchicalAllocator implements Allocator {
       }
     }
     return new CycleResult(made, rescinded, revocations, toMove);
-  }
-
-  /**
-   * Rescinds, without a filter, the offers outstanding for their framework's offer timeout or longer
-   * (Mesos' offer_timeout), so a framework that stopped answering holds no capacity for good.
-   */
-  private void expireOffers(long now, List<Offer> rescinded) {
-    if (book.offers.isEmpty()) {
-      return;
-    }
-    List<Grant> expired = null;
-    for (Grant g : book.offers.values()) {
-      if (now - g.offeredAt >= g.fw.offerTimeoutMillis) {
-        if (expired == null) {
-          expired = new ArrayList<>();
-        }
-        expired.add(g);
-      }
-    }
-    if (expired != null) {
-      for (Grant g : expired) {
-        rescinded.add(rescind(g.offerId));
-      }
-    }
   }
 
   private boolean anyRevocableFramework() {
@@ -652,7 +623,7 @@ public final class HierarchicalAllocator implements Allocator {
           continue;
         }
         g.offeredAt = now;
-        made.add(offer(g));
+        made.add(offers.offer(g));
         if (!composer.agentOfferable(a, stage)) {
           break roles;
         }
@@ -668,94 +639,33 @@ public final class HierarchicalAllocator implements Allocator {
     accounts.flushSorters();
   }
 
-  private Offer offer(Grant g) {
-    book.addOffer(g);
-    accounts.use(g, +1);
-    return book.offerView(g);
-  }
-
   // ---------------------------------------------------------------- offer lifecycle
 
   @Override
   public List<Placement> accept(long offerId, List<Launch> launches) {
-    Grant offer = book.requireOffer(offerId);
-    launches = intake.current(launches);
-    long[] remaining = offer.total();
-    long[] asked = new long[size];
-    for (Launch l : launches) {
-      Vec.add(asked, l.resources().amounts);
-    }
-    if (!Vec.fits(asked, remaining)) {
-      throw new IllegalArgumentException(
-          "launches need " + Resources.ofArray(schema, asked) + " but offer " + offerId + " holds "
-              + Resources.ofArray(schema, remaining));
-    }
-    long[] unreservedLeft = offer.unreserved.clone();
-    long[][] reservedLeft = new long[offer.reserved.length][];
-    Grant[] grants = book.carve(offer, launches, unreservedLeft, reservedLeft);
-    book.record(grants);
-    // Every account is linear in what a grant holds, so the offer's accounting stays with its
-    // placements and only what is left of it is released: one update of the sorters per offer,
-    // not one per launch.
-    book.removeOffer(offer);
-    for (Grant g : grants) {
-      offer.agent.link(g);
-    }
-    for (Role r : offer.fw.role.chain) {
-      r.placed += grants.length;
-    }
-    Grant rest = new Grant(offer.fw, offer.agent, unreservedLeft, reservedLeft, offer.revocable);
-    if (Vec.anyPositive(rest.total())) {
-      accounts.use(rest, -1);
-    }
-    if (Vec.anyPositive(Vec.positiveDifference(offer.total(), asked))) {
-      filter(offer.fw, offer.agent, offer.fw.info.refuse());
-    }
-    return book.placedViews(grants, List.copyOf(launches));
+    return offers.accept(offerId, launches);
   }
 
   @Override
   public void decline(long offerId, Duration refuse) {
-    Grant g = book.requireOffer(offerId);
-    book.removeOffer(g);
-    accounts.use(g, -1);
-    filter(g.fw, g.agent, refuse == null ? g.fw.info.refuse() : refuse);
-  }
-
-  private void filter(Fw f, Agent a, Duration refuse) {
-    if (refuse.isZero()) {
-      return;
-    }
-    // A filter lasts max(refuse, interval), and one of a single interval still holds at the cycle
-    // exactly an interval later: a short filter is never overtaken by the next periodic cycle, even
-    // when it was set in the same instant as the previous cycle (Mesos expires it only after that
-    // cycle, MESOS-4302). The stored expiry is the first instant the filter no longer holds.
-    long now = clock.millis();
-    f.filters.put(a.idx, Math.max(now + refuse.toMillis(), now + intervalMillis + 1));
+    offers.decline(offerId, refuse);
   }
 
   @Override
   public Offer rescind(long offerId) {
-    Grant g = book.requireOffer(offerId);
-    book.removeOffer(g);
-    accounts.use(g, -1);
-    return book.offerView(g);
+    return offers.rescind(offerId);
   }
 
   @Override
   public Placement recover(String instanceId) {
-    Grant g = book.remove(instanceId);
-    accounts.use(g, -1);
-    return book.view(g);
+    return offers.recover(instanceId);
   }
 
   @Override
   public Placement restore(Placement p) {
     Agent a = requireAgent(p.agentId());
     Fw f = requireFramework(p.frameworkId());
-    Grant g = book.restore(a, f, intake.current(p));
-    accounts.use(g, +1);
-    return book.view(g);
+    return offers.restore(a, f, intake.current(p));
   }
 
   // ---------------------------------------------------------------- observation
