@@ -55,10 +55,8 @@ public final class HierarchicalAllocator implements Allocator {
   private final OfferComposer composer;
   private final OfferLifecycle offers;
   private final Cycle cycle;
+  private final Agents agentBook;
 
-  /** Agents whose state is not ACTIVE: while there are none, no placement has to move. */
-  private int inactiveAgents;
-  private int agentCounter;
 
   public HierarchicalAllocator(ResourceSchema schema, AllocatorConfig config) {
     this(schema, config, new DrfSorter(schema));
@@ -81,8 +79,9 @@ public final class HierarchicalAllocator implements Allocator {
     this.offers = new OfferLifecycle(schema, clock, intervalMillis, book, accounts, intake);
     this.reclaimer = new Reclaimer(
         size, agents, frameworks, tree, ledger, book.offers, book::placements, book::anyRevocablePlacement, offers::rescind, book::view);
+    this.agentBook = new Agents(size, agents, frameworks, intake, ledger, tree, book, accounts, offers, this::dropUnused);
     this.cycle = new Cycle(
-        clock, config.seed(), frameworks, ledger, tree, accounts, book, reclaimer, composer, offers, () -> inactiveAgents);
+        clock, config.seed(), frameworks, ledger, tree, accounts, book, reclaimer, composer, offers, agentBook::inactive);
   }
 
   // ---------------------------------------------------------------- agents
@@ -109,9 +108,7 @@ public final class HierarchicalAllocator implements Allocator {
     reclaimer.widen(size);
     book.widen(wider);
     offers.widen(wider);
-    for (Agent a : agents.values()) {
-      a.widen(wider);
-    }
+    agentBook.widen(wider);
     for (Fw f : frameworks.values()) {
       f.widen(wider);
     }
@@ -120,142 +117,22 @@ public final class HierarchicalAllocator implements Allocator {
 
   @Override
   public void addAgent(AgentInfo info) {
-    if (agents.containsKey(info.id())) {
-      throw new IllegalArgumentException("agent " + info.id() + " already added");
-    }
-    info = intake.current(info);
-    Agent a = new Agent(agentCounter++, info, size);
-    agents.put(info.id(), a);
-    addCapacity(a);
-    accounts.totalChanged();
-  }
-
-  /** Adds an agent's capacity and reservations, nothing of it used, to the accounts. */
-  private void addCapacity(Agent a) {
-    for (Reservation r : a.reservations) {
-      Role role = tree.role(r.role);
-      role.reservationCount++;
-      tree.adjustConsumption(role, r.total, true, +1);
-    }
-    Vec.add(ledger.clusterTotal, a.total);
-    if (a.state == AgentState.ACTIVE) {
-      Vec.add(ledger.availableHeadroom, a.unreservedTotal);
-    }
-  }
-
-  /**
-   * Takes an agent's capacity and reservations out of the accounts (nothing of it may be in use);
-   * returns the reservation roles, to drop those nothing keeps once the caller is done.
-   */
-  private List<Role> removeCapacity(Agent a) {
-    if (a.state == AgentState.ACTIVE) {
-      Vec.subtractClamped(ledger.availableHeadroom, a.unreservedTotal);
-    }
-    List<Role> roles = new ArrayList<>();
-    for (Reservation r : a.reservations) {
-      Role role = tree.role(r.role);
-      role.reservationCount--;
-      tree.adjustConsumption(role, r.total, true, -1);
-      roles.add(role);
-    }
-    Vec.subtractClamped(ledger.clusterTotal, a.total);
-    return roles;
+    agentBook.add(info);
   }
 
   @Override
   public List<Offer> updateAgent(AgentInfo info) {
-    Agent a = requireAgent(info.id());
-    info = intake.current(info);
-    List<Offer> rescinded = offers.rescindAll(a);
-    // The placements stay on the agent and in the book. Their accounts are taken out, the agent's
-    // capacity replaced, and they are accounted again on the new agent: the sorters never see a
-    // change (what each placement holds in all stays the same), the other accounts are rebuilt.
-    List<Grant> placed = a.placed();
-    for (Grant g : placed) {
-      accounts.account(g, -1);
-    }
-    boolean resync = Vec.anySaturated(ledger.clusterTotal) || Vec.anySaturated(ledger.availableHeadroom);
-    long[] oldTotal = a.total;
-    Reservation[] old = a.reservations;
-    List<Role> oldRoles = removeCapacity(a);
-    a.reset(info, size);
-    addCapacity(a);
-    for (Grant g : placed) {
-      g.resplit(old);
-      accounts.account(g, +1);
-    }
-    if (resync) {
-      ledger.resync(agents.values(), book.offers);
-    }
-    if (!Vec.fits(a.total, oldTotal) || !Reservation.same(old, a.reservations)) {
-      for (Fw f : frameworks.values()) {
-        f.filters.remove(a.idx);
-      }
-    }
-    for (Role r : oldRoles) {
-      dropUnused(r);
-    }
-    accounts.totalChanged();
-    return rescinded;
+    return agentBook.update(info);
   }
-
-
 
   @Override
   public AgentRemoval removeAgent(String agentId) {
-    Agent a = requireAgent(agentId);
-    List<Offer> rescinded = offers.rescindAll(a);
-    List<Placement> lost = new ArrayList<>();
-    for (Grant g : a.placed()) {
-      lost.add(recover(g.instanceId));
-    }
-    boolean resync = Vec.anySaturated(ledger.clusterTotal) || Vec.anySaturated(ledger.availableHeadroom);
-    List<Role> reservationRoles = removeCapacity(a);
-    agents.remove(agentId);
-    if (resync) {
-      ledger.resync(agents.values(), book.offers);
-    }
-    if (a.state != AgentState.ACTIVE) {
-      inactiveAgents--;
-    }
-    for (Fw f : frameworks.values()) {
-      f.filters.remove(a.idx);
-    }
-    for (Role r : reservationRoles) {
-      dropUnused(r);
-    }
-    accounts.totalChanged();
-    return new AgentRemoval(rescinded, lost);
+    return agentBook.remove(agentId);
   }
 
   @Override
   public List<Offer> setAgentState(String agentId, AgentState state) {
-    Agent a = requireAgent(agentId);
-    List<Offer> rescinded = new ArrayList<>();
-    if (a.state == state) {
-      return rescinded;
-    }
-    long[] free = a.freeUnreserved();
-    boolean resync = false;
-    if (a.state == AgentState.ACTIVE) {
-      rescinded.addAll(offers.rescindAll(a));
-      resync = Vec.anySaturated(ledger.availableHeadroom) || Vec.anySaturated(ledger.lentUnreserved);
-      Vec.subtractClamped(ledger.availableHeadroom, a.freeUnreserved());
-      Vec.subtractClamped(ledger.lentUnreserved, ledger.lentOn(a));
-    } else if (state == AgentState.ACTIVE) {
-      Vec.add(ledger.availableHeadroom, free);
-      Vec.add(ledger.lentUnreserved, ledger.lentOn(a));
-    }
-    if (a.state == AgentState.ACTIVE) {
-      inactiveAgents++;
-    } else if (state == AgentState.ACTIVE) {
-      inactiveAgents--;
-    }
-    a.state = state;
-    if (resync) {
-      ledger.resync(agents.values(), book.offers);
-    }
-    return rescinded;
+    return agentBook.setState(agentId, state);
   }
 
   // ---------------------------------------------------------------- roles
@@ -541,7 +418,7 @@ public final class HierarchicalAllocator implements Allocator {
 
   @Override
   public Placement restore(Placement p) {
-    Agent a = requireAgent(p.agentId());
+    Agent a = agentBook.require(p.agentId());
     Fw f = requireFramework(p.frameworkId());
     return offers.restore(a, f, intake.current(p));
   }
@@ -568,7 +445,7 @@ public final class HierarchicalAllocator implements Allocator {
 
   @Override
   public AgentUsage usage(String agentId) {
-    Agent a = requireAgent(agentId);
+    Agent a = agentBook.require(agentId);
     long[] used = a.used();
     return new AgentUsage(
         agentId,
@@ -616,14 +493,6 @@ public final class HierarchicalAllocator implements Allocator {
   /** The number of roles the allocator keeps (the role tree's size), for tests. */
   int roleCount() {
     return tree.roles.size();
-  }
-
-  private Agent requireAgent(String id) {
-    Agent a = agents.get(id);
-    if (a == null) {
-      throw new IllegalArgumentException("unknown agent " + id);
-    }
-    return a;
   }
 
   private Fw requireFramework(String id) {
