@@ -56,6 +56,7 @@ public final class HierarchicalAllocator implements Allocator {
   private final OfferLifecycle offers;
   private final Cycle cycle;
   private final Agents agentBook;
+  private final Frameworks frameworkBook;
 
 
   public HierarchicalAllocator(ResourceSchema schema, AllocatorConfig config) {
@@ -80,6 +81,8 @@ public final class HierarchicalAllocator implements Allocator {
     this.reclaimer = new Reclaimer(
         size, agents, frameworks, tree, ledger, book.offers, book::placements, book::anyRevocablePlacement, offers::rescind, book::view);
     this.agentBook = new Agents(size, agents, frameworks, intake, ledger, tree, book, accounts, offers, this::dropUnused);
+    this.frameworkBook = new Frameworks(
+        schema, offerTimeout, frameworks, weights, intake, ledger, tree, accounts, book, offers, this::dropUnused);
     this.cycle = new Cycle(
         clock, config.seed(), frameworks, ledger, tree, accounts, book, reclaimer, composer, offers, agentBook::inactive);
   }
@@ -109,9 +112,7 @@ public final class HierarchicalAllocator implements Allocator {
     book.widen(wider);
     offers.widen(wider);
     agentBook.widen(wider);
-    for (Fw f : frameworks.values()) {
-      f.widen(wider);
-    }
+    frameworkBook.widen(wider);
     accounts.extendSchema(wider);
   }
 
@@ -227,147 +228,38 @@ public final class HierarchicalAllocator implements Allocator {
 
   @Override
   public void addFramework(FrameworkInfo info) {
-    if (frameworks.containsKey(info.id())) {
-      throw new IllegalArgumentException("framework " + info.id() + " already added");
-    }
-    info = intake.current(info);
-    Role r = tree.role(info.role());
-    Fw f = new Fw(info, r, offerTimeout);
-    frameworks.put(info.id(), f);
-    if (r.frameworkCount++ == 0) {
-      roleSorter.add(r.path);
-      Double w = weights.get(r.path);
-      if (w != null) {
-        roleSorter.updateWeight(r.path, w);
-      }
-      Sorter s = new DrfSorter(schema);
-      s.updateTotal(ledger.clusterTotal);
-      frameworkSorters.put(r.path, s);
-    }
-    frameworkSorters.get(r.path).add(info.id());
+    frameworkBook.add(info);
   }
 
   @Override
   public List<Placement> removeFramework(String frameworkId) {
-    Fw f = requireFramework(frameworkId);
-    for (Grant g : List.copyOf(book.offers.values())) {
-      if (g.fw == f) {
-        rescind(g.offerId);
-      }
-    }
-    List<Placement> released = new ArrayList<>();
-    for (Grant g : List.copyOf(book.placements().values())) {
-      if (g.fw == f) {
-        released.add(recover(g.instanceId));
-      }
-    }
-    frameworkSorters.get(f.role.path).remove(frameworkId);
-    if (--f.role.frameworkCount == 0) {
-      roleSorter.remove(f.role.path);
-      frameworkSorters.remove(f.role.path);
-    }
-    frameworks.remove(frameworkId);
-    dropUnused(f.role);
-    return released;
+    return frameworkBook.remove(frameworkId);
   }
 
   @Override
   public List<Offer> updateFramework(FrameworkInfo info) {
-    Fw f = requireFramework(info.id());
-    if (!info.role().equals(f.role.path)) {
-      throw new IllegalArgumentException(
-          "framework " + info.id() + " is in role " + f.role.path + ", not " + info.role()
-              + "; a framework changes role by being removed and added again");
-    }
-    info = intake.current(info);
-    List<Offer> rescinded = new ArrayList<>();
-    if (f.info.revocable() && !info.revocable()) {
-      for (Grant g : List.copyOf(book.offers.values())) {
-        if (g.fw == f && g.revocable) {
-          rescinded.add(rescind(g.offerId));
-        }
-      }
-    }
-    f.update(info, offerTimeout);
-    return rescinded;
+    return frameworkBook.update(info);
   }
 
   @Override
   public void limitOffers(String frameworkId, int maxOutstanding) {
-    if (maxOutstanding < 1) {
-      throw new IllegalArgumentException("a framework may hold at least one offer: " + maxOutstanding);
-    }
-    requireFramework(frameworkId).maxOffers = maxOutstanding;
+    frameworkBook.limitOffers(frameworkId, maxOutstanding);
   }
 
   @Override
   public void suppress(String frameworkId) {
-    Fw f = requireFramework(frameworkId);
-    f.suppressed = true;
-    frameworkSorters.get(f.role.path).deactivate(frameworkId);
+    frameworkBook.suppress(frameworkId);
   }
 
   @Override
   public CycleResult revive(String frameworkId) {
-    Fw f = requireFramework(frameworkId);
-    f.suppressed = false;
-    f.filters.clear();
-    frameworkSorters.get(f.role.path).activate(frameworkId);
+    frameworkBook.revive(frameworkId);
     return allocate();
   }
 
   @Override
   public void updateDemandShapes(String frameworkId, Resources demand, Collection<DemandShape> shapes) {
-    Fw f = requireFramework(frameworkId);
-    String of = "demand of framework " + frameworkId;
-    demand = intake.current(demand, of);
-    shapes = intake.shapes(shapes, of);
-    if (demand != null) {
-      demand = demand.widen(schema); // a shape of a wider schema may have extended it since
-    }
-    f.demand = demand == null || demand.isEmpty() ? null : demand.toArray();
-    if (shapes == null) {
-      f.shapes = null;
-      f.shapeAgents = null;
-    } else if (shapes.stream().allMatch(s -> s.agents() == null)) {
-      f.shapes = minimalShapes(frameworkId, shapes.stream().map(DemandShape::resources).toList());
-      f.shapeAgents = null;
-    } else {
-      // Shapes bound to agents: a shape that holds another does not stand for it elsewhere.
-      List<DemandShape> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(shapes));
-      f.shapes = new long[distinct.size()][];
-      f.shapeAgents = distinct.toArray(DemandShape[]::new);
-      for (int i = 0; i < f.shapes.length; i++) {
-        Resources r = distinct.get(i).resources();
-        if (!r.schema().equals(schema)) {
-          throw new IllegalArgumentException("demand of framework " + frameworkId + " uses another resource schema");
-        }
-        f.shapes[i] = r.amounts;
-      }
-    }
-  }
-
-  /** The distinct shapes none of the others fits in (an offer holds some shape iff it holds one of them). */
-  private long[][] minimalShapes(String frameworkId, Collection<Resources> shapes) {
-    List<long[]> distinct = new ArrayList<>();
-    for (Resources r : new java.util.LinkedHashSet<>(shapes)) {
-      if (!r.schema().equals(schema)) {
-        throw new IllegalArgumentException("demand of framework " + frameworkId + " uses another resource schema");
-      }
-      distinct.add(r.amounts);
-    }
-    List<long[]> minimal = new ArrayList<>();
-    for (int i = 0; i < distinct.size(); i++) {
-      boolean dominated = false;
-      for (int j = 0; j < distinct.size() && !dominated; j++) {
-        dominated = j != i && Vec.fits(distinct.get(j), distinct.get(i))
-            && (!Vec.fits(distinct.get(i), distinct.get(j)) || j < i);
-      }
-      if (!dominated) {
-        minimal.add(distinct.get(i));
-      }
-    }
-    return minimal.toArray(long[][]::new);
+    frameworkBook.updateDemandShapes(frameworkId, demand, shapes);
   }
 
   @Override
@@ -419,7 +311,7 @@ public final class HierarchicalAllocator implements Allocator {
   @Override
   public Placement restore(Placement p) {
     Agent a = agentBook.require(p.agentId());
-    Fw f = requireFramework(p.frameworkId());
+    Fw f = frameworkBook.require(p.frameworkId());
     return offers.restore(a, f, intake.current(p));
   }
 
@@ -495,12 +387,6 @@ public final class HierarchicalAllocator implements Allocator {
     return tree.roles.size();
   }
 
-  private Fw requireFramework(String id) {
-    Fw f = frameworks.get(id);
-    if (f == null) {
-      throw new IllegalArgumentException("unknown framework " + id);
-    }
-    return f;
-  }
+
 
 }
