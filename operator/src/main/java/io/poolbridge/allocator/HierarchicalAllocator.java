@@ -1,15 +1,12 @@
 package io.poolbridge.allocator;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The hierarchical, offer-based allocator: Mesos' allocation algorithm over poolbridge's model.
@@ -32,12 +29,8 @@ import java.util.Set;
  * declined; the unused part of an accepted offer is declined.
  */
 public final class HierarchicalAllocator implements Allocator {
-  /** Grows at run time (extendSchema), with {@link #size}. */
+  /** Grows at run time (extendSchema). */
   private ResourceSchema schema;
-  private int size;
-  private final Clock clock;
-  private final long intervalMillis;
-  private final Duration offerTimeout;
 
   private final Sorter roleSorter;
   /** The accounts' framework sorters, one per role with frameworks. */
@@ -58,7 +51,6 @@ public final class HierarchicalAllocator implements Allocator {
   private final Agents agentBook;
   private final Frameworks frameworkBook;
 
-
   public HierarchicalAllocator(ResourceSchema schema, AllocatorConfig config) {
     this(schema, config, new DrfSorter(schema));
   }
@@ -66,10 +58,7 @@ public final class HierarchicalAllocator implements Allocator {
   /** An allocator with a given role sorter (policy); framework sorters are DRF. */
   public HierarchicalAllocator(ResourceSchema schema, AllocatorConfig config, Sorter roleSorter) {
     this.schema = schema;
-    this.size = schema.size();
-    this.clock = config.clock();
-    this.intervalMillis = config.interval().toMillis();
-    this.offerTimeout = config.offerTimeout();
+    int size = schema.size();
     this.roleSorter = roleSorter;
     this.ledger = new Ledger(size);
     this.book = new PlacementBook(schema);
@@ -77,14 +66,14 @@ public final class HierarchicalAllocator implements Allocator {
     this.composer = new OfferComposer(size, ledger);
     this.accounts = new Accounts(size, ledger, tree, agents, book.offers, roleSorter);
     this.frameworkSorters = accounts.frameworkSorters;
-    this.offers = new OfferLifecycle(schema, clock, intervalMillis, book, accounts, intake);
+    this.offers = new OfferLifecycle(schema, config.clock(), config.interval().toMillis(), book, accounts, intake);
     this.reclaimer = new Reclaimer(
         size, agents, frameworks, tree, ledger, book.offers, book::placements, book::anyRevocablePlacement, offers::rescind, book::view);
     this.agentBook = new Agents(size, agents, frameworks, intake, ledger, tree, book, accounts, offers, this::dropUnused);
     this.frameworkBook = new Frameworks(
-        schema, offerTimeout, frameworks, weights, intake, ledger, tree, accounts, book, offers, this::dropUnused);
+        schema, config.offerTimeout(), frameworks, weights, intake, ledger, tree, accounts, book, offers, this::dropUnused);
     this.cycle = new Cycle(
-        clock, config.seed(), frameworks, ledger, tree, accounts, book, reclaimer, composer, offers, agentBook::inactive);
+        config.clock(), config.seed(), frameworks, ledger, tree, accounts, book, reclaimer, composer, offers, agentBook::inactive);
   }
 
   // ---------------------------------------------------------------- agents
@@ -104,7 +93,7 @@ public final class HierarchicalAllocator implements Allocator {
           "resources " + wider + " do not extend the allocator's " + schema + " (same names first, in order)");
     }
     schema = wider;
-    size = wider.size();
+    int size = wider.size();
     ledger.widen(size);
     tree.widen(size);
     composer.widen(size);
@@ -386,7 +375,4 @@ public final class HierarchicalAllocator implements Allocator {
   int roleCount() {
     return tree.roles.size();
   }
-
-
-
 }
