@@ -1,17 +1,12 @@
 package io.poolbridge.allocator;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.Set;
 
 /**
  * The hierarchical, offer-based allocator: Mesos' allocation algorithm over poolbridge's model.
@@ -34,13 +29,8 @@ import java.util.Set;
  * declined; the unused part of an accepted offer is declined.
  */
 public final class HierarchicalAllocator implements Allocator {
-  /** Grows at run time (extendSchema), with {@link #size}. */
+  /** Grows at run time (extendSchema). */
   private ResourceSchema schema;
-  private int size;
-  private final Clock clock;
-  private final long intervalMillis;
-  private final Duration offerTimeout;
-  private final Random random;
 
   private final Sorter roleSorter;
   /** The accounts' framework sorters, one per role with frameworks. */
@@ -56,10 +46,10 @@ public final class HierarchicalAllocator implements Allocator {
   private final RoleTree tree;
   private final Reclaimer reclaimer;
   private final OfferComposer composer;
-
-  /** Agents whose state is not ACTIVE: while there are none, no placement has to move. */
-  private int inactiveAgents;
-  private int agentCounter;
+  private final OfferLifecycle offers;
+  private final Cycle cycle;
+  private final Agents agentBook;
+  private final Frameworks frameworkBook;
 
   public HierarchicalAllocator(ResourceSchema schema, AllocatorConfig config) {
     this(schema, config, new DrfSorter(schema));
@@ -68,11 +58,7 @@ public final class HierarchicalAllocator implements Allocator {
   /** An allocator with a given role sorter (policy); framework sorters are DRF. */
   public HierarchicalAllocator(ResourceSchema schema, AllocatorConfig config, Sorter roleSorter) {
     this.schema = schema;
-    this.size = schema.size();
-    this.clock = config.clock();
-    this.intervalMillis = config.interval().toMillis();
-    this.offerTimeout = config.offerTimeout();
-    this.random = new Random(config.seed());
+    int size = schema.size();
     this.roleSorter = roleSorter;
     this.ledger = new Ledger(size);
     this.book = new PlacementBook(schema);
@@ -80,8 +66,14 @@ public final class HierarchicalAllocator implements Allocator {
     this.composer = new OfferComposer(size, ledger);
     this.accounts = new Accounts(size, ledger, tree, agents, book.offers, roleSorter);
     this.frameworkSorters = accounts.frameworkSorters;
+    this.offers = new OfferLifecycle(schema, config.clock(), config.interval().toMillis(), book, accounts, intake);
     this.reclaimer = new Reclaimer(
-        size, agents, frameworks, tree, ledger, book.offers, book::placements, book::anyRevocablePlacement, this::rescind, book::view);
+        size, agents, frameworks, tree, ledger, book.offers, book::placements, book::anyRevocablePlacement, offers::rescind, book::view);
+    this.agentBook = new Agents(size, agents, frameworks, intake, ledger, tree, book, accounts, offers, this::dropUnused);
+    this.frameworkBook = new Frameworks(
+        schema, config.offerTimeout(), frameworks, weights, intake, ledger, tree, accounts, book, offers, this::dropUnused);
+    this.cycle = new Cycle(
+        config.clock(), config.seed(), frameworks, ledger, tree, accounts, book, reclaimer, composer, offers, agentBook::inactive);
   }
 
   // ---------------------------------------------------------------- agents
@@ -101,167 +93,36 @@ public final class HierarchicalAllocator implements Allocator {
           "resources " + wider + " do not extend the allocator's " + schema + " (same names first, in order)");
     }
     schema = wider;
-    size = wider.size();
+    int size = wider.size();
     ledger.widen(size);
     tree.widen(size);
     composer.widen(size);
     reclaimer.widen(size);
     book.widen(wider);
-    for (Agent a : agents.values()) {
-      a.widen(wider);
-    }
-    for (Fw f : frameworks.values()) {
-      f.widen(wider);
-    }
+    offers.widen(wider);
+    agentBook.widen(wider);
+    frameworkBook.widen(wider);
     accounts.extendSchema(wider);
   }
 
   @Override
   public void addAgent(AgentInfo info) {
-    if (agents.containsKey(info.id())) {
-      throw new IllegalArgumentException("agent " + info.id() + " already added");
-    }
-    info = intake.current(info);
-    Agent a = new Agent(agentCounter++, info, size);
-    agents.put(info.id(), a);
-    addCapacity(a);
-    accounts.totalChanged();
-  }
-
-  /** Adds an agent's capacity and reservations, nothing of it used, to the accounts. */
-  private void addCapacity(Agent a) {
-    for (Reservation r : a.reservations) {
-      Role role = tree.role(r.role);
-      role.reservationCount++;
-      tree.adjustConsumption(role, r.total, true, +1);
-    }
-    Vec.add(ledger.clusterTotal, a.total);
-    if (a.state == AgentState.ACTIVE) {
-      Vec.add(ledger.availableHeadroom, a.unreservedTotal);
-    }
-  }
-
-  /**
-   * Takes an agent's capacity and reservations out of the accounts (nothing of it may be in use);
-   * returns the reservation roles, to drop those nothing keeps once the caller is done.
-   */
-  private List<Role> removeCapacity(Agent a) {
-    if (a.state == AgentState.ACTIVE) {
-      Vec.subtractClamped(ledger.availableHeadroom, a.unreservedTotal);
-    }
-    List<Role> roles = new ArrayList<>();
-    for (Reservation r : a.reservations) {
-      Role role = tree.role(r.role);
-      role.reservationCount--;
-      tree.adjustConsumption(role, r.total, true, -1);
-      roles.add(role);
-    }
-    Vec.subtractClamped(ledger.clusterTotal, a.total);
-    return roles;
+    agentBook.add(info);
   }
 
   @Override
   public List<Offer> updateAgent(AgentInfo info) {
-    Agent a = requireAgent(info.id());
-    info = intake.current(info);
-    List<Offer> rescinded = new ArrayList<>();
-    for (Long id : List.copyOf(a.offerIds)) {
-      rescinded.add(rescind(id));
-    }
-    // The placements stay on the agent and in the book. Their accounts are taken out, the agent's
-    // capacity replaced, and they are accounted again on the new agent: the sorters never see a
-    // change (what each placement holds in all stays the same), the other accounts are rebuilt.
-    List<Grant> placed = a.placed();
-    for (Grant g : placed) {
-      accounts.account(g, -1);
-    }
-    boolean resync = Vec.anySaturated(ledger.clusterTotal) || Vec.anySaturated(ledger.availableHeadroom);
-    long[] oldTotal = a.total;
-    Reservation[] old = a.reservations;
-    List<Role> oldRoles = removeCapacity(a);
-    a.reset(info, size);
-    addCapacity(a);
-    for (Grant g : placed) {
-      g.resplit(old);
-      accounts.account(g, +1);
-    }
-    if (resync) {
-      ledger.resync(agents.values(), book.offers);
-    }
-    if (!Vec.fits(a.total, oldTotal) || !Reservation.same(old, a.reservations)) {
-      for (Fw f : frameworks.values()) {
-        f.filters.remove(a.idx);
-      }
-    }
-    for (Role r : oldRoles) {
-      dropUnused(r);
-    }
-    accounts.totalChanged();
-    return rescinded;
+    return agentBook.update(info);
   }
-
-
 
   @Override
   public AgentRemoval removeAgent(String agentId) {
-    Agent a = requireAgent(agentId);
-    List<Offer> rescinded = new ArrayList<>();
-    for (Long id : List.copyOf(a.offerIds)) {
-      rescinded.add(rescind(id));
-    }
-    List<Placement> lost = new ArrayList<>();
-    for (Grant g : a.placed()) {
-      lost.add(recover(g.instanceId));
-    }
-    boolean resync = Vec.anySaturated(ledger.clusterTotal) || Vec.anySaturated(ledger.availableHeadroom);
-    List<Role> reservationRoles = removeCapacity(a);
-    agents.remove(agentId);
-    if (resync) {
-      ledger.resync(agents.values(), book.offers);
-    }
-    if (a.state != AgentState.ACTIVE) {
-      inactiveAgents--;
-    }
-    for (Fw f : frameworks.values()) {
-      f.filters.remove(a.idx);
-    }
-    for (Role r : reservationRoles) {
-      dropUnused(r);
-    }
-    accounts.totalChanged();
-    return new AgentRemoval(rescinded, lost);
+    return agentBook.remove(agentId);
   }
 
   @Override
   public List<Offer> setAgentState(String agentId, AgentState state) {
-    Agent a = requireAgent(agentId);
-    List<Offer> rescinded = new ArrayList<>();
-    if (a.state == state) {
-      return rescinded;
-    }
-    long[] free = a.freeUnreserved();
-    boolean resync = false;
-    if (a.state == AgentState.ACTIVE) {
-      for (Long id : List.copyOf(a.offerIds)) {
-        rescinded.add(rescind(id));
-      }
-      resync = Vec.anySaturated(ledger.availableHeadroom) || Vec.anySaturated(ledger.lentUnreserved);
-      Vec.subtractClamped(ledger.availableHeadroom, a.freeUnreserved());
-      Vec.subtractClamped(ledger.lentUnreserved, ledger.lentOn(a));
-    } else if (state == AgentState.ACTIVE) {
-      Vec.add(ledger.availableHeadroom, free);
-      Vec.add(ledger.lentUnreserved, ledger.lentOn(a));
-    }
-    if (a.state == AgentState.ACTIVE) {
-      inactiveAgents++;
-    } else if (state == AgentState.ACTIVE) {
-      inactiveAgents--;
-    }
-    a.state = state;
-    if (resync) {
-      ledger.resync(agents.values(), book.offers);
-    }
-    return rescinded;
+    return agentBook.setState(agentId, state);
   }
 
   // ---------------------------------------------------------------- roles
@@ -356,147 +217,38 @@ public final class HierarchicalAllocator implements Allocator {
 
   @Override
   public void addFramework(FrameworkInfo info) {
-    if (frameworks.containsKey(info.id())) {
-      throw new IllegalArgumentException("framework " + info.id() + " already added");
-    }
-    info = intake.current(info);
-    Role r = tree.role(info.role());
-    Fw f = new Fw(info, r, offerTimeout);
-    frameworks.put(info.id(), f);
-    if (r.frameworkCount++ == 0) {
-      roleSorter.add(r.path);
-      Double w = weights.get(r.path);
-      if (w != null) {
-        roleSorter.updateWeight(r.path, w);
-      }
-      Sorter s = new DrfSorter(schema);
-      s.updateTotal(ledger.clusterTotal);
-      frameworkSorters.put(r.path, s);
-    }
-    frameworkSorters.get(r.path).add(info.id());
+    frameworkBook.add(info);
   }
 
   @Override
   public List<Placement> removeFramework(String frameworkId) {
-    Fw f = requireFramework(frameworkId);
-    for (Grant g : List.copyOf(book.offers.values())) {
-      if (g.fw == f) {
-        rescind(g.offerId);
-      }
-    }
-    List<Placement> released = new ArrayList<>();
-    for (Grant g : List.copyOf(book.placements().values())) {
-      if (g.fw == f) {
-        released.add(recover(g.instanceId));
-      }
-    }
-    frameworkSorters.get(f.role.path).remove(frameworkId);
-    if (--f.role.frameworkCount == 0) {
-      roleSorter.remove(f.role.path);
-      frameworkSorters.remove(f.role.path);
-    }
-    frameworks.remove(frameworkId);
-    dropUnused(f.role);
-    return released;
+    return frameworkBook.remove(frameworkId);
   }
 
   @Override
   public List<Offer> updateFramework(FrameworkInfo info) {
-    Fw f = requireFramework(info.id());
-    if (!info.role().equals(f.role.path)) {
-      throw new IllegalArgumentException(
-          "framework " + info.id() + " is in role " + f.role.path + ", not " + info.role()
-              + "; a framework changes role by being removed and added again");
-    }
-    info = intake.current(info);
-    List<Offer> rescinded = new ArrayList<>();
-    if (f.info.revocable() && !info.revocable()) {
-      for (Grant g : List.copyOf(book.offers.values())) {
-        if (g.fw == f && g.revocable) {
-          rescinded.add(rescind(g.offerId));
-        }
-      }
-    }
-    f.update(info, offerTimeout);
-    return rescinded;
+    return frameworkBook.update(info);
   }
 
   @Override
   public void limitOffers(String frameworkId, int maxOutstanding) {
-    if (maxOutstanding < 1) {
-      throw new IllegalArgumentException("a framework may hold at least one offer: " + maxOutstanding);
-    }
-    requireFramework(frameworkId).maxOffers = maxOutstanding;
+    frameworkBook.limitOffers(frameworkId, maxOutstanding);
   }
 
   @Override
   public void suppress(String frameworkId) {
-    Fw f = requireFramework(frameworkId);
-    f.suppressed = true;
-    frameworkSorters.get(f.role.path).deactivate(frameworkId);
+    frameworkBook.suppress(frameworkId);
   }
 
   @Override
   public CycleResult revive(String frameworkId) {
-    Fw f = requireFramework(frameworkId);
-    f.suppressed = false;
-    f.filters.clear();
-    frameworkSorters.get(f.role.path).activate(frameworkId);
+    frameworkBook.revive(frameworkId);
     return allocate();
   }
 
   @Override
   public void updateDemandShapes(String frameworkId, Resources demand, Collection<DemandShape> shapes) {
-    Fw f = requireFramework(frameworkId);
-    String of = "demand of framework " + frameworkId;
-    demand = intake.current(demand, of);
-    shapes = intake.shapes(shapes, of);
-    if (demand != null) {
-      demand = demand.widen(schema); // a shape of a wider schema may have extended it since
-    }
-    f.demand = demand == null || demand.isEmpty() ? null : demand.toArray();
-    if (shapes == null) {
-      f.shapes = null;
-      f.shapeAgents = null;
-    } else if (shapes.stream().allMatch(s -> s.agents() == null)) {
-      f.shapes = minimalShapes(frameworkId, shapes.stream().map(DemandShape::resources).toList());
-      f.shapeAgents = null;
-    } else {
-      // Shapes bound to agents: a shape that holds another does not stand for it elsewhere.
-      List<DemandShape> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(shapes));
-      f.shapes = new long[distinct.size()][];
-      f.shapeAgents = distinct.toArray(DemandShape[]::new);
-      for (int i = 0; i < f.shapes.length; i++) {
-        Resources r = distinct.get(i).resources();
-        if (!r.schema().equals(schema)) {
-          throw new IllegalArgumentException("demand of framework " + frameworkId + " uses another resource schema");
-        }
-        f.shapes[i] = r.amounts;
-      }
-    }
-  }
-
-  /** The distinct shapes none of the others fits in (an offer holds some shape iff it holds one of them). */
-  private long[][] minimalShapes(String frameworkId, Collection<Resources> shapes) {
-    List<long[]> distinct = new ArrayList<>();
-    for (Resources r : new java.util.LinkedHashSet<>(shapes)) {
-      if (!r.schema().equals(schema)) {
-        throw new IllegalArgumentException("demand of framework " + frameworkId + " uses another resource schema");
-      }
-      distinct.add(r.amounts);
-    }
-    List<long[]> minimal = new ArrayList<>();
-    for (int i = 0; i < distinct.size(); i++) {
-      boolean dominated = false;
-      for (int j = 0; j < distinct.size() && !dominated; j++) {
-        dominated = j != i && Vec.fits(distinct.get(j), distinct.get(i))
-            && (!Vec.fits(distinct.get(i), distinct.get(j)) || j < i);
-      }
-      if (!dominated) {
-        minimal.add(distinct.get(i));
-      }
-    }
-    return minimal.toArray(long[][]::new);
+    frameworkBook.updateDemandShapes(frameworkId, demand, shapes);
   }
 
   @Override
@@ -508,7 +260,7 @@ public final class HierarchicalAllocator implements Allocator {
 
   @Override
   public CycleResult allocate() {
-    return cycle(agents.values());
+    return cycle.run(agents.values());
   }
 
   @Override
@@ -520,242 +272,36 @@ public final class HierarchicalAllocator implements Allocator {
         subset.add(a);
       }
     }
-    return cycle(subset);
-  }
-
-  private CycleResult cycle(Collection<Agent> candidates) {
-    long now = clock.millis();
-    List<Offer> rescinded = new ArrayList<>();
-    expireOffers(now, rescinded);
-    List<Revocation> revocations = reclaimer.reclaim(rescinded);
-    List<Offer> made = new ArrayList<>();
-    Agent[] order = candidates.toArray(Agent[]::new);
-    accounts.deferSorters = true;
-    try {
-      if (Vec.anyPositive(ledger.requiredHeadroom)) {
-        shuffle(order);
-        stageAll(order, Stage.QUOTA, now, made);
-      }
-      shuffle(order);
-      stageAll(order, Stage.FAIR, now, made);
-      if (anyRevocableFramework()) {
-        stageAll(order, Stage.BORROW, now, made);
-      }
-    } finally {
-      accounts.deferSorters = false;
-      accounts.flushSorters();
-    }
-    List<Placement> toMove = new ArrayList<>();
-    // Every cycle would otherwise visit every placement (one cache miss or more each).
-    if (inactiveAgents > 0) {
-      for (Grant g : book.placements().values()) {
-        if (g.agent.state != AgentState.ACTIVE) {
-          toMove.add(book.view(g));
-        }
-      }
-    }
-    return new CycleResult(made, rescinded, revocations, toMove);
-  }
-
-  /**
-   * Rescinds, without a filter, the offers outstanding for their framework's offer timeout or longer
-   * (Mesos' offer_timeout), so a framework that stopped answering holds no capacity for good.
-   */
-  private void expireOffers(long now, List<Offer> rescinded) {
-    if (book.offers.isEmpty()) {
-      return;
-    }
-    List<Grant> expired = null;
-    for (Grant g : book.offers.values()) {
-      if (now - g.offeredAt >= g.fw.offerTimeoutMillis) {
-        if (expired == null) {
-          expired = new ArrayList<>();
-        }
-        expired.add(g);
-      }
-    }
-    if (expired != null) {
-      for (Grant g : expired) {
-        rescinded.add(rescind(g.offerId));
-      }
-    }
-  }
-
-  private boolean anyRevocableFramework() {
-    for (Fw f : frameworks.values()) {
-      if (f.info.revocable() && !f.suppressed) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void shuffle(Agent[] order) {
-    for (int i = order.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      Agent t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-  }
-
-  /**
-   * One stage over the agents in {@code order}. Only roles with a framework the stage could offer
-   * to (not suppressed, wanting something; revocable in the borrow stage) can be given anything:
-   * when they are few (most frameworks suppressed: a settled estate, or one new workload), each
-   * agent visits those roles only, in the role sorter's order ({@link Sorter#sort(Set)}), instead
-   * of every role; when there are none, the stage has nothing to do. The offers are the same.
-   */
-  private void stageAll(Agent[] order, Stage stage, long now, List<Offer> made) {
-    Set<String> eligible = new HashSet<>();
-    for (Fw f : frameworks.values()) {
-      if (!f.suppressed && !f.offersFull() && (f.shapes == null || f.shapes.length > 0)
-          && (stage != Stage.BORROW || f.info.revocable())) {
-        eligible.add(f.role.path);
-      }
-    }
-    if (eligible.isEmpty()) {
-      return;
-    }
-    Set<String> only = eligible.size() * 4 < frameworkSorters.size() ? eligible : null;
-    for (Agent a : order) {
-      stage(a, stage, now, made, only);
-    }
-  }
-
-  private void stage(Agent a, Stage stage, long now, List<Offer> made, Set<String> onlyRoles) {
-    if (a.state != AgentState.ACTIVE || !composer.agentOfferable(a, stage)) {
-      return;
-    }
-    roles:
-    for (String rolePath : onlyRoles == null ? roleSorter.sort() : roleSorter.sort(onlyRoles)) {
-      Role r = tree.roles.get(rolePath);
-      long[] unmet = null;
-      if (stage == Stage.QUOTA) {
-        if (r.quotaRole == null) {
-          continue;
-        }
-        unmet = tree.quotaUnmet(r);
-        if (!Vec.anyPositive(unmet)) {
-          continue;
-        }
-      }
-      long[] room = RoleTree.limitRoom(r);
-      for (String fwId : frameworkSorters.get(rolePath).sort()) {
-        Fw f = frameworks.get(fwId);
-        if ((stage == Stage.BORROW && !f.info.revocable()) || (f.shapes != null && f.shapes.length == 0)
-            || f.offersFull() || f.filtered(a.idx, now)) {
-          continue;
-        }
-        Grant g = composer.compose(a, r, f, stage, unmet, room);
-        if (g == null) {
-          continue;
-        }
-        g.offeredAt = now;
-        made.add(offer(g));
-        if (!composer.agentOfferable(a, stage)) {
-          break roles;
-        }
-        if (stage == Stage.QUOTA) {
-          unmet = tree.quotaUnmet(r);
-          if (!Vec.anyPositive(unmet)) {
-            continue roles;
-          }
-        }
-        room = RoleTree.limitRoom(r);
-      }
-    }
-    accounts.flushSorters();
-  }
-
-  private Offer offer(Grant g) {
-    book.addOffer(g);
-    accounts.use(g, +1);
-    return book.offerView(g);
+    return cycle.run(subset);
   }
 
   // ---------------------------------------------------------------- offer lifecycle
 
   @Override
   public List<Placement> accept(long offerId, List<Launch> launches) {
-    Grant offer = book.requireOffer(offerId);
-    launches = intake.current(launches);
-    long[] remaining = offer.total();
-    long[] asked = new long[size];
-    for (Launch l : launches) {
-      Vec.add(asked, l.resources().amounts);
-    }
-    if (!Vec.fits(asked, remaining)) {
-      throw new IllegalArgumentException(
-          "launches need " + Resources.ofArray(schema, asked) + " but offer " + offerId + " holds "
-              + Resources.ofArray(schema, remaining));
-    }
-    long[] unreservedLeft = offer.unreserved.clone();
-    long[][] reservedLeft = new long[offer.reserved.length][];
-    Grant[] grants = book.carve(offer, launches, unreservedLeft, reservedLeft);
-    book.record(grants);
-    // Every account is linear in what a grant holds, so the offer's accounting stays with its
-    // placements and only what is left of it is released: one update of the sorters per offer,
-    // not one per launch.
-    book.removeOffer(offer);
-    for (Grant g : grants) {
-      offer.agent.link(g);
-    }
-    for (Role r : offer.fw.role.chain) {
-      r.placed += grants.length;
-    }
-    Grant rest = new Grant(offer.fw, offer.agent, unreservedLeft, reservedLeft, offer.revocable);
-    if (Vec.anyPositive(rest.total())) {
-      accounts.use(rest, -1);
-    }
-    if (Vec.anyPositive(Vec.positiveDifference(offer.total(), asked))) {
-      filter(offer.fw, offer.agent, offer.fw.info.refuse());
-    }
-    return book.placedViews(grants, List.copyOf(launches));
+    return offers.accept(offerId, launches);
   }
 
   @Override
   public void decline(long offerId, Duration refuse) {
-    Grant g = book.requireOffer(offerId);
-    book.removeOffer(g);
-    accounts.use(g, -1);
-    filter(g.fw, g.agent, refuse == null ? g.fw.info.refuse() : refuse);
-  }
-
-  private void filter(Fw f, Agent a, Duration refuse) {
-    if (refuse.isZero()) {
-      return;
-    }
-    // A filter lasts max(refuse, interval), and one of a single interval still holds at the cycle
-    // exactly an interval later: a short filter is never overtaken by the next periodic cycle, even
-    // when it was set in the same instant as the previous cycle (Mesos expires it only after that
-    // cycle, MESOS-4302). The stored expiry is the first instant the filter no longer holds.
-    long now = clock.millis();
-    f.filters.put(a.idx, Math.max(now + refuse.toMillis(), now + intervalMillis + 1));
+    offers.decline(offerId, refuse);
   }
 
   @Override
   public Offer rescind(long offerId) {
-    Grant g = book.requireOffer(offerId);
-    book.removeOffer(g);
-    accounts.use(g, -1);
-    return book.offerView(g);
+    return offers.rescind(offerId);
   }
 
   @Override
   public Placement recover(String instanceId) {
-    Grant g = book.remove(instanceId);
-    accounts.use(g, -1);
-    return book.view(g);
+    return offers.recover(instanceId);
   }
 
   @Override
   public Placement restore(Placement p) {
-    Agent a = requireAgent(p.agentId());
-    Fw f = requireFramework(p.frameworkId());
-    Grant g = book.restore(a, f, intake.current(p));
-    accounts.use(g, +1);
-    return book.view(g);
+    Agent a = agentBook.require(p.agentId());
+    Fw f = frameworkBook.require(p.frameworkId());
+    return offers.restore(a, f, intake.current(p));
   }
 
   // ---------------------------------------------------------------- observation
@@ -780,7 +326,7 @@ public final class HierarchicalAllocator implements Allocator {
 
   @Override
   public AgentUsage usage(String agentId) {
-    Agent a = requireAgent(agentId);
+    Agent a = agentBook.require(agentId);
     long[] used = a.used();
     return new AgentUsage(
         agentId,
@@ -829,21 +375,4 @@ public final class HierarchicalAllocator implements Allocator {
   int roleCount() {
     return tree.roles.size();
   }
-
-  private Agent requireAgent(String id) {
-    Agent a = agents.get(id);
-    if (a == null) {
-      throw new IllegalArgumentException("unknown agent " + id);
-    }
-    return a;
-  }
-
-  private Fw requireFramework(String id) {
-    Fw f = frameworks.get(id);
-    if (f == null) {
-      throw new IllegalArgumentException("unknown framework " + id);
-    }
-    return f;
-  }
-
 }
