@@ -120,10 +120,12 @@ final class Cycle {
    */
   private void stageAll(Agent[] order, Stage stage, long now, List<Offer> made) {
     Set<String> eligible = new HashSet<>();
+    List<Fw> offerable = new ArrayList<>();
     for (Fw f : frameworks.values()) {
       if (!f.suppressed && !f.offersFull() && (f.shapes == null || f.shapes.length > 0)
-          && (stage != Stage.BORROW || f.info.revocable())) {
+          && (stage != Stage.BORROW || f.info.revocable()) && (stage != Stage.QUOTA || quotaUnmet(f.role))) {
         eligible.add(f.role.path);
+        offerable.add(f);
       }
     }
     if (eligible.isEmpty()) {
@@ -131,8 +133,20 @@ final class Cycle {
     }
     Set<String> only = eligible.size() * 4 < frameworkSorters.size() ? eligible : null;
     for (Agent a : order) {
+      int before = made.size();
       stage(a, stage, now, made, only);
+      // Once every framework the stage could offer to holds all the offers it may, the agents
+      // left would be visited for nothing (checked only when few are eligible: it costs one pass
+      // over them).
+      if (only != null && made.size() > before && offerable.stream().allMatch(Fw::offersFull)) {
+        return;
+      }
     }
+  }
+
+  /** Whether the quota stage can offer anything to a role: it has a guarantee above it that is unmet. */
+  private boolean quotaUnmet(Role r) {
+    return r.quotaRole != null && Vec.anyPositive(tree.quotaUnmet(r));
   }
 
   private void stage(Agent a, Stage stage, long now, List<Offer> made, Set<String> onlyRoles) {
