@@ -1,5 +1,8 @@
 package io.poolbridge.engine;
 
+import static io.poolbridge.engine.Vectors.addSaturating;
+import static io.poolbridge.engine.Vectors.fitsIn;
+
 import io.poolbridge.allocator.AgentInfo;
 import io.poolbridge.allocator.AgentRemoval;
 import io.poolbridge.allocator.AgentState;
@@ -35,6 +38,7 @@ import io.poolbridge.scheduler.SchedulingRequest;
 import io.poolbridge.scheduler.Unplaced;
 import io.poolbridge.scheduler.WorkloadDemand;
 import io.poolbridge.scheduler.WorkloadKind;
+import io.poolbridge.engine.Ledger.Running;
 import io.poolbridge.time.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,18 +91,8 @@ public final class Engine {
   private final Map<String, AgentInfo> agents = new LinkedHashMap<>();
   private final Map<String, FrameworkInfo> frameworks = new TreeMap<>();
   private final Map<String, Quota> quotas = new HashMap<>();
-  private final Map<String, WorkloadDemand> workloads = new LinkedHashMap<>();
-  /** Per framework, its workload keys in submission order. */
-  private final Map<String, Set<String>> workloadsOf = new HashMap<>();
-  private final Map<String, Running> running = new LinkedHashMap<>();
-  private final Map<String, Map<String, Running>> runningOfFramework = new HashMap<>();
-  private final Map<String, Map<String, Running>> runningOfWorkload = new HashMap<>();
-  private final Map<String, Set<String>> runningOnAgent = new HashMap<>();
-  /** Per framework, the summed resources of its running instances. */
-  private final Map<String, long[]> runningUse = new HashMap<>();
-  private final Map<String, Integer> pendingOfFramework = new HashMap<>();
-  /** Placed instances the operator has not committed yet. */
-  private final Set<String> uncommitted = new HashSet<>();
+  /** The workloads and where each instance runs. */
+  private final Ledger ledger = new Ledger();
   private final Map<String, Unplaced> waiting = new HashMap<>();
   private final Set<String> suppressed = new HashSet<>();
   /** Pending instances room was made for, that have not run since: they do not preempt again. */
@@ -128,7 +122,6 @@ public final class Engine {
   private final Map<String, EngineSnapshot.WorkloadView> views = new LinkedHashMap<>();
   private final Set<String> dirtyViews = new HashSet<>();
   private final Map<String, PoolFigures> poolFigures = new TreeMap<>();
-  private final Map<String, long[]> placedOn = new HashMap<>();
   private final Set<String> dirtyAgents = new HashSet<>();
   private volatile EngineSnapshot snapshot = EngineSnapshot.EMPTY;
   private boolean snapshotStale = true;
@@ -139,8 +132,6 @@ public final class Engine {
   private int quiet;
   private boolean settled;
   private boolean changed;
-
-  private record Running(Assignment assignment, PlacedInstance instance) {}
 
   /**
    * @param prices per-pool prices the schedulers prefer the cheapest of
@@ -205,7 +196,7 @@ public final class Engine {
   /** An agent leaves: its instances are lost (stopped, reason {@link StopReason#LOST}) and placed again elsewhere. */
   public void removeAgent(String agentId) {
     requireAgent(agentId);
-    for (String id : List.copyOf(runningOnAgent.getOrDefault(agentId, Set.of()))) {
+    for (String id : ledger.runningIdsOnAgent(agentId)) {
       stop(id, StopReason.LOST, "lost: node " + agentId + " left its pool");
     }
     AgentRemoval removal = allocator.removeAgent(agentId);
@@ -214,8 +205,7 @@ public final class Engine {
     feasibility.forgetAgent(agentId);
     PoolFigures figures = poolFigures.get(gone.pool());
     figures.remove(agentId);
-    placedOn.remove(agentId);
-    runningOnAgent.remove(agentId);
+    ledger.removeAgent(agentId);
     unsettle();
   }
 
@@ -238,15 +228,7 @@ public final class Engine {
       poolFigures.get(old.pool()).remove(agent.id());
       poolFigures.computeIfAbsent(agent.pool(), PoolFigures::new);
     }
-    // The instances on it see its new attributes (constraints count them by value).
-    for (String id : runningOnAgent.getOrDefault(agent.id(), Set.of())) {
-      Running r = running.get(id);
-      Running moved = new Running(r.assignment(), PlacedInstance.of(
-          workloads.get(r.instance().workloadKey()), id, agent, r.instance().resources(), r.instance().revocable()));
-      running.put(id, moved);
-      runningOfFramework.get(r.instance().frameworkId()).put(id, moved);
-      runningOfWorkload.get(r.instance().workloadKey()).put(id, moved);
-    }
+    ledger.agentChanged(agent);
     dirtyAgents.add(agent.id());
     unsettle();
   }
@@ -263,10 +245,7 @@ public final class Engine {
   public void addFramework(FrameworkInfo framework) {
     allocator.addFramework(framework);
     frameworks.put(framework.id(), framework);
-    workloadsOf.put(framework.id(), new LinkedHashSet<>());
-    runningOfFramework.put(framework.id(), new LinkedHashMap<>());
-    runningUse.put(framework.id(), new long[allocator.schema().size()]);
-    pendingOfFramework.put(framework.id(), 0);
+    ledger.addFramework(framework.id(), allocator.schema().size());
     dirtyFrameworks.add(framework.id());
     unsettle();
   }
@@ -279,16 +258,13 @@ public final class Engine {
     if (!frameworks.containsKey(frameworkId)) {
       throw new IllegalArgumentException("unknown framework " + frameworkId);
     }
-    for (String key : List.copyOf(workloadsOf.get(frameworkId))) {
+    for (String key : List.copyOf(ledger.workloadsOf(frameworkId))) {
       delete(key);
     }
     allocator.removeFramework(frameworkId);
     dropRoleIfUnused(frameworks.get(frameworkId).role(), frameworkId);
     frameworks.remove(frameworkId);
-    workloadsOf.remove(frameworkId);
-    runningOfFramework.remove(frameworkId);
-    runningUse.remove(frameworkId);
-    pendingOfFramework.remove(frameworkId);
+    ledger.removeFramework(frameworkId);
     suppressed.remove(frameworkId);
     lingering.remove(frameworkId);
     lastPending.remove(frameworkId);
@@ -316,7 +292,7 @@ public final class Engine {
       rescinded.addAll(allocator.updateFramework(framework));
       afterSchemaChange();
     } else {
-      for (String id : List.copyOf(runningOfFramework.get(framework.id()).keySet())) {
+      for (String id : ledger.runningIdsOfFramework(framework.id())) {
         stop(id, StopReason.ROLE_CHANGED, "stopped: its framework moved from role " + old.role() + " to " + framework.role());
       }
       allocator.removeFramework(framework.id());
@@ -388,34 +364,29 @@ public final class Engine {
       afterSchemaChange();
     }
     workload = workload.widen(allocator.schema());
-    WorkloadDemand old = workloads.get(workload.key());
+    WorkloadDemand old = ledger.workload(workload.key());
     if (old != null && !old.frameworkId().equals(workload.frameworkId())) {
       delete(workload.key());
       old = null;
     }
     String fw = workload.frameworkId();
     if (old == null) {
-      workloads.put(workload.key(), workload);
-      workloadsOf.get(fw).add(workload.key());
-      runningOfWorkload.put(workload.key(), new LinkedHashMap<>());
-      adjustPending(fw, workload.instanceIds().size());
+      ledger.addWorkload(workload);
     } else {
       Set<String> kept = new HashSet<>(workload.instanceIds());
-      for (String id : List.copyOf(runningOfWorkload.get(workload.key()).keySet())) {
+      for (String id : ledger.runningIdsOfWorkload(workload.key())) {
         if (!kept.contains(id)) {
           stop(id, StopReason.SCALED_DOWN, "stopped: its workload no longer lists it");
         }
       }
       if ((old.gang() || workload.gang()) && !old.instanceIds().equals(workload.instanceIds())) {
         // A gang runs whole or not at all: resized, it is placed again whole.
-        for (String id : List.copyOf(runningOfWorkload.get(workload.key()).keySet())) {
+        for (String id : ledger.runningIdsOfWorkload(workload.key())) {
           stopOne(id, StopReason.GANG, "stopped: its gang was resized to " + workload.instanceIds().size()
               + " and is placed again whole");
         }
       }
-      int before = pendingOf(old);
-      workloads.put(workload.key(), workload);
-      adjustPending(fw, pendingOf(workload) - before);
+      ledger.replaceWorkload(old, workload);
       Set<String> listed = new HashSet<>(workload.instanceIds());
       String key = workload.key();
       waiting.keySet().removeIf(id -> !listed.contains(id) && waitingFor(id, key));
@@ -433,17 +404,13 @@ public final class Engine {
 
   /** A workload is deleted: its running instances are stopped ({@link StopReason#DELETED}). */
   public void delete(String workloadKey) {
-    WorkloadDemand d = workloads.get(workloadKey);
-    if (d == null) {
+    if (ledger.workload(workloadKey) == null) {
       return;
     }
-    for (String id : List.copyOf(runningOfWorkload.get(workloadKey).keySet())) {
+    for (String id : ledger.runningIdsOfWorkload(workloadKey)) {
       stopOne(id, StopReason.DELETED, "stopped: its workload was deleted");
     }
-    adjustPending(d.frameworkId(), -pendingOf(d));
-    workloads.remove(workloadKey);
-    workloadsOf.get(d.frameworkId()).remove(workloadKey);
-    runningOfWorkload.remove(workloadKey);
+    WorkloadDemand d = ledger.removeWorkload(workloadKey);
     d.instanceIds().forEach(id -> {
       waiting.remove(id);
       preempted.remove(id);
@@ -463,8 +430,8 @@ public final class Engine {
 
   /** The placement of {@code instanceId} is recorded (its workload's status was written). */
   public void commit(String instanceId) {
-    Running r = running.get(instanceId);
-    if (r != null && uncommitted.remove(instanceId)) {
+    Running r = ledger.running(instanceId);
+    if (r != null && ledger.commit(instanceId)) {
       dirtyViews.add(r.assignment().workloadKey());
       snapshotStale = true;
     }
@@ -475,8 +442,8 @@ public final class Engine {
    * released) and the instance is pending again, to be placed from fresh state at the next tick.
    */
   public void rollBack(String instanceId) {
-    Running r = running.get(instanceId);
-    if (r == null || !uncommitted.contains(instanceId)) {
+    Running r = ledger.running(instanceId);
+    if (r == null || !ledger.isUncommitted(instanceId)) {
       throw new IllegalArgumentException("no uncommitted placement of " + instanceId);
     }
     release(instanceId);
@@ -490,7 +457,7 @@ public final class Engine {
    * the framework and the workload (listing the instance) must be known.
    */
   public void restore(RecordedPlacement p) {
-    WorkloadDemand d = workloads.get(p.workloadKey());
+    WorkloadDemand d = ledger.workload(p.workloadKey());
     if (d == null || !d.instanceIds().contains(p.instanceId())) {
       throw new IllegalArgumentException("no workload " + p.workloadKey() + " lists instance " + p.instanceId());
     }
@@ -498,7 +465,7 @@ public final class Engine {
     if (agent == null) {
       throw new IllegalArgumentException("instance " + p.instanceId() + " is on unknown agent " + p.agentId());
     }
-    if (running.containsKey(p.instanceId())) {
+    if (ledger.isRunning(p.instanceId())) {
       throw new IllegalArgumentException("instance " + p.instanceId() + " is placed already");
     }
     allocator.restore(new Placement(
@@ -508,7 +475,7 @@ public final class Engine {
     Assignment a = new Assignment(p.instanceId(), d.key(), -1, p.agentId(), agent.pool(), resources, d.priority(),
         p.revocable(), prices.perHour(agent.pool(), resources));
     index(a, d);
-    uncommitted.remove(p.instanceId());
+    ledger.commit(p.instanceId());
     unsettle();
   }
 
@@ -528,23 +495,9 @@ public final class Engine {
       return;
     }
     width = schema.size();
-    runningUse.replaceAll((k, v) -> java.util.Arrays.copyOf(v, width));
-    placedOn.replaceAll((k, v) -> java.util.Arrays.copyOf(v, width));
-    workloads.replaceAll((k, d) -> d.widen(schema));
-    for (Map.Entry<String, Running> e : running.entrySet()) {
-      Running r = e.getValue();
-      Assignment a = r.assignment();
-      Resources wide = a.resources().widen(schema);
-      Running w = new Running(
-          new Assignment(a.instanceId(), a.workloadKey(), a.offerId(), a.agentId(), a.pool(), wide, a.priority(), a.revocable(),
-              a.pricePerHour()),
-          PlacedInstance.of(workloads.get(a.workloadKey()), a.instanceId(), r.instance().agent(), wide, a.revocable()));
-      e.setValue(w);
-      runningOfFramework.get(r.instance().frameworkId()).put(a.instanceId(), w);
-      runningOfWorkload.get(a.workloadKey()).put(a.instanceId(), w);
-    }
+    ledger.widen(schema);
     agents.replaceAll((k, a) -> wide(a));
-    dirtyViews.addAll(workloads.keySet());
+    dirtyViews.addAll(ledger.workloads().keySet());
     dirtyAgents.addAll(agents.keySet());
     snapshotStale = true;
   }
@@ -567,7 +520,7 @@ public final class Engine {
   /** Gangs the estate could not hold are offered again: the estate changed. */
   private void wake() {
     for (String key : dormant) {
-      WorkloadDemand d = workloads.get(key);
+      WorkloadDemand d = ledger.workload(key);
       if (d != null) {
         dirtyFrameworks.add(d.frameworkId());
       }
@@ -621,7 +574,7 @@ public final class Engine {
   public int quietRounds() {
     long longest = interval.toMillis();
     boolean anyPending = false;
-    for (Map.Entry<String, Integer> e : pendingOfFramework.entrySet()) {
+    for (Map.Entry<String, Integer> e : ledger.pendingByFramework().entrySet()) {
       // Only the filters of frameworks that still want something can hide a placement.
       if (e.getValue() > 0) {
         anyPending = true;
@@ -653,7 +606,7 @@ public final class Engine {
     }
     // Only frameworks with offers or pending instances have anything to decide.
     Set<String> deciding = new TreeSet<>(offers.keySet());
-    pendingOfFramework.forEach((fw, n) -> {
+    ledger.pendingByFramework().forEach((fw, n) -> {
       if (n > 0) {
         deciding.add(fw);
       }
@@ -687,7 +640,7 @@ public final class Engine {
     // Frameworks whose demand changed, or is unmet (its shapes follow the estate): the others'
     // demand is what the allocator was told last.
     Set<String> visit = new TreeSet<>(dirtyFrameworks);
-    pendingOfFramework.forEach((fw, n) -> {
+    ledger.pendingByFramework().forEach((fw, n) -> {
       if (n > 0) {
         visit.add(fw);
       }
@@ -723,10 +676,10 @@ public final class Engine {
     Set<String> ids = new LinkedHashSet<>();
     long[] demand = new long[allocator.schema().size()];
     List<DemandShape> shapes = new ArrayList<>();
-    for (WorkloadDemand d : pending(fw)) {
+    for (WorkloadDemand d : ledger.pending(fw)) {
       ids.addAll(d.instanceIds());
       if (!dormant.contains(d.key())) {
-        List<PlacedInstance> mine = runningOfWorkload.get(d.key()).values().stream().map(Running::instance).toList();
+        List<PlacedInstance> mine = ledger.instancesOfWorkload(d.key());
         shapes.add(feasibility.shape(d, mine, agents.values(), hasRoomFor(d)));
       }
       long[] one = d.resources().toArray();
@@ -763,41 +716,14 @@ public final class Engine {
     };
   }
 
-  private int pendingOf(WorkloadDemand d) {
-    Map<String, Running> r = runningOfWorkload.get(d.key());
-    return d.instanceIds().size() - (r == null ? 0 : r.size());
-  }
-
-  private void adjustPending(String fw, int delta) {
-    if (delta != 0) {
-      pendingOfFramework.merge(fw, delta, Integer::sum);
-    }
-  }
-
-  /** The framework's workloads with their instances that are not running, in submission order. */
-  private List<WorkloadDemand> pending(String fw) {
-    List<WorkloadDemand> list = new ArrayList<>();
-    for (String key : workloadsOf.getOrDefault(fw, Set.of())) {
-      WorkloadDemand d = workloads.get(key);
-      Map<String, Running> mine = runningOfWorkload.get(key);
-      if (mine.size() == d.instanceIds().size()) {
-        continue;
-      }
-      List<String> ids = mine.isEmpty() ? d.instanceIds()
-          : d.instanceIds().stream().filter(id -> !mine.containsKey(id)).toList();
-      list.add(ids.size() == d.instanceIds().size() ? d : d.withInstances(ids));
-    }
-    return list;
-  }
-
   private boolean schedule(String fw, List<Offer> offers) {
-    List<WorkloadDemand> demands = pending(fw);
+    List<WorkloadDemand> demands = ledger.pending(fw);
     if (demands.isEmpty()) {
       offers.forEach(o -> allocator.decline(o.id(), null));
       return false;
     }
     List<NodeOffer> nodeOffers = offers.stream().map(o -> new NodeOffer(o, agents.get(o.agentId()))).toList();
-    List<PlacedInstance> placedOfFw = runningOfFramework.get(fw).values().stream().map(Running::instance).toList();
+    List<PlacedInstance> placedOfFw = ledger.instancesOfFramework(fw);
     Set<String> holdDenied = new HashSet<>();
     int maxHold = maxGangHold();
     for (WorkloadDemand d : demands) {
@@ -834,8 +760,8 @@ public final class Engine {
       }
     }
     for (Assignment a : decisions.assignments()) {
-      index(a, workloads.get(a.workloadKey()));
-      uncommitted.add(a.instanceId());
+      index(a, ledger.workload(a.workloadKey()));
+      ledger.placedUncommitted(a.instanceId());
       placed.add(a);
       waiting.remove(a.instanceId());
       preempted.remove(a.instanceId());
@@ -847,7 +773,7 @@ public final class Engine {
         continue;
       }
       if (u.reason().message().contains(FrameworkScheduler.NO_OFFERS)) {
-        Reason better = refined.computeIfAbsent(u.workloadKey(), k -> feasibility.whyNoNode(workloads.get(k), activeAgents(), allocator.schema()));
+        Reason better = refined.computeIfAbsent(u.workloadKey(), k -> feasibility.whyNoNode(ledger.workload(k), activeAgents(), allocator.schema()));
         if (better != null) {
           u = new Unplaced(u.instanceId(), u.workloadKey(), u.reason().code() == Reason.Code.GANG
               ? new Reason(Reason.Code.GANG, u.reason().message().replace(FrameworkScheduler.NO_OFFERS, better.message()))
@@ -872,43 +798,22 @@ public final class Engine {
     return active;
   }
 
-  /** Records a running instance in every index. */
+  /** Records a running instance in the ledger, and marks what it changed. */
   private void index(Assignment a, WorkloadDemand d) {
-    PlacedInstance p = PlacedInstance.of(d, a.instanceId(), agents.get(a.agentId()), a.resources(), a.revocable());
-    Running r = new Running(a, p);
-    running.put(a.instanceId(), r);
-    runningOfFramework.get(d.frameworkId()).put(a.instanceId(), r);
-    runningOfWorkload.get(d.key()).put(a.instanceId(), r);
-    runningOnAgent.computeIfAbsent(a.agentId(), k -> new LinkedHashSet<>()).add(a.instanceId());
-    addSaturating(runningUse.get(d.frameworkId()), a.resources().toArray());
-    addSaturating(placedOn.computeIfAbsent(a.agentId(), k -> new long[allocator.schema().size()]), a.resources().toArray());
-    adjustPending(d.frameworkId(), -1);
+    ledger.index(a, d, agents.get(a.agentId()), allocator.schema().size());
     dirtyFrameworks.add(d.frameworkId());
     dirtyViews.add(d.key());
     dirtyAgents.add(a.agentId());
   }
 
-  /** Releases a running instance in the allocator and every index; it is pending again if still listed. */
+  /** Releases a running instance in the allocator and the ledger; it is pending again if still listed. */
   private Running release(String instanceId) {
-    Running r = running.remove(instanceId);
+    Running r = ledger.release(instanceId);
     if (r == null) {
       return null;
     }
     allocator.recover(instanceId);
-    String fw = r.instance().frameworkId();
-    runningOfFramework.get(fw).remove(instanceId);
-    runningOfWorkload.get(r.instance().workloadKey()).remove(instanceId);
-    Set<String> on = runningOnAgent.get(r.assignment().agentId());
-    if (on != null) {
-      on.remove(instanceId);
-    }
-    uncommitted.remove(instanceId);
-    subtract(runningUse.get(fw), r.assignment().resources().toArray());
-    subtract(placedOn.get(r.assignment().agentId()), r.assignment().resources().toArray());
-    if (workloads.get(r.instance().workloadKey()).instanceIds().contains(instanceId)) {
-      adjustPending(fw, 1);
-    }
-    dirtyFrameworks.add(fw);
+    dirtyFrameworks.add(r.instance().frameworkId());
     dirtyViews.add(r.instance().workloadKey());
     dirtyAgents.add(r.assignment().agentId());
     return r;
@@ -921,7 +826,7 @@ public final class Engine {
       return false;
     }
     if (r.instance().gang()) {
-      for (String id : workloads.get(r.instance().workloadKey()).instanceIds()) {
+      for (String id : ledger.workload(r.instance().workloadKey()).instanceIds()) {
         stop(id, StopReason.GANG, "stopped with its gang");
       }
     }
@@ -969,7 +874,7 @@ public final class Engine {
         free = usage.free().toArray();
       } else {
         free = a.total().toArray();
-        long[] u = allocatorPlacedOn(a.id());
+        long[] u = ledger.placedOn(a.id());
         for (int i = 0; i < free.length; i++) {
           free[i] -= u == null ? 0 : u[i];
         }
@@ -989,11 +894,6 @@ public final class Engine {
       capacity.add(new NodeOffer(o, a));
     }
     return capacity;
-  }
-
-  /** What the allocator's placements use on an agent (the engine's instances, and any placed around it). */
-  private long[] allocatorPlacedOn(String agentId) {
-    return placedOn.get(agentId);
   }
 
   /** What placements use of each reservation, by agent id, then reservation role: one pass over the placements. */
@@ -1025,19 +925,6 @@ public final class Engine {
       }
     }
     return free;
-  }
-
-  private static void addSaturating(long[] into, long[] amount) {
-    for (int i = 0; i < into.length; i++) {
-      long s = into[i] + amount[i];
-      into[i] = s < into[i] ? Long.MAX_VALUE : s;
-    }
-  }
-
-  private static void subtract(long[] from, long[] amount) {
-    for (int i = 0; i < from.length; i++) {
-      from[i] = Math.max(0, from[i] - amount[i]);
-    }
   }
 
   /**
@@ -1074,7 +961,7 @@ public final class Engine {
         continue;
       }
       long[] sum = new long[allocator.schema().size()];
-      for (Map.Entry<String, long[]> use : runningUse.entrySet()) {
+      for (Map.Entry<String, long[]> use : ledger.useByFramework().entrySet()) {
         if (RolePaths.isSelfOrDescendant(frameworks.get(use.getKey()).role(), role)) {
           addSaturating(sum, use.getValue());
         }
@@ -1157,15 +1044,6 @@ public final class Engine {
     return null;
   }
 
-  private static boolean fitsIn(long[] need, long[] room) {
-    for (int i = 0; i < need.length; i++) {
-      if (need[i] > room[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /**
    * How many ticks in a row a gang may hold the offers it gathered without completing, so that the
    * capacity it holds is offered on at least that often.
@@ -1195,7 +1073,7 @@ public final class Engine {
         continue;
       }
       List<NodeOffer> free = null;
-      for (WorkloadDemand d : pending(fw)) {
+      for (WorkloadDemand d : ledger.pending(fw)) {
         if (d.gang() || limitedRole(fw, List.of(d)) != null) {
           continue;
         }
@@ -1205,7 +1083,7 @@ public final class Engine {
         if (free == null) {
           free = capacity(fw, true);
         }
-        List<PlacedInstance> mine = runningOfWorkload.get(d.key()).values().stream().map(Running::instance).toList();
+        List<PlacedInstance> mine = ledger.instancesOfWorkload(d.key());
         List<AgentInfo> fitting = new ArrayList<>();
         for (NodeOffer o : free) {
           boolean fits = d.kind() == WorkloadKind.NODE_LEASE
@@ -1237,11 +1115,11 @@ public final class Engine {
   private boolean preempt() {
     List<Preemptor> preemptors = new ArrayList<>();
     for (String fw : frameworks.keySet()) {
-      if (pendingOfFramework.getOrDefault(fw, 0) == 0) {
+      if (ledger.pendingCount(fw) == 0) {
         continue;
       }
       boolean belowGuarantee = !allocator.guaranteeMet(frameworks.get(fw).role());
-      for (WorkloadDemand d : pending(fw)) {
+      for (WorkloadDemand d : ledger.pending(fw)) {
         for (String id : d.instanceIds()) {
           Unplaced u = waiting.get(id);
           if (u != null && u.reason().code() != Reason.Code.ROLE_LIMIT && !preempted.contains(id)) {
@@ -1260,7 +1138,7 @@ public final class Engine {
         nodes.add(new NodeCapacity(a, usage.free()));
       }
     }
-    List<PlacedInstance> all = running.values().stream().map(Running::instance).toList();
+    List<PlacedInstance> all = ledger.allInstances();
     List<Plan> plans = Preemption.plan(preemptors, nodes, all);
     if (plans.isEmpty()) {
       return false;
@@ -1272,12 +1150,12 @@ public final class Engine {
         stop(victim, StopReason.PREEMPTED, e.reason().substring(0, 1).toLowerCase() + e.reason().substring(1));
         waiting.put(victim, new Unplaced(victim, e.victim().workloadKey(), new Reason(Reason.Code.PREEMPTED, e.reason())));
       }
-      preempting.add(workloads.get(plan.workloadKey()).frameworkId());
+      preempting.add(ledger.workload(plan.workloadKey()).frameworkId());
       preempted.add(plan.instanceId());
     }
     // Room was made: gangs the estate could not hold are offered again, starting with this cycle.
     Set<String> woken = new TreeSet<>();
-    dormant.forEach(key -> woken.add(workloads.get(key).frameworkId()));
+    dormant.forEach(key -> woken.add(ledger.workload(key).frameworkId()));
     wake();
     woken.forEach(this::tellDemand);
     // The freed room is offered to the preemptors' frameworks first: the others sit out that cycle.
@@ -1293,7 +1171,7 @@ public final class Engine {
 
   /** Where an instance runs, or {@code null}. */
   public Assignment assignment(String instanceId) {
-    Running r = running.get(instanceId);
+    Running r = ledger.running(instanceId);
     return r == null ? null : r.assignment();
   }
 
@@ -1304,7 +1182,7 @@ public final class Engine {
 
   /** The workloads, in submission order. */
   public List<WorkloadDemand> workloads() {
-    return List.copyOf(workloads.values());
+    return List.copyOf(ledger.workloads().values());
   }
 
   /** How many ticks did work so far. */
@@ -1325,17 +1203,17 @@ public final class Engine {
 
   private void build() {
     for (String key : dirtyViews) {
-      WorkloadDemand d = workloads.get(key);
+      WorkloadDemand d = ledger.workload(key);
       if (d == null) {
         continue;
       }
       List<EngineSnapshot.Placed> p = new ArrayList<>();
       List<Unplaced> u = new ArrayList<>();
-      Map<String, Running> mine = runningOfWorkload.get(key);
+      Map<String, Running> mine = ledger.runningOfWorkload(key);
       for (String id : d.instanceIds()) {
         Running r = mine.get(id);
         if (r != null) {
-          p.add(new EngineSnapshot.Placed(r.assignment(), allocator.placementReservations(id), !uncommitted.contains(id)));
+          p.add(new EngineSnapshot.Placed(r.assignment(), allocator.placementReservations(id), !ledger.isUncommitted(id)));
         } else {
           u.add(waiting.getOrDefault(id, new Unplaced(id, key, new Reason(Reason.Code.NO_OFFERS, "Not scheduled yet"))));
         }
@@ -1346,7 +1224,7 @@ public final class Engine {
     for (String id : dirtyAgents) {
       AgentInfo a = agents.get(id);
       if (a != null) {
-        poolFigures.get(a.pool()).update(a, allocator.usage(id).state(), placedOn.get(id));
+        poolFigures.get(a.pool()).update(a, allocator.usage(id).state(), ledger.placedOn(id));
       }
     }
     dirtyAgents.clear();
@@ -1358,7 +1236,7 @@ public final class Engine {
     for (FrameworkInfo f : frameworks.values()) {
       fws.put(f.id(), new EngineSnapshot.FrameworkView(f.id(), f.role(), allocator.share(f.id()), allocator.weightedShare(f.id()),
           allocator.guaranteeMet(f.role()), allocator.guaranteeShortfall(f.role()),
-          pendingOfFramework.getOrDefault(f.id(), 0), offersOf.getOrDefault(f.id(), 0)));
+          ledger.pendingCount(f.id()), offersOf.getOrDefault(f.id(), 0)));
     }
     Map<String, EngineSnapshot.PoolView> pools = new LinkedHashMap<>();
     poolFigures.forEach((name, f) -> pools.put(name, f.view(allocator.schema())));
