@@ -93,6 +93,8 @@ public final class Engine {
   private final Map<String, Quota> quotas = new HashMap<>();
   /** The workloads and where each instance runs. */
   private final Ledger ledger = new Ledger();
+  /** What each framework may still take: limits, free capacity, reservations. */
+  private final Room room;
   private final Map<String, Unplaced> waiting = new HashMap<>();
   private final Set<String> suppressed = new HashSet<>();
   /** Pending instances room was made for, that have not run since: they do not preempt again. */
@@ -150,6 +152,7 @@ public final class Engine {
     this.scheduler = new FrameworkScheduler(prices);
     this.prices = prices;
     this.width = schema.size();
+    this.room = new Room(allocator, frameworks, quotas, agents, feasibility, ledger);
   }
 
   /** The allocator, to read (shares, usage, placements); change it through the engine's events only. */
@@ -732,8 +735,8 @@ public final class Engine {
       }
     }
     Decisions decisions = scheduler.schedule(new SchedulingRequest(
-        fw, limitedRole(fw, demands), nodeOffers, demands, placedOfFw, capacityFor(fw, demands), holdDenied,
-        roomUnderLimits(fw)));
+        fw, room.limitedRole(fw, demands), nodeOffers, demands, placedOfFw, room.capacityFor(fw, demands), holdDenied,
+        room.roomUnderLimits(fw)));
     Set<String> wasDormant = new HashSet<>();
     for (WorkloadDemand d : demands) {
       dirtyViews.add(d.key());
@@ -844,207 +847,6 @@ public final class Engine {
   }
 
   /**
-   * What the framework could be offered if nothing else held it, when one of its workloads needs
-   * to know (a gang, or a CLUSTER without a value): per ACTIVE agent, the capacity no placement
-   * uses and no reservation of a role outside the framework's line keeps. {@code null} otherwise.
-   */
-  private List<NodeOffer> capacityFor(String fw, List<WorkloadDemand> demands) {
-    boolean needed = demands.stream().anyMatch(d -> d.gang() || d.constraints().stream()
-        .anyMatch(c -> c.operator() == Constraint.Operator.CLUSTER && c.value() == null));
-    return needed ? capacity(fw, false) : null;
-  }
-
-  /**
-   * Per ACTIVE agent, what the framework could use: its capacity less what placements use ({@code
-   * freeNow}: less everything allocated, outstanding offers included) and less the unused
-   * reservations of roles outside the framework's line.
-   */
-  private List<NodeOffer> capacity(String fw, boolean freeNow) {
-    String role = frameworks.get(fw).role();
-    Map<String, Map<String, long[]>> reservedUse = reservedUse();
-    List<NodeOffer> capacity = new ArrayList<>();
-    long id = -1;
-    for (AgentInfo a : agents.values()) {
-      AgentUsage usage = allocator.usage(a.id());
-      if (usage.state() != AgentState.ACTIVE) {
-        continue;
-      }
-      long[] free;
-      if (freeNow) {
-        free = usage.free().toArray();
-      } else {
-        free = a.total().toArray();
-        long[] u = ledger.placedOn(a.id());
-        for (int i = 0; i < free.length; i++) {
-          free[i] -= u == null ? 0 : u[i];
-        }
-      }
-      for (Map.Entry<String, Resources> r : a.reservations().entrySet()) {
-        if (!RolePaths.isSelfOrDescendant(role, r.getKey())) {
-          long[] rUsed = reservedUse.getOrDefault(a.id(), Map.of()).get(r.getKey());
-          for (int i = 0; i < free.length; i++) {
-            free[i] -= Math.max(0, r.getValue().get(i) - (rUsed == null ? 0 : rUsed[i]));
-          }
-        }
-      }
-      for (int i = 0; i < free.length; i++) {
-        free[i] = Math.max(0, free[i]);
-      }
-      Offer o = new Offer(id--, fw, a.id(), a.pool(), Resources.ofArray(allocator.schema(), free), false);
-      capacity.add(new NodeOffer(o, a));
-    }
-    return capacity;
-  }
-
-  /** What placements use of each reservation, by agent id, then reservation role: one pass over the placements. */
-  private Map<String, Map<String, long[]>> reservedUse() {
-    Map<String, Map<String, long[]>> use = new HashMap<>();
-    for (Placement p : allocator.placements()) {
-      if (p.reserved() != null && !p.reserved().isEmpty()) {
-        p.reserved().forEach((r, amount) -> addSaturating(
-            use.computeIfAbsent(p.agentId(), k -> new HashMap<>()).computeIfAbsent(r, k -> new long[allocator.schema().size()]),
-            amount.toArray()));
-      }
-    }
-    return use;
-  }
-
-  /**
-   * The free part of the reservations on {@code agent} of {@code role} and its ancestors, given
-   * what placements use of them ({@link #reservedUse()}).
-   */
-  private long[] lineReservedFree(AgentInfo agent, String role, Map<String, Map<String, long[]>> reservedUse) {
-    long[] free = new long[allocator.schema().size()];
-    Map<String, long[]> used = reservedUse.getOrDefault(agent.id(), Map.of());
-    for (Map.Entry<String, Resources> r : agent.reservations().entrySet()) {
-      if (RolePaths.isSelfOrDescendant(role, r.getKey())) {
-        long[] u = used.get(r.getKey());
-        for (int i = 0; i < free.length; i++) {
-          free[i] += Math.max(0, r.getValue().get(i) - (u == null ? 0 : u[i]));
-        }
-      }
-    }
-    return free;
-  }
-
-  /**
-   * What the framework's line may still take under its limits as the allocator counts them (a
-   * role's reservations, used or not, and every outstanding offer count), with the framework's own
-   * outstanding offers added back: they are what it is deciding about. {@code null} when no limit
-   * applies.
-   */
-  private Resources roomUnderLimits(String fw) {
-    Resources room = allocator.limitRoom(frameworks.get(fw).role());
-    return room == null ? null : Resources.ofArray(allocator.schema(), withOwnOffers(fw, room));
-  }
-
-  /** {@code room} plus what the framework's outstanding offers hold, saturating. */
-  private long[] withOwnOffers(String fw, Resources room) {
-    long[] sum = room.toArray();
-    for (Offer o : allocator.outstandingOffers()) {
-      if (o.frameworkId().equals(fw)) {
-        addSaturating(sum, o.resources().toArray());
-      }
-    }
-    return sum;
-  }
-
-  /**
-   * The framework's role, or an ancestor, whose limit leaves room for none of the pending
-   * instances: counting the subtree's placements (revocable ones too), or, failing that, as the
-   * allocator counts it ({@link #limitedAsTheAllocatorCounts}).
-   */
-  private String limitedRole(String fw, List<WorkloadDemand> demands) {
-    for (String role = frameworks.get(fw).role(); role != null; role = RolePaths.parent(role)) {
-      Quota q = quotas.get(role);
-      if (q == null || q.limit().isEmpty()) {
-        continue;
-      }
-      long[] sum = new long[allocator.schema().size()];
-      for (Map.Entry<String, long[]> use : ledger.useByFramework().entrySet()) {
-        if (RolePaths.isSelfOrDescendant(frameworks.get(use.getKey()).role(), role)) {
-          addSaturating(sum, use.getValue());
-        }
-      }
-      Resources use = Resources.ofArray(allocator.schema(), sum);
-      boolean room = false;
-      for (WorkloadDemand d : demands) {
-        Resources after = use.plus(d.resources());
-        room |= q.limit().entrySet().stream()
-            .allMatch(e -> !allocator.schema().contains(e.getKey()) || after.get(e.getKey()) <= e.getValue());
-      }
-      if (!room) {
-        return role;
-      }
-    }
-    return limitedAsTheAllocatorCounts(fw, demands);
-  }
-
-  /**
-   * The role of the framework's line whose limit, as the allocator counts it (the role's
-   * reservations count, used or not), leaves room for none of the pending instances — beyond what
-   * free reservations of the line on some node would cover — or {@code null}. The framework's own
-   * outstanding offers are added back to the room: they are what it is deciding about.
-   */
-  private String limitedAsTheAllocatorCounts(String fw, List<WorkloadDemand> demands) {
-    String own = frameworks.get(fw).role();
-    List<String> chain = new ArrayList<>();
-    for (String role = own; role != null; role = RolePaths.parent(role)) {
-      Quota q = quotas.get(role);
-      if (q != null && !q.limit().isEmpty()) {
-        chain.add(0, role);
-      }
-    }
-    if (chain.isEmpty() || demands.isEmpty()) {
-      return null;
-    }
-    // One pass over every placement, and only when some agent has reservations.
-    Map<String, Map<String, long[]>> reservedUse = null;
-    Map<AgentInfo, long[]> reservedFree = new LinkedHashMap<>();
-    for (AgentInfo a : agents.values()) {
-      if (!a.reservations().isEmpty() && allocator.usage(a.id()).state() == AgentState.ACTIVE) {
-        if (reservedUse == null) {
-          reservedUse = reservedUse();
-        }
-        reservedFree.put(a, lineReservedFree(a, own, reservedUse));
-      }
-    }
-    // The topmost role whose limit binds is the one to name (a role's room includes its ancestors').
-    for (String role : chain) {
-      Resources allocatorRoom = allocator.limitRoom(role);
-      if (allocatorRoom == null) {
-        continue;
-      }
-      long[] room = withOwnOffers(fw, allocatorRoom);
-      boolean fits = false;
-      for (WorkloadDemand d : demands) {
-        long[] need = d.resources().toArray();
-        fits = fitsIn(need, room);
-        for (Map.Entry<AgentInfo, long[]> r : reservedFree.entrySet()) {
-          if (fits) {
-            break;
-          }
-          if (!feasibility.countFreeAllows(d, r.getKey())) {
-            continue;
-          }
-          long[] beyond = need.clone();
-          for (int i = 0; i < beyond.length; i++) {
-            beyond[i] = Math.max(0, beyond[i] - r.getValue()[i]);
-          }
-          fits = fitsIn(beyond, room);
-        }
-        if (fits) {
-          break;
-        }
-      }
-      if (!fits) {
-        return role;
-      }
-    }
-    return null;
-  }
-
-  /**
    * How many ticks in a row a gang may hold the offers it gathered without completing, so that the
    * capacity it holds is offered on at least that often.
    */
@@ -1063,52 +865,7 @@ public final class Engine {
    * claim. It visits the whole estate.
    */
   public List<String> placeablePending() {
-    List<String> placeable = new ArrayList<>();
-    Map<String, Map<String, long[]>> reservedUse = reservedUse();
-    for (String fw : frameworks.keySet()) {
-      String role = frameworks.get(fw).role();
-      boolean othersShort = quotas.keySet().stream()
-          .anyMatch(r -> !allocator.guaranteeMet(r) && !RolePaths.isSelfOrDescendant(role, r));
-      if (othersShort) {
-        continue;
-      }
-      List<NodeOffer> free = null;
-      for (WorkloadDemand d : ledger.pending(fw)) {
-        if (d.gang() || limitedRole(fw, List.of(d)) != null) {
-          continue;
-        }
-        // The limit as the allocator counts it: the role's reservations count, used or not, so
-        // only the part of an instance its line's free reservations do not cover needs room.
-        Resources room = allocator.limitRoom(role);
-        if (free == null) {
-          free = capacity(fw, true);
-        }
-        List<PlacedInstance> mine = ledger.instancesOfWorkload(d.key());
-        List<AgentInfo> fitting = new ArrayList<>();
-        for (NodeOffer o : free) {
-          boolean fits = d.kind() == WorkloadKind.NODE_LEASE
-              ? d.resources().fitsIn(o.agent().total()) && o.offer().resources().equals(o.agent().total())
-              : d.resources().fitsIn(o.offer().resources());
-          if (fits && room != null) {
-            long[] beyond = d.resources().toArray();
-            long[] reserved = lineReservedFree(o.agent(), role, reservedUse);
-            for (int i = 0; i < beyond.length; i++) {
-              beyond[i] = Math.max(0, beyond[i] - reserved[i]);
-            }
-            fits = Resources.ofArray(allocator.schema(), beyond).fitsIn(room);
-          }
-          if (fits) {
-            fitting.add(o.agent());
-          }
-        }
-        AgentInfo a = Feasibility.firstAdmitting(d, mine, fitting);
-        if (a != null) {
-          placeable.add(d.instanceIds().get(0) + " of " + d.key() + " (" + d.instanceIds().size()
-              + " pending) fits on " + a.id() + " but was not placed");
-        }
-      }
-    }
-    return placeable;
+    return room.placeablePending();
   }
 
   /** Plans and carries out preemptions for the instances still pending; whether any happened. */
