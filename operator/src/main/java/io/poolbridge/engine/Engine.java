@@ -120,13 +120,8 @@ public final class Engine {
   private final List<Stopped> stopped = new ArrayList<>();
   private final List<Offer> rescinded = new ArrayList<>();
 
-  // The snapshot, built from what changed.
-  private final Map<String, EngineSnapshot.WorkloadView> views = new LinkedHashMap<>();
-  private final Set<String> dirtyViews = new HashSet<>();
-  private final Map<String, PoolFigures> poolFigures = new TreeMap<>();
-  private final Set<String> dirtyAgents = new HashSet<>();
-  private volatile EngineSnapshot snapshot = EngineSnapshot.EMPTY;
-  private boolean snapshotStale = true;
+  /** The snapshot, built from what changed. */
+  private final SnapshotBook snapshots;
 
   private long round;
   /** The schema size the engine's vectors have. */
@@ -153,6 +148,7 @@ public final class Engine {
     this.prices = prices;
     this.width = schema.size();
     this.room = new Room(allocator, frameworks, quotas, agents, feasibility, ledger);
+    this.snapshots = new SnapshotBook(allocator, ledger, frameworks, agents, waiting);
   }
 
   /** The allocator, to read (shares, usage, placements); change it through the engine's events only. */
@@ -166,7 +162,7 @@ public final class Engine {
 
   /** The snapshot published at the end of the last tick that did work; safe to read from any thread. */
   public EngineSnapshot snapshot() {
-    return snapshot;
+    return snapshots.current();
   }
 
   /** Whether the last tick left the estate settled (and no event came since). */
@@ -183,8 +179,8 @@ public final class Engine {
     afterSchemaChange();
     agent = wide(agent);
     agents.put(agent.id(), agent);
-    poolFigures.computeIfAbsent(agent.pool(), PoolFigures::new);
-    dirtyAgents.add(agent.id());
+    snapshots.addPool(agent.pool());
+    snapshots.agentChanged(agent.id());
     unsettle();
   }
 
@@ -192,7 +188,7 @@ public final class Engine {
   public void setAgentState(String agentId, AgentState state) {
     requireAgent(agentId);
     rescinded.addAll(allocator.setAgentState(agentId, state));
-    dirtyAgents.add(agentId);
+    snapshots.agentChanged(agentId);
     unsettle();
   }
 
@@ -206,8 +202,7 @@ public final class Engine {
     rescinded.addAll(removal.rescinded());
     AgentInfo gone = agents.remove(agentId);
     feasibility.forgetAgent(agentId);
-    PoolFigures figures = poolFigures.get(gone.pool());
-    figures.remove(agentId);
+    snapshots.removeAgent(gone.pool(), agentId);
     ledger.removeAgent(agentId);
     unsettle();
   }
@@ -228,11 +223,11 @@ public final class Engine {
     agents.put(agent.id(), agent);
     feasibility.forgetAgent(agent.id());
     if (!old.pool().equals(agent.pool())) {
-      poolFigures.get(old.pool()).remove(agent.id());
-      poolFigures.computeIfAbsent(agent.pool(), PoolFigures::new);
+      snapshots.removeAgent(old.pool(), agent.id());
+      snapshots.addPool(agent.pool());
     }
     ledger.agentChanged(agent);
-    dirtyAgents.add(agent.id());
+    snapshots.agentChanged(agent.id());
     unsettle();
   }
 
@@ -396,7 +391,7 @@ public final class Engine {
       feasibility.forget(workload.key());
     }
     dirtyFrameworks.add(fw);
-    dirtyViews.add(workload.key());
+    snapshots.workloadChanged(workload.key());
     unsettle();
   }
 
@@ -421,9 +416,7 @@ public final class Engine {
     holds.remove(workloadKey);
     dormant.remove(workloadKey);
     feasibility.forget(workloadKey);
-    views.remove(workloadKey);
-    dirtyViews.remove(workloadKey);
-    snapshotStale = true;
+    snapshots.forget(workloadKey);
     dirtyFrameworks.add(d.frameworkId());
     unsettle();
   }
@@ -435,8 +428,8 @@ public final class Engine {
   public void commit(String instanceId) {
     Running r = ledger.running(instanceId);
     if (r != null && ledger.commit(instanceId)) {
-      dirtyViews.add(r.assignment().workloadKey());
-      snapshotStale = true;
+      snapshots.workloadChanged(r.assignment().workloadKey());
+      snapshots.stale();
     }
   }
 
@@ -500,9 +493,9 @@ public final class Engine {
     width = schema.size();
     ledger.widen(schema);
     agents.replaceAll((k, a) -> wide(a));
-    dirtyViews.addAll(ledger.workloads().keySet());
-    dirtyAgents.addAll(agents.keySet());
-    snapshotStale = true;
+    snapshots.workloadsChanged(ledger.workloads().keySet());
+    snapshots.agentsChanged(agents.keySet());
+    snapshots.stale();
   }
 
   /** The agent with its resources in the engine's schema. */
@@ -535,7 +528,7 @@ public final class Engine {
     wake();
     settled = false;
     quiet = 0;
-    snapshotStale = true;
+    snapshots.stale();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -550,7 +543,7 @@ public final class Engine {
     clock.moveTo(now);
     boolean idle = settled;
     if (!idle) {
-      snapshotStale = true;
+      snapshots.stale();
       round++;
       changed = round();
       quiet = changed ? 0 : quiet + 1;
@@ -739,7 +732,7 @@ public final class Engine {
         room.roomUnderLimits(fw)));
     Set<String> wasDormant = new HashSet<>();
     for (WorkloadDemand d : demands) {
-      dirtyViews.add(d.key());
+      snapshots.workloadChanged(d.key());
       if (dormant.contains(d.key())) {
         wasDormant.add(d.key());
       }
@@ -805,8 +798,8 @@ public final class Engine {
   private void index(Assignment a, WorkloadDemand d) {
     ledger.index(a, d, agents.get(a.agentId()), allocator.schema().size());
     dirtyFrameworks.add(d.frameworkId());
-    dirtyViews.add(d.key());
-    dirtyAgents.add(a.agentId());
+    snapshots.workloadChanged(d.key());
+    snapshots.agentChanged(a.agentId());
   }
 
   /** Releases a running instance in the allocator and the ledger; it is pending again if still listed. */
@@ -817,8 +810,8 @@ public final class Engine {
     }
     allocator.recover(instanceId);
     dirtyFrameworks.add(r.instance().frameworkId());
-    dirtyViews.add(r.instance().workloadKey());
-    dirtyAgents.add(r.assignment().agentId());
+    snapshots.workloadChanged(r.instance().workloadKey());
+    snapshots.agentChanged(r.assignment().agentId());
     return r;
   }
 
@@ -952,113 +945,6 @@ public final class Engine {
    * allocation round, and returns it.
    */
   public EngineSnapshot publish() {
-    if (snapshotStale || !dirtyViews.isEmpty() || !dirtyAgents.isEmpty()) {
-      build();
-    }
-    return snapshot;
-  }
-
-  private void build() {
-    for (String key : dirtyViews) {
-      WorkloadDemand d = ledger.workload(key);
-      if (d == null) {
-        continue;
-      }
-      List<EngineSnapshot.Placed> p = new ArrayList<>();
-      List<Unplaced> u = new ArrayList<>();
-      Map<String, Running> mine = ledger.runningOfWorkload(key);
-      for (String id : d.instanceIds()) {
-        Running r = mine.get(id);
-        if (r != null) {
-          p.add(new EngineSnapshot.Placed(r.assignment(), allocator.placementReservations(id), !ledger.isUncommitted(id)));
-        } else {
-          u.add(waiting.getOrDefault(id, new Unplaced(id, key, new Reason(Reason.Code.NO_OFFERS, "Not scheduled yet"))));
-        }
-      }
-      views.put(key, new EngineSnapshot.WorkloadView(key, d.frameworkId(), d.instanceIds().size(), p, u));
-    }
-    dirtyViews.clear();
-    for (String id : dirtyAgents) {
-      AgentInfo a = agents.get(id);
-      if (a != null) {
-        poolFigures.get(a.pool()).update(a, allocator.usage(id).state(), ledger.placedOn(id));
-      }
-    }
-    dirtyAgents.clear();
-    Map<String, Integer> offersOf = new HashMap<>();
-    for (Offer o : allocator.outstandingOffers()) {
-      offersOf.merge(o.frameworkId(), 1, Integer::sum);
-    }
-    Map<String, EngineSnapshot.FrameworkView> fws = new LinkedHashMap<>();
-    for (FrameworkInfo f : frameworks.values()) {
-      fws.put(f.id(), new EngineSnapshot.FrameworkView(f.id(), f.role(), allocator.share(f.id()), allocator.weightedShare(f.id()),
-          allocator.guaranteeMet(f.role()), allocator.guaranteeShortfall(f.role()),
-          ledger.pendingCount(f.id()), offersOf.getOrDefault(f.id(), 0)));
-    }
-    Map<String, EngineSnapshot.PoolView> pools = new LinkedHashMap<>();
-    poolFigures.forEach((name, f) -> pools.put(name, f.view(allocator.schema())));
-    snapshot = new EngineSnapshot(round, clock.instant(), settled, views, fws, pools);
-    snapshotStale = false;
-  }
-
-  /** A pool's figures, kept up to date agent by agent. */
-  private static final class PoolFigures {
-    private final String name;
-    private final Map<String, long[][]> contribution = new HashMap<>();
-    private long[] capacity = new long[0];
-    private long[] placed = new long[0];
-    private long[] available = new long[0];
-    private int active;
-
-    PoolFigures(String name) {
-      this.name = name;
-    }
-
-    void update(AgentInfo a, AgentState state, long[] placedOn) {
-      remove(a.id());
-      long[] total = a.total().toArray();
-      long[] used = placedOn == null ? new long[total.length] : placedOn.clone();
-      long[] free = new long[total.length];
-      if (state == AgentState.ACTIVE) {
-        for (int i = 0; i < total.length; i++) {
-          free[i] = Math.max(0, total[i] - used[i]);
-        }
-        active++;
-      }
-      contribution.put(a.id(), new long[][] {total, used, free, {state == AgentState.ACTIVE ? 1 : 0}});
-      capacity = add(capacity, total, 1);
-      placed = add(placed, used, 1);
-      available = add(available, free, 1);
-    }
-
-    void remove(String agentId) {
-      long[][] c = contribution.remove(agentId);
-      if (c != null) {
-        capacity = add(capacity, c[0], -1);
-        placed = add(placed, c[1], -1);
-        available = add(available, c[2], -1);
-        active -= (int) c[3][0];
-      }
-    }
-
-    private static long[] add(long[] sum, long[] v, int sign) {
-      long[] s = sum.length >= v.length ? sum : java.util.Arrays.copyOf(sum, v.length);
-      for (int i = 0; i < v.length; i++) {
-        if (sign > 0) {
-          long t = s[i] + v[i];
-          s[i] = t < s[i] ? Long.MAX_VALUE : t;
-        } else {
-          s[i] = Math.max(0, s[i] - v[i]);
-        }
-      }
-      return s;
-    }
-
-    EngineSnapshot.PoolView view(ResourceSchema schema) {
-      return new EngineSnapshot.PoolView(name, contribution.size(), active,
-          Resources.ofArray(schema, java.util.Arrays.copyOf(capacity, schema.size())),
-          Resources.ofArray(schema, java.util.Arrays.copyOf(placed, schema.size())),
-          Resources.ofArray(schema, java.util.Arrays.copyOf(available, schema.size())));
-    }
+    return snapshots.publish(round, clock.instant(), settled);
   }
 }
