@@ -95,23 +95,13 @@ public final class Engine {
   private final Ledger ledger = new Ledger();
   /** What each framework may still take: limits, free capacity, reservations. */
   private final Room room;
+  /** What the allocator was told of each framework's demand, and what it must be told next. */
+  private final DemandBook demand;
   private final Map<String, Unplaced> waiting = new HashMap<>();
-  private final Set<String> suppressed = new HashSet<>();
   /** Pending instances room was made for, that have not run since: they do not preempt again. */
   private final Set<String> preempted = new HashSet<>();
-  private final Map<String, Set<String>> lastPending = new HashMap<>();
   /** Gang workloads holding the offers they gathered: for how many ticks in a row. */
   private final Map<String, Integer> holds = new HashMap<>();
-  /**
-   * Gangs the estate cannot hold whole now: they are not offered anything (their shape is left
-   * out) until a placement, a stop or an event changes the estate. Offered again and again, a gang
-   * that declines what it cannot use would keep taking its line's limit room from the others on
-   * every cycle.
-   */
-  private final Set<String> dormant = new HashSet<>();
-  /** Frameworks whose demand must be told to the allocator at the next tick. */
-  private final Set<String> dirtyFrameworks = new TreeSet<>();
-  private final Set<String> reviveRequested = new TreeSet<>();
   /** Per framework whose refuse was shortened, until when filters set under the longer one may last. */
   private final Map<String, Instant> lingering = new HashMap<>();
 
@@ -148,6 +138,7 @@ public final class Engine {
     this.prices = prices;
     this.width = schema.size();
     this.room = new Room(allocator, frameworks, quotas, agents, feasibility, ledger);
+    this.demand = new DemandBook(allocator, ledger, agents, feasibility);
     this.snapshots = new SnapshotBook(allocator, ledger, frameworks, agents, waiting);
   }
 
@@ -244,7 +235,7 @@ public final class Engine {
     allocator.addFramework(framework);
     frameworks.put(framework.id(), framework);
     ledger.addFramework(framework.id(), allocator.schema().size());
-    dirtyFrameworks.add(framework.id());
+    demand.changed(framework.id());
     unsettle();
   }
 
@@ -263,11 +254,8 @@ public final class Engine {
     dropRoleIfUnused(frameworks.get(frameworkId).role(), frameworkId);
     frameworks.remove(frameworkId);
     ledger.removeFramework(frameworkId);
-    suppressed.remove(frameworkId);
+    demand.forgetFramework(frameworkId);
     lingering.remove(frameworkId);
-    lastPending.remove(frameworkId);
-    dirtyFrameworks.remove(frameworkId);
-    reviveRequested.remove(frameworkId);
     unsettle();
   }
 
@@ -297,11 +285,10 @@ public final class Engine {
       dropRoleIfUnused(old.role(), framework.id());
       allocator.addFramework(framework);
       afterSchemaChange();
-      suppressed.remove(framework.id());
-      lastPending.remove(framework.id());
+      demand.roleChanged(framework.id());
     }
     frameworks.put(framework.id(), framework);
-    dirtyFrameworks.add(framework.id());
+    demand.changed(framework.id());
     unsettle();
   }
 
@@ -336,7 +323,7 @@ public final class Engine {
     if (!frameworks.containsKey(frameworkId)) {
       throw new IllegalArgumentException("unknown framework " + frameworkId);
     }
-    reviveRequested.add(frameworkId);
+    demand.reviveAtNextTick(frameworkId);
     unsettle();
   }
 
@@ -390,7 +377,7 @@ public final class Engine {
       waiting.keySet().removeIf(id -> !listed.contains(id) && waitingFor(id, key));
       feasibility.forget(workload.key());
     }
-    dirtyFrameworks.add(fw);
+    demand.changed(fw);
     snapshots.workloadChanged(workload.key());
     unsettle();
   }
@@ -414,10 +401,10 @@ public final class Engine {
       preempted.remove(id);
     });
     holds.remove(workloadKey);
-    dormant.remove(workloadKey);
+    demand.forgetWorkload(workloadKey);
     feasibility.forget(workloadKey);
     snapshots.forget(workloadKey);
-    dirtyFrameworks.add(d.frameworkId());
+    demand.changed(d.frameworkId());
     unsettle();
   }
 
@@ -443,7 +430,7 @@ public final class Engine {
       throw new IllegalArgumentException("no uncommitted placement of " + instanceId);
     }
     release(instanceId);
-    reviveRequested.add(r.instance().frameworkId());
+    demand.reviveAtNextTick(r.instance().frameworkId());
     unsettle();
   }
 
@@ -513,19 +500,8 @@ public final class Engine {
     return wide;
   }
 
-  /** Gangs the estate could not hold are offered again: the estate changed. */
-  private void wake() {
-    for (String key : dormant) {
-      WorkloadDemand d = ledger.workload(key);
-      if (d != null) {
-        dirtyFrameworks.add(d.frameworkId());
-      }
-    }
-    dormant.clear();
-  }
-
   private void unsettle() {
-    wake();
+    demand.wake();
     settled = false;
     quiet = 0;
     snapshots.stale();
@@ -615,7 +591,7 @@ public final class Engine {
       // not hold, may try again on the new state.
       int max = maxGangHold();
       holds.values().removeIf(n -> n >= max);
-      wake();
+      demand.wake();
     }
     return changed;
   }
@@ -631,61 +607,14 @@ public final class Engine {
     }
   }
 
-  private void syncDemand() {
-    List<String> reviving = new ArrayList<>();
-    // Frameworks whose demand changed, or is unmet (its shapes follow the estate): the others'
-    // demand is what the allocator was told last.
-    Set<String> visit = new TreeSet<>(dirtyFrameworks);
-    ledger.pendingByFramework().forEach((fw, n) -> {
-      if (n > 0) {
-        visit.add(fw);
-      }
-    });
-    visit.addAll(reviveRequested);
-    dirtyFrameworks.clear();
-    for (String fw : visit) {
-      Set<String> ids = tellDemand(fw);
-      if (ids.isEmpty()) {
-        if (suppressed.add(fw)) {
-          allocator.suppress(fw);
-        }
-      } else if (suppressed.remove(fw) || reviveRequested.contains(fw)
-          || !lastPending.getOrDefault(fw, Set.of()).containsAll(ids)) {
-        reviving.add(fw);
-      }
-      lastPending.put(fw, ids);
-    }
-    reviveRequested.clear();
-    // A revive runs a cycle, and its reclaim reads every owner's demand: only once all of them
-    // are current (an owner whose instance was placed last round wants nothing more), or it
-    // revokes again for demand already met.
-    reviving.forEach(fw -> absorb(allocator.revive(fw)));
-  }
-
   /**
-   * Tells the allocator the framework's demand: the sum over its pending instances, and the shape
-   * of each pending workload but the dormant ones (what one instance needs, on the agents its
-   * constraints admit): level 1 offers the framework only what holds one of them. Returns the
-   * pending instance ids.
+   * Tells the allocator the demand that changed or is unmet, suppressing and reviving frameworks.
+   * A revive runs a cycle, and its reclaim reads every owner's demand: only once all of them are
+   * current (an owner whose instance was placed last round wants nothing more), or it revokes
+   * again for demand already met.
    */
-  private Set<String> tellDemand(String fw) {
-    Set<String> ids = new LinkedHashSet<>();
-    long[] demand = new long[allocator.schema().size()];
-    List<DemandShape> shapes = new ArrayList<>();
-    for (WorkloadDemand d : ledger.pending(fw)) {
-      ids.addAll(d.instanceIds());
-      if (!dormant.contains(d.key())) {
-        List<PlacedInstance> mine = ledger.instancesOfWorkload(d.key());
-        shapes.add(feasibility.shape(d, mine, agents.values(), hasRoomFor(d)));
-      }
-      long[] one = d.resources().toArray();
-      for (int i = 0; i < d.instanceIds().size(); i++) {
-        addSaturating(demand, one);
-      }
-    }
-    allocator.updateDemandShapes(fw, Resources.ofArray(allocator.schema(), demand), shapes);
-    allocator.limitOffers(fw, offerBreadth(ids.size()));
-    return ids;
+  private void syncDemand() {
+    demand.sync().forEach(fw -> absorb(allocator.revive(fw)));
   }
 
   /** The fewest outstanding offers a framework with pending instances may hold. */
@@ -703,13 +632,6 @@ public final class Engine {
   static int offerBreadth(int pending) {
     long breadth = Math.max((long) MIN_OFFER_BREADTH, (long) OFFERS_PER_PENDING_INSTANCE * pending);
     return (int) Math.min(Integer.MAX_VALUE, breadth);
-  }
-
-  private java.util.function.Predicate<AgentInfo> hasRoomFor(WorkloadDemand d) {
-    return a -> {
-      AgentUsage usage = allocator.usage(a.id());
-      return usage.state() == AgentState.ACTIVE && d.resources().fitsIn(usage.free());
-    };
   }
 
   private boolean schedule(String fw, List<Offer> offers) {
@@ -733,11 +655,11 @@ public final class Engine {
     Set<String> wasDormant = new HashSet<>();
     for (WorkloadDemand d : demands) {
       snapshots.workloadChanged(d.key());
-      if (dormant.contains(d.key())) {
+      if (demand.isDormant(d.key())) {
         wasDormant.add(d.key());
       }
       if (decisions.cannotComplete().contains(d.key())) {
-        dormant.add(d.key());
+        demand.sleep(d.key());
       }
       if (decisions.holding().contains(d.key())) {
         holds.merge(d.key(), 1, Integer::sum);
@@ -797,7 +719,7 @@ public final class Engine {
   /** Records a running instance in the ledger, and marks what it changed. */
   private void index(Assignment a, WorkloadDemand d) {
     ledger.index(a, d, agents.get(a.agentId()), allocator.schema().size());
-    dirtyFrameworks.add(d.frameworkId());
+    demand.changed(d.frameworkId());
     snapshots.workloadChanged(d.key());
     snapshots.agentChanged(a.agentId());
   }
@@ -809,7 +731,7 @@ public final class Engine {
       return null;
     }
     allocator.recover(instanceId);
-    dirtyFrameworks.add(r.instance().frameworkId());
+    demand.changed(r.instance().frameworkId());
     snapshots.workloadChanged(r.instance().workloadKey());
     snapshots.agentChanged(r.assignment().agentId());
     return r;
@@ -904,12 +826,9 @@ public final class Engine {
       preempted.add(plan.instanceId());
     }
     // Room was made: gangs the estate could not hold are offered again, starting with this cycle.
-    Set<String> woken = new TreeSet<>();
-    dormant.forEach(key -> woken.add(ledger.workload(key).frameworkId()));
-    wake();
-    woken.forEach(this::tellDemand);
+    demand.wakeAndTell();
     // The freed room is offered to the preemptors' frameworks first: the others sit out that cycle.
-    List<String> others = frameworks.keySet().stream().filter(fw -> !preempting.contains(fw) && !suppressed.contains(fw)).toList();
+    List<String> others = frameworks.keySet().stream().filter(fw -> !preempting.contains(fw) && !demand.isSuppressed(fw)).toList();
     others.forEach(allocator::suppress);
     preempting.forEach(fw -> absorb(allocator.revive(fw)));
     others.forEach(fw -> absorb(allocator.revive(fw)));
