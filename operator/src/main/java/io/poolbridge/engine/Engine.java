@@ -1,15 +1,10 @@
 package io.poolbridge.engine;
 
-import static io.poolbridge.engine.Vectors.addSaturating;
-import static io.poolbridge.engine.Vectors.fitsIn;
-
 import io.poolbridge.allocator.AgentInfo;
 import io.poolbridge.allocator.AgentRemoval;
 import io.poolbridge.allocator.AgentState;
-import io.poolbridge.allocator.AgentUsage;
 import io.poolbridge.allocator.AllocatorConfig;
 import io.poolbridge.allocator.CycleResult;
-import io.poolbridge.allocator.DemandShape;
 import io.poolbridge.allocator.FrameworkInfo;
 import io.poolbridge.allocator.HierarchicalAllocator;
 import io.poolbridge.allocator.Offer;
@@ -18,9 +13,8 @@ import io.poolbridge.allocator.Quota;
 import io.poolbridge.allocator.ResourceSchema;
 import io.poolbridge.allocator.Resources;
 import io.poolbridge.allocator.Revocation;
-import io.poolbridge.allocator.RolePaths;
+import io.poolbridge.engine.Ledger.Running;
 import io.poolbridge.scheduler.Assignment;
-import io.poolbridge.scheduler.Constraint;
 import io.poolbridge.scheduler.Decisions;
 import io.poolbridge.scheduler.Feasibility;
 import io.poolbridge.scheduler.FrameworkScheduler;
@@ -29,16 +23,12 @@ import io.poolbridge.scheduler.OfferDecision;
 import io.poolbridge.scheduler.PlacedInstance;
 import io.poolbridge.scheduler.Preemption;
 import io.poolbridge.scheduler.Preemption.Eviction;
-import io.poolbridge.scheduler.Preemption.NodeCapacity;
 import io.poolbridge.scheduler.Preemption.Plan;
 import io.poolbridge.scheduler.Preemption.Preemptor;
 import io.poolbridge.scheduler.Prices;
-import io.poolbridge.scheduler.Reason;
 import io.poolbridge.scheduler.SchedulingRequest;
 import io.poolbridge.scheduler.Unplaced;
 import io.poolbridge.scheduler.WorkloadDemand;
-import io.poolbridge.scheduler.WorkloadKind;
-import io.poolbridge.engine.Ledger.Running;
 import io.poolbridge.time.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +36,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -97,11 +86,10 @@ public final class Engine {
   private final Room room;
   /** What the allocator was told of each framework's demand, and what it must be told next. */
   private final DemandBook demand;
-  private final Map<String, Unplaced> waiting = new HashMap<>();
-  /** Pending instances room was made for, that have not run since: they do not preempt again. */
-  private final Set<String> preempted = new HashSet<>();
+  /** Why each pending instance waits, and which ones room was made for. */
+  private final WaitBook waits;
   /** Gang workloads holding the offers they gathered: for how many ticks in a row. */
-  private final Map<String, Integer> holds = new HashMap<>();
+  private final GangHolds holds = new GangHolds();
   /** Per framework whose refuse was shortened, until when filters set under the longer one may last. */
   private final Map<String, Instant> lingering = new HashMap<>();
 
@@ -137,9 +125,10 @@ public final class Engine {
     this.scheduler = new FrameworkScheduler(prices);
     this.prices = prices;
     this.width = schema.size();
+    this.waits = new WaitBook(allocator, ledger, frameworks, agents, feasibility);
     this.room = new Room(allocator, frameworks, quotas, agents, feasibility, ledger);
     this.demand = new DemandBook(allocator, ledger, agents, feasibility);
-    this.snapshots = new SnapshotBook(allocator, ledger, frameworks, agents, waiting);
+    this.snapshots = new SnapshotBook(allocator, ledger, frameworks, agents, waits);
   }
 
   /** The allocator, to read (shares, usage, placements); change it through the engine's events only. */
@@ -372,19 +361,12 @@ public final class Engine {
         }
       }
       ledger.replaceWorkload(old, workload);
-      Set<String> listed = new HashSet<>(workload.instanceIds());
-      String key = workload.key();
-      waiting.keySet().removeIf(id -> !listed.contains(id) && waitingFor(id, key));
+      waits.dropUnlisted(workload);
       feasibility.forget(workload.key());
     }
     demand.changed(fw);
     snapshots.workloadChanged(workload.key());
     unsettle();
-  }
-
-  private boolean waitingFor(String instanceId, String workloadKey) {
-    Unplaced u = waiting.get(instanceId);
-    return u != null && u.workloadKey().equals(workloadKey);
   }
 
   /** A workload is deleted: its running instances are stopped ({@link StopReason#DELETED}). */
@@ -396,11 +378,8 @@ public final class Engine {
       stopOne(id, StopReason.DELETED, "stopped: its workload was deleted");
     }
     WorkloadDemand d = ledger.removeWorkload(workloadKey);
-    d.instanceIds().forEach(id -> {
-      waiting.remove(id);
-      preempted.remove(id);
-    });
-    holds.remove(workloadKey);
+    d.instanceIds().forEach(waits::forget);
+    holds.forget(workloadKey);
     demand.forgetWorkload(workloadKey);
     feasibility.forget(workloadKey);
     snapshots.forget(workloadKey);
@@ -590,7 +569,7 @@ public final class Engine {
       // Something was placed or stopped: a gang that ran out of its hold, or that the estate could
       // not hold, may try again on the new state.
       int max = maxGangHold();
-      holds.values().removeIf(n -> n >= max);
+      holds.expire(max);
       demand.wake();
     }
     return changed;
@@ -642,13 +621,7 @@ public final class Engine {
     }
     List<NodeOffer> nodeOffers = offers.stream().map(o -> new NodeOffer(o, agents.get(o.agentId()))).toList();
     List<PlacedInstance> placedOfFw = ledger.instancesOfFramework(fw);
-    Set<String> holdDenied = new HashSet<>();
-    int maxHold = maxGangHold();
-    for (WorkloadDemand d : demands) {
-      if (holds.getOrDefault(d.key(), 0) >= maxHold) {
-        holdDenied.add(d.key());
-      }
-    }
+    Set<String> holdDenied = holds.denied(demands, maxGangHold());
     Decisions decisions = scheduler.schedule(new SchedulingRequest(
         fw, room.limitedRole(fw, demands), nodeOffers, demands, placedOfFw, room.capacityFor(fw, demands), holdDenied,
         room.roomUnderLimits(fw)));
@@ -661,14 +634,7 @@ public final class Engine {
       if (decisions.cannotComplete().contains(d.key())) {
         demand.sleep(d.key());
       }
-      if (decisions.holding().contains(d.key())) {
-        holds.merge(d.key(), 1, Integer::sum);
-      } else if (!holdDenied.contains(d.key())) {
-        // Placed or cannot complete: its count starts again. A gang whose hold ran out stays
-        // denied until the estate changes (round()): holding again on the same state would only
-        // keep from the others what it failed to gather.
-        holds.remove(d.key());
-      }
+      holds.decided(d.key(), decisions.holding().contains(d.key()), holdDenied.contains(d.key()));
     }
     for (OfferDecision od : decisions.offers()) {
       if (od.accepted()) {
@@ -681,39 +647,10 @@ public final class Engine {
       index(a, ledger.workload(a.workloadKey()));
       ledger.placedUncommitted(a.instanceId());
       placed.add(a);
-      waiting.remove(a.instanceId());
-      preempted.remove(a.instanceId());
+      waits.forget(a.instanceId());
     }
-    Map<String, Reason> refined = new HashMap<>();
-    for (Unplaced u : decisions.unplaced()) {
-      if (wasDormant.contains(u.workloadKey()) && waiting.containsKey(u.instanceId())) {
-        // Not offered anything on purpose: what the last offers showed still holds.
-        continue;
-      }
-      if (u.reason().message().contains(FrameworkScheduler.NO_OFFERS)) {
-        Reason better = refined.computeIfAbsent(u.workloadKey(), k -> feasibility.whyNoNode(ledger.workload(k), activeAgents(), allocator.schema()));
-        if (better != null) {
-          u = new Unplaced(u.instanceId(), u.workloadKey(), u.reason().code() == Reason.Code.GANG
-              ? new Reason(Reason.Code.GANG, u.reason().message().replace(FrameworkScheduler.NO_OFFERS, better.message()))
-              : better);
-        }
-      }
-      // A round without offers (filters after a decline) does not hide what the last offers showed.
-      if (u.reason().code() != Reason.Code.NO_OFFERS || !waiting.containsKey(u.instanceId())) {
-        waiting.put(u.instanceId(), u);
-      }
-    }
+    waits.unplaced(decisions.unplaced(), wasDormant);
     return !decisions.assignments().isEmpty();
-  }
-
-  private List<AgentInfo> activeAgents() {
-    List<AgentInfo> active = new ArrayList<>();
-    for (AgentInfo a : agents.values()) {
-      if (allocator.usage(a.id()).state() == AgentState.ACTIVE) {
-        active.add(a);
-      }
-    }
-    return active;
   }
 
   /** Records a running instance in the ledger, and marks what it changed. */
@@ -785,45 +722,22 @@ public final class Engine {
 
   /** Plans and carries out preemptions for the instances still pending; whether any happened. */
   private boolean preempt() {
-    List<Preemptor> preemptors = new ArrayList<>();
-    for (String fw : frameworks.keySet()) {
-      if (ledger.pendingCount(fw) == 0) {
-        continue;
-      }
-      boolean belowGuarantee = !allocator.guaranteeMet(frameworks.get(fw).role());
-      for (WorkloadDemand d : ledger.pending(fw)) {
-        for (String id : d.instanceIds()) {
-          Unplaced u = waiting.get(id);
-          if (u != null && u.reason().code() != Reason.Code.ROLE_LIMIT && !preempted.contains(id)) {
-            preemptors.add(new Preemptor(d, id, belowGuarantee));
-          }
-        }
-      }
-    }
+    List<Preemptor> preemptors = waits.preemptors();
     if (preemptors.isEmpty()) {
       return false;
     }
-    List<NodeCapacity> nodes = new ArrayList<>();
-    for (AgentInfo a : agents.values()) {
-      AgentUsage usage = allocator.usage(a.id());
-      if (usage.state() == AgentState.ACTIVE) {
-        nodes.add(new NodeCapacity(a, usage.free()));
-      }
-    }
-    List<PlacedInstance> all = ledger.allInstances();
-    List<Plan> plans = Preemption.plan(preemptors, nodes, all);
+    List<Plan> plans = Preemption.plan(preemptors, room.freeNodes(), ledger.allInstances());
     if (plans.isEmpty()) {
       return false;
     }
     Set<String> preempting = new TreeSet<>();
     for (Plan plan : plans) {
       for (Eviction e : plan.evictions()) {
-        String victim = e.victim().instanceId();
-        stop(victim, StopReason.PREEMPTED, e.reason().substring(0, 1).toLowerCase() + e.reason().substring(1));
-        waiting.put(victim, new Unplaced(victim, e.victim().workloadKey(), new Reason(Reason.Code.PREEMPTED, e.reason())));
+        stop(e.victim().instanceId(), StopReason.PREEMPTED, e.reason().substring(0, 1).toLowerCase() + e.reason().substring(1));
+        waits.evicted(e);
       }
       preempting.add(ledger.workload(plan.workloadKey()).frameworkId());
-      preempted.add(plan.instanceId());
+      waits.roomMadeFor(plan.instanceId());
     }
     // Room was made: gangs the estate could not hold are offered again, starting with this cycle.
     demand.wakeAndTell();
@@ -846,7 +760,7 @@ public final class Engine {
 
   /** Why a pending instance waits, or {@code null} (not known to be waiting). */
   public Unplaced waiting(String instanceId) {
-    return waiting.get(instanceId);
+    return waits.get(instanceId);
   }
 
   /** The workloads, in submission order. */

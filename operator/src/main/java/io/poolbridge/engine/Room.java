@@ -17,6 +17,7 @@ import io.poolbridge.scheduler.Constraint;
 import io.poolbridge.scheduler.Feasibility;
 import io.poolbridge.scheduler.NodeOffer;
 import io.poolbridge.scheduler.PlacedInstance;
+import io.poolbridge.scheduler.Preemption.NodeCapacity;
 import io.poolbridge.scheduler.WorkloadDemand;
 import io.poolbridge.scheduler.WorkloadKind;
 import java.util.ArrayList;
@@ -307,5 +308,17 @@ final class Room {
       }
     }
     return placeable;
+  }
+
+  /** Every ACTIVE agent with what is free on it now, for preemption to plan on. */
+  List<NodeCapacity> freeNodes() {
+    List<NodeCapacity> nodes = new ArrayList<>();
+    for (AgentInfo a : agents.values()) {
+      AgentUsage usage = allocator.usage(a.id());
+      if (usage.state() == AgentState.ACTIVE) {
+        nodes.add(new NodeCapacity(a, usage.free()));
+      }
+    }
+    return nodes;
   }
 }

@@ -30,7 +30,7 @@ final class SnapshotBook {
   private final Ledger ledger;
   private final Map<String, FrameworkInfo> frameworks;
   private final Map<String, AgentInfo> agents;
-  private final Map<String, Unplaced> waiting;
+  private final WaitBook waits;
 
   private final Map<String, EngineSnapshot.WorkloadView> views = new LinkedHashMap<>();
   private final Set<String> dirtyViews = new HashSet<>();
@@ -41,12 +41,12 @@ final class SnapshotBook {
 
   /** Reads the engine's own maps (live, never changed here). */
   SnapshotBook(HierarchicalAllocator allocator, Ledger ledger, Map<String, FrameworkInfo> frameworks,
-      Map<String, AgentInfo> agents, Map<String, Unplaced> waiting) {
+      Map<String, AgentInfo> agents, WaitBook waits) {
     this.allocator = allocator;
     this.ledger = ledger;
     this.frameworks = frameworks;
     this.agents = agents;
-    this.waiting = waiting;
+    this.waits = waits;
   }
 
   /** The snapshot published last; safe to read from any thread. */
@@ -119,7 +119,8 @@ final class SnapshotBook {
         if (r != null) {
           p.add(new EngineSnapshot.Placed(r.assignment(), allocator.placementReservations(id), !ledger.isUncommitted(id)));
         } else {
-          u.add(waiting.getOrDefault(id, new Unplaced(id, key, new Reason(Reason.Code.NO_OFFERS, "Not scheduled yet"))));
+          Unplaced w = waits.get(id);
+          u.add(w != null ? w : new Unplaced(id, key, new Reason(Reason.Code.NO_OFFERS, "Not scheduled yet")));
         }
       }
       views.put(key, new EngineSnapshot.WorkloadView(key, d.frameworkId(), d.instanceIds().size(), p, u));
