@@ -6,11 +6,14 @@ import io.poolbridge.allocator.AgentInfo;
 import io.poolbridge.allocator.AgentState;
 import io.poolbridge.allocator.AgentUsage;
 import io.poolbridge.allocator.DemandShape;
+import io.poolbridge.allocator.FrameworkInfo;
 import io.poolbridge.allocator.HierarchicalAllocator;
 import io.poolbridge.allocator.Resources;
 import io.poolbridge.scheduler.Feasibility;
 import io.poolbridge.scheduler.PlacedInstance;
 import io.poolbridge.scheduler.WorkloadDemand;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,6 +32,7 @@ import java.util.function.Predicate;
 final class DemandBook {
   private final HierarchicalAllocator allocator;
   private final Ledger ledger;
+  private final Map<String, FrameworkInfo> frameworks;
   private final Map<String, AgentInfo> agents;
   private final Feasibility feasibility;
 
@@ -45,11 +49,15 @@ final class DemandBook {
   /** Frameworks whose demand must be told to the allocator at the next tick. */
   private final Set<String> dirtyFrameworks = new TreeSet<>();
   private final Set<String> reviveRequested = new TreeSet<>();
+  /** Per framework whose refuse was shortened, until when filters set under the longer one may last. */
+  private final Map<String, Instant> lingering = new HashMap<>();
 
   /** Reads the engine's own maps (live, never changed here). */
-  DemandBook(HierarchicalAllocator allocator, Ledger ledger, Map<String, AgentInfo> agents, Feasibility feasibility) {
+  DemandBook(HierarchicalAllocator allocator, Ledger ledger, Map<String, FrameworkInfo> frameworks,
+      Map<String, AgentInfo> agents, Feasibility feasibility) {
     this.allocator = allocator;
     this.ledger = ledger;
+    this.frameworks = frameworks;
     this.agents = agents;
     this.feasibility = feasibility;
   }
@@ -70,6 +78,37 @@ final class DemandBook {
     lastPending.remove(fw);
     dirtyFrameworks.remove(fw);
     reviveRequested.remove(fw);
+    lingering.remove(fw);
+  }
+
+  /** The framework's refuse was shortened: filters set under the longer one may last until {@code until}. */
+  void refuseShortened(String fw, Instant until) {
+    lingering.merge(fw, until, (a, b) -> a.isAfter(b) ? a : b);
+  }
+
+  /** See {@link Engine#quietRounds()}: counted in ticks of {@code interval}, at {@code nowMillis}. */
+  int quietRounds(Duration interval, long nowMillis) {
+    long longest = interval.toMillis();
+    boolean anyPending = false;
+    for (Map.Entry<String, Integer> e : ledger.pendingByFramework().entrySet()) {
+      // Only the filters of frameworks that still want something can hide a placement.
+      if (e.getValue() > 0) {
+        anyPending = true;
+        longest = Math.max(longest, frameworks.get(e.getKey()).refuse().toMillis());
+        Instant until = lingering.get(e.getKey());
+        if (until != null) {
+          long left = until.toEpochMilli() - nowMillis;
+          if (left > 0) {
+            longest = Math.max(longest, left);
+          }
+        }
+      }
+    }
+    if (!anyPending) {
+      return 1;
+    }
+    long step = Math.max(1, interval.toMillis());
+    return (int) ((longest + step - 1) / step) + 1;
   }
 
   /** A framework that moved to another role is new to the allocator: not suppressed, told nothing yet. */
@@ -170,7 +209,7 @@ final class DemandBook {
       }
     }
     allocator.updateDemandShapes(fw, Resources.ofArray(allocator.schema(), demand), shapes);
-    allocator.limitOffers(fw, Engine.offerBreadth(ids.size()));
+    allocator.limitOffers(fw, offerBreadth(ids.size()));
     return ids;
   }
 
@@ -179,5 +218,17 @@ final class DemandBook {
       AgentUsage usage = allocator.usage(a.id());
       return usage.state() == AgentState.ACTIVE && d.resources().fitsIn(usage.free());
     };
+  }
+
+  /**
+   * How many outstanding offers a framework with {@code pending} instances may hold: enough for
+   * its scheduler to choose among many nodes per instance (cheapest pool, spread or bin-pack,
+   * constraints), not every agent of a large estate. Offering 10,000 agents to place 10 instances
+   * and declining 9,990 made a tick after one new workload cost tens of milliseconds; the agents
+   * declined are filtered for the refuse time, so later cycles offer others.
+   */
+  static int offerBreadth(int pending) {
+    long breadth = Math.max((long) Engine.MIN_OFFER_BREADTH, (long) Engine.OFFERS_PER_PENDING_INSTANCE * pending);
+    return (int) Math.min(Integer.MAX_VALUE, breadth);
   }
 }

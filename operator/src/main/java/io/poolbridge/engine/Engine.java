@@ -90,8 +90,6 @@ public final class Engine {
   private final WaitBook waits;
   /** Gang workloads holding the offers they gathered: for how many ticks in a row. */
   private final GangHolds holds = new GangHolds();
-  /** Per framework whose refuse was shortened, until when filters set under the longer one may last. */
-  private final Map<String, Instant> lingering = new HashMap<>();
 
   // Decisions since the last tick.
   private final List<Assignment> placed = new ArrayList<>();
@@ -127,7 +125,7 @@ public final class Engine {
     this.width = schema.size();
     this.waits = new WaitBook(allocator, ledger, frameworks, agents, feasibility);
     this.room = new Room(allocator, frameworks, quotas, agents, feasibility, ledger);
-    this.demand = new DemandBook(allocator, ledger, agents, feasibility);
+    this.demand = new DemandBook(allocator, ledger, frameworks, agents, feasibility);
     this.snapshots = new SnapshotBook(allocator, ledger, frameworks, agents, waits);
   }
 
@@ -157,7 +155,7 @@ public final class Engine {
   public void addAgent(AgentInfo agent) {
     allocator.addAgent(agent);
     afterSchemaChange();
-    agent = wide(agent);
+    agent = Vectors.widen(agent, allocator.schema());
     agents.put(agent.id(), agent);
     snapshots.addPool(agent.pool());
     snapshots.agentChanged(agent.id());
@@ -199,7 +197,7 @@ public final class Engine {
     }
     rescinded.addAll(allocator.updateAgent(agent));
     afterSchemaChange();
-    agent = wide(agent);
+    agent = Vectors.widen(agent, allocator.schema());
     agents.put(agent.id(), agent);
     feasibility.forgetAgent(agent.id());
     if (!old.pool().equals(agent.pool())) {
@@ -244,7 +242,6 @@ public final class Engine {
     frameworks.remove(frameworkId);
     ledger.removeFramework(frameworkId);
     demand.forgetFramework(frameworkId);
-    lingering.remove(frameworkId);
     unsettle();
   }
 
@@ -261,7 +258,7 @@ public final class Engine {
     }
     if (framework.refuse().compareTo(old.refuse()) < 0) {
       // Filters set under the longer refuse stay until they expire: the quiet ticks wait for them.
-      lingering.merge(framework.id(), clock.instant().plus(old.refuse()), (a, b) -> a.isAfter(b) ? a : b);
+      demand.refuseShortened(framework.id(), clock.instant().plus(old.refuse()));
     }
     if (old.role().equals(framework.role())) {
       rescinded.addAll(allocator.updateFramework(framework));
@@ -458,25 +455,10 @@ public final class Engine {
     }
     width = schema.size();
     ledger.widen(schema);
-    agents.replaceAll((k, a) -> wide(a));
+    agents.replaceAll((k, a) -> Vectors.widen(a, schema));
     snapshots.workloadsChanged(ledger.workloads().keySet());
     snapshots.agentsChanged(agents.keySet());
     snapshots.stale();
-  }
-
-  /** The agent with its resources in the engine's schema. */
-  private AgentInfo wide(AgentInfo a) {
-    ResourceSchema schema = allocator.schema();
-    if (a.total().schema().equals(schema) && a.reservations().values().stream().allMatch(r -> r.schema().equals(schema))) {
-      return a;
-    }
-    return new AgentInfo(a.id(), a.pool(), a.attributes(), a.total().widen(schema), widen(a.reservations(), schema));
-  }
-
-  private static Map<String, Resources> widen(Map<String, Resources> reservations, ResourceSchema schema) {
-    Map<String, Resources> wide = new TreeMap<>();
-    reservations.forEach((role, r) -> wide.put(role, r.widen(schema)));
-    return wide;
   }
 
   private void unsettle() {
@@ -523,27 +505,7 @@ public final class Engine {
    * framework that still wants something to expire and the capacity behind it to be offered again.
    */
   public int quietRounds() {
-    long longest = interval.toMillis();
-    boolean anyPending = false;
-    for (Map.Entry<String, Integer> e : ledger.pendingByFramework().entrySet()) {
-      // Only the filters of frameworks that still want something can hide a placement.
-      if (e.getValue() > 0) {
-        anyPending = true;
-        longest = Math.max(longest, frameworks.get(e.getKey()).refuse().toMillis());
-        Instant until = lingering.get(e.getKey());
-        if (until != null) {
-          long left = until.toEpochMilli() - clock.millis();
-          if (left > 0) {
-            longest = Math.max(longest, left);
-          }
-        }
-      }
-    }
-    if (!anyPending) {
-      return 1;
-    }
-    long step = Math.max(1, interval.toMillis());
-    return (int) ((longest + step - 1) / step) + 1;
+    return demand.quietRounds(interval, clock.millis());
   }
 
   /** One round; whether it placed or stopped anything. */
@@ -600,18 +562,6 @@ public final class Engine {
   public static final int MIN_OFFER_BREADTH = 256;
   /** Outstanding offers a framework may hold per pending instance, beyond {@link #MIN_OFFER_BREADTH}. */
   public static final int OFFERS_PER_PENDING_INSTANCE = 8;
-
-  /**
-   * How many outstanding offers a framework with {@code pending} instances may hold: enough for
-   * its scheduler to choose among many nodes per instance (cheapest pool, spread or bin-pack,
-   * constraints), not every agent of a large estate. Offering 10,000 agents to place 10 instances
-   * and declining 9,990 made a tick after one new workload cost tens of milliseconds; the agents
-   * declined are filtered for the refuse time, so later cycles offer others.
-   */
-  static int offerBreadth(int pending) {
-    long breadth = Math.max((long) MIN_OFFER_BREADTH, (long) OFFERS_PER_PENDING_INSTANCE * pending);
-    return (int) Math.min(Integer.MAX_VALUE, breadth);
-  }
 
   private boolean schedule(String fw, List<Offer> offers) {
     List<WorkloadDemand> demands = ledger.pending(fw);

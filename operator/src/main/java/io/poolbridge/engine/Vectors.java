@@ -1,6 +1,12 @@
 package io.poolbridge.engine;
 
-/** Arithmetic on resource vectors (amounts in base units, one per schema position). */
+import io.poolbridge.allocator.AgentInfo;
+import io.poolbridge.allocator.ResourceSchema;
+import io.poolbridge.allocator.Resources;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Arithmetic on resource vectors (amounts in base units, one per schema position), and their widening to a grown schema. */
 final class Vectors {
   private Vectors() {}
 
@@ -27,5 +33,19 @@ final class Vectors {
       }
     }
     return true;
+  }
+
+  /** The agent with its resources in {@code schema} (which extends theirs). */
+  static AgentInfo widen(AgentInfo a, ResourceSchema schema) {
+    if (a.total().schema().equals(schema) && a.reservations().values().stream().allMatch(r -> r.schema().equals(schema))) {
+      return a;
+    }
+    return new AgentInfo(a.id(), a.pool(), a.attributes(), a.total().widen(schema), widen(a.reservations(), schema));
+  }
+
+  private static Map<String, Resources> widen(Map<String, Resources> reservations, ResourceSchema schema) {
+    Map<String, Resources> wide = new TreeMap<>();
+    reservations.forEach((role, r) -> wide.put(role, r.widen(schema)));
+    return wide;
   }
 }
