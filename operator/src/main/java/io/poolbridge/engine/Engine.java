@@ -3,10 +3,8 @@ package io.poolbridge.engine;
 import io.poolbridge.allocator.AgentInfo;
 import io.poolbridge.allocator.AgentRemoval;
 import io.poolbridge.allocator.AgentState;
-import io.poolbridge.allocator.AgentUsage;
 import io.poolbridge.allocator.AllocatorConfig;
 import io.poolbridge.allocator.CycleResult;
-import io.poolbridge.allocator.DemandShape;
 import io.poolbridge.allocator.FrameworkInfo;
 import io.poolbridge.allocator.HierarchicalAllocator;
 import io.poolbridge.allocator.Offer;
@@ -15,9 +13,8 @@ import io.poolbridge.allocator.Quota;
 import io.poolbridge.allocator.ResourceSchema;
 import io.poolbridge.allocator.Resources;
 import io.poolbridge.allocator.Revocation;
-import io.poolbridge.allocator.RolePaths;
+import io.poolbridge.engine.Ledger.Running;
 import io.poolbridge.scheduler.Assignment;
-import io.poolbridge.scheduler.Constraint;
 import io.poolbridge.scheduler.Decisions;
 import io.poolbridge.scheduler.Feasibility;
 import io.poolbridge.scheduler.FrameworkScheduler;
@@ -26,15 +23,12 @@ import io.poolbridge.scheduler.OfferDecision;
 import io.poolbridge.scheduler.PlacedInstance;
 import io.poolbridge.scheduler.Preemption;
 import io.poolbridge.scheduler.Preemption.Eviction;
-import io.poolbridge.scheduler.Preemption.NodeCapacity;
 import io.poolbridge.scheduler.Preemption.Plan;
 import io.poolbridge.scheduler.Preemption.Preemptor;
 import io.poolbridge.scheduler.Prices;
-import io.poolbridge.scheduler.Reason;
 import io.poolbridge.scheduler.SchedulingRequest;
 import io.poolbridge.scheduler.Unplaced;
 import io.poolbridge.scheduler.WorkloadDemand;
-import io.poolbridge.scheduler.WorkloadKind;
 import io.poolbridge.time.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +36,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,51 +80,24 @@ public final class Engine {
   private final Map<String, AgentInfo> agents = new LinkedHashMap<>();
   private final Map<String, FrameworkInfo> frameworks = new TreeMap<>();
   private final Map<String, Quota> quotas = new HashMap<>();
-  private final Map<String, WorkloadDemand> workloads = new LinkedHashMap<>();
-  /** Per framework, its workload keys in submission order. */
-  private final Map<String, Set<String>> workloadsOf = new HashMap<>();
-  private final Map<String, Running> running = new LinkedHashMap<>();
-  private final Map<String, Map<String, Running>> runningOfFramework = new HashMap<>();
-  private final Map<String, Map<String, Running>> runningOfWorkload = new HashMap<>();
-  private final Map<String, Set<String>> runningOnAgent = new HashMap<>();
-  /** Per framework, the summed resources of its running instances. */
-  private final Map<String, long[]> runningUse = new HashMap<>();
-  private final Map<String, Integer> pendingOfFramework = new HashMap<>();
-  /** Placed instances the operator has not committed yet. */
-  private final Set<String> uncommitted = new HashSet<>();
-  private final Map<String, Unplaced> waiting = new HashMap<>();
-  private final Set<String> suppressed = new HashSet<>();
-  /** Pending instances room was made for, that have not run since: they do not preempt again. */
-  private final Set<String> preempted = new HashSet<>();
-  private final Map<String, Set<String>> lastPending = new HashMap<>();
+  /** The workloads and where each instance runs. */
+  private final Ledger ledger = new Ledger();
+  /** What each framework may still take: limits, free capacity, reservations. */
+  private final Room room;
+  /** What the allocator was told of each framework's demand, and what it must be told next. */
+  private final DemandBook demand;
+  /** Why each pending instance waits, and which ones room was made for. */
+  private final WaitBook waits;
   /** Gang workloads holding the offers they gathered: for how many ticks in a row. */
-  private final Map<String, Integer> holds = new HashMap<>();
-  /**
-   * Gangs the estate cannot hold whole now: they are not offered anything (their shape is left
-   * out) until a placement, a stop or an event changes the estate. Offered again and again, a gang
-   * that declines what it cannot use would keep taking its line's limit room from the others on
-   * every cycle.
-   */
-  private final Set<String> dormant = new HashSet<>();
-  /** Frameworks whose demand must be told to the allocator at the next tick. */
-  private final Set<String> dirtyFrameworks = new TreeSet<>();
-  private final Set<String> reviveRequested = new TreeSet<>();
-  /** Per framework whose refuse was shortened, until when filters set under the longer one may last. */
-  private final Map<String, Instant> lingering = new HashMap<>();
+  private final GangHolds holds = new GangHolds();
 
   // Decisions since the last tick.
   private final List<Assignment> placed = new ArrayList<>();
   private final List<Stopped> stopped = new ArrayList<>();
   private final List<Offer> rescinded = new ArrayList<>();
 
-  // The snapshot, built from what changed.
-  private final Map<String, EngineSnapshot.WorkloadView> views = new LinkedHashMap<>();
-  private final Set<String> dirtyViews = new HashSet<>();
-  private final Map<String, PoolFigures> poolFigures = new TreeMap<>();
-  private final Map<String, long[]> placedOn = new HashMap<>();
-  private final Set<String> dirtyAgents = new HashSet<>();
-  private volatile EngineSnapshot snapshot = EngineSnapshot.EMPTY;
-  private boolean snapshotStale = true;
+  /** The snapshot, built from what changed. */
+  private final SnapshotBook snapshots;
 
   private long round;
   /** The schema size the engine's vectors have. */
@@ -139,8 +105,6 @@ public final class Engine {
   private int quiet;
   private boolean settled;
   private boolean changed;
-
-  private record Running(Assignment assignment, PlacedInstance instance) {}
 
   /**
    * @param prices per-pool prices the schedulers prefer the cheapest of
@@ -159,6 +123,10 @@ public final class Engine {
     this.scheduler = new FrameworkScheduler(prices);
     this.prices = prices;
     this.width = schema.size();
+    this.waits = new WaitBook(allocator, ledger, frameworks, agents, feasibility);
+    this.room = new Room(allocator, frameworks, quotas, agents, feasibility, ledger);
+    this.demand = new DemandBook(allocator, ledger, frameworks, agents, feasibility);
+    this.snapshots = new SnapshotBook(allocator, ledger, frameworks, agents, waits);
   }
 
   /** The allocator, to read (shares, usage, placements); change it through the engine's events only. */
@@ -172,7 +140,7 @@ public final class Engine {
 
   /** The snapshot published at the end of the last tick that did work; safe to read from any thread. */
   public EngineSnapshot snapshot() {
-    return snapshot;
+    return snapshots.current();
   }
 
   /** Whether the last tick left the estate settled (and no event came since). */
@@ -187,10 +155,10 @@ public final class Engine {
   public void addAgent(AgentInfo agent) {
     allocator.addAgent(agent);
     afterSchemaChange();
-    agent = wide(agent);
+    agent = Vectors.widen(agent, allocator.schema());
     agents.put(agent.id(), agent);
-    poolFigures.computeIfAbsent(agent.pool(), PoolFigures::new);
-    dirtyAgents.add(agent.id());
+    snapshots.addPool(agent.pool());
+    snapshots.agentChanged(agent.id());
     unsettle();
   }
 
@@ -198,24 +166,22 @@ public final class Engine {
   public void setAgentState(String agentId, AgentState state) {
     requireAgent(agentId);
     rescinded.addAll(allocator.setAgentState(agentId, state));
-    dirtyAgents.add(agentId);
+    snapshots.agentChanged(agentId);
     unsettle();
   }
 
   /** An agent leaves: its instances are lost (stopped, reason {@link StopReason#LOST}) and placed again elsewhere. */
   public void removeAgent(String agentId) {
     requireAgent(agentId);
-    for (String id : List.copyOf(runningOnAgent.getOrDefault(agentId, Set.of()))) {
+    for (String id : ledger.runningIdsOnAgent(agentId)) {
       stop(id, StopReason.LOST, "lost: node " + agentId + " left its pool");
     }
     AgentRemoval removal = allocator.removeAgent(agentId);
     rescinded.addAll(removal.rescinded());
     AgentInfo gone = agents.remove(agentId);
     feasibility.forgetAgent(agentId);
-    PoolFigures figures = poolFigures.get(gone.pool());
-    figures.remove(agentId);
-    placedOn.remove(agentId);
-    runningOnAgent.remove(agentId);
+    snapshots.removeAgent(gone.pool(), agentId);
+    ledger.removeAgent(agentId);
     unsettle();
   }
 
@@ -231,23 +197,15 @@ public final class Engine {
     }
     rescinded.addAll(allocator.updateAgent(agent));
     afterSchemaChange();
-    agent = wide(agent);
+    agent = Vectors.widen(agent, allocator.schema());
     agents.put(agent.id(), agent);
     feasibility.forgetAgent(agent.id());
     if (!old.pool().equals(agent.pool())) {
-      poolFigures.get(old.pool()).remove(agent.id());
-      poolFigures.computeIfAbsent(agent.pool(), PoolFigures::new);
+      snapshots.removeAgent(old.pool(), agent.id());
+      snapshots.addPool(agent.pool());
     }
-    // The instances on it see its new attributes (constraints count them by value).
-    for (String id : runningOnAgent.getOrDefault(agent.id(), Set.of())) {
-      Running r = running.get(id);
-      Running moved = new Running(r.assignment(), PlacedInstance.of(
-          workloads.get(r.instance().workloadKey()), id, agent, r.instance().resources(), r.instance().revocable()));
-      running.put(id, moved);
-      runningOfFramework.get(r.instance().frameworkId()).put(id, moved);
-      runningOfWorkload.get(r.instance().workloadKey()).put(id, moved);
-    }
-    dirtyAgents.add(agent.id());
+    ledger.agentChanged(agent);
+    snapshots.agentChanged(agent.id());
     unsettle();
   }
 
@@ -263,11 +221,8 @@ public final class Engine {
   public void addFramework(FrameworkInfo framework) {
     allocator.addFramework(framework);
     frameworks.put(framework.id(), framework);
-    workloadsOf.put(framework.id(), new LinkedHashSet<>());
-    runningOfFramework.put(framework.id(), new LinkedHashMap<>());
-    runningUse.put(framework.id(), new long[allocator.schema().size()]);
-    pendingOfFramework.put(framework.id(), 0);
-    dirtyFrameworks.add(framework.id());
+    ledger.addFramework(framework.id(), allocator.schema().size());
+    demand.changed(framework.id());
     unsettle();
   }
 
@@ -279,21 +234,14 @@ public final class Engine {
     if (!frameworks.containsKey(frameworkId)) {
       throw new IllegalArgumentException("unknown framework " + frameworkId);
     }
-    for (String key : List.copyOf(workloadsOf.get(frameworkId))) {
+    for (String key : List.copyOf(ledger.workloadsOf(frameworkId))) {
       delete(key);
     }
     allocator.removeFramework(frameworkId);
     dropRoleIfUnused(frameworks.get(frameworkId).role(), frameworkId);
     frameworks.remove(frameworkId);
-    workloadsOf.remove(frameworkId);
-    runningOfFramework.remove(frameworkId);
-    runningUse.remove(frameworkId);
-    pendingOfFramework.remove(frameworkId);
-    suppressed.remove(frameworkId);
-    lingering.remove(frameworkId);
-    lastPending.remove(frameworkId);
-    dirtyFrameworks.remove(frameworkId);
-    reviveRequested.remove(frameworkId);
+    ledger.removeFramework(frameworkId);
+    demand.forgetFramework(frameworkId);
     unsettle();
   }
 
@@ -310,24 +258,23 @@ public final class Engine {
     }
     if (framework.refuse().compareTo(old.refuse()) < 0) {
       // Filters set under the longer refuse stay until they expire: the quiet ticks wait for them.
-      lingering.merge(framework.id(), clock.instant().plus(old.refuse()), (a, b) -> a.isAfter(b) ? a : b);
+      demand.refuseShortened(framework.id(), clock.instant().plus(old.refuse()));
     }
     if (old.role().equals(framework.role())) {
       rescinded.addAll(allocator.updateFramework(framework));
       afterSchemaChange();
     } else {
-      for (String id : List.copyOf(runningOfFramework.get(framework.id()).keySet())) {
+      for (String id : ledger.runningIdsOfFramework(framework.id())) {
         stop(id, StopReason.ROLE_CHANGED, "stopped: its framework moved from role " + old.role() + " to " + framework.role());
       }
       allocator.removeFramework(framework.id());
       dropRoleIfUnused(old.role(), framework.id());
       allocator.addFramework(framework);
       afterSchemaChange();
-      suppressed.remove(framework.id());
-      lastPending.remove(framework.id());
+      demand.roleChanged(framework.id());
     }
     frameworks.put(framework.id(), framework);
-    dirtyFrameworks.add(framework.id());
+    demand.changed(framework.id());
     unsettle();
   }
 
@@ -362,7 +309,7 @@ public final class Engine {
     if (!frameworks.containsKey(frameworkId)) {
       throw new IllegalArgumentException("unknown framework " + frameworkId);
     }
-    reviveRequested.add(frameworkId);
+    demand.reviveAtNextTick(frameworkId);
     unsettle();
   }
 
@@ -388,73 +335,52 @@ public final class Engine {
       afterSchemaChange();
     }
     workload = workload.widen(allocator.schema());
-    WorkloadDemand old = workloads.get(workload.key());
+    WorkloadDemand old = ledger.workload(workload.key());
     if (old != null && !old.frameworkId().equals(workload.frameworkId())) {
       delete(workload.key());
       old = null;
     }
     String fw = workload.frameworkId();
     if (old == null) {
-      workloads.put(workload.key(), workload);
-      workloadsOf.get(fw).add(workload.key());
-      runningOfWorkload.put(workload.key(), new LinkedHashMap<>());
-      adjustPending(fw, workload.instanceIds().size());
+      ledger.addWorkload(workload);
     } else {
       Set<String> kept = new HashSet<>(workload.instanceIds());
-      for (String id : List.copyOf(runningOfWorkload.get(workload.key()).keySet())) {
+      for (String id : ledger.runningIdsOfWorkload(workload.key())) {
         if (!kept.contains(id)) {
           stop(id, StopReason.SCALED_DOWN, "stopped: its workload no longer lists it");
         }
       }
       if ((old.gang() || workload.gang()) && !old.instanceIds().equals(workload.instanceIds())) {
         // A gang runs whole or not at all: resized, it is placed again whole.
-        for (String id : List.copyOf(runningOfWorkload.get(workload.key()).keySet())) {
+        for (String id : ledger.runningIdsOfWorkload(workload.key())) {
           stopOne(id, StopReason.GANG, "stopped: its gang was resized to " + workload.instanceIds().size()
               + " and is placed again whole");
         }
       }
-      int before = pendingOf(old);
-      workloads.put(workload.key(), workload);
-      adjustPending(fw, pendingOf(workload) - before);
-      Set<String> listed = new HashSet<>(workload.instanceIds());
-      String key = workload.key();
-      waiting.keySet().removeIf(id -> !listed.contains(id) && waitingFor(id, key));
+      ledger.replaceWorkload(old, workload);
+      waits.dropUnlisted(workload);
       feasibility.forget(workload.key());
     }
-    dirtyFrameworks.add(fw);
-    dirtyViews.add(workload.key());
+    demand.changed(fw);
+    snapshots.workloadChanged(workload.key());
     unsettle();
-  }
-
-  private boolean waitingFor(String instanceId, String workloadKey) {
-    Unplaced u = waiting.get(instanceId);
-    return u != null && u.workloadKey().equals(workloadKey);
   }
 
   /** A workload is deleted: its running instances are stopped ({@link StopReason#DELETED}). */
   public void delete(String workloadKey) {
-    WorkloadDemand d = workloads.get(workloadKey);
-    if (d == null) {
+    if (ledger.workload(workloadKey) == null) {
       return;
     }
-    for (String id : List.copyOf(runningOfWorkload.get(workloadKey).keySet())) {
+    for (String id : ledger.runningIdsOfWorkload(workloadKey)) {
       stopOne(id, StopReason.DELETED, "stopped: its workload was deleted");
     }
-    adjustPending(d.frameworkId(), -pendingOf(d));
-    workloads.remove(workloadKey);
-    workloadsOf.get(d.frameworkId()).remove(workloadKey);
-    runningOfWorkload.remove(workloadKey);
-    d.instanceIds().forEach(id -> {
-      waiting.remove(id);
-      preempted.remove(id);
-    });
-    holds.remove(workloadKey);
-    dormant.remove(workloadKey);
+    WorkloadDemand d = ledger.removeWorkload(workloadKey);
+    d.instanceIds().forEach(waits::forget);
+    holds.forget(workloadKey);
+    demand.forgetWorkload(workloadKey);
     feasibility.forget(workloadKey);
-    views.remove(workloadKey);
-    dirtyViews.remove(workloadKey);
-    snapshotStale = true;
-    dirtyFrameworks.add(d.frameworkId());
+    snapshots.forget(workloadKey);
+    demand.changed(d.frameworkId());
     unsettle();
   }
 
@@ -463,10 +389,10 @@ public final class Engine {
 
   /** The placement of {@code instanceId} is recorded (its workload's status was written). */
   public void commit(String instanceId) {
-    Running r = running.get(instanceId);
-    if (r != null && uncommitted.remove(instanceId)) {
-      dirtyViews.add(r.assignment().workloadKey());
-      snapshotStale = true;
+    Running r = ledger.running(instanceId);
+    if (r != null && ledger.commit(instanceId)) {
+      snapshots.workloadChanged(r.assignment().workloadKey());
+      snapshots.stale();
     }
   }
 
@@ -475,12 +401,12 @@ public final class Engine {
    * released) and the instance is pending again, to be placed from fresh state at the next tick.
    */
   public void rollBack(String instanceId) {
-    Running r = running.get(instanceId);
-    if (r == null || !uncommitted.contains(instanceId)) {
+    Running r = ledger.running(instanceId);
+    if (r == null || !ledger.isUncommitted(instanceId)) {
       throw new IllegalArgumentException("no uncommitted placement of " + instanceId);
     }
     release(instanceId);
-    reviveRequested.add(r.instance().frameworkId());
+    demand.reviveAtNextTick(r.instance().frameworkId());
     unsettle();
   }
 
@@ -490,7 +416,7 @@ public final class Engine {
    * the framework and the workload (listing the instance) must be known.
    */
   public void restore(RecordedPlacement p) {
-    WorkloadDemand d = workloads.get(p.workloadKey());
+    WorkloadDemand d = ledger.workload(p.workloadKey());
     if (d == null || !d.instanceIds().contains(p.instanceId())) {
       throw new IllegalArgumentException("no workload " + p.workloadKey() + " lists instance " + p.instanceId());
     }
@@ -498,7 +424,7 @@ public final class Engine {
     if (agent == null) {
       throw new IllegalArgumentException("instance " + p.instanceId() + " is on unknown agent " + p.agentId());
     }
-    if (running.containsKey(p.instanceId())) {
+    if (ledger.isRunning(p.instanceId())) {
       throw new IllegalArgumentException("instance " + p.instanceId() + " is placed already");
     }
     allocator.restore(new Placement(
@@ -508,7 +434,7 @@ public final class Engine {
     Assignment a = new Assignment(p.instanceId(), d.key(), -1, p.agentId(), agent.pool(), resources, d.priority(),
         p.revocable(), prices.perHour(agent.pool(), resources));
     index(a, d);
-    uncommitted.remove(p.instanceId());
+    ledger.commit(p.instanceId());
     unsettle();
   }
 
@@ -528,58 +454,18 @@ public final class Engine {
       return;
     }
     width = schema.size();
-    runningUse.replaceAll((k, v) -> java.util.Arrays.copyOf(v, width));
-    placedOn.replaceAll((k, v) -> java.util.Arrays.copyOf(v, width));
-    workloads.replaceAll((k, d) -> d.widen(schema));
-    for (Map.Entry<String, Running> e : running.entrySet()) {
-      Running r = e.getValue();
-      Assignment a = r.assignment();
-      Resources wide = a.resources().widen(schema);
-      Running w = new Running(
-          new Assignment(a.instanceId(), a.workloadKey(), a.offerId(), a.agentId(), a.pool(), wide, a.priority(), a.revocable(),
-              a.pricePerHour()),
-          PlacedInstance.of(workloads.get(a.workloadKey()), a.instanceId(), r.instance().agent(), wide, a.revocable()));
-      e.setValue(w);
-      runningOfFramework.get(r.instance().frameworkId()).put(a.instanceId(), w);
-      runningOfWorkload.get(a.workloadKey()).put(a.instanceId(), w);
-    }
-    agents.replaceAll((k, a) -> wide(a));
-    dirtyViews.addAll(workloads.keySet());
-    dirtyAgents.addAll(agents.keySet());
-    snapshotStale = true;
-  }
-
-  /** The agent with its resources in the engine's schema. */
-  private AgentInfo wide(AgentInfo a) {
-    ResourceSchema schema = allocator.schema();
-    if (a.total().schema().equals(schema) && a.reservations().values().stream().allMatch(r -> r.schema().equals(schema))) {
-      return a;
-    }
-    return new AgentInfo(a.id(), a.pool(), a.attributes(), a.total().widen(schema), widen(a.reservations(), schema));
-  }
-
-  private static Map<String, Resources> widen(Map<String, Resources> reservations, ResourceSchema schema) {
-    Map<String, Resources> wide = new TreeMap<>();
-    reservations.forEach((role, r) -> wide.put(role, r.widen(schema)));
-    return wide;
-  }
-
-  /** Gangs the estate could not hold are offered again: the estate changed. */
-  private void wake() {
-    for (String key : dormant) {
-      WorkloadDemand d = workloads.get(key);
-      if (d != null) {
-        dirtyFrameworks.add(d.frameworkId());
-      }
-    }
-    dormant.clear();
+    ledger.widen(schema);
+    agents.replaceAll((k, a) -> Vectors.widen(a, schema));
+    snapshots.workloadsChanged(ledger.workloads().keySet());
+    snapshots.agentsChanged(agents.keySet());
+    snapshots.stale();
   }
 
   private void unsettle() {
-    wake();
+    demand.wake();
     settled = false;
     quiet = 0;
-    snapshotStale = true;
+    snapshots.stale();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -594,7 +480,7 @@ public final class Engine {
     clock.moveTo(now);
     boolean idle = settled;
     if (!idle) {
-      snapshotStale = true;
+      snapshots.stale();
       round++;
       changed = round();
       quiet = changed ? 0 : quiet + 1;
@@ -619,27 +505,7 @@ public final class Engine {
    * framework that still wants something to expire and the capacity behind it to be offered again.
    */
   public int quietRounds() {
-    long longest = interval.toMillis();
-    boolean anyPending = false;
-    for (Map.Entry<String, Integer> e : pendingOfFramework.entrySet()) {
-      // Only the filters of frameworks that still want something can hide a placement.
-      if (e.getValue() > 0) {
-        anyPending = true;
-        longest = Math.max(longest, frameworks.get(e.getKey()).refuse().toMillis());
-        Instant until = lingering.get(e.getKey());
-        if (until != null) {
-          long left = until.toEpochMilli() - clock.millis();
-          if (left > 0) {
-            longest = Math.max(longest, left);
-          }
-        }
-      }
-    }
-    if (!anyPending) {
-      return 1;
-    }
-    long step = Math.max(1, interval.toMillis());
-    return (int) ((longest + step - 1) / step) + 1;
+    return demand.quietRounds(interval, clock.millis());
   }
 
   /** One round; whether it placed or stopped anything. */
@@ -653,7 +519,7 @@ public final class Engine {
     }
     // Only frameworks with offers or pending instances have anything to decide.
     Set<String> deciding = new TreeSet<>(offers.keySet());
-    pendingOfFramework.forEach((fw, n) -> {
+    ledger.pendingByFramework().forEach((fw, n) -> {
       if (n > 0) {
         deciding.add(fw);
       }
@@ -665,8 +531,8 @@ public final class Engine {
       // Something was placed or stopped: a gang that ran out of its hold, or that the estate could
       // not hold, may try again on the new state.
       int max = maxGangHold();
-      holds.values().removeIf(n -> n >= max);
-      wake();
+      holds.expire(max);
+      demand.wake();
     }
     return changed;
   }
@@ -682,61 +548,14 @@ public final class Engine {
     }
   }
 
-  private void syncDemand() {
-    List<String> reviving = new ArrayList<>();
-    // Frameworks whose demand changed, or is unmet (its shapes follow the estate): the others'
-    // demand is what the allocator was told last.
-    Set<String> visit = new TreeSet<>(dirtyFrameworks);
-    pendingOfFramework.forEach((fw, n) -> {
-      if (n > 0) {
-        visit.add(fw);
-      }
-    });
-    visit.addAll(reviveRequested);
-    dirtyFrameworks.clear();
-    for (String fw : visit) {
-      Set<String> ids = tellDemand(fw);
-      if (ids.isEmpty()) {
-        if (suppressed.add(fw)) {
-          allocator.suppress(fw);
-        }
-      } else if (suppressed.remove(fw) || reviveRequested.contains(fw)
-          || !lastPending.getOrDefault(fw, Set.of()).containsAll(ids)) {
-        reviving.add(fw);
-      }
-      lastPending.put(fw, ids);
-    }
-    reviveRequested.clear();
-    // A revive runs a cycle, and its reclaim reads every owner's demand: only once all of them
-    // are current (an owner whose instance was placed last round wants nothing more), or it
-    // revokes again for demand already met.
-    reviving.forEach(fw -> absorb(allocator.revive(fw)));
-  }
-
   /**
-   * Tells the allocator the framework's demand: the sum over its pending instances, and the shape
-   * of each pending workload but the dormant ones (what one instance needs, on the agents its
-   * constraints admit): level 1 offers the framework only what holds one of them. Returns the
-   * pending instance ids.
+   * Tells the allocator the demand that changed or is unmet, suppressing and reviving frameworks.
+   * A revive runs a cycle, and its reclaim reads every owner's demand: only once all of them are
+   * current (an owner whose instance was placed last round wants nothing more), or it revokes
+   * again for demand already met.
    */
-  private Set<String> tellDemand(String fw) {
-    Set<String> ids = new LinkedHashSet<>();
-    long[] demand = new long[allocator.schema().size()];
-    List<DemandShape> shapes = new ArrayList<>();
-    for (WorkloadDemand d : pending(fw)) {
-      ids.addAll(d.instanceIds());
-      if (!dormant.contains(d.key())) {
-        List<PlacedInstance> mine = runningOfWorkload.get(d.key()).values().stream().map(Running::instance).toList();
-        shapes.add(feasibility.shape(d, mine, agents.values(), hasRoomFor(d)));
-      }
-      long[] one = d.resources().toArray();
-      for (int i = 0; i < d.instanceIds().size(); i++) {
-        addSaturating(demand, one);
-      }
-    }
-    allocator.updateDemandShapes(fw, Resources.ofArray(allocator.schema(), demand), shapes);
-    allocator.limitOffers(fw, offerBreadth(ids.size()));
-    return ids;
+  private void syncDemand() {
+    demand.sync().forEach(fw -> absorb(allocator.revive(fw)));
   }
 
   /** The fewest outstanding offers a framework with pending instances may hold. */
@@ -744,87 +563,28 @@ public final class Engine {
   /** Outstanding offers a framework may hold per pending instance, beyond {@link #MIN_OFFER_BREADTH}. */
   public static final int OFFERS_PER_PENDING_INSTANCE = 8;
 
-  /**
-   * How many outstanding offers a framework with {@code pending} instances may hold: enough for
-   * its scheduler to choose among many nodes per instance (cheapest pool, spread or bin-pack,
-   * constraints), not every agent of a large estate. Offering 10,000 agents to place 10 instances
-   * and declining 9,990 made a tick after one new workload cost tens of milliseconds; the agents
-   * declined are filtered for the refuse time, so later cycles offer others.
-   */
-  static int offerBreadth(int pending) {
-    long breadth = Math.max((long) MIN_OFFER_BREADTH, (long) OFFERS_PER_PENDING_INSTANCE * pending);
-    return (int) Math.min(Integer.MAX_VALUE, breadth);
-  }
-
-  private java.util.function.Predicate<AgentInfo> hasRoomFor(WorkloadDemand d) {
-    return a -> {
-      AgentUsage usage = allocator.usage(a.id());
-      return usage.state() == AgentState.ACTIVE && d.resources().fitsIn(usage.free());
-    };
-  }
-
-  private int pendingOf(WorkloadDemand d) {
-    Map<String, Running> r = runningOfWorkload.get(d.key());
-    return d.instanceIds().size() - (r == null ? 0 : r.size());
-  }
-
-  private void adjustPending(String fw, int delta) {
-    if (delta != 0) {
-      pendingOfFramework.merge(fw, delta, Integer::sum);
-    }
-  }
-
-  /** The framework's workloads with their instances that are not running, in submission order. */
-  private List<WorkloadDemand> pending(String fw) {
-    List<WorkloadDemand> list = new ArrayList<>();
-    for (String key : workloadsOf.getOrDefault(fw, Set.of())) {
-      WorkloadDemand d = workloads.get(key);
-      Map<String, Running> mine = runningOfWorkload.get(key);
-      if (mine.size() == d.instanceIds().size()) {
-        continue;
-      }
-      List<String> ids = mine.isEmpty() ? d.instanceIds()
-          : d.instanceIds().stream().filter(id -> !mine.containsKey(id)).toList();
-      list.add(ids.size() == d.instanceIds().size() ? d : d.withInstances(ids));
-    }
-    return list;
-  }
-
   private boolean schedule(String fw, List<Offer> offers) {
-    List<WorkloadDemand> demands = pending(fw);
+    List<WorkloadDemand> demands = ledger.pending(fw);
     if (demands.isEmpty()) {
       offers.forEach(o -> allocator.decline(o.id(), null));
       return false;
     }
     List<NodeOffer> nodeOffers = offers.stream().map(o -> new NodeOffer(o, agents.get(o.agentId()))).toList();
-    List<PlacedInstance> placedOfFw = runningOfFramework.get(fw).values().stream().map(Running::instance).toList();
-    Set<String> holdDenied = new HashSet<>();
-    int maxHold = maxGangHold();
-    for (WorkloadDemand d : demands) {
-      if (holds.getOrDefault(d.key(), 0) >= maxHold) {
-        holdDenied.add(d.key());
-      }
-    }
+    List<PlacedInstance> placedOfFw = ledger.instancesOfFramework(fw);
+    Set<String> holdDenied = holds.denied(demands, maxGangHold());
     Decisions decisions = scheduler.schedule(new SchedulingRequest(
-        fw, limitedRole(fw, demands), nodeOffers, demands, placedOfFw, capacityFor(fw, demands), holdDenied,
-        roomUnderLimits(fw)));
+        fw, room.limitedRole(fw, demands), nodeOffers, demands, placedOfFw, room.capacityFor(fw, demands), holdDenied,
+        room.roomUnderLimits(fw)));
     Set<String> wasDormant = new HashSet<>();
     for (WorkloadDemand d : demands) {
-      dirtyViews.add(d.key());
-      if (dormant.contains(d.key())) {
+      snapshots.workloadChanged(d.key());
+      if (demand.isDormant(d.key())) {
         wasDormant.add(d.key());
       }
       if (decisions.cannotComplete().contains(d.key())) {
-        dormant.add(d.key());
+        demand.sleep(d.key());
       }
-      if (decisions.holding().contains(d.key())) {
-        holds.merge(d.key(), 1, Integer::sum);
-      } else if (!holdDenied.contains(d.key())) {
-        // Placed or cannot complete: its count starts again. A gang whose hold ran out stays
-        // denied until the estate changes (round()): holding again on the same state would only
-        // keep from the others what it failed to gather.
-        holds.remove(d.key());
-      }
+      holds.decided(d.key(), decisions.holding().contains(d.key()), holdDenied.contains(d.key()));
     }
     for (OfferDecision od : decisions.offers()) {
       if (od.accepted()) {
@@ -834,83 +594,33 @@ public final class Engine {
       }
     }
     for (Assignment a : decisions.assignments()) {
-      index(a, workloads.get(a.workloadKey()));
-      uncommitted.add(a.instanceId());
+      index(a, ledger.workload(a.workloadKey()));
+      ledger.placedUncommitted(a.instanceId());
       placed.add(a);
-      waiting.remove(a.instanceId());
-      preempted.remove(a.instanceId());
+      waits.forget(a.instanceId());
     }
-    Map<String, Reason> refined = new HashMap<>();
-    for (Unplaced u : decisions.unplaced()) {
-      if (wasDormant.contains(u.workloadKey()) && waiting.containsKey(u.instanceId())) {
-        // Not offered anything on purpose: what the last offers showed still holds.
-        continue;
-      }
-      if (u.reason().message().contains(FrameworkScheduler.NO_OFFERS)) {
-        Reason better = refined.computeIfAbsent(u.workloadKey(), k -> feasibility.whyNoNode(workloads.get(k), activeAgents(), allocator.schema()));
-        if (better != null) {
-          u = new Unplaced(u.instanceId(), u.workloadKey(), u.reason().code() == Reason.Code.GANG
-              ? new Reason(Reason.Code.GANG, u.reason().message().replace(FrameworkScheduler.NO_OFFERS, better.message()))
-              : better);
-        }
-      }
-      // A round without offers (filters after a decline) does not hide what the last offers showed.
-      if (u.reason().code() != Reason.Code.NO_OFFERS || !waiting.containsKey(u.instanceId())) {
-        waiting.put(u.instanceId(), u);
-      }
-    }
+    waits.unplaced(decisions.unplaced(), wasDormant);
     return !decisions.assignments().isEmpty();
   }
 
-  private List<AgentInfo> activeAgents() {
-    List<AgentInfo> active = new ArrayList<>();
-    for (AgentInfo a : agents.values()) {
-      if (allocator.usage(a.id()).state() == AgentState.ACTIVE) {
-        active.add(a);
-      }
-    }
-    return active;
-  }
-
-  /** Records a running instance in every index. */
+  /** Records a running instance in the ledger, and marks what it changed. */
   private void index(Assignment a, WorkloadDemand d) {
-    PlacedInstance p = PlacedInstance.of(d, a.instanceId(), agents.get(a.agentId()), a.resources(), a.revocable());
-    Running r = new Running(a, p);
-    running.put(a.instanceId(), r);
-    runningOfFramework.get(d.frameworkId()).put(a.instanceId(), r);
-    runningOfWorkload.get(d.key()).put(a.instanceId(), r);
-    runningOnAgent.computeIfAbsent(a.agentId(), k -> new LinkedHashSet<>()).add(a.instanceId());
-    addSaturating(runningUse.get(d.frameworkId()), a.resources().toArray());
-    addSaturating(placedOn.computeIfAbsent(a.agentId(), k -> new long[allocator.schema().size()]), a.resources().toArray());
-    adjustPending(d.frameworkId(), -1);
-    dirtyFrameworks.add(d.frameworkId());
-    dirtyViews.add(d.key());
-    dirtyAgents.add(a.agentId());
+    ledger.index(a, d, agents.get(a.agentId()), allocator.schema().size());
+    demand.changed(d.frameworkId());
+    snapshots.workloadChanged(d.key());
+    snapshots.agentChanged(a.agentId());
   }
 
-  /** Releases a running instance in the allocator and every index; it is pending again if still listed. */
+  /** Releases a running instance in the allocator and the ledger; it is pending again if still listed. */
   private Running release(String instanceId) {
-    Running r = running.remove(instanceId);
+    Running r = ledger.release(instanceId);
     if (r == null) {
       return null;
     }
     allocator.recover(instanceId);
-    String fw = r.instance().frameworkId();
-    runningOfFramework.get(fw).remove(instanceId);
-    runningOfWorkload.get(r.instance().workloadKey()).remove(instanceId);
-    Set<String> on = runningOnAgent.get(r.assignment().agentId());
-    if (on != null) {
-      on.remove(instanceId);
-    }
-    uncommitted.remove(instanceId);
-    subtract(runningUse.get(fw), r.assignment().resources().toArray());
-    subtract(placedOn.get(r.assignment().agentId()), r.assignment().resources().toArray());
-    if (workloads.get(r.instance().workloadKey()).instanceIds().contains(instanceId)) {
-      adjustPending(fw, 1);
-    }
-    dirtyFrameworks.add(fw);
-    dirtyViews.add(r.instance().workloadKey());
-    dirtyAgents.add(r.assignment().agentId());
+    demand.changed(r.instance().frameworkId());
+    snapshots.workloadChanged(r.instance().workloadKey());
+    snapshots.agentChanged(r.assignment().agentId());
     return r;
   }
 
@@ -921,7 +631,7 @@ public final class Engine {
       return false;
     }
     if (r.instance().gang()) {
-      for (String id : workloads.get(r.instance().workloadKey()).instanceIds()) {
+      for (String id : ledger.workload(r.instance().workloadKey()).instanceIds()) {
         stop(id, StopReason.GANG, "stopped with its gang");
       }
     }
@@ -936,234 +646,6 @@ public final class Engine {
       stopped.add(new Stopped(instanceId, a.workloadKey(), r.instance().frameworkId(), a.agentId(), a.resources(), reason, why));
     }
     return r;
-  }
-
-  /**
-   * What the framework could be offered if nothing else held it, when one of its workloads needs
-   * to know (a gang, or a CLUSTER without a value): per ACTIVE agent, the capacity no placement
-   * uses and no reservation of a role outside the framework's line keeps. {@code null} otherwise.
-   */
-  private List<NodeOffer> capacityFor(String fw, List<WorkloadDemand> demands) {
-    boolean needed = demands.stream().anyMatch(d -> d.gang() || d.constraints().stream()
-        .anyMatch(c -> c.operator() == Constraint.Operator.CLUSTER && c.value() == null));
-    return needed ? capacity(fw, false) : null;
-  }
-
-  /**
-   * Per ACTIVE agent, what the framework could use: its capacity less what placements use ({@code
-   * freeNow}: less everything allocated, outstanding offers included) and less the unused
-   * reservations of roles outside the framework's line.
-   */
-  private List<NodeOffer> capacity(String fw, boolean freeNow) {
-    String role = frameworks.get(fw).role();
-    Map<String, Map<String, long[]>> reservedUse = reservedUse();
-    List<NodeOffer> capacity = new ArrayList<>();
-    long id = -1;
-    for (AgentInfo a : agents.values()) {
-      AgentUsage usage = allocator.usage(a.id());
-      if (usage.state() != AgentState.ACTIVE) {
-        continue;
-      }
-      long[] free;
-      if (freeNow) {
-        free = usage.free().toArray();
-      } else {
-        free = a.total().toArray();
-        long[] u = allocatorPlacedOn(a.id());
-        for (int i = 0; i < free.length; i++) {
-          free[i] -= u == null ? 0 : u[i];
-        }
-      }
-      for (Map.Entry<String, Resources> r : a.reservations().entrySet()) {
-        if (!RolePaths.isSelfOrDescendant(role, r.getKey())) {
-          long[] rUsed = reservedUse.getOrDefault(a.id(), Map.of()).get(r.getKey());
-          for (int i = 0; i < free.length; i++) {
-            free[i] -= Math.max(0, r.getValue().get(i) - (rUsed == null ? 0 : rUsed[i]));
-          }
-        }
-      }
-      for (int i = 0; i < free.length; i++) {
-        free[i] = Math.max(0, free[i]);
-      }
-      Offer o = new Offer(id--, fw, a.id(), a.pool(), Resources.ofArray(allocator.schema(), free), false);
-      capacity.add(new NodeOffer(o, a));
-    }
-    return capacity;
-  }
-
-  /** What the allocator's placements use on an agent (the engine's instances, and any placed around it). */
-  private long[] allocatorPlacedOn(String agentId) {
-    return placedOn.get(agentId);
-  }
-
-  /** What placements use of each reservation, by agent id, then reservation role: one pass over the placements. */
-  private Map<String, Map<String, long[]>> reservedUse() {
-    Map<String, Map<String, long[]>> use = new HashMap<>();
-    for (Placement p : allocator.placements()) {
-      if (p.reserved() != null && !p.reserved().isEmpty()) {
-        p.reserved().forEach((r, amount) -> addSaturating(
-            use.computeIfAbsent(p.agentId(), k -> new HashMap<>()).computeIfAbsent(r, k -> new long[allocator.schema().size()]),
-            amount.toArray()));
-      }
-    }
-    return use;
-  }
-
-  /**
-   * The free part of the reservations on {@code agent} of {@code role} and its ancestors, given
-   * what placements use of them ({@link #reservedUse()}).
-   */
-  private long[] lineReservedFree(AgentInfo agent, String role, Map<String, Map<String, long[]>> reservedUse) {
-    long[] free = new long[allocator.schema().size()];
-    Map<String, long[]> used = reservedUse.getOrDefault(agent.id(), Map.of());
-    for (Map.Entry<String, Resources> r : agent.reservations().entrySet()) {
-      if (RolePaths.isSelfOrDescendant(role, r.getKey())) {
-        long[] u = used.get(r.getKey());
-        for (int i = 0; i < free.length; i++) {
-          free[i] += Math.max(0, r.getValue().get(i) - (u == null ? 0 : u[i]));
-        }
-      }
-    }
-    return free;
-  }
-
-  private static void addSaturating(long[] into, long[] amount) {
-    for (int i = 0; i < into.length; i++) {
-      long s = into[i] + amount[i];
-      into[i] = s < into[i] ? Long.MAX_VALUE : s;
-    }
-  }
-
-  private static void subtract(long[] from, long[] amount) {
-    for (int i = 0; i < from.length; i++) {
-      from[i] = Math.max(0, from[i] - amount[i]);
-    }
-  }
-
-  /**
-   * What the framework's line may still take under its limits as the allocator counts them (a
-   * role's reservations, used or not, and every outstanding offer count), with the framework's own
-   * outstanding offers added back: they are what it is deciding about. {@code null} when no limit
-   * applies.
-   */
-  private Resources roomUnderLimits(String fw) {
-    Resources room = allocator.limitRoom(frameworks.get(fw).role());
-    return room == null ? null : Resources.ofArray(allocator.schema(), withOwnOffers(fw, room));
-  }
-
-  /** {@code room} plus what the framework's outstanding offers hold, saturating. */
-  private long[] withOwnOffers(String fw, Resources room) {
-    long[] sum = room.toArray();
-    for (Offer o : allocator.outstandingOffers()) {
-      if (o.frameworkId().equals(fw)) {
-        addSaturating(sum, o.resources().toArray());
-      }
-    }
-    return sum;
-  }
-
-  /**
-   * The framework's role, or an ancestor, whose limit leaves room for none of the pending
-   * instances: counting the subtree's placements (revocable ones too), or, failing that, as the
-   * allocator counts it ({@link #limitedAsTheAllocatorCounts}).
-   */
-  private String limitedRole(String fw, List<WorkloadDemand> demands) {
-    for (String role = frameworks.get(fw).role(); role != null; role = RolePaths.parent(role)) {
-      Quota q = quotas.get(role);
-      if (q == null || q.limit().isEmpty()) {
-        continue;
-      }
-      long[] sum = new long[allocator.schema().size()];
-      for (Map.Entry<String, long[]> use : runningUse.entrySet()) {
-        if (RolePaths.isSelfOrDescendant(frameworks.get(use.getKey()).role(), role)) {
-          addSaturating(sum, use.getValue());
-        }
-      }
-      Resources use = Resources.ofArray(allocator.schema(), sum);
-      boolean room = false;
-      for (WorkloadDemand d : demands) {
-        Resources after = use.plus(d.resources());
-        room |= q.limit().entrySet().stream()
-            .allMatch(e -> !allocator.schema().contains(e.getKey()) || after.get(e.getKey()) <= e.getValue());
-      }
-      if (!room) {
-        return role;
-      }
-    }
-    return limitedAsTheAllocatorCounts(fw, demands);
-  }
-
-  /**
-   * The role of the framework's line whose limit, as the allocator counts it (the role's
-   * reservations count, used or not), leaves room for none of the pending instances — beyond what
-   * free reservations of the line on some node would cover — or {@code null}. The framework's own
-   * outstanding offers are added back to the room: they are what it is deciding about.
-   */
-  private String limitedAsTheAllocatorCounts(String fw, List<WorkloadDemand> demands) {
-    String own = frameworks.get(fw).role();
-    List<String> chain = new ArrayList<>();
-    for (String role = own; role != null; role = RolePaths.parent(role)) {
-      Quota q = quotas.get(role);
-      if (q != null && !q.limit().isEmpty()) {
-        chain.add(0, role);
-      }
-    }
-    if (chain.isEmpty() || demands.isEmpty()) {
-      return null;
-    }
-    // One pass over every placement, and only when some agent has reservations.
-    Map<String, Map<String, long[]>> reservedUse = null;
-    Map<AgentInfo, long[]> reservedFree = new LinkedHashMap<>();
-    for (AgentInfo a : agents.values()) {
-      if (!a.reservations().isEmpty() && allocator.usage(a.id()).state() == AgentState.ACTIVE) {
-        if (reservedUse == null) {
-          reservedUse = reservedUse();
-        }
-        reservedFree.put(a, lineReservedFree(a, own, reservedUse));
-      }
-    }
-    // The topmost role whose limit binds is the one to name (a role's room includes its ancestors').
-    for (String role : chain) {
-      Resources allocatorRoom = allocator.limitRoom(role);
-      if (allocatorRoom == null) {
-        continue;
-      }
-      long[] room = withOwnOffers(fw, allocatorRoom);
-      boolean fits = false;
-      for (WorkloadDemand d : demands) {
-        long[] need = d.resources().toArray();
-        fits = fitsIn(need, room);
-        for (Map.Entry<AgentInfo, long[]> r : reservedFree.entrySet()) {
-          if (fits) {
-            break;
-          }
-          if (!feasibility.countFreeAllows(d, r.getKey())) {
-            continue;
-          }
-          long[] beyond = need.clone();
-          for (int i = 0; i < beyond.length; i++) {
-            beyond[i] = Math.max(0, beyond[i] - r.getValue()[i]);
-          }
-          fits = fitsIn(beyond, room);
-        }
-        if (fits) {
-          break;
-        }
-      }
-      if (!fits) {
-        return role;
-      }
-    }
-    return null;
-  }
-
-  private static boolean fitsIn(long[] need, long[] room) {
-    for (int i = 0; i < need.length; i++) {
-      if (need[i] > room[i]) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**
@@ -1185,103 +667,32 @@ public final class Engine {
    * claim. It visits the whole estate.
    */
   public List<String> placeablePending() {
-    List<String> placeable = new ArrayList<>();
-    Map<String, Map<String, long[]>> reservedUse = reservedUse();
-    for (String fw : frameworks.keySet()) {
-      String role = frameworks.get(fw).role();
-      boolean othersShort = quotas.keySet().stream()
-          .anyMatch(r -> !allocator.guaranteeMet(r) && !RolePaths.isSelfOrDescendant(role, r));
-      if (othersShort) {
-        continue;
-      }
-      List<NodeOffer> free = null;
-      for (WorkloadDemand d : pending(fw)) {
-        if (d.gang() || limitedRole(fw, List.of(d)) != null) {
-          continue;
-        }
-        // The limit as the allocator counts it: the role's reservations count, used or not, so
-        // only the part of an instance its line's free reservations do not cover needs room.
-        Resources room = allocator.limitRoom(role);
-        if (free == null) {
-          free = capacity(fw, true);
-        }
-        List<PlacedInstance> mine = runningOfWorkload.get(d.key()).values().stream().map(Running::instance).toList();
-        List<AgentInfo> fitting = new ArrayList<>();
-        for (NodeOffer o : free) {
-          boolean fits = d.kind() == WorkloadKind.NODE_LEASE
-              ? d.resources().fitsIn(o.agent().total()) && o.offer().resources().equals(o.agent().total())
-              : d.resources().fitsIn(o.offer().resources());
-          if (fits && room != null) {
-            long[] beyond = d.resources().toArray();
-            long[] reserved = lineReservedFree(o.agent(), role, reservedUse);
-            for (int i = 0; i < beyond.length; i++) {
-              beyond[i] = Math.max(0, beyond[i] - reserved[i]);
-            }
-            fits = Resources.ofArray(allocator.schema(), beyond).fitsIn(room);
-          }
-          if (fits) {
-            fitting.add(o.agent());
-          }
-        }
-        AgentInfo a = Feasibility.firstAdmitting(d, mine, fitting);
-        if (a != null) {
-          placeable.add(d.instanceIds().get(0) + " of " + d.key() + " (" + d.instanceIds().size()
-              + " pending) fits on " + a.id() + " but was not placed");
-        }
-      }
-    }
-    return placeable;
+    return room.placeablePending();
   }
 
   /** Plans and carries out preemptions for the instances still pending; whether any happened. */
   private boolean preempt() {
-    List<Preemptor> preemptors = new ArrayList<>();
-    for (String fw : frameworks.keySet()) {
-      if (pendingOfFramework.getOrDefault(fw, 0) == 0) {
-        continue;
-      }
-      boolean belowGuarantee = !allocator.guaranteeMet(frameworks.get(fw).role());
-      for (WorkloadDemand d : pending(fw)) {
-        for (String id : d.instanceIds()) {
-          Unplaced u = waiting.get(id);
-          if (u != null && u.reason().code() != Reason.Code.ROLE_LIMIT && !preempted.contains(id)) {
-            preemptors.add(new Preemptor(d, id, belowGuarantee));
-          }
-        }
-      }
-    }
+    List<Preemptor> preemptors = waits.preemptors();
     if (preemptors.isEmpty()) {
       return false;
     }
-    List<NodeCapacity> nodes = new ArrayList<>();
-    for (AgentInfo a : agents.values()) {
-      AgentUsage usage = allocator.usage(a.id());
-      if (usage.state() == AgentState.ACTIVE) {
-        nodes.add(new NodeCapacity(a, usage.free()));
-      }
-    }
-    List<PlacedInstance> all = running.values().stream().map(Running::instance).toList();
-    List<Plan> plans = Preemption.plan(preemptors, nodes, all);
+    List<Plan> plans = Preemption.plan(preemptors, room.freeNodes(), ledger.allInstances());
     if (plans.isEmpty()) {
       return false;
     }
     Set<String> preempting = new TreeSet<>();
     for (Plan plan : plans) {
       for (Eviction e : plan.evictions()) {
-        String victim = e.victim().instanceId();
-        stop(victim, StopReason.PREEMPTED, e.reason().substring(0, 1).toLowerCase() + e.reason().substring(1));
-        waiting.put(victim, new Unplaced(victim, e.victim().workloadKey(), new Reason(Reason.Code.PREEMPTED, e.reason())));
+        stop(e.victim().instanceId(), StopReason.PREEMPTED, e.reason().substring(0, 1).toLowerCase() + e.reason().substring(1));
+        waits.evicted(e);
       }
-      preempting.add(workloads.get(plan.workloadKey()).frameworkId());
-      preempted.add(plan.instanceId());
+      preempting.add(ledger.workload(plan.workloadKey()).frameworkId());
+      waits.roomMadeFor(plan.instanceId());
     }
     // Room was made: gangs the estate could not hold are offered again, starting with this cycle.
-    Set<String> woken = new TreeSet<>();
-    dormant.forEach(key -> woken.add(workloads.get(key).frameworkId()));
-    wake();
-    woken.forEach(this::tellDemand);
+    demand.wakeAndTell();
     // The freed room is offered to the preemptors' frameworks first: the others sit out that cycle.
-    List<String> others = frameworks.keySet().stream().filter(fw -> !preempting.contains(fw) && !suppressed.contains(fw)).toList();
+    List<String> others = frameworks.keySet().stream().filter(fw -> !preempting.contains(fw) && !demand.isSuppressed(fw)).toList();
     others.forEach(allocator::suppress);
     preempting.forEach(fw -> absorb(allocator.revive(fw)));
     others.forEach(fw -> absorb(allocator.revive(fw)));
@@ -1293,18 +704,18 @@ public final class Engine {
 
   /** Where an instance runs, or {@code null}. */
   public Assignment assignment(String instanceId) {
-    Running r = running.get(instanceId);
+    Running r = ledger.running(instanceId);
     return r == null ? null : r.assignment();
   }
 
   /** Why a pending instance waits, or {@code null} (not known to be waiting). */
   public Unplaced waiting(String instanceId) {
-    return waiting.get(instanceId);
+    return waits.get(instanceId);
   }
 
   /** The workloads, in submission order. */
   public List<WorkloadDemand> workloads() {
-    return List.copyOf(workloads.values());
+    return List.copyOf(ledger.workloads().values());
   }
 
   /** How many ticks did work so far. */
@@ -1317,113 +728,6 @@ public final class Engine {
    * allocation round, and returns it.
    */
   public EngineSnapshot publish() {
-    if (snapshotStale || !dirtyViews.isEmpty() || !dirtyAgents.isEmpty()) {
-      build();
-    }
-    return snapshot;
-  }
-
-  private void build() {
-    for (String key : dirtyViews) {
-      WorkloadDemand d = workloads.get(key);
-      if (d == null) {
-        continue;
-      }
-      List<EngineSnapshot.Placed> p = new ArrayList<>();
-      List<Unplaced> u = new ArrayList<>();
-      Map<String, Running> mine = runningOfWorkload.get(key);
-      for (String id : d.instanceIds()) {
-        Running r = mine.get(id);
-        if (r != null) {
-          p.add(new EngineSnapshot.Placed(r.assignment(), allocator.placementReservations(id), !uncommitted.contains(id)));
-        } else {
-          u.add(waiting.getOrDefault(id, new Unplaced(id, key, new Reason(Reason.Code.NO_OFFERS, "Not scheduled yet"))));
-        }
-      }
-      views.put(key, new EngineSnapshot.WorkloadView(key, d.frameworkId(), d.instanceIds().size(), p, u));
-    }
-    dirtyViews.clear();
-    for (String id : dirtyAgents) {
-      AgentInfo a = agents.get(id);
-      if (a != null) {
-        poolFigures.get(a.pool()).update(a, allocator.usage(id).state(), placedOn.get(id));
-      }
-    }
-    dirtyAgents.clear();
-    Map<String, Integer> offersOf = new HashMap<>();
-    for (Offer o : allocator.outstandingOffers()) {
-      offersOf.merge(o.frameworkId(), 1, Integer::sum);
-    }
-    Map<String, EngineSnapshot.FrameworkView> fws = new LinkedHashMap<>();
-    for (FrameworkInfo f : frameworks.values()) {
-      fws.put(f.id(), new EngineSnapshot.FrameworkView(f.id(), f.role(), allocator.share(f.id()), allocator.weightedShare(f.id()),
-          allocator.guaranteeMet(f.role()), allocator.guaranteeShortfall(f.role()),
-          pendingOfFramework.getOrDefault(f.id(), 0), offersOf.getOrDefault(f.id(), 0)));
-    }
-    Map<String, EngineSnapshot.PoolView> pools = new LinkedHashMap<>();
-    poolFigures.forEach((name, f) -> pools.put(name, f.view(allocator.schema())));
-    snapshot = new EngineSnapshot(round, clock.instant(), settled, views, fws, pools);
-    snapshotStale = false;
-  }
-
-  /** A pool's figures, kept up to date agent by agent. */
-  private static final class PoolFigures {
-    private final String name;
-    private final Map<String, long[][]> contribution = new HashMap<>();
-    private long[] capacity = new long[0];
-    private long[] placed = new long[0];
-    private long[] available = new long[0];
-    private int active;
-
-    PoolFigures(String name) {
-      this.name = name;
-    }
-
-    void update(AgentInfo a, AgentState state, long[] placedOn) {
-      remove(a.id());
-      long[] total = a.total().toArray();
-      long[] used = placedOn == null ? new long[total.length] : placedOn.clone();
-      long[] free = new long[total.length];
-      if (state == AgentState.ACTIVE) {
-        for (int i = 0; i < total.length; i++) {
-          free[i] = Math.max(0, total[i] - used[i]);
-        }
-        active++;
-      }
-      contribution.put(a.id(), new long[][] {total, used, free, {state == AgentState.ACTIVE ? 1 : 0}});
-      capacity = add(capacity, total, 1);
-      placed = add(placed, used, 1);
-      available = add(available, free, 1);
-    }
-
-    void remove(String agentId) {
-      long[][] c = contribution.remove(agentId);
-      if (c != null) {
-        capacity = add(capacity, c[0], -1);
-        placed = add(placed, c[1], -1);
-        available = add(available, c[2], -1);
-        active -= (int) c[3][0];
-      }
-    }
-
-    private static long[] add(long[] sum, long[] v, int sign) {
-      long[] s = sum.length >= v.length ? sum : java.util.Arrays.copyOf(sum, v.length);
-      for (int i = 0; i < v.length; i++) {
-        if (sign > 0) {
-          long t = s[i] + v[i];
-          s[i] = t < s[i] ? Long.MAX_VALUE : t;
-        } else {
-          s[i] = Math.max(0, s[i] - v[i]);
-        }
-      }
-      return s;
-    }
-
-    EngineSnapshot.PoolView view(ResourceSchema schema) {
-      return new EngineSnapshot.PoolView(name, contribution.size(), active,
-          Resources.ofArray(schema, java.util.Arrays.copyOf(capacity, schema.size())),
-          Resources.ofArray(schema, java.util.Arrays.copyOf(placed, schema.size())),
-          Resources.ofArray(schema, java.util.Arrays.copyOf(available, schema.size())));
-    }
+    return snapshots.publish(round, clock.instant(), settled);
   }
 }

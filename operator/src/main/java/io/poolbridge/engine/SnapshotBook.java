@@ -1,0 +1,151 @@
+package io.poolbridge.engine;
+
+import io.poolbridge.allocator.AgentInfo;
+import io.poolbridge.allocator.FrameworkInfo;
+import io.poolbridge.allocator.HierarchicalAllocator;
+import io.poolbridge.allocator.Offer;
+import io.poolbridge.engine.Ledger.Running;
+import io.poolbridge.scheduler.Reason;
+import io.poolbridge.scheduler.Unplaced;
+import io.poolbridge.scheduler.WorkloadDemand;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The engine's snapshot, built from what changed: the engine marks the workloads and agents an
+ * event or a tick touched, and {@link #publish} rebuilds only their views (and the framework
+ * figures, which are few) into a new immutable {@link EngineSnapshot}, published through a
+ * volatile field that any thread may read.
+ */
+final class SnapshotBook {
+  private final HierarchicalAllocator allocator;
+  private final Ledger ledger;
+  private final Map<String, FrameworkInfo> frameworks;
+  private final Map<String, AgentInfo> agents;
+  private final WaitBook waits;
+
+  private final Map<String, EngineSnapshot.WorkloadView> views = new LinkedHashMap<>();
+  private final Set<String> dirtyViews = new HashSet<>();
+  private final Map<String, PoolFigures> poolFigures = new TreeMap<>();
+  private final Set<String> dirtyAgents = new HashSet<>();
+  private volatile EngineSnapshot snapshot = EngineSnapshot.EMPTY;
+  private boolean snapshotStale = true;
+
+  /** Reads the engine's own maps (live, never changed here). */
+  SnapshotBook(HierarchicalAllocator allocator, Ledger ledger, Map<String, FrameworkInfo> frameworks,
+      Map<String, AgentInfo> agents, WaitBook waits) {
+    this.allocator = allocator;
+    this.ledger = ledger;
+    this.frameworks = frameworks;
+    this.agents = agents;
+    this.waits = waits;
+  }
+
+  /** The snapshot published last; safe to read from any thread. */
+  EngineSnapshot current() {
+    return snapshot;
+  }
+
+  /** The next publish builds a new snapshot even if no view changed. */
+  void stale() {
+    snapshotStale = true;
+  }
+
+  /** The workload's view is built again at the next publish. */
+  void workloadChanged(String key) {
+    dirtyViews.add(key);
+  }
+
+  void workloadsChanged(Collection<String> keys) {
+    dirtyViews.addAll(keys);
+  }
+
+  /** A deleted workload leaves the snapshot. */
+  void forget(String key) {
+    views.remove(key);
+    dirtyViews.remove(key);
+    snapshotStale = true;
+  }
+
+  /** The agent's figures are counted again in its pool at the next publish. */
+  void agentChanged(String agentId) {
+    dirtyAgents.add(agentId);
+  }
+
+  void agentsChanged(Collection<String> agentIds) {
+    dirtyAgents.addAll(agentIds);
+  }
+
+  /** A pool an agent is in (created empty the first time). */
+  void addPool(String pool) {
+    poolFigures.computeIfAbsent(pool, PoolFigures::new);
+  }
+
+  /** The agent no longer counts in {@code pool}. */
+  void removeAgent(String pool, String agentId) {
+    poolFigures.get(pool).remove(agentId);
+  }
+
+  /**
+   * Publishes what changed since the last publish (commits, events, a tick) as the snapshot, and
+   * returns it.
+   */
+  EngineSnapshot publish(long round, Instant now, boolean settled) {
+    if (snapshotStale || !dirtyViews.isEmpty() || !dirtyAgents.isEmpty()) {
+      build(round, now, settled);
+    }
+    return snapshot;
+  }
+
+  private void build(long round, Instant now, boolean settled) {
+    for (String key : dirtyViews) {
+      WorkloadDemand d = ledger.workload(key);
+      if (d == null) {
+        continue;
+      }
+      List<EngineSnapshot.Placed> p = new ArrayList<>();
+      List<Unplaced> u = new ArrayList<>();
+      Map<String, Running> mine = ledger.runningOfWorkload(key);
+      for (String id : d.instanceIds()) {
+        Running r = mine.get(id);
+        if (r != null) {
+          p.add(new EngineSnapshot.Placed(r.assignment(), allocator.placementReservations(id), !ledger.isUncommitted(id)));
+        } else {
+          Unplaced w = waits.get(id);
+          u.add(w != null ? w : new Unplaced(id, key, new Reason(Reason.Code.NO_OFFERS, "Not scheduled yet")));
+        }
+      }
+      views.put(key, new EngineSnapshot.WorkloadView(key, d.frameworkId(), d.instanceIds().size(), p, u));
+    }
+    dirtyViews.clear();
+    for (String id : dirtyAgents) {
+      AgentInfo a = agents.get(id);
+      if (a != null) {
+        poolFigures.get(a.pool()).update(a, allocator.usage(id).state(), ledger.placedOn(id));
+      }
+    }
+    dirtyAgents.clear();
+    Map<String, Integer> offersOf = new HashMap<>();
+    for (Offer o : allocator.outstandingOffers()) {
+      offersOf.merge(o.frameworkId(), 1, Integer::sum);
+    }
+    Map<String, EngineSnapshot.FrameworkView> fws = new LinkedHashMap<>();
+    for (FrameworkInfo f : frameworks.values()) {
+      fws.put(f.id(), new EngineSnapshot.FrameworkView(f.id(), f.role(), allocator.share(f.id()), allocator.weightedShare(f.id()),
+          allocator.guaranteeMet(f.role()), allocator.guaranteeShortfall(f.role()),
+          ledger.pendingCount(f.id()), offersOf.getOrDefault(f.id(), 0)));
+    }
+    Map<String, EngineSnapshot.PoolView> pools = new LinkedHashMap<>();
+    poolFigures.forEach((name, f) -> pools.put(name, f.view(allocator.schema())));
+    snapshot = new EngineSnapshot(round, now, settled, views, fws, pools);
+    snapshotStale = false;
+  }
+}
