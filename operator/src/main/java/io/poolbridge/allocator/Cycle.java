@@ -132,9 +132,15 @@ final class Cycle {
       return;
     }
     Set<String> only = eligible.size() * 4 < frameworkSorters.size() ? eligible : null;
+    // With few eligible roles, their order is computed once and again only after an agent got
+    // offers (only offers move the sorters), not for every agent.
+    List<String> roleOrder = only == null ? null : roleSorter.sort(only);
     for (Agent a : order) {
       int before = made.size();
-      stage(a, stage, now, made, only);
+      stage(a, stage, now, made, roleOrder);
+      if (only != null && made.size() > before) {
+        roleOrder = roleSorter.sort(only);
+      }
       // Once every framework the stage could offer to holds all the offers it may, the agents
       // left would be visited for nothing (checked only when few are eligible: it costs one pass
       // over them).
@@ -149,12 +155,13 @@ final class Cycle {
     return r.quotaRole != null && Vec.anyPositive(tree.quotaUnmet(r));
   }
 
-  private void stage(Agent a, Stage stage, long now, List<Offer> made, Set<String> onlyRoles) {
+  /** One agent in one stage; {@code roleOrder}: the roles to visit, in order, or {@code null} for every role. */
+  private void stage(Agent a, Stage stage, long now, List<Offer> made, List<String> roleOrder) {
     if (a.state != AgentState.ACTIVE || !composer.agentOfferable(a, stage)) {
       return;
     }
     roles:
-    for (String rolePath : onlyRoles == null ? roleSorter.sort() : roleSorter.sort(onlyRoles)) {
+    for (String rolePath : roleOrder == null ? roleSorter.sort() : roleOrder) {
       Role r = tree.roles.get(rolePath);
       long[] unmet = null;
       if (stage == Stage.QUOTA) {
@@ -166,12 +173,15 @@ final class Cycle {
           continue;
         }
       }
-      long[] room = RoleTree.limitRoom(r);
+      long[] room = null;
       for (String fwId : frameworkSorters.get(rolePath).sort()) {
         Fw f = frameworks.get(fwId);
         if ((stage == Stage.BORROW && !f.info.revocable()) || (f.shapes != null && f.shapes.length == 0)
             || f.offersFull() || f.filtered(a.idx, now)) {
           continue;
+        }
+        if (room == null) {
+          room = RoleTree.limitRoom(r);
         }
         Grant g = composer.compose(a, r, f, stage, unmet, room);
         if (g == null) {
