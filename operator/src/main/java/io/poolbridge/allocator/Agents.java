@@ -15,6 +15,8 @@ final class Agents {
   private int size;
   /** The agents by id, in the order they were added (the allocator's map, shared with the accounts). */
   private final Map<String, Agent> agents;
+  /** The agents in insertion order, as an array; rebuilt after an agent comes or goes. */
+  private Agent[] array;
   private final Map<String, Fw> frameworks;
   private final Intake intake;
   private final Ledger ledger;
@@ -72,6 +74,7 @@ final class Agents {
     info = intake.current(info);
     Agent a = new Agent(agentCounter++, info, size);
     agents.put(info.id(), a);
+    array = null;
     addCapacity(a);
     accounts.totalChanged();
   }
@@ -154,6 +157,7 @@ final class Agents {
     boolean resync = Vec.anySaturated(ledger.clusterTotal) || Vec.anySaturated(ledger.availableHeadroom);
     List<Role> reservationRoles = removeCapacity(a);
     agents.remove(agentId);
+    array = null;
     if (resync) {
       ledger.resync(agents.values(), book.offers);
     }
@@ -205,5 +209,13 @@ final class Agents {
       throw new IllegalArgumentException("unknown agent " + id);
     }
     return a;
+  }
+
+  /** A fresh array of the agents in insertion order (the cycle shuffles it in place). */
+  Agent[] inOrder() {
+    if (array == null) {
+      array = agents.values().toArray(Agent[]::new);
+    }
+    return array.clone();
   }
 }

@@ -2,7 +2,6 @@ package io.poolbridge.allocator;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -59,13 +58,13 @@ final class Cycle {
     this.inactiveAgents = inactiveAgents;
   }
 
-  CycleResult run(Collection<Agent> candidates) {
+  /** One cycle over {@code order} (the agents in insertion order; shuffled in place). */
+  CycleResult run(Agent[] order) {
     long now = clock.millis();
     List<Offer> rescinded = new ArrayList<>();
     offers.expireOffers(now, rescinded);
     List<Revocation> revocations = reclaimer.reclaim(rescinded);
     List<Offer> made = new ArrayList<>();
-    Agent[] order = candidates.toArray(Agent[]::new);
     accounts.deferSorters = true;
     try {
       if (Vec.anyPositive(ledger.requiredHeadroom)) {

@@ -260,7 +260,7 @@ public final class HierarchicalAllocator implements Allocator {
 
   @Override
   public CycleResult allocate() {
-    return cycle.run(agents.values());
+    return cycle.run(agentBook.inOrder());
   }
 
   @Override
@@ -272,7 +272,7 @@ public final class HierarchicalAllocator implements Allocator {
         subset.add(a);
       }
     }
-    return cycle.run(subset);
+    return cycle.run(subset.toArray(Agent[]::new));
   }
 
   // ---------------------------------------------------------------- offer lifecycle

@@ -17,7 +17,9 @@ public record EngineSnapshot(
     Map<String, FrameworkView> frameworks, Map<String, PoolView> pools) {
 
   public EngineSnapshot {
-    workloads = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(workloads));
+    // The engine's views are immutable and shared between snapshots already; others are copied.
+    workloads = workloads instanceof WorkloadViews ? workloads
+        : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(workloads));
     frameworks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(frameworks));
     pools = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(pools));
   }

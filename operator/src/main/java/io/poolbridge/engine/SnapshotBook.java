@@ -32,7 +32,14 @@ final class SnapshotBook {
   private final Map<String, AgentInfo> agents;
   private final WaitBook waits;
 
-  private final Map<String, EngineSnapshot.WorkloadView> views = new LinkedHashMap<>();
+  /** The workload keys in submission order, and the views by shard (see {@link WorkloadViews}). */
+  private final List<String> order = new ArrayList<>();
+  private final Set<String> known = new HashSet<>();
+  private boolean orderChanged;
+  private String[] publishedOrder = new String[0];
+  private final List<Map<String, EngineSnapshot.WorkloadView>> views = new ArrayList<>();
+  private final List<Map<String, EngineSnapshot.WorkloadView>> published = new ArrayList<>();
+  private final boolean[] dirtyShard = new boolean[WorkloadViews.SHARDS];
   private final Set<String> dirtyViews = new HashSet<>();
   private final Map<String, PoolFigures> poolFigures = new TreeMap<>();
   private final Set<String> dirtyAgents = new HashSet<>();
@@ -47,6 +54,10 @@ final class SnapshotBook {
     this.frameworks = frameworks;
     this.agents = agents;
     this.waits = waits;
+    for (int i = 0; i < WorkloadViews.SHARDS; i++) {
+      views.add(new HashMap<>());
+      published.add(Map.of());
+    }
   }
 
   /** The snapshot published last; safe to read from any thread. */
@@ -61,17 +72,26 @@ final class SnapshotBook {
 
   /** The workload's view is built again at the next publish. */
   void workloadChanged(String key) {
-    dirtyViews.add(key);
+    if (dirtyViews.add(key) && known.add(key)) {
+      order.add(key);
+      orderChanged = true;
+    }
   }
 
   void workloadsChanged(Collection<String> keys) {
-    dirtyViews.addAll(keys);
+    keys.forEach(this::workloadChanged);
   }
 
   /** A deleted workload leaves the snapshot. */
   void forget(String key) {
-    views.remove(key);
+    int s = WorkloadViews.shard(key);
+    views.get(s).remove(key);
+    dirtyShard[s] = true;
     dirtyViews.remove(key);
+    if (known.remove(key)) {
+      order.remove(key);
+      orderChanged = true;
+    }
     snapshotStale = true;
   }
 
@@ -123,9 +143,21 @@ final class SnapshotBook {
           u.add(w != null ? w : new Unplaced(id, key, new Reason(Reason.Code.NO_OFFERS, "Not scheduled yet")));
         }
       }
-      views.put(key, new EngineSnapshot.WorkloadView(key, d.frameworkId(), d.instanceIds().size(), p, u));
+      int s = WorkloadViews.shard(key);
+      views.get(s).put(key, new EngineSnapshot.WorkloadView(key, d.frameworkId(), d.instanceIds().size(), p, u));
+      dirtyShard[s] = true;
     }
     dirtyViews.clear();
+    for (int s = 0; s < WorkloadViews.SHARDS; s++) {
+      if (dirtyShard[s]) {
+        published.set(s, Map.copyOf(views.get(s)));
+        dirtyShard[s] = false;
+      }
+    }
+    if (orderChanged) {
+      publishedOrder = order.toArray(String[]::new);
+      orderChanged = false;
+    }
     for (String id : dirtyAgents) {
       AgentInfo a = agents.get(id);
       if (a != null) {
@@ -145,7 +177,7 @@ final class SnapshotBook {
     }
     Map<String, EngineSnapshot.PoolView> pools = new LinkedHashMap<>();
     poolFigures.forEach((name, f) -> pools.put(name, f.view(allocator.schema())));
-    snapshot = new EngineSnapshot(round, now, settled, views, fws, pools);
+    snapshot = new EngineSnapshot(round, now, settled, new WorkloadViews(publishedOrder, List.copyOf(published)), fws, pools);
     snapshotStale = false;
   }
 }
