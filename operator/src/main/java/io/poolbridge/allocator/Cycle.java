@@ -121,7 +121,7 @@ final class Cycle {
     Set<String> eligible = new HashSet<>();
     List<Fw> offerable = new ArrayList<>();
     for (Fw f : frameworks.values()) {
-      if (!f.suppressed && !f.offersFull() && (f.shapes == null || f.shapes.length > 0)
+      if (!f.suppressed && canTakeMore(f) && (f.shapes == null || f.shapes.length > 0)
           && (stage != Stage.BORROW || f.info.revocable()) && (stage != Stage.QUOTA || quotaUnmet(f.role))) {
         eligible.add(f.role.path);
         offerable.add(f);
@@ -143,10 +143,40 @@ final class Cycle {
       // Once every framework the stage could offer to holds all the offers it may, the agents
       // left would be visited for nothing (checked only when few are eligible: it costs one pass
       // over them).
-      if (only != null && made.size() > before && offerable.stream().allMatch(Fw::offersFull)) {
+      if (only != null && made.size() > before && offerable.stream().noneMatch(Cycle::canTakeMore)) {
         return;
       }
     }
+  }
+
+  /**
+   * Whether any stage could still offer the framework something: it holds fewer offers than it
+   * may, and, under a limit, the room left holds one of its shapes (anything, when its shapes are
+   * unknown) or its line has reservations (which the room does not bound). An offer never holds
+   * more than the room plus the line's reservations, and one that holds no shape is not made.
+   */
+  private static boolean canTakeMore(Fw f) {
+    if (f.offersFull()) {
+      return false;
+    }
+    long[] room = RoleTree.limitRoom(f.role);
+    if (room == null) {
+      return true;
+    }
+    for (Role r : f.role.chain) {
+      if (r.reservationCount > 0) {
+        return true;
+      }
+    }
+    if (f.shapes == null) {
+      return Vec.anyPositive(room);
+    }
+    for (long[] shape : f.shapes) {
+      if (Vec.fits(shape, room)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether the quota stage can offer anything to a role: it has a guarantee above it that is unmet. */
