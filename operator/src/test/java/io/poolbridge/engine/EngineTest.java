@@ -604,4 +604,34 @@ class EngineTest {
     assertThat(stopped(ticks)).hasSize(2).allMatch(s -> s.reason() == StopReason.GANG);
     assertThat(placed(ticks)).hasSize(3);
   }
+
+  /** The offer breadth the engine sets: enough choice per pending instance, never every agent of a large estate. */
+  @Test
+  void theOfferBreadthGrowsWithThePendingInstancesAndSaturates() {
+    assertThat(Engine.offerBreadth(0)).isEqualTo(256);
+    assertThat(Engine.offerBreadth(10)).isEqualTo(256);
+    assertThat(Engine.offerBreadth(100)).isEqualTo(800);
+    assertThat(Engine.offerBreadth(Integer.MAX_VALUE)).isEqualTo(Integer.MAX_VALUE);
+  }
+
+  /**
+   * On an estate larger than the breadth (600 agents, 256 offers at most), a framework wanting one
+   * instance still places it in the first tick, and a later one in the next, although the agents it
+   * declined are filtered (the bound itself: {@code OfferBreadthScenarioTest}).
+   */
+  @Test
+  void onALargeEstateAFrameworkIsOfferedABoundedNumberOfAgents() {
+    Engine e = new Engine(SCHEMA, Prices.NONE, INTERVAL, 3, now);
+    for (int i = 0; i < 600; i++) {
+      e.addAgent(node("metal", "n" + i, 8, 32));
+    }
+    e.addFramework(FrameworkInfo.of("marathon", "web"));
+    e.upsert(web(1));
+    Tick t = tick(e);
+    assertThat(t.placed()).hasSize(1);
+    assertThat(e.allocator().outstandingOffers()).isEmpty();
+    e.upsert(WorkloadDemand.builder("shop/cache", "marathon", res(1, 1)).instances(1).build());
+    Tick second = tick(e);
+    assertThat(second.placed()).hasSize(1);
+  }
 }
