@@ -80,16 +80,23 @@ class OfferBreadthScenarioTest {
     assertThatThrownBy(() -> s.allocator.limitOffers("nobody", 3)).isInstanceOf(IllegalArgumentException.class);
   }
 
-  /** A role's limit ends its framework's offers as surely as the bound: the stage need not visit the rest. */
+  /**
+   * A role's limit ends its framework's offers as surely as the bound does: framework1, limited to
+   * 8 cpus and wanting instances of 2 cpus, is offered two whole agents (4 cpus each) and nothing
+   * more; framework2 gets the other eight.
+   */
   @Test
   void underALimitTheRoomDecidesAndTheOthersStillGetTheirShare() {
     Scenario s = estate(10);
     s.addFramework("framework1", "role1");
     s.addFramework("framework2", "role2");
-    s.allocator.setQuota("role1", Quota.limit(Map.of("cpus", 8L)));
+    Resources shape = Resources.of(s.allocator.schema(), "cpus", 2000, "mem", 1024);
+    s.allocator.updateDemand("framework1", shape, List.of(shape));
+    s.allocator.setQuota("role1", Quota.limit(Map.of("cpus", 8000L)));
     List<Offer> offers = s.allocator.allocate().offers();
     long toFirst = offers.stream().filter(o -> o.frameworkId().equals("framework1")).mapToLong(o -> o.resources().get("cpus")).sum();
-    assertThat(toFirst).isEqualTo(8);
+    assertThat(toFirst).isEqualTo(8000);
+    assertThat(offers.stream().filter(o -> o.frameworkId().equals("framework2"))).hasSize(8);
     assertThat(offers).hasSize(10);
   }
 }

@@ -608,10 +608,10 @@ class EngineTest {
   /** The offer breadth the engine sets: enough choice per pending instance, never every agent of a large estate. */
   @Test
   void theOfferBreadthGrowsWithThePendingInstancesAndSaturates() {
-    assertThat(Engine.offerBreadth(0)).isEqualTo(256);
-    assertThat(Engine.offerBreadth(10)).isEqualTo(256);
-    assertThat(Engine.offerBreadth(100)).isEqualTo(800);
-    assertThat(Engine.offerBreadth(Integer.MAX_VALUE)).isEqualTo(Integer.MAX_VALUE);
+    assertThat(DemandBook.offerBreadth(0)).isEqualTo(256);
+    assertThat(DemandBook.offerBreadth(10)).isEqualTo(256);
+    assertThat(DemandBook.offerBreadth(100)).isEqualTo(800);
+    assertThat(DemandBook.offerBreadth(Integer.MAX_VALUE)).isEqualTo(Integer.MAX_VALUE);
   }
 
   /**
