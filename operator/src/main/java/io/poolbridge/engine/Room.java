@@ -162,11 +162,9 @@ final class Room {
    * The framework's role, or an ancestor, whose limit leaves room for none of the pending
    * instances: counting the subtree's placements (revocable ones too), or, failing that, as the
    * allocator counts it ({@link #limitedAsTheAllocatorCounts}). The first count is not the
-   * allocator's policy, and stays on purpose: level 2 checks an instance against the limit room
-   * without crediting the part of an offer taken from the line's reservations, so where the
-   * allocator would leave room (an instance partly on a free reservation of the limited role),
-   * the scheduler refuses the instance, and only this count names the limit that holds it
-   * (without it, a settled engine left such an instance "placeable": event property, seed
+   * allocator's policy, and stays on purpose: the second credits the line's free reservations on
+   * a node as a whole, not as the allocator composes an offer, and alone it let a settled engine
+   * call an instance placeable that no offer ever held (event property, seed
    * 9051735969788482674).
    */
   String limitedRole(String fw, List<WorkloadDemand> demands) {
