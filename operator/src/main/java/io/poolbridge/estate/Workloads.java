@@ -178,4 +178,29 @@ public final class Workloads {
     }
     return b.build();
   }
+
+  /**
+   * The placements a Workload's status records (what the operator reads back after a restart to
+   * {@code restore} the engine): every instance placed on a node, with its resources over {@code
+   * schema} and whether it is revocable. The reservation split is not recorded: the allocator works
+   * it out on restore.
+   */
+  public static List<io.poolbridge.engine.RecordedPlacement> recorded(ResourceSchema schema, Workload workload) {
+    List<io.poolbridge.engine.RecordedPlacement> records = new ArrayList<>();
+    io.poolbridge.api.v1alpha1.WorkloadStatus status = workload.getStatus();
+    if (status == null || status.instances() == null) {
+      return records;
+    }
+    String namespace = workload.getMetadata().getNamespace();
+    for (io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceStatus i : status.instances()) {
+      boolean placed = i.state() == io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.Placed
+          || i.state() == io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.Running
+          || i.state() == io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.Draining;
+      if (placed && i.node() != null && i.pool() != null && i.resources() != null) {
+        records.add(new io.poolbridge.engine.RecordedPlacement(namespace + "/" + i.id(), key(workload), i.pool() + "/" + i.node(),
+            ResourceUnits.toResources(schema, i.resources()), Boolean.TRUE.equals(i.revocable()), null));
+      }
+    }
+    return records;
+  }
 }
