@@ -58,10 +58,11 @@ public record EngineSnapshot(
    * @param guaranteeShortfall what its role's guarantee is still short of (empty when met or none)
    * @param pendingInstances instances of its workloads not placed
    * @param outstandingOffers offers it holds and has not answered
+   * @param placed what its placed instances hold
    */
   public record FrameworkView(
       String id, String role, double share, double weightedShare, boolean guaranteeMet, Resources guaranteeShortfall,
-      int pendingInstances, int outstandingOffers) {}
+      int pendingInstances, int outstandingOffers, Resources placed) {}
 
   /**
    * A pool.

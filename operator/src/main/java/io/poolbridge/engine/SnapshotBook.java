@@ -4,6 +4,7 @@ import io.poolbridge.allocator.AgentInfo;
 import io.poolbridge.allocator.FrameworkInfo;
 import io.poolbridge.allocator.HierarchicalAllocator;
 import io.poolbridge.allocator.Offer;
+import io.poolbridge.allocator.Resources;
 import io.poolbridge.engine.Ledger.Running;
 import io.poolbridge.scheduler.Reason;
 import io.poolbridge.scheduler.Unplaced;
@@ -173,11 +174,17 @@ final class SnapshotBook {
     for (FrameworkInfo f : frameworks.values()) {
       fws.put(f.id(), new EngineSnapshot.FrameworkView(f.id(), f.role(), allocator.share(f.id()), allocator.weightedShare(f.id()),
           allocator.guaranteeMet(f.role()), allocator.guaranteeShortfall(f.role()),
-          ledger.pendingCount(f.id()), offersOf.getOrDefault(f.id(), 0)));
+          ledger.pendingCount(f.id()), offersOf.getOrDefault(f.id(), 0), placedBy(f.id())));
     }
     Map<String, EngineSnapshot.PoolView> pools = new LinkedHashMap<>();
     poolFigures.forEach((name, f) -> pools.put(name, f.view(allocator.schema())));
     snapshot = new EngineSnapshot(round, now, settled, new WorkloadViews(publishedOrder, List.copyOf(published)), fws, pools);
     snapshotStale = false;
+  }
+
+  private Resources placedBy(String fw) {
+    long[] use = ledger.useByFramework().get(fw);
+    return use == null ? Resources.none(allocator.schema())
+        : Resources.ofArray(allocator.schema(), java.util.Arrays.copyOf(use, allocator.schema().size()));
   }
 }
