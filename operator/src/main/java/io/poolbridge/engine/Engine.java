@@ -702,17 +702,6 @@ public final class Engine {
   // ---------------------------------------------------------------------------------------------
   // Reading
 
-  /** Where an instance runs, or {@code null}. */
-  public Assignment assignment(String instanceId) {
-    Running r = ledger.running(instanceId);
-    return r == null ? null : r.assignment();
-  }
-
-  /** Why a pending instance waits, or {@code null} (not known to be waiting). */
-  public Unplaced waiting(String instanceId) {
-    return waits.get(instanceId);
-  }
-
   /** The workloads, in submission order. */
   public List<WorkloadDemand> workloads() {
     return List.copyOf(ledger.workloads().values());

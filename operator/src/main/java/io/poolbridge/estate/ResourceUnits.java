@@ -6,6 +6,7 @@ import io.poolbridge.allocator.Resources;
 import io.poolbridge.scheduler.Prices;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -130,6 +131,20 @@ public final class ResourceUnits {
       }
     }
     return new Quantity(Long.toString(base));
+  }
+
+  /** Amounts as Kubernetes quantities by resource name, zero amounts left out, in schema order. */
+  public static Map<String, Quantity> toQuantities(Resources resources) {
+    Map<String, Quantity> q = new java.util.LinkedHashMap<>();
+    resources.asMap().forEach((name, amount) -> q.put(name, toQuantity(name, amount)));
+    return q;
+  }
+
+  /** Amounts as a person reads them: {@code 4 cpu, 8Gi memory}. */
+  public static String describe(Resources resources) {
+    List<String> parts = new java.util.ArrayList<>();
+    resources.asMap().forEach((name, amount) -> parts.add(format(name, amount) + " " + name));
+    return String.join(", ", parts);
   }
 
   /** A human figure of an amount, e.g. {@code 12} cpus, {@code 96Gi}. */

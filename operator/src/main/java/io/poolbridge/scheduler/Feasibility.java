@@ -142,9 +142,4 @@ public final class Feasibility {
     }
     return null;
   }
-
-  /** The resources formatted as users read them ({@code 2 cpu, 4Gi memory}). */
-  public static String format(Resources r) {
-    return Amounts.format(r);
-  }
 }

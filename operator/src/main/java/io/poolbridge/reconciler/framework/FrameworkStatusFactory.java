@@ -1,24 +1,16 @@
 package io.poolbridge.reconciler.framework;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.poolbridge.allocator.Resources;
 import io.poolbridge.api.v1alpha1.Framework;
 import io.poolbridge.api.v1alpha1.FrameworkStatus;
 import io.poolbridge.engine.EngineSnapshot;
 import io.poolbridge.estate.ResourceUnits;
+import io.poolbridge.reconciler.StatusConditions;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * A Framework's status from the engine's view of it: what its instances hold, its dominant and
@@ -32,10 +24,10 @@ import java.util.Objects;
  * {@code GuaranteeShort}, naming what it is short of).
  */
 public final class FrameworkStatusFactory {
-  private final Clock clock;
+  private final StatusConditions conditions;
 
   public FrameworkStatusFactory(Clock clock) {
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.conditions = new StatusConditions(clock);
   }
 
   public FrameworkStatus of(Framework framework, EngineSnapshot.FrameworkView view, FrameworkStatus previous) {
@@ -47,40 +39,19 @@ public final class FrameworkStatusFactory {
           "Role " + view.role() + " has no guarantee, or holds all of it"));
     } else {
       conditions.add(condition(framework, previous, "GuaranteeMet", false, "GuaranteeShort",
-          "Role " + view.role() + " is short of " + format(view.guaranteeShortfall()) + " of its guarantee"));
+          "Role " + view.role() + " is short of " + ResourceUnits.describe(view.guaranteeShortfall()) + " of its guarantee"));
     }
-    return new FrameworkStatus(framework.getMetadata().getGeneration(), conditions, quantities(view.placed()),
+    return new FrameworkStatus(framework.getMetadata().getGeneration(), conditions, ResourceUnits.toQuantities(view.placed()),
         round(view.share()), round(view.weightedShare()), view.guaranteeMet(), view.pendingInstances());
   }
 
   private Condition condition(Framework framework, FrameworkStatus previous, String type, boolean status, String reason,
       String message) {
-    String value = status ? "True" : "False";
-    String since = DateTimeFormatter.ISO_INSTANT.format(Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
-    if (previous != null && previous.conditions() != null) {
-      for (Condition c : previous.conditions()) {
-        if (type.equals(c.getType()) && value.equals(c.getStatus()) && c.getLastTransitionTime() != null) {
-          since = c.getLastTransitionTime();
-        }
-      }
-    }
-    return new ConditionBuilder().withType(type).withStatus(value).withReason(reason).withMessage(message)
-        .withObservedGeneration(framework.getMetadata().getGeneration()).withLastTransitionTime(since).build();
+    return conditions.condition(previous == null ? null : previous.conditions(), framework.getMetadata().getGeneration(),
+        type, status, reason, message);
   }
 
   private static double round(double share) {
     return BigDecimal.valueOf(share).setScale(4, RoundingMode.HALF_UP).doubleValue();
-  }
-
-  private static Map<String, Quantity> quantities(Resources r) {
-    Map<String, Quantity> q = new LinkedHashMap<>();
-    r.asMap().forEach((name, amount) -> q.put(name, ResourceUnits.toQuantity(name, amount)));
-    return q;
-  }
-
-  private static String format(Resources r) {
-    List<String> parts = new ArrayList<>();
-    r.asMap().forEach((name, amount) -> parts.add(ResourceUnits.format(name, amount) + " " + name));
-    return String.join(", ", parts);
   }
 }

@@ -1,9 +1,6 @@
 package io.poolbridge.reconciler.workload;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.poolbridge.allocator.Resources;
 import io.poolbridge.api.v1alpha1.Workload;
 import io.poolbridge.api.v1alpha1.WorkloadStatus;
 import io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState;
@@ -13,20 +10,17 @@ import io.poolbridge.engine.EngineSnapshot;
 import io.poolbridge.estate.Refusal;
 import io.poolbridge.estate.ResourceUnits;
 import io.poolbridge.estate.Workloads;
+import io.poolbridge.reconciler.StatusConditions;
 import io.poolbridge.scheduler.Assignment;
 import io.poolbridge.scheduler.Unplaced;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -46,10 +40,10 @@ public final class WorkloadStatusFactory {
   static final String ACCEPTED = "Accepted";
   static final String PLACED = "Placed";
 
-  private final Clock clock;
+  private final StatusConditions conditions;
 
   public WorkloadStatusFactory(Clock clock) {
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.conditions = new StatusConditions(clock);
   }
 
   /**
@@ -60,7 +54,7 @@ public final class WorkloadStatusFactory {
    */
   public WorkloadStatus of(Workload workload, EngineSnapshot.WorkloadView view, Function<String, String> currencyOfPool,
       WorkloadStatus previous) {
-    String now = now();
+    String now = conditions.now();
     Map<String, InstanceStatus> before = byId(previous);
     Map<String, InstanceStatus> instances = new LinkedHashMap<>();
     for (EngineSnapshot.Placed p : view.placed()) {
@@ -69,7 +63,7 @@ public final class WorkloadStatusFactory {
       InstanceStatus old = before.get(id);
       String node = a.agentId().substring(a.agentId().indexOf('/') + 1);
       boolean same = old != null && old.state() == InstanceState.Placed && node.equals(old.node()) && a.pool().equals(old.pool());
-      instances.put(a.instanceId(), new InstanceStatus(id, node, a.pool(), quantities(a.resources()), InstanceState.Placed,
+      instances.put(a.instanceId(), new InstanceStatus(id, node, a.pool(), ResourceUnits.toQuantities(a.resources()), InstanceState.Placed,
           a.revocable() ? Boolean.TRUE : null, same ? old.since() : now, null, cost(a, currencyOfPool)));
     }
     for (Unplaced u : view.pending()) {
@@ -107,7 +101,7 @@ public final class WorkloadStatusFactory {
 
   /** The status of a workload the operator refuses: nothing is allocated, {@code Accepted=False} says why. */
   public WorkloadStatus refused(Workload workload, Refusal refusal, WorkloadStatus previous) {
-    String now = now();
+    String now = conditions.now();
     Map<String, InstanceStatus> before = byId(previous);
     List<InstanceStatus> instances = new ArrayList<>();
     for (String instanceId : Workloads.instanceIds(workload)) {
@@ -126,17 +120,8 @@ public final class WorkloadStatusFactory {
 
   private Condition condition(Workload workload, WorkloadStatus previous, String type, boolean status, String reason,
       String message) {
-    String value = status ? "True" : "False";
-    String since = now();
-    if (previous != null && previous.conditions() != null) {
-      for (Condition c : previous.conditions()) {
-        if (type.equals(c.getType()) && value.equals(c.getStatus()) && c.getLastTransitionTime() != null) {
-          since = c.getLastTransitionTime();
-        }
-      }
-    }
-    return new ConditionBuilder().withType(type).withStatus(value).withReason(reason).withMessage(message)
-        .withObservedGeneration(workload.getMetadata().getGeneration()).withLastTransitionTime(since).build();
+    return conditions.condition(previous == null ? null : previous.conditions(), workload.getMetadata().getGeneration(),
+        type, status, reason, message);
   }
 
   private static Map<String, InstanceStatus> byId(WorkloadStatus previous) {
@@ -145,12 +130,6 @@ public final class WorkloadStatusFactory {
       previous.instances().forEach(i -> m.put(i.id(), i));
     }
     return m;
-  }
-
-  private static Map<String, Quantity> quantities(Resources r) {
-    Map<String, Quantity> q = new LinkedHashMap<>();
-    r.asMap().forEach((name, amount) -> q.put(name, ResourceUnits.toQuantity(name, amount)));
-    return q;
   }
 
   private static String cost(Assignment a, Function<String, String> currencyOfPool) {
@@ -162,7 +141,4 @@ public final class WorkloadStatusFactory {
     return currency == null ? amount : amount + " " + currency;
   }
 
-  private String now() {
-    return DateTimeFormatter.ISO_INSTANT.format(Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
-  }
 }
