@@ -1,0 +1,472 @@
+package io.poolbridge.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.poolbridge.api.v1alpha1.ResourcePool;
+import io.poolbridge.api.v1alpha1.Workload;
+import io.poolbridge.api.v1alpha1.WorkloadStatus;
+import io.poolbridge.engine.Engine;
+import io.poolbridge.engine.EngineSnapshot;
+import io.poolbridge.engine.RecordedPlacement;
+import io.poolbridge.engine.Tick;
+import io.poolbridge.estate.PoolNode;
+import io.poolbridge.estate.PoolPrices;
+import io.poolbridge.estate.Workloads;
+import io.poolbridge.reconciler.StatusConditions;
+import io.poolbridge.reconciler.workload.WorkloadStatusFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns the {@link Engine}: it follows the cluster (changes posted by the
+ * {@link EstateCache}, batched over a short window), ticks on changes and every allocation
+ * interval, and records every decision in the Workloads' status before anything acts on it.
+ *
+ * <p>A placement is <em>committed</em> only once its Workload's status lists it: one status write
+ * per Workload per tick, a full update carrying the resourceVersion the loop last saw, so a write
+ * that races another (the user's, another operator's) is refused with 409 instead of overwriting
+ * it. A refused write rolls the Workload's new placements back in the engine; the Workload is read
+ * again and placed from fresh state at the next tick. Pods are made from the record (by the
+ * Workload reconciler), never from the engine, so nothing uncommitted is ever materialized.
+ *
+ * <p>On start (and on becoming leader) the loop waits for the caches, builds the engine from every
+ * pool, framework and Workload, restores the placements the statuses record, and only then ticks.
+ */
+public final class AllocationLoop implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AllocationLoop.class);
+
+  /** What the loop knew after its last tick, for status writers and reconcilers on other threads. */
+  public record State(
+      EngineSnapshot snapshot, Map<String, List<PoolNode>> poolNodes, Map<String, EstateSync.Admission> admissions,
+      List<String> roleConflicts, long generation) {
+    static final State EMPTY = new State(null, Map.of(), Map.of(), List.of(), 0);
+  }
+
+  /** Told after every tick that did work, on the loop's thread: keep it short. */
+  public interface Listener {
+    void afterTick(Tick tick, State state, Duration took);
+  }
+
+  /** Settings. */
+  public record Settings(Duration interval, Duration batchWindow, long seed, int writers) {
+    public static final Settings DEFAULT = new Settings(Duration.ofSeconds(1), Duration.ofMillis(20), 0, 8);
+  }
+
+  private final KubernetesClient client;
+  private final EstateCache cache;
+  private final Clock clock;
+  private final Settings settings;
+  private final WorkloadStatusFactory statuses;
+  private final StatusConditions conditions;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final Set<Change> changes = ConcurrentHashMap.newKeySet();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition wake = lock.newCondition();
+  private final Map<String, Workload> written = new ConcurrentHashMap<>();
+  private final Map<String, Instant> seen = new HashMap<>();
+  private volatile State state = State.EMPTY;
+  private volatile boolean running;
+  private volatile Thread thread;
+  private volatile Throwable failure;
+  private ExecutorService writers;
+  private Engine engine;
+  private EstateSync sync;
+  private long generation;
+  private final Set<String> unwritten = new HashSet<>();
+
+  public AllocationLoop(KubernetesClient client, EstateCache cache, Clock clock, Settings settings) {
+    this.client = client;
+    this.cache = cache;
+    this.clock = clock;
+    this.settings = settings;
+    this.statuses = new WorkloadStatusFactory(clock);
+    this.conditions = new StatusConditions(clock);
+  }
+
+  public void addListener(Listener listener) {
+    listeners.add(listener);
+  }
+
+  /** Something changed in the cluster: the loop follows it at its next turn (from any thread). */
+  public void post(Change change) {
+    if (change.kind() == Change.Kind.WORKLOAD) {
+      seen.putIfAbsent(change.key(), clock.instant());
+    }
+    changes.add(change);
+    lock.lock();
+    try {
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** What the loop knew after its last tick; {@code snapshot} is null before the first. */
+  public State state() {
+    return state;
+  }
+
+  /** Whether the loop runs (it runs on the leader only). */
+  public boolean running() {
+    return running && thread != null && thread.isAlive();
+  }
+
+  /** The error that stopped the loop, if one did. */
+  public Throwable failure() {
+    return failure;
+  }
+
+  /** Starts the loop's thread: rebuild from the record, then tick. */
+  public synchronized void start() {
+    if (running) {
+      return;
+    }
+    running = true;
+    failure = null;
+    writers = Executors.newFixedThreadPool(settings.writers(), r -> {
+      Thread t = new Thread(r, "poolbridge-status-writer");
+      t.setDaemon(true);
+      return t;
+    });
+    Thread t = new Thread(this::run, "poolbridge-allocation");
+    t.setDaemon(true);
+    thread = t;
+    t.start();
+  }
+
+  /** Stops the loop; the engine is dropped (the next leader rebuilds from the record). */
+  @Override
+  public synchronized void close() {
+    running = false;
+    Thread t = thread;
+    if (t != null) {
+      t.interrupt();
+      try {
+        t.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (writers != null) {
+      writers.shutdownNow();
+    }
+    thread = null;
+  }
+
+  private void run() {
+    try {
+      rebuild();
+      Instant nextTick = clock.instant();
+      while (running) {
+        awaitWork(nextTick);
+        if (!running) {
+          break;
+        }
+        turn();
+        nextTick = clock.instant().plus(settings.interval());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException | Error e) {
+      failure = e;
+      LOG.error("allocation loop stopped: {}", e.toString(), e);
+    } finally {
+      running = false;
+    }
+  }
+
+  /** Waits for a change (then a short batching window) or the next interval. */
+  private void awaitWork(Instant nextTick) throws InterruptedException {
+    lock.lock();
+    try {
+      while (running && changes.isEmpty()) {
+        long waitMs = Duration.between(clock.instant(), nextTick).toMillis();
+        if (waitMs <= 0) {
+          return;
+        }
+        wake.await(Math.min(waitMs, 1000), TimeUnit.MILLISECONDS);
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (!changes.isEmpty() && !settings.batchWindow().isZero()) {
+      Thread.sleep(settings.batchWindow().toMillis());
+    }
+  }
+
+  /** Builds the engine from the cluster and the record: every placement a Workload's status lists is restored. */
+  private void rebuild() {
+    Instant now = clock.instant();
+    changes.clear();
+    sync = EstateSync.forEstate(cache);
+    engine = new Engine(sync.schema(), sync.prices(), settings.interval(), settings.seed(), now);
+    sync.apply(engine, cache, true, true, Set.of(), true, now);
+    int restored = 0;
+    int dropped = 0;
+    List<Workload> all = cache.workloads();
+    all.sort(java.util.Comparator.comparing(Workloads::key));
+    for (Workload w : all) {
+      String key = Workloads.key(w);
+      Workload latest = latest(key);
+      if (latest == null || !(sync.admission(key) instanceof EstateSync.Admitted)) {
+        continue;
+      }
+      for (RecordedPlacement p : recorded(latest)) {
+        try {
+          engine.restore(p);
+          restored++;
+        } catch (IllegalArgumentException e) {
+          // The node left, the instance is no longer listed, or the record names it twice: it is
+          // placed again (or not) by the next tick, and the status is rewritten.
+          dropped++;
+          LOG.info("recorded placement of {} not restored: {}", p.instanceId(), e.getMessage());
+        }
+      }
+      unwritten.add(key);
+    }
+    unwritten.addAll(refusedOrSuspended());
+    LOG.info("engine built: {} agents' pools, {} placements restored, {} dropped", sync.agentsByPool().size(), restored, dropped);
+    publish(null);
+  }
+
+  private List<RecordedPlacement> recorded(Workload w) {
+    try {
+      return Workloads.recorded(sync.schema(), w);
+    } catch (RuntimeException e) {
+      LOG.warn("the status of Workload {} is not a record the operator can read: {}", Workloads.key(w), e.getMessage());
+      return List.of();
+    }
+  }
+
+  private Set<String> refusedOrSuspended() {
+    Set<String> keys = new HashSet<>();
+    for (Workload w : cache.workloads()) {
+      if (!(sync.admission(Workloads.key(w)) instanceof EstateSync.Admitted)) {
+        keys.add(Workloads.key(w));
+      }
+    }
+    return keys;
+  }
+
+  private void turn() {
+    Instant start = clock.instant();
+    Set<Change> batch = new HashSet<>(changes);
+    changes.removeAll(batch);
+    boolean pools = false;
+    boolean frameworks = false;
+    boolean allWorkloads = false;
+    Set<String> workloads = new HashSet<>();
+    for (Change c : batch) {
+      switch (c.kind()) {
+        case POOL, NODE -> pools = true;
+        case FRAMEWORK -> frameworks = true;
+        case NAMESPACE -> allWorkloads = true;
+        case WORKLOAD -> workloads.add(c.key());
+      }
+    }
+    sync.apply(engine, cache, pools, frameworks, workloads, allWorkloads, start);
+    if (sync.needsRebuild()) {
+      LOG.info("the estate's resources or prices changed: rebuilding the engine from the record");
+      rebuild();
+      sync.apply(engine, cache, false, false, Set.of(), false, start);
+    }
+    sync.applyTime(engine, cache, start);
+    unwritten.addAll(workloads);
+    if (allWorkloads || frameworks || pools) {
+      cache.workloads().forEach(w -> unwritten.add(Workloads.key(w)));
+    }
+    EngineSnapshot before = engine.snapshot();
+    Tick tick = engine.tick(start);
+    EngineSnapshot after = engine.publish();
+    Set<String> keys = new HashSet<>(unwritten);
+    unwritten.clear();
+    for (var e : after.workloads().entrySet()) {
+      if (before.workloads().get(e.getKey()) != e.getValue()) {
+        keys.add(e.getKey());
+      }
+    }
+    record(keys, after);
+    publish(tick);
+    Duration took = Duration.between(start, clock.instant());
+    if (!tick.idle()) {
+      for (Listener l : listeners) {
+        try {
+          l.afterTick(tick, state, took);
+        } catch (RuntimeException e) {
+          LOG.warn("tick listener failed: {}", e.toString());
+        }
+      }
+    }
+  }
+
+  /** Writes the status of each Workload in {@code keys} that changed, in parallel; commits or rolls back. */
+  private void record(Set<String> keys, EngineSnapshot snapshot) {
+    Map<String, Future<Boolean>> writes = new LinkedHashMap<>();
+    Map<String, List<String>> uncommitted = new HashMap<>();
+    for (String key : keys) {
+      Workload w = latest(key);
+      EngineSnapshot.WorkloadView view = snapshot.workloads().get(key);
+      List<String> fresh = new ArrayList<>();
+      if (view != null) {
+        for (EngineSnapshot.Placed p : view.placed()) {
+          if (!p.committed()) {
+            fresh.add(p.assignment().instanceId());
+          }
+        }
+      }
+      if (w == null || w.getMetadata().getDeletionTimestamp() != null) {
+        // Gone or going: nothing to record; what the engine placed for it is undone.
+        fresh.forEach(engine::rollBack);
+        continue;
+      }
+      WorkloadStatus status = statusOf(w, view);
+      if (status == null || Objects.equals(status, w.getStatus())) {
+        fresh.forEach(engine::commit);
+        continue;
+      }
+      uncommitted.put(key, fresh);
+      writes.put(key, writers.submit(() -> write(w, status)));
+    }
+    for (var e : writes.entrySet()) {
+      boolean ok;
+      try {
+        ok = e.getValue().get();
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        ok = false;
+      } catch (java.util.concurrent.ExecutionException ee) {
+        ok = false;
+      }
+      List<String> fresh = uncommitted.get(e.getKey());
+      if (ok) {
+        fresh.forEach(engine::commit);
+        Instant first = seen.remove(e.getKey());
+        if (first != null && !fresh.isEmpty()) {
+          createToPlaced.put(e.getKey(), Duration.between(first, clock.instant()));
+        }
+      } else {
+        fresh.forEach(engine::rollBack);
+        changes.add(new Change(Change.Kind.WORKLOAD, e.getKey()));
+      }
+    }
+  }
+
+  private final Map<String, Duration> createToPlaced = new ConcurrentHashMap<>();
+
+  /** Time from first seeing each Workload to its first recorded placement, drained by metrics. */
+  public Map<String, Duration> drainCreateToPlaced() {
+    Map<String, Duration> out = new HashMap<>(createToPlaced);
+    createToPlaced.keySet().removeAll(out.keySet());
+    return out;
+  }
+
+  private WorkloadStatus statusOf(Workload w, EngineSnapshot.WorkloadView view) {
+    EstateSync.Admission admission = sync.admission(Workloads.key(w));
+    WorkloadStatus previous = w.getStatus();
+    if (admission instanceof EstateSync.Refused r) {
+      return statuses.refused(w, r.refusal(), previous);
+    }
+    if (admission instanceof EstateSync.Suspended) {
+      return new WorkloadStatus(w.getMetadata().getGeneration(), WorkloadStatus.Phase.Suspended, 0, List.of(),
+          List.of(conditions.condition(previous == null ? null : previous.conditions(), w.getMetadata().getGeneration(),
+              "Placed", false, "Suspended", "The Workload's schedule is suspended: nothing is placed")),
+          previous == null ? null : previous.lastScheduleTime());
+    }
+    if (view == null) {
+      return null;
+    }
+    return statuses.of(w, view, pool -> {
+      ResourcePool p = cache.pool(pool);
+      return p == null ? null : PoolPrices.currency(p);
+    }, previous);
+  }
+
+  /** One status write with the resourceVersion last seen; false when refused (409 or any error). */
+  private boolean write(Workload w, WorkloadStatus status) {
+    try {
+      // A JSON Patch of the status from the version last seen, carrying its resourceVersion: the API
+      // server refuses it (409) when the Workload changed since. (A PUT of /status would do on a real
+      // API server, but the embedded one ignores its resourceVersion.)
+      Workload updated = client.resources(Workload.class).inNamespace(w.getMetadata().getNamespace()).resource(w)
+          .editStatus(edited -> {
+            edited.setStatus(status);
+            return edited;
+          });
+      written.put(Workloads.key(w), updated);
+      return true;
+    } catch (KubernetesClientException e) {
+      written.remove(Workloads.key(w));
+      if (e.getCode() == 409) {
+        LOG.debug("status of {} changed under the loop: placed again from fresh state", Workloads.key(w));
+      } else {
+        LOG.warn("status of {} not written ({}): its new placements are rolled back and retried", Workloads.key(w),
+            e.getCode() == 0 ? e.getMessage() : "HTTP " + e.getCode());
+      }
+      return false;
+    }
+  }
+
+  /** The newest Workload the loop knows: its own last write, unless the cache has seen a newer one. */
+  private Workload latest(String key) {
+    Workload cached = cache.workload(key);
+    Workload mine = written.get(key);
+    if (cached == null) {
+      written.remove(key);
+      return null;
+    }
+    if (mine == null) {
+      return cached;
+    }
+    if (Objects.equals(mine.getMetadata().getResourceVersion(), cached.getMetadata().getResourceVersion())
+        || newer(cached, mine)) {
+      written.remove(key);
+      return cached;
+    }
+    return mine;
+  }
+
+  /** Whether {@code a} is a newer version than {@code b} (resourceVersions are numbers on every API server in use). */
+  private static boolean newer(Workload a, Workload b) {
+    try {
+      return Long.parseLong(a.getMetadata().getResourceVersion()) > Long.parseLong(b.getMetadata().getResourceVersion());
+    } catch (NumberFormatException e) {
+      return true;
+    }
+  }
+
+  private void publish(Tick tick) {
+    Map<String, List<PoolNode>> poolNodes = new LinkedHashMap<>();
+    sync.agentsByPool().forEach((pool, ids) -> {
+      List<PoolNode> nodes = new ArrayList<>();
+      ids.forEach(id -> nodes.add(sync.node(id)));
+      poolNodes.put(pool, List.copyOf(nodes));
+    });
+    Map<String, EstateSync.Admission> admissions = new HashMap<>();
+    for (Workload w : cache.workloads()) {
+      EstateSync.Admission a = sync.admission(Workloads.key(w));
+      if (a != null) {
+        admissions.put(Workloads.key(w), a);
+      }
+    }
+    state = new State(engine.publish(), Map.copyOf(poolNodes), Map.copyOf(admissions), sync.roleConflicts(), ++generation);
+  }
+}

@@ -1,0 +1,195 @@
+package io.poolbridge.operator;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.poolbridge.api.v1alpha1.Framework;
+import io.poolbridge.api.v1alpha1.ResourcePool;
+import io.poolbridge.api.v1alpha1.Workload;
+import io.poolbridge.estate.Estate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The allocation loop's view of the cluster: informers on ResourcePools, Frameworks, Workloads (in
+ * the watched namespaces), Nodes and Namespaces. Every change that can matter to allocation is
+ * posted as a {@link Change}; changes that cannot (a Node's heartbeat, a Workload's own status
+ * write) are dropped here, so 10,000 Nodes reporting every ten seconds cost the loop nothing.
+ */
+public final class EstateCache implements AutoCloseable {
+  private final KubernetesClient client;
+  private final Set<String> namespaces;
+  private final Consumer<Change> changes;
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private SharedIndexInformer<ResourcePool> pools;
+  private SharedIndexInformer<Framework> frameworks;
+  private final List<SharedIndexInformer<Workload>> workloads = new ArrayList<>();
+  private SharedIndexInformer<Node> nodes;
+  private SharedIndexInformer<Namespace> namespaceInformer;
+
+  /**
+   * @param namespaces the namespaces whose Workloads are watched; empty for all
+   * @param changes told of every change, from the informers' threads
+   */
+  public EstateCache(KubernetesClient client, Set<String> namespaces, Consumer<Change> changes) {
+    this.client = client;
+    this.namespaces = Set.copyOf(namespaces);
+    this.changes = changes;
+  }
+
+  /** Starts the informers and waits until each has listed what is there. */
+  public void start(Duration timeout) {
+    pools = inform(client.resources(ResourcePool.class).runnableInformer(0), Change.Kind.POOL, EstateCache::poolRelevant);
+    frameworks = inform(client.resources(Framework.class).runnableInformer(0), Change.Kind.FRAMEWORK, EstateCache::specOrDeletion);
+    if (namespaces.isEmpty()) {
+      workloads.add(inform(client.resources(Workload.class).inAnyNamespace().runnableInformer(0), Change.Kind.WORKLOAD,
+          EstateCache::workloadRelevant));
+    } else {
+      for (String ns : namespaces) {
+        workloads.add(inform(client.resources(Workload.class).inNamespace(ns).runnableInformer(0), Change.Kind.WORKLOAD,
+            EstateCache::workloadRelevant));
+      }
+    }
+    nodes = inform(client.nodes().runnableInformer(0), Change.Kind.NODE, EstateCache::nodeRelevant);
+    namespaceInformer = inform(client.namespaces().runnableInformer(0), Change.Kind.NAMESPACE,
+        (a, b) -> !Objects.equals(a.getMetadata().getLabels(), b.getMetadata().getLabels()));
+    List<CompletableFuture<Void>> started = new ArrayList<>();
+    for (SharedIndexInformer<?> i : informers) {
+      started.add(i.start().toCompletableFuture());
+    }
+    try {
+      CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("the API server did not list the estate within " + timeout.toSeconds() + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while listing the estate");
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("could not list the estate: " + e.getCause().getMessage());
+    }
+  }
+
+  private interface Relevant<T> {
+    boolean changed(T before, T after);
+  }
+
+  private <T extends HasMetadata> SharedIndexInformer<T> inform(SharedIndexInformer<T> informer, Change.Kind kind, Relevant<T> relevant) {
+    informer.addEventHandler(new ResourceEventHandler<T>() {
+      @Override
+      public void onAdd(T obj) {
+        changes.accept(Change.of(kind, obj));
+      }
+
+      @Override
+      public void onUpdate(T before, T after) {
+        if (relevant.changed(before, after)) {
+          changes.accept(Change.of(kind, after));
+        }
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        changes.accept(Change.of(kind, obj));
+      }
+    });
+    informers.add(informer);
+    return informer;
+  }
+
+  private static boolean specOrDeletion(HasMetadata a, HasMetadata b) {
+    return !Objects.equals(a.getMetadata().getGeneration(), b.getMetadata().getGeneration())
+        || !Objects.equals(a.getMetadata().getDeletionTimestamp(), b.getMetadata().getDeletionTimestamp())
+        || !Objects.equals(a.getMetadata().getLabels(), b.getMetadata().getLabels());
+  }
+
+  private static boolean poolRelevant(ResourcePool a, ResourcePool b) {
+    return specOrDeletion(a, b);
+  }
+
+  /** A Workload's own status write changes nothing the allocator reads; its spec or deletion does. */
+  private static boolean workloadRelevant(Workload a, Workload b) {
+    return specOrDeletion(a, b);
+  }
+
+  /** What allocation reads of a Node: labels, allocatable, readiness, address; not its heartbeats. */
+  private static boolean nodeRelevant(Node a, Node b) {
+    return !Estate.kubernetesNode(a).equals(Estate.kubernetesNode(b))
+        || !Objects.equals(a.getMetadata().getDeletionTimestamp(), b.getMetadata().getDeletionTimestamp());
+  }
+
+  public Collection<ResourcePool> pools() {
+    return pools.getStore().list();
+  }
+
+  public ResourcePool pool(String name) {
+    return pools.getStore().getByKey(name);
+  }
+
+  public Collection<Framework> frameworks() {
+    return frameworks.getStore().list();
+  }
+
+  public Framework framework(String name) {
+    return frameworks.getStore().getByKey(name);
+  }
+
+  public List<Workload> workloads() {
+    List<Workload> all = new ArrayList<>();
+    workloads.forEach(i -> all.addAll(i.getStore().list()));
+    return all;
+  }
+
+  /** The Workload {@code namespace/name}, or null. */
+  public Workload workload(String key) {
+    for (SharedIndexInformer<Workload> i : workloads) {
+      Workload w = i.getStore().getByKey(key);
+      if (w != null) {
+        return w;
+      }
+    }
+    return null;
+  }
+
+  public Collection<Node> nodes() {
+    return nodes.getStore().list();
+  }
+
+  /** The labels of a namespace, or null when it does not exist. */
+  public Map<String, String> namespaceLabels(String namespace) {
+    Namespace ns = namespaceInformer.getStore().getByKey(namespace);
+    if (ns == null) {
+      return null;
+    }
+    return ns.getMetadata().getLabels() == null ? Map.of() : ns.getMetadata().getLabels();
+  }
+
+  /** Every namespace's labels. */
+  public Map<String, Map<String, String>> allNamespaceLabels() {
+    Map<String, Map<String, String>> all = new java.util.HashMap<>();
+    for (Namespace ns : namespaceInformer.getStore().list()) {
+      all.put(ns.getMetadata().getName(), ns.getMetadata().getLabels() == null ? Map.of() : ns.getMetadata().getLabels());
+    }
+    return all;
+  }
+
+  /** Whether every informer still watches. */
+  public boolean watching() {
+    return informers.stream().allMatch(SharedIndexInformer::isWatching);
+  }
+
+  @Override
+  public void close() {
+    informers.forEach(SharedIndexInformer::close);
+  }
+}

@@ -1,0 +1,391 @@
+package io.poolbridge.operator;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.poolbridge.allocator.AgentInfo;
+import io.poolbridge.allocator.AgentState;
+import io.poolbridge.allocator.FrameworkInfo;
+import io.poolbridge.allocator.Quota;
+import io.poolbridge.allocator.ResourceSchema;
+import io.poolbridge.api.v1alpha1.Framework;
+import io.poolbridge.api.v1alpha1.ResourcePool;
+import io.poolbridge.api.v1alpha1.Workload;
+import io.poolbridge.engine.Engine;
+import io.poolbridge.estate.Estate;
+import io.poolbridge.estate.PoolNode;
+import io.poolbridge.estate.PoolPrices;
+import io.poolbridge.estate.Refusal;
+import io.poolbridge.estate.RoleOwnership;
+import io.poolbridge.estate.Workloads;
+import io.poolbridge.scheduler.ExchangeRates;
+import io.poolbridge.scheduler.Prices;
+import io.poolbridge.scheduler.WorkloadDemand;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Brings the engine to what the cluster declares, by difference: it remembers what it told the
+ * engine (agents and their states, frameworks, role weights and quotas, workloads' demands) and
+ * posts only the events that change it. The same mapping as {@code simulate} ({@link Estate},
+ * {@link Workloads}, {@link RoleOwnership}, {@link PoolPrices}), so the operator decides what
+ * {@code simulate} predicts.
+ *
+ * <p>Not thread-safe: the allocation loop's thread owns it with the engine. When the estate's
+ * resource schema or the pools' prices change, the engine cannot follow in place; {@link
+ * #needsRebuild} says so and the loop builds a new engine from the committed placements.
+ */
+public final class EstateSync {
+  /** What one Workload is for the operator: placed by the engine, refused with a reason, or suspended. */
+  public sealed interface Admission permits Admitted, Refused, Suspended {}
+
+  public record Admitted(WorkloadDemand demand) implements Admission {}
+
+  public record Refused(Refusal refusal) implements Admission {}
+
+  public record Suspended() implements Admission {}
+
+  private final ResourceSchema schema;
+  private final Prices prices;
+  private final Map<String, String> pricing;
+  private final Map<String, AgentInfo> agents = new HashMap<>();
+  private final Map<String, AgentState> states = new HashMap<>();
+  private final Map<String, PoolNode> nodes = new HashMap<>();
+  private final Map<String, List<String>> agentsByPool = new TreeMap<>();
+  private final Map<String, FrameworkInfo> frameworks = new HashMap<>();
+  private final Map<String, Double> weights = new HashMap<>();
+  private final Map<String, Quota> quotas = new HashMap<>();
+  private final Map<String, WorkloadDemand> demands = new HashMap<>();
+  private final Map<String, Admission> admissions = new HashMap<>();
+  private Set<String> offered = Set.of();
+  private List<String> roleConflicts = List.of();
+  private List<Estate.SharedNode> shared = List.of();
+  private boolean rebuild;
+
+  private EstateSync(ResourceSchema schema, Prices prices, Map<String, String> pricing) {
+    this.schema = schema;
+    this.prices = prices;
+    this.pricing = pricing;
+  }
+
+  /** A sync for the estate {@code cache} holds now: its schema and prices; nothing told to any engine yet. */
+  public static EstateSync forEstate(EstateCache cache) {
+    ResourceSchema schema = schemaOf(cache);
+    List<ResourcePool> pools = live(cache.pools());
+    return new EstateSync(schema, PoolPrices.of(schema, pools, ExchangeRates.NONE), pricing(pools));
+  }
+
+  public ResourceSchema schema() {
+    return schema;
+  }
+
+  public Prices prices() {
+    return prices;
+  }
+
+  /** Whether the engine must be rebuilt (the estate's schema or prices changed); see the class comment. */
+  public boolean needsRebuild() {
+    return rebuild;
+  }
+
+  /** The estate's schema: every resource some node has or some Framework or Workload names, ordered as {@code simulate} orders it. */
+  static ResourceSchema schemaOf(EstateCache cache) {
+    List<PoolNode> all = new ArrayList<>();
+    Estate.NodeAssignment assignment = Estate.assignNodes(live(cache.pools()), liveNodes(cache.nodes()));
+    for (ResourcePool pool : live(cache.pools())) {
+      all.addAll(Estate.staticNodes(pool));
+      all.addAll(assignment.nodesByPool().get(pool.getMetadata().getName()));
+    }
+    return Estate.schema(all, Estate.resourcesNamed(live(cache.frameworks()), live(cache.workloads())));
+  }
+
+  private static Map<String, String> pricing(Collection<ResourcePool> pools) {
+    Map<String, String> key = new TreeMap<>();
+    for (ResourcePool p : pools) {
+      key.put(p.getMetadata().getName(), PoolPrices.currency(p) + " " + p.getSpec().cost());
+    }
+    return key;
+  }
+
+  /**
+   * What allocation still counts: a Workload being deleted releases at once; a pool being deleted
+   * stays until it has drained, a Framework being deleted while Workloads use it stays (its
+   * deletion is held until they go).
+   */
+  static <T extends io.fabric8.kubernetes.api.model.HasMetadata> List<T> live(Collection<T> objects) {
+    List<T> live = new ArrayList<>();
+    for (T o : objects) {
+      if (o.getMetadata().getDeletionTimestamp() == null || !(o instanceof Workload)) {
+        live.add(o);
+      }
+    }
+    return live;
+  }
+
+  private static List<Node> liveNodes(Collection<Node> nodes) {
+    List<Node> live = new ArrayList<>();
+    for (Node n : nodes) {
+      if (n.getMetadata().getDeletionTimestamp() == null) {
+        live.add(n);
+      }
+    }
+    return live;
+  }
+
+  /**
+   * Posts to {@code engine} what changed: pools and nodes when {@code pools} (their agents, states
+   * at {@code now}, and the nodes' health), frameworks and roles when {@code frameworks}, and the
+   * Workloads named in {@code workloadKeys} (all of them when a framework, namespace or the
+   * resources offered changed).
+   */
+  public void apply(Engine engine, EstateCache cache, boolean pools, boolean frameworksChanged, Set<String> workloadKeys,
+      boolean allWorkloads, Instant now) {
+    if ((pools || frameworksChanged)
+        && (!schema.names().containsAll(schemaOf(cache).names()) || !pricing.equals(pricing(live(cache.pools()))))) {
+      // A resource the schema lacks (its place and fairness follow simulate's order) or a new price.
+      rebuild = true;
+      return;
+    }
+    boolean everyWorkload = allWorkloads;
+    if (pools) {
+      everyWorkload |= syncAgents(engine, cache, now);
+    }
+    if (frameworksChanged) {
+      syncFrameworks(engine, cache);
+      everyWorkload = true;
+    }
+    if (everyWorkload) {
+      Set<String> keys = new HashSet<>(demands.keySet());
+      keys.addAll(admissions.keySet());
+      for (Workload w : cache.workloads()) {
+        keys.add(Workloads.key(w));
+      }
+      syncWorkloads(engine, cache, keys);
+    } else if (!workloadKeys.isEmpty()) {
+      syncWorkloads(engine, cache, workloadKeys);
+    }
+  }
+
+  /** Re-reads the states of nodes whose pools have maintenance windows (they change with time alone). */
+  public void applyTime(Engine engine, EstateCache cache, Instant now) {
+    for (ResourcePool pool : live(cache.pools())) {
+      if (pool.getSpec().maintenance() == null || pool.getSpec().maintenance().isEmpty()) {
+        continue;
+      }
+      for (String agentId : agentsByPool.getOrDefault(pool.getMetadata().getName(), List.of())) {
+        setState(engine, agentId, state(pool, nodes.get(agentId), now));
+      }
+    }
+  }
+
+  private static AgentState state(ResourcePool pool, PoolNode node, Instant now) {
+    if (pool.getMetadata().getDeletionTimestamp() != null) {
+      // A deleted pool drains: nothing new lands on its nodes, what runs there is placed elsewhere.
+      return AgentState.DRAINING;
+    }
+    return Estate.state(pool, node, now);
+  }
+
+  /** Returns whether the resources offered changed (Workloads refused for a resource may now be admitted). */
+  private boolean syncAgents(Engine engine, EstateCache cache, Instant now) {
+    List<ResourcePool> pools = live(cache.pools());
+    pools.sort(java.util.Comparator.comparing(p -> p.getMetadata().getName()));
+    Estate.NodeAssignment assignment = Estate.assignNodes(pools, liveNodes(cache.nodes()));
+    shared = assignment.shared();
+    Map<String, AgentInfo> wanted = new LinkedHashMap<>();
+    Map<String, AgentState> wantedStates = new HashMap<>();
+    Map<String, PoolNode> wantedNodes = new HashMap<>();
+    Map<String, List<String>> byPool = new TreeMap<>();
+    for (ResourcePool pool : pools) {
+      String name = pool.getMetadata().getName();
+      List<PoolNode> poolNodes = new ArrayList<>(Estate.staticNodes(pool));
+      poolNodes.addAll(assignment.nodesByPool().get(name));
+      List<String> ids = new ArrayList<>();
+      for (PoolNode node : poolNodes) {
+        AgentInfo agent = Estate.agent(schema, pool, node);
+        wanted.put(agent.id(), agent);
+        wantedStates.put(agent.id(), state(pool, node, now));
+        wantedNodes.put(agent.id(), node);
+        ids.add(agent.id());
+      }
+      byPool.put(name, ids);
+    }
+    for (String id : new ArrayList<>(agents.keySet())) {
+      if (!wanted.containsKey(id)) {
+        engine.removeAgent(id);
+        agents.remove(id);
+        states.remove(id);
+      }
+    }
+    wanted.forEach((id, agent) -> {
+      AgentInfo told = agents.get(id);
+      if (told == null) {
+        engine.addAgent(agent);
+        agents.put(id, agent);
+        states.put(id, AgentState.ACTIVE);
+      } else if (!told.equals(agent)) {
+        engine.updateAgent(agent);
+        agents.put(id, agent);
+      }
+      setState(engine, id, wantedStates.get(id));
+    });
+    nodes.clear();
+    nodes.putAll(wantedNodes);
+    agentsByPool.clear();
+    agentsByPool.putAll(byPool);
+    Set<String> nowOffered = new HashSet<>();
+    for (PoolNode n : wantedNodes.values()) {
+      nowOffered.addAll(n.capacity().keySet());
+    }
+    boolean changed = !nowOffered.equals(offered);
+    offered = Set.copyOf(nowOffered);
+    return changed;
+  }
+
+  private void setState(Engine engine, String agentId, AgentState state) {
+    if (states.get(agentId) != state) {
+      engine.setAgentState(agentId, state);
+      states.put(agentId, state);
+    }
+  }
+
+  private void syncFrameworks(Engine engine, EstateCache cache) {
+    Map<String, Framework> byName = new TreeMap<>();
+    for (Framework fw : live(cache.frameworks())) {
+      byName.put(fw.getMetadata().getName(), fw);
+    }
+    for (String id : new ArrayList<>(frameworks.keySet())) {
+      if (!byName.containsKey(id)) {
+        engine.removeFramework(id);
+        frameworks.remove(id);
+        demands.values().removeIf(d -> d.frameworkId().equals(id));
+      }
+    }
+    RoleOwnership ownership = RoleOwnership.of(byName.values());
+    roleConflicts = ownership.conflicts().stream().map(RoleOwnership.Conflict::message).toList();
+    for (Framework fw : byName.values()) {
+      FrameworkInfo info = Estate.framework(schema, fw);
+      FrameworkInfo told = frameworks.get(info.id());
+      if (told == null) {
+        engine.addFramework(info);
+      } else if (!told.equals(info)) {
+        engine.updateFramework(info);
+        if (!told.role().equals(info.role())) {
+          // The role the framework left may have been dropped with its weight and quota.
+          weights.remove(told.role());
+          quotas.remove(told.role());
+        }
+      }
+      frameworks.put(info.id(), info);
+    }
+    Set<String> roles = new TreeSet<>();
+    frameworks.values().forEach(f -> roles.add(f.role()));
+    weights.keySet().retainAll(roles);
+    quotas.keySet().retainAll(roles);
+    for (String role : roles) {
+      double weight = ownership.weight(role);
+      if (!Objects.equals(weights.get(role), weight)) {
+        engine.setWeight(role, weight);
+        weights.put(role, weight);
+      }
+      Quota quota = ownership.quota(role, schema);
+      Quota q = quota == null ? Quota.NONE : quota;
+      if (!q.equals(quotas.getOrDefault(role, Quota.NONE))) {
+        engine.setQuota(role, q);
+      }
+      quotas.put(role, q);
+    }
+  }
+
+  private void syncWorkloads(Engine engine, EstateCache cache, Set<String> keys) {
+    Map<String, Framework> byName = new HashMap<>();
+    for (Framework fw : live(cache.frameworks())) {
+      byName.put(fw.getMetadata().getName(), fw);
+    }
+    Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
+    for (String key : new TreeSet<>(keys)) {
+      Workload w = cache.workload(key);
+      if (w == null || w.getMetadata().getDeletionTimestamp() != null) {
+        forget(engine, key);
+        continue;
+      }
+      String ns = w.getMetadata().getNamespace();
+      namespaceLabels.computeIfAbsent(ns, n -> {
+        Map<String, String> l = cache.namespaceLabels(n);
+        return l == null ? Map.of() : l;
+      });
+      Framework fw = byName.get(w.getSpec().framework());
+      if (fw != null && !frameworks.containsKey(fw.getMetadata().getName())) {
+        fw = null;
+      }
+      Workloads.Mapped mapped = Workloads.map(w, fw, schema, offered, namespaceLabels, created(w));
+      if (mapped instanceof Workloads.Demand d) {
+        WorkloadDemand told = demands.get(key);
+        if (!d.demand().equals(told)) {
+          engine.upsert(d.demand());
+          demands.put(key, d.demand());
+        }
+        admissions.put(key, new Admitted(d.demand()));
+      } else {
+        if (demands.remove(key) != null) {
+          engine.delete(key);
+        }
+        admissions.put(key, mapped instanceof Workloads.Refused r ? new Refused(r.refusal()) : new Suspended());
+      }
+    }
+  }
+
+  private void forget(Engine engine, String key) {
+    if (demands.remove(key) != null) {
+      engine.delete(key);
+    }
+    admissions.remove(key);
+  }
+
+  /** A Workload's creation order: its creation time in seconds (ties go by key, as in {@code simulate}). */
+  static long created(Workload w) {
+    String ts = w.getMetadata().getCreationTimestamp();
+    if (ts == null) {
+      return 0;
+    }
+    try {
+      return OffsetDateTime.parse(ts).toInstant().getEpochSecond();
+    } catch (java.time.format.DateTimeParseException e) {
+      return 0;
+    }
+  }
+
+  /** What the operator made of a Workload, or null when it is not known (deleted, or not seen yet). */
+  public Admission admission(String workloadKey) {
+    return admissions.get(workloadKey);
+  }
+
+  /** The node behind an agent, as read: readiness, address, zone. */
+  public PoolNode node(String agentId) {
+    return nodes.get(agentId);
+  }
+
+  /** The agents of each pool, by pool name. */
+  public Map<String, List<String>> agentsByPool() {
+    return agentsByPool;
+  }
+
+  /** Frameworks sharing a role with another that owns its weight and quota. */
+  public List<String> roleConflicts() {
+    return roleConflicts;
+  }
+
+  /** Nodes that several pools select. */
+  public List<Estate.SharedNode> sharedNodes() {
+    return shared;
+  }
+}

@@ -1,0 +1,152 @@
+package io.poolbridge.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.poolbridge.reconciler.framework.FrameworkReconciler;
+import io.poolbridge.reconciler.pool.ResourcePoolReconciler;
+import io.poolbridge.reconciler.workload.WorkloadReconciler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator: the estate cache, the allocation loop that owns the engine, and the JOSDK
+ * controllers of the three kinds, with leader election through a coordination Lease when asked
+ * (only the leader's loop ticks and only its controllers act).
+ */
+public final class PoolbridgeOperator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PoolbridgeOperator.class);
+
+  /**
+   * @param namespaces the namespaces whose Workloads are watched; empty for all
+   * @param leaseNamespace where the leader-election Lease lives; null for no leader election
+   * @param identity this replica's name in the Lease
+   */
+  public record Config(
+      Duration allocationInterval, Set<String> namespaces, String leaseNamespace, String leaseName, String identity,
+      long seed, Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+    public Config {
+      namespaces = Set.copyOf(namespaces);
+    }
+
+    public static Config defaults() {
+      return new Config(Duration.ofSeconds(1), Set.of(), null, "poolbridge-leader", "poolbridge", 0,
+          Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
+    }
+
+    public Config withLeaderElection(String namespace, String identity) {
+      return new Config(allocationInterval, namespaces, namespace, leaseName, identity, seed, leaseDuration, renewDeadline,
+          retryPeriod);
+    }
+
+    public Config withLeaseTimings(Duration duration, Duration renew, Duration retry) {
+      return new Config(allocationInterval, namespaces, leaseNamespace, leaseName, identity, seed, duration, renew, retry);
+    }
+
+    public Config withInterval(Duration interval) {
+      return new Config(interval, namespaces, leaseNamespace, leaseName, identity, seed, leaseDuration, renewDeadline,
+          retryPeriod);
+    }
+
+    public Config withNamespaces(Set<String> watched) {
+      return new Config(allocationInterval, watched, leaseNamespace, leaseName, identity, seed, leaseDuration, renewDeadline,
+          retryPeriod);
+    }
+  }
+
+  private final KubernetesClient client;
+  private final Config config;
+  private final Clock clock;
+  private final EstateCache cache;
+  private final AllocationLoop loop;
+  private final SnapshotEvents events = new SnapshotEvents();
+  private final WorkloadReconciler.Materializer materializer;
+  private Operator operator;
+  private volatile boolean leader;
+
+  public PoolbridgeOperator(KubernetesClient client, Config config, Clock clock, WorkloadReconciler.Materializer materializer) {
+    this.client = client;
+    this.config = config;
+    this.clock = clock;
+    this.materializer = materializer;
+    this.cache = new EstateCache(client, config.namespaces(), this::post);
+    this.loop = new AllocationLoop(client, cache, clock,
+        new AllocationLoop.Settings(config.allocationInterval(), Duration.ofMillis(20), config.seed(), 8));
+    loop.addListener(events);
+  }
+
+  private void post(Change change) {
+    loop.post(change);
+  }
+
+  public AllocationLoop loop() {
+    return loop;
+  }
+
+  public EstateCache cache() {
+    return cache;
+  }
+
+  /** Whether this replica leads (always, without leader election). */
+  public boolean leader() {
+    return leader;
+  }
+
+  /** Starts: caches first, then the controllers; the loop starts now, or when this replica becomes leader. */
+  public void start() {
+    cache.start(Duration.ofSeconds(60));
+    operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withUseSSAToPatchPrimaryResource(false)
+          .withCloseClientOnStop(false)
+          .withConcurrentReconciliationThreads(4);
+      if (config.leaseNamespace() != null) {
+        o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(config.leaseName())
+            .withLeaseNamespace(config.leaseNamespace())
+            .withIdentity(config.identity())
+            .withLeaseDuration(config.leaseDuration())
+            .withRenewDeadline(config.renewDeadline())
+            .withRetryPeriod(config.retryPeriod())
+            .withExitOnStopLeading(false)
+            .withLeaderCallbacks(new LeaderCallbacks(this::lead, this::follow, id -> LOG.info("leader is {}", id)))
+            .build());
+      }
+    });
+    operator.register(new ResourcePoolReconciler(loop, events, clock));
+    operator.register(new FrameworkReconciler(loop, cache, events, clock));
+    operator.register(new WorkloadReconciler(loop, materializer), o -> {
+      if (!config.namespaces().isEmpty()) {
+        o.settingNamespaces(config.namespaces());
+      }
+    });
+    operator.start();
+    if (config.leaseNamespace() == null) {
+      lead();
+    }
+  }
+
+  private void lead() {
+    LOG.info("{} leads: building the engine from the record", config.identity());
+    leader = true;
+    loop.start();
+  }
+
+  private void follow() {
+    LOG.info("{} no longer leads: allocation stops here", config.identity());
+    leader = false;
+    loop.close();
+  }
+
+  @Override
+  public void close() {
+    loop.close();
+    if (operator != null) {
+      operator.stop();
+    }
+    cache.close();
+  }
+}

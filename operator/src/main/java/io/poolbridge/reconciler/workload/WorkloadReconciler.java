@@ -1,0 +1,68 @@
+package io.poolbridge.reconciler.workload;
+
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.poolbridge.api.v1alpha1.Workload;
+import io.poolbridge.engine.EngineSnapshot;
+import io.poolbridge.estate.Workloads;
+import io.poolbridge.operator.AllocationLoop;
+
+/**
+ * A Workload: the allocation loop places it and records its placements in its status; this
+ * reconciler carries out what the record says (the Pods, Service and EndpointSlices of its placed
+ * instances) and, on deletion, holds the Workload until the engine has released what it held and
+ * what was made for it is gone.
+ */
+@ControllerConfiguration(name = "workload")
+public final class WorkloadReconciler implements Reconciler<Workload>, Cleaner<Workload> {
+  static final long RECHECK_MS = 500;
+
+  /** Carries out a Workload's record; see {@code io.poolbridge.materialize}. */
+  public interface Materializer {
+    /** Makes the cluster match the Workload's recorded placements; returns a problem to report, or null. */
+    String apply(Workload workload);
+
+    /** Removes everything made for the Workload; returns whether nothing remains. */
+    boolean remove(Workload workload);
+
+    Materializer NONE = new Materializer() {
+      @Override
+      public String apply(Workload workload) {
+        return null;
+      }
+
+      @Override
+      public boolean remove(Workload workload) {
+        return true;
+      }
+    };
+  }
+
+  private final AllocationLoop loop;
+  private final Materializer materializer;
+
+  public WorkloadReconciler(AllocationLoop loop, Materializer materializer) {
+    this.loop = loop;
+    this.materializer = materializer;
+  }
+
+  @Override
+  public UpdateControl<Workload> reconcile(Workload workload, Context<Workload> context) {
+    materializer.apply(workload);
+    return UpdateControl.noUpdate();
+  }
+
+  @Override
+  public DeleteControl cleanup(Workload workload, Context<Workload> context) {
+    EngineSnapshot snapshot = loop.state().snapshot();
+    boolean released = snapshot != null && !snapshot.workloads().containsKey(Workloads.key(workload));
+    if (!released || !materializer.remove(workload)) {
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(RECHECK_MS);
+    }
+    return DeleteControl.defaultDelete();
+  }
+}
