@@ -57,8 +57,8 @@ public final class AllocationLoop implements AutoCloseable {
   /** What the loop knew after its last tick, for status writers and reconcilers on other threads. */
   public record State(
       EngineSnapshot snapshot, Map<String, List<PoolNode>> poolNodes, Map<String, EstateSync.Admission> admissions,
-      List<String> roleConflicts, long generation) {
-    static final State EMPTY = new State(null, Map.of(), Map.of(), List.of(), 0);
+      List<String> roleConflicts, long generation, boolean settled) {
+    static final State EMPTY = new State(null, Map.of(), Map.of(), List.of(), 0, false);
   }
 
   /** Told after every tick that did work, on the loop's thread: keep it short. */
@@ -67,8 +67,9 @@ public final class AllocationLoop implements AutoCloseable {
   }
 
   /** Settings. */
-  public record Settings(Duration interval, Duration batchWindow, long seed, int writers) {
-    public static final Settings DEFAULT = new Settings(Duration.ofSeconds(1), Duration.ofMillis(20), 0, 8);
+  public record Settings(Duration interval, Duration batchWindow, long seed, int writers, io.poolbridge.scheduler.ExchangeRates rates) {
+    public static final Settings DEFAULT =
+        new Settings(Duration.ofSeconds(1), Duration.ofMillis(20), 0, 8, io.poolbridge.scheduler.ExchangeRates.NONE);
   }
 
   private final KubernetesClient client;
@@ -217,7 +218,7 @@ public final class AllocationLoop implements AutoCloseable {
   private void rebuild() {
     Instant now = clock.instant();
     changes.clear();
-    sync = EstateSync.forEstate(cache);
+    sync = EstateSync.forEstate(cache, settings.rates());
     engine = new Engine(sync.schema(), sync.prices(), settings.interval(), settings.seed(), now);
     sync.apply(engine, cache, true, true, Set.of(), true, now);
     int restored = 0;
@@ -467,6 +468,10 @@ public final class AllocationLoop implements AutoCloseable {
         admissions.put(Workloads.key(w), a);
       }
     }
-    state = new State(engine.publish(), Map.copyOf(poolNodes), Map.copyOf(admissions), sync.roleConflicts(), ++generation);
+    EngineSnapshot snapshot = engine.publish();
+    // Settled: the engine has nothing left to decide, and everything it decided is recorded.
+    boolean settled = snapshot.settled() && unwritten.isEmpty() && changes.isEmpty()
+        && snapshot.workloads().values().stream().allMatch(v -> v.placed().stream().allMatch(EngineSnapshot.Placed::committed));
+    state = new State(snapshot, Map.copyOf(poolNodes), Map.copyOf(admissions), sync.roleConflicts(), ++generation, settled);
   }
 }

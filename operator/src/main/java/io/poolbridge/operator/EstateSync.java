@@ -78,10 +78,10 @@ public final class EstateSync {
   }
 
   /** A sync for the estate {@code cache} holds now: its schema and prices; nothing told to any engine yet. */
-  public static EstateSync forEstate(EstateCache cache) {
+  public static EstateSync forEstate(EstateCache cache, ExchangeRates rates) {
     ResourceSchema schema = schemaOf(cache);
     List<ResourcePool> pools = live(cache.pools());
-    return new EstateSync(schema, PoolPrices.of(schema, pools, ExchangeRates.NONE), pricing(pools));
+    return new EstateSync(schema, PoolPrices.of(schema, pools, rates), pricing(pools));
   }
 
   public ResourceSchema schema() {
@@ -131,6 +131,7 @@ public final class EstateSync {
     return live;
   }
 
+  /** Nodes not being deleted, by name: agents join in simulate's order, whatever order the cache keeps. */
   private static List<Node> liveNodes(Collection<Node> nodes) {
     List<Node> live = new ArrayList<>();
     for (Node n : nodes) {
@@ -138,6 +139,7 @@ public final class EstateSync {
         live.add(n);
       }
     }
+    live.sort(java.util.Comparator.comparing(n -> n.getMetadata().getName()));
     return live;
   }
 

@@ -10,6 +10,7 @@ import io.poolbridge.reconciler.workload.WorkloadReconciler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import io.poolbridge.scheduler.ExchangeRates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,33 +29,44 @@ public final class PoolbridgeOperator implements AutoCloseable {
    */
   public record Config(
       Duration allocationInterval, Set<String> namespaces, String leaseNamespace, String leaseName, String identity,
-      long seed, Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+      long seed, Duration leaseDuration, Duration renewDeadline, Duration retryPeriod, ExchangeRates rates) {
     public Config {
       namespaces = Set.copyOf(namespaces);
+      rates = rates == null ? ExchangeRates.NONE : rates;
     }
 
     public static Config defaults() {
       return new Config(Duration.ofSeconds(1), Set.of(), null, "poolbridge-leader", "poolbridge", 0,
-          Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
+          Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), ExchangeRates.NONE);
     }
 
     public Config withLeaderElection(String namespace, String identity) {
       return new Config(allocationInterval, namespaces, namespace, leaseName, identity, seed, leaseDuration, renewDeadline,
-          retryPeriod);
+          retryPeriod, rates);
     }
 
     public Config withLeaseTimings(Duration duration, Duration renew, Duration retry) {
-      return new Config(allocationInterval, namespaces, leaseNamespace, leaseName, identity, seed, duration, renew, retry);
+      return new Config(allocationInterval, namespaces, leaseNamespace, leaseName, identity, seed, duration, renew, retry, rates);
     }
 
     public Config withInterval(Duration interval) {
       return new Config(interval, namespaces, leaseNamespace, leaseName, identity, seed, leaseDuration, renewDeadline,
-          retryPeriod);
+          retryPeriod, rates);
+    }
+
+    public Config withRates(ExchangeRates exchangeRates) {
+      return new Config(allocationInterval, namespaces, leaseNamespace, leaseName, identity, seed, leaseDuration, renewDeadline,
+          retryPeriod, exchangeRates);
+    }
+
+    public Config withSeed(long allocatorSeed) {
+      return new Config(allocationInterval, namespaces, leaseNamespace, leaseName, identity, allocatorSeed, leaseDuration,
+          renewDeadline, retryPeriod, rates);
     }
 
     public Config withNamespaces(Set<String> watched) {
       return new Config(allocationInterval, watched, leaseNamespace, leaseName, identity, seed, leaseDuration, renewDeadline,
-          retryPeriod);
+          retryPeriod, rates);
     }
   }
 
@@ -75,7 +87,7 @@ public final class PoolbridgeOperator implements AutoCloseable {
     this.materializer = materializer;
     this.cache = new EstateCache(client, config.namespaces(), this::post);
     this.loop = new AllocationLoop(client, cache, clock,
-        new AllocationLoop.Settings(config.allocationInterval(), Duration.ofMillis(20), config.seed(), 8));
+        new AllocationLoop.Settings(config.allocationInterval(), Duration.ofMillis(20), config.seed(), 8, config.rates()));
     loop.addListener(events);
   }
 

@@ -20,6 +20,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import io.poolbridge.estate.EstateLoader;
+import io.poolbridge.simulate.EstateSimulation;
+import io.poolbridge.simulate.SimulationOutcome;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -75,18 +80,31 @@ class OperatorSamplesIT {
   }
 
   @Test
-  void theSamplesArePlaced() {
-    operator = new PoolbridgeOperator(client, PoolbridgeOperator.Config.defaults(), Clock.systemUTC(),
+  void theSamplesArePlacedAsSimulatePredicts() {
+    EstateLoader.Input input = new EstateLoader().load(List.of(dir("samples"), dir("samples").resolve("simulation")));
+    operator = new PoolbridgeOperator(client, PoolbridgeOperator.Config.defaults().withRates(input.settings().rates()), Clock.systemUTC(),
         WorkloadReconciler.Materializer.NONE);
     operator.start();
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      List<Workload> all = client.resources(Workload.class).inAnyNamespace().list().getItems();
-      assertThat(all).allSatisfy(w -> assertThat(w.getStatus()).as(w.getMetadata().getName()).isNotNull());
-    });
-    for (Workload w : client.resources(Workload.class).inAnyNamespace().list().getItems()) {
-      WorkloadStatus s = w.getStatus();
-      System.out.println(w.getMetadata().getNamespace() + "/" + w.getMetadata().getName() + " " + s.phase() + " " + s.placed()
-          + " " + s.conditions());
+    await().atMost(Duration.ofSeconds(60)).until(() -> operator.loop().state().settled());
+    SimulationOutcome predicted = new EstateSimulation(input, 0, java.time.Instant.now(), input.settings().rates()).run(100);
+    Map<String, Map<String, String>> expected = new TreeMap<>();
+    for (SimulationOutcome.WorkloadPlacement w : predicted.workloads()) {
+      Map<String, String> nodes = new TreeMap<>();
+      w.placements().forEach(i -> nodes.put(i.id(), i.pool() + "/" + i.node()));
+      w.pending().forEach(p -> nodes.put(p.id(), "pending " + p.reason()));
+      expected.put(w.key(), nodes);
     }
+    Map<String, Map<String, String>> actual = new TreeMap<>();
+    for (Workload w : client.resources(Workload.class).inAnyNamespace().list().getItems()) {
+      Map<String, String> nodes = new TreeMap<>();
+      w.getStatus().instances().forEach(i -> nodes.put(i.id(), i.node() == null ? "pending " + reason(w, i) : i.pool() + "/" + i.node()));
+      actual.put(w.getMetadata().getNamespace() + "/" + w.getMetadata().getName(), nodes);
+    }
+    assertThat(actual).isEqualTo(expected);
+  }
+
+  private static String reason(Workload w, WorkloadStatus.InstanceStatus i) {
+    return w.getStatus().conditions().stream().filter(c -> c.getType().equals(i.state() == null ? "" : "Placed"))
+        .map(io.fabric8.kubernetes.api.model.Condition::getReason).findFirst().orElse("?");
   }
 }
