@@ -306,6 +306,11 @@ public final class HierarchicalAllocator implements Allocator {
 
   // ---------------------------------------------------------------- observation
 
+  /** How many offers were made, accepted, declined and rescinded since the allocator started. */
+  public OfferCounts offerCounts() {
+    return offers.counts();
+  }
+
   @Override
   public List<Offer> outstandingOffers() {
     List<Offer> list = new ArrayList<>();

@@ -18,6 +18,8 @@ final class OfferLifecycle {
   private final PlacementBook book;
   private final Accounts accounts;
   private final Intake intake;
+  /** Offers made, accepted, declined and rescinded so far (read by {@link #counts}). */
+  private long made, accepted, declined, rescinded;
 
   OfferLifecycle(ResourceSchema schema, Clock clock, long intervalMillis, PlacementBook book, Accounts accounts, Intake intake) {
     this.schema = schema;
@@ -36,6 +38,7 @@ final class OfferLifecycle {
   Offer offer(Grant g) {
     book.addOffer(g);
     accounts.use(g, +1);
+    made++;
     return book.offerView(g);
   }
 
@@ -60,6 +63,7 @@ final class OfferLifecycle {
     // placements and only what is left of it is released: one update of the sorters per offer,
     // not one per launch.
     book.removeOffer(offer);
+    accepted++;
     for (Grant g : grants) {
       offer.agent.link(g);
     }
@@ -80,6 +84,7 @@ final class OfferLifecycle {
     Grant g = book.requireOffer(offerId);
     book.removeOffer(g);
     accounts.use(g, -1);
+    declined++;
     filter(g.fw, g.agent, refuse == null ? g.fw.info.refuse() : refuse);
   }
 
@@ -99,6 +104,7 @@ final class OfferLifecycle {
     Grant g = book.requireOffer(offerId);
     book.removeOffer(g);
     accounts.use(g, -1);
+    rescinded++;
     return book.offerView(g);
   }
 
@@ -133,6 +139,11 @@ final class OfferLifecycle {
         rescinded.add(rescind(g.offerId));
       }
     }
+  }
+
+  /** The offers made, accepted, declined and rescinded so far. */
+  OfferCounts counts() {
+    return new OfferCounts(made, accepted, declined, rescinded);
   }
 
   Placement recover(String instanceId) {

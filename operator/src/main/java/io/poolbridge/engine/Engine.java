@@ -8,6 +8,7 @@ import io.poolbridge.allocator.CycleResult;
 import io.poolbridge.allocator.FrameworkInfo;
 import io.poolbridge.allocator.HierarchicalAllocator;
 import io.poolbridge.allocator.Offer;
+import io.poolbridge.allocator.OfferCounts;
 import io.poolbridge.allocator.Placement;
 import io.poolbridge.allocator.Quota;
 import io.poolbridge.allocator.ResourceSchema;
@@ -95,6 +96,8 @@ public final class Engine {
   private final List<Assignment> placed = new ArrayList<>();
   private final List<Stopped> stopped = new ArrayList<>();
   private final List<Offer> rescinded = new ArrayList<>();
+  /** The allocator's offer counts at the last tick: a tick reports those since. */
+  private OfferCounts offersAtLastTick = OfferCounts.ZERO;
 
   /** The snapshot, built from what changed. */
   private final SnapshotBook snapshots;
@@ -492,7 +495,9 @@ public final class Engine {
         }
       }
     }
-    Tick tick = new Tick(round, clock.instant(), placed, stopped, rescinded, settled, idle);
+    OfferCounts offers = allocator.offerCounts();
+    Tick tick = new Tick(round, clock.instant(), placed, stopped, rescinded, settled, idle, offers.minus(offersAtLastTick));
+    offersAtLastTick = offers;
     placed.clear();
     stopped.clear();
     rescinded.clear();

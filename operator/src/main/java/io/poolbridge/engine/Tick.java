@@ -1,6 +1,7 @@
 package io.poolbridge.engine;
 
 import io.poolbridge.allocator.Offer;
+import io.poolbridge.allocator.OfferCounts;
 import io.poolbridge.scheduler.Assignment;
 import java.time.Instant;
 import java.util.List;
@@ -19,14 +20,23 @@ import java.util.List;
  *     that every refuse filter expired, and no preemption was planned. Ticks after that are idle
  *     until the next event.
  * @param idle whether this tick did no work at all (settled, and no event since)
+ * @param offers the offers made, accepted, declined and rescinded since the previous tick (for metrics)
  */
 public record Tick(
     long round, Instant at, List<Assignment> placed, List<Stopped> stopped, List<Offer> rescinded, boolean settled,
-    boolean idle) {
+    boolean idle, OfferCounts offers) {
   public Tick {
     placed = List.copyOf(placed);
     stopped = List.copyOf(stopped);
     rescinded = List.copyOf(rescinded);
+    offers = offers == null ? OfferCounts.ZERO : offers;
+  }
+
+  /** A tick without offer counts. */
+  public Tick(
+      long round, Instant at, List<Assignment> placed, List<Stopped> stopped, List<Offer> rescinded, boolean settled,
+      boolean idle) {
+    this(round, at, placed, stopped, rescinded, settled, idle, OfferCounts.ZERO);
   }
 
   /** Whether the tick placed or stopped anything. */
