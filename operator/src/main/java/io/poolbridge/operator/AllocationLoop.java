@@ -57,8 +57,8 @@ public final class AllocationLoop implements AutoCloseable {
   /** What the loop knew after its last tick, for status writers and reconcilers on other threads. */
   public record State(
       EngineSnapshot snapshot, Map<String, List<PoolNode>> poolNodes, Map<String, EstateSync.Admission> admissions,
-      List<String> roleConflicts, long generation, boolean settled) {
-    static final State EMPTY = new State(null, Map.of(), Map.of(), List.of(), 0, false);
+      List<String> roleConflicts, Map<String, io.poolbridge.allocator.Quota> quotas, long generation, boolean settled) {
+    static final State EMPTY = new State(null, Map.of(), Map.of(), List.of(), Map.of(), 0, false);
   }
 
   /** Told after every tick that did work, on the loop's thread: keep it short. */
@@ -472,6 +472,7 @@ public final class AllocationLoop implements AutoCloseable {
     // Settled: the engine has nothing left to decide, and everything it decided is recorded.
     boolean settled = snapshot.settled() && unwritten.isEmpty() && changes.isEmpty()
         && snapshot.workloads().values().stream().allMatch(v -> v.placed().stream().allMatch(EngineSnapshot.Placed::committed));
-    state = new State(snapshot, Map.copyOf(poolNodes), Map.copyOf(admissions), sync.roleConflicts(), ++generation, settled);
+    state = new State(snapshot, Map.copyOf(poolNodes), Map.copyOf(admissions), sync.roleConflicts(), sync.quotas(),
+        ++generation, settled);
   }
 }

@@ -386,6 +386,11 @@ public final class EstateSync {
     return roleConflicts;
   }
 
+  /** The quota told to the engine for each role, in the allocator's base units. */
+  public Map<String, Quota> quotas() {
+    return Map.copyOf(quotas);
+  }
+
   /** Nodes that several pools select. */
   public List<Estate.SharedNode> sharedNodes() {
     return shared;

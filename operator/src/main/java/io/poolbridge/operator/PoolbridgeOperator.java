@@ -11,6 +11,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import io.poolbridge.scheduler.ExchangeRates;
+import io.poolbridge.metrics.OperatorHttpServer;
+import io.poolbridge.metrics.OperatorMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,11 +79,18 @@ public final class PoolbridgeOperator implements AutoCloseable {
   private final AllocationLoop loop;
   private final SnapshotEvents events = new SnapshotEvents();
   private final WorkloadReconciler.Materializer materializer;
+  private final OperatorMetrics metrics;
   private Operator operator;
   private volatile boolean leader;
 
   public PoolbridgeOperator(KubernetesClient client, Config config, Clock clock, WorkloadReconciler.Materializer materializer) {
+    this(client, config, clock, materializer, new OperatorMetrics());
+  }
+
+  public PoolbridgeOperator(KubernetesClient client, Config config, Clock clock, WorkloadReconciler.Materializer materializer,
+      OperatorMetrics metrics) {
     this.client = client;
+    this.metrics = metrics;
     this.config = config;
     this.clock = clock;
     this.materializer = materializer;
@@ -89,6 +98,32 @@ public final class PoolbridgeOperator implements AutoCloseable {
     this.loop = new AllocationLoop(client, cache, clock,
         new AllocationLoop.Settings(config.allocationInterval(), Duration.ofMillis(20), config.seed(), 8, config.rates()));
     loop.addListener(events);
+    loop.addListener((tick, state, took) -> {
+      metrics.recordTick(tick, took);
+      metrics.update(state.snapshot(), state.quotas());
+      loop.drainCreateToPlaced().values().forEach(metrics::recordCreateToPlaced);
+    });
+  }
+
+  public OperatorMetrics metrics() {
+    return metrics;
+  }
+
+  /** Healthy: a follower always; the leader while its allocation loop runs. */
+  public boolean healthy() {
+    return !leader || loop.running();
+  }
+
+  /** Ready: the caches are listed and, on the leader, the engine is built from the record. */
+  public OperatorHttpServer.Readiness readiness() {
+    if (operator == null) {
+      return OperatorHttpServer.Readiness.notReady("starting: listing the estate");
+    }
+    if (leader && loop.state().snapshot() == null) {
+      return OperatorHttpServer.Readiness.notReady(loop.failure() != null
+          ? "the allocation loop stopped: " + loop.failure().getMessage() : "building the engine from the record");
+    }
+    return OperatorHttpServer.Readiness.READY;
   }
 
   private void post(Change change) {
@@ -115,7 +150,8 @@ public final class PoolbridgeOperator implements AutoCloseable {
       o.withKubernetesClient(client)
           .withUseSSAToPatchPrimaryResource(false)
           .withCloseClientOnStop(false)
-          .withConcurrentReconciliationThreads(4);
+          .withConcurrentReconciliationThreads(4)
+          .withMetrics(metrics.josdkMetrics());
       if (config.leaseNamespace() != null) {
         o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(config.leaseName())
             .withLeaseNamespace(config.leaseNamespace())
