@@ -215,7 +215,11 @@ public final class AllocationLoop implements AutoCloseable {
   }
 
   /** Builds the engine from the cluster and the record: every placement a Workload's status lists is restored. */
-  private void rebuild() {
+  private void rebuild() throws InterruptedException {
+    if (cache.remotes() != null) {
+      EstateSync.assign(cache, EstateSync.live(cache.pools()));
+      cache.remotes().awaitFirstAttempts(Duration.ofSeconds(20));
+    }
     Instant now = clock.instant();
     changes.clear();
     sync = EstateSync.forEstate(cache, settings.rates());
@@ -268,7 +272,7 @@ public final class AllocationLoop implements AutoCloseable {
     return keys;
   }
 
-  private void turn() {
+  private void turn() throws InterruptedException {
     Instant start = clock.instant();
     Set<Change> batch = new HashSet<>(changes);
     changes.removeAll(batch);

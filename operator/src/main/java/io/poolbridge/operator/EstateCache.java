@@ -43,9 +43,25 @@ public final class EstateCache implements AutoCloseable {
    * @param changes told of every change, from the informers' threads
    */
   public EstateCache(KubernetesClient client, Set<String> namespaces, Consumer<Change> changes) {
+    this(client, namespaces, changes, null);
+  }
+
+  /**
+   * @param remotes the remote clusters pools may read Nodes from; null to read every pool's Nodes
+   *     from this cluster (as {@code simulate} reads every Node it is given)
+   */
+  public EstateCache(KubernetesClient client, Set<String> namespaces, Consumer<Change> changes, RemoteClusters remotes) {
     this.client = client;
     this.namespaces = Set.copyOf(namespaces);
     this.changes = changes;
+    this.remotes = remotes;
+  }
+
+  private final RemoteClusters remotes;
+
+  /** The remote clusters, or null when every pool reads this cluster's Nodes. */
+  public RemoteClusters remotes() {
+    return remotes;
   }
 
   /** Starts the informers and waits until each has listed what is there. */
@@ -191,5 +207,8 @@ public final class EstateCache implements AutoCloseable {
   @Override
   public void close() {
     informers.forEach(SharedIndexInformer::close);
+    if (remotes != null) {
+      remotes.close();
+    }
   }
 }

@@ -100,7 +100,7 @@ public final class EstateSync {
   /** The estate's schema: every resource some node has or some Framework or Workload names, ordered as {@code simulate} orders it. */
   static ResourceSchema schemaOf(EstateCache cache) {
     List<PoolNode> all = new ArrayList<>();
-    Estate.NodeAssignment assignment = Estate.assignNodes(live(cache.pools()), liveNodes(cache.nodes()));
+    Estate.NodeAssignment assignment = assign(cache, live(cache.pools()));
     for (ResourcePool pool : live(cache.pools())) {
       all.addAll(Estate.staticNodes(pool));
       all.addAll(assignment.nodesByPool().get(pool.getMetadata().getName()));
@@ -129,6 +129,39 @@ public final class EstateSync {
       }
     }
     return live;
+  }
+
+  /**
+   * The Nodes of each Kubernetes-source pool: from this cluster, or from the remote cluster its
+   * kubeconfig Secret names (pools sharing a cluster share its Nodes, and a Node two of them select
+   * goes to the first by name, as in {@link Estate#assignNodes}). A remote cluster that cannot be
+   * read gives its pools no Nodes; the pools' status says why.
+   */
+  static Estate.NodeAssignment assign(EstateCache cache, List<ResourcePool> pools) {
+    RemoteClusters remotes = cache.remotes();
+    if (remotes == null) {
+      return Estate.assignNodes(pools, liveNodes(cache.nodes()));
+    }
+    Map<RemoteClusters.Ref, List<ResourcePool>> byCluster = new LinkedHashMap<>();
+    List<ResourcePool> local = new ArrayList<>();
+    for (ResourcePool pool : pools) {
+      RemoteClusters.Ref ref = remotes.refOf(pool);
+      if (ref == null) {
+        local.add(pool);
+      } else {
+        byCluster.computeIfAbsent(ref, r -> new ArrayList<>()).add(pool);
+      }
+    }
+    remotes.use(byCluster.keySet());
+    Estate.NodeAssignment here = Estate.assignNodes(local, liveNodes(cache.nodes()));
+    Map<String, List<PoolNode>> nodesByPool = new LinkedHashMap<>(here.nodesByPool());
+    List<Estate.SharedNode> shared = new ArrayList<>(here.shared());
+    byCluster.forEach((ref, clusterPools) -> {
+      Estate.NodeAssignment there = Estate.assignNodes(clusterPools, liveNodes(remotes.nodes(ref)));
+      nodesByPool.putAll(there.nodesByPool());
+      shared.addAll(there.shared());
+    });
+    return new Estate.NodeAssignment(nodesByPool, shared);
   }
 
   /** Nodes not being deleted, by name: agents join in simulate's order, whatever order the cache keeps. */
@@ -201,7 +234,7 @@ public final class EstateSync {
   private boolean syncAgents(Engine engine, EstateCache cache, Instant now) {
     List<ResourcePool> pools = live(cache.pools());
     pools.sort(java.util.Comparator.comparing(p -> p.getMetadata().getName()));
-    Estate.NodeAssignment assignment = Estate.assignNodes(pools, liveNodes(cache.nodes()));
+    Estate.NodeAssignment assignment = assign(cache, pools);
     shared = assignment.shared();
     Map<String, AgentInfo> wanted = new LinkedHashMap<>();
     Map<String, AgentState> wantedStates = new HashMap<>();

@@ -25,50 +25,60 @@ public final class PoolbridgeOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PoolbridgeOperator.class);
 
   /**
+   * The operator's settings.
+   *
    * @param namespaces the namespaces whose Workloads are watched; empty for all
+   * @param operatorNamespace the namespace the operator runs in: where kubeconfig Secrets are by default
    * @param leaseNamespace where the leader-election Lease lives; null for no leader election
    * @param identity this replica's name in the Lease
+   * @param rates the exchange rates pools priced in other currencies are compared through
    */
   public record Config(
-      Duration allocationInterval, Set<String> namespaces, String leaseNamespace, String leaseName, String identity,
-      long seed, Duration leaseDuration, Duration renewDeadline, Duration retryPeriod, ExchangeRates rates) {
+      Duration allocationInterval, Set<String> namespaces, String operatorNamespace, String leaseNamespace, String leaseName,
+      String identity, long seed, Duration leaseDuration, Duration renewDeadline, Duration retryPeriod, ExchangeRates rates) {
     public Config {
       namespaces = Set.copyOf(namespaces);
       rates = rates == null ? ExchangeRates.NONE : rates;
     }
 
     public static Config defaults() {
-      return new Config(Duration.ofSeconds(1), Set.of(), null, "poolbridge-leader", "poolbridge", 0,
+      return new Config(Duration.ofSeconds(1), Set.of(), "poolbridge-system", null, "poolbridge-leader", "poolbridge", 0,
           Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), ExchangeRates.NONE);
     }
 
-    public Config withLeaderElection(String namespace, String identity) {
-      return new Config(allocationInterval, namespaces, namespace, leaseName, identity, seed, leaseDuration, renewDeadline,
-          retryPeriod, rates);
-    }
-
-    public Config withLeaseTimings(Duration duration, Duration renew, Duration retry) {
-      return new Config(allocationInterval, namespaces, leaseNamespace, leaseName, identity, seed, duration, renew, retry, rates);
-    }
-
-    public Config withInterval(Duration interval) {
-      return new Config(interval, namespaces, leaseNamespace, leaseName, identity, seed, leaseDuration, renewDeadline,
-          retryPeriod, rates);
-    }
-
-    public Config withRates(ExchangeRates exchangeRates) {
-      return new Config(allocationInterval, namespaces, leaseNamespace, leaseName, identity, seed, leaseDuration, renewDeadline,
-          retryPeriod, exchangeRates);
-    }
-
-    public Config withSeed(long allocatorSeed) {
-      return new Config(allocationInterval, namespaces, leaseNamespace, leaseName, identity, allocatorSeed, leaseDuration,
+    public Config withLeaderElection(String namespace, String id) {
+      return new Config(allocationInterval, namespaces, operatorNamespace, namespace, leaseName, id, seed, leaseDuration,
           renewDeadline, retryPeriod, rates);
     }
 
+    public Config withLeaseTimings(Duration duration, Duration renew, Duration retry) {
+      return new Config(allocationInterval, namespaces, operatorNamespace, leaseNamespace, leaseName, identity, seed, duration,
+          renew, retry, rates);
+    }
+
+    public Config withInterval(Duration interval) {
+      return new Config(interval, namespaces, operatorNamespace, leaseNamespace, leaseName, identity, seed, leaseDuration,
+          renewDeadline, retryPeriod, rates);
+    }
+
+    public Config withRates(ExchangeRates exchangeRates) {
+      return new Config(allocationInterval, namespaces, operatorNamespace, leaseNamespace, leaseName, identity, seed,
+          leaseDuration, renewDeadline, retryPeriod, exchangeRates);
+    }
+
+    public Config withSeed(long allocatorSeed) {
+      return new Config(allocationInterval, namespaces, operatorNamespace, leaseNamespace, leaseName, identity, allocatorSeed,
+          leaseDuration, renewDeadline, retryPeriod, rates);
+    }
+
     public Config withNamespaces(Set<String> watched) {
-      return new Config(allocationInterval, watched, leaseNamespace, leaseName, identity, seed, leaseDuration, renewDeadline,
-          retryPeriod, rates);
+      return new Config(allocationInterval, watched, operatorNamespace, leaseNamespace, leaseName, identity, seed, leaseDuration,
+          renewDeadline, retryPeriod, rates);
+    }
+
+    public Config withOperatorNamespace(String namespace) {
+      return new Config(allocationInterval, namespaces, namespace, leaseNamespace, leaseName, identity, seed, leaseDuration,
+          renewDeadline, retryPeriod, rates);
     }
   }
 
@@ -76,6 +86,7 @@ public final class PoolbridgeOperator implements AutoCloseable {
   private final Config config;
   private final Clock clock;
   private final EstateCache cache;
+  private final RemoteClusters remotes;
   private final AllocationLoop loop;
   private final SnapshotEvents events = new SnapshotEvents();
   private final WorkloadReconciler.Materializer materializer;
@@ -94,7 +105,8 @@ public final class PoolbridgeOperator implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.materializer = materializer;
-    this.cache = new EstateCache(client, config.namespaces(), this::post);
+    this.remotes = new RemoteClusters(client, config.operatorNamespace(), this::post, clock, Duration.ofSeconds(10));
+    this.cache = new EstateCache(client, config.namespaces(), this::post, remotes);
     this.loop = new AllocationLoop(client, cache, clock,
         new AllocationLoop.Settings(config.allocationInterval(), Duration.ofMillis(20), config.seed(), 8, config.rates()));
     loop.addListener(events);

@@ -31,43 +31,24 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The operator on the sample estate: the aws pool's Nodes in its own cluster, the gcp pool's in a
+ * remote cluster reached through the kubeconfig Secret the pool names, the static pools from their
+ * inventories. Every instance lands where {@code simulate} predicts from the same files.
+ */
 class OperatorSamplesIT {
-  private KubernetesMockServer server;
+  private EmbeddedEstate estate;
   private KubernetesClient client;
   private PoolbridgeOperator operator;
 
   static Path dir(String name) {
-    Path fromModule = Path.of("..", name);
-    return Files.isDirectory(fromModule) ? fromModule : Path.of(name);
+    return EmbeddedEstate.dir(name);
   }
 
   @BeforeEach
-  void start() throws Exception {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new ValidatingCrudDispatcher(), false);
-    server.init();
-    client = server.createClient(new JdkHttpClientFactory());
-    try (Stream<Path> crds = Files.list(dir("crds"))) {
-      for (Path file : crds.sorted().toList()) {
-        CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(file.toFile()).item();
-        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-      }
-    }
-    apply(dir("samples").resolve("simulation/cloud-nodes.yaml").toFile());
-    try (Stream<Path> files = Files.list(dir("samples"))) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-        apply(f.toFile());
-      }
-    }
-  }
-
-  private void apply(File file) throws Exception {
-    List<HasMetadata> items;
-    try (var in = new java.io.FileInputStream(file)) {
-      items = client.load(in).items();
-    }
-    for (HasMetadata item : items) {
-      client.resource(item).create();
-    }
+  void start() {
+    estate = EmbeddedEstate.samples();
+    client = estate.client();
   }
 
   @AfterEach
@@ -75,8 +56,7 @@ class OperatorSamplesIT {
     if (operator != null) {
       operator.close();
     }
-    client.close();
-    server.destroy();
+    estate.close();
   }
 
   @Test
@@ -100,6 +80,8 @@ class OperatorSamplesIT {
       w.getStatus().instances().forEach(i -> nodes.put(i.id(), i.node() == null ? "pending " + reason(w, i) : i.pool() + "/" + i.node()));
       actual.put(w.getMetadata().getNamespace() + "/" + w.getMetadata().getName(), nodes);
     }
+    assertThat(operator.cache().remotes().health(new RemoteClusters.Ref(EmbeddedEstate.OPERATOR_NAMESPACE,
+        "gke-europe-west4-kubeconfig", "kubeconfig"))).isEqualTo(RemoteClusters.Health.REACHABLE);
     assertThat(actual).isEqualTo(expected);
   }
 
