@@ -51,8 +51,8 @@ final class PoolFigures {
     } else {
       membershipChanged = true;
     }
-    Resources total = a.total().schema().equals(schema) ? a.total() : a.total().widen(schema);
-    AgentInfo agent = total == a.total() ? a : new AgentInfo(a.id(), a.pool(), a.attributes(), total, a.reservations());
+    AgentInfo agent = Vectors.widen(a, schema);
+    Resources total = agent.total();
     Resources used = isZero(placedOn) ? none(schema) : Resources.ofArray(schema, Arrays.copyOf(placedOn, schema.size()));
     Resources free = state != AgentState.ACTIVE ? none(schema) : used == none ? total : total.minus(used);
     NodeView v = new NodeView(agent, used, free, state, leasedTo);
