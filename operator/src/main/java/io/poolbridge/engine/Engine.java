@@ -361,6 +361,10 @@ public final class Engine {
         }
       }
       ledger.replaceWorkload(old, workload);
+      if (old.kind() != workload.kind()) {
+        // Whether its instances lease their nodes whole changed: the pools' node views show it.
+        ledger.runningIdsOfWorkload(workload.key()).forEach(id -> snapshots.agentChanged(ledger.running(id).assignment().agentId()));
+      }
       waits.dropUnlisted(workload);
       feasibility.forget(workload.key());
     }

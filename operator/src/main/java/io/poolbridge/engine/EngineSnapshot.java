@@ -1,5 +1,7 @@
 package io.poolbridge.engine;
 
+import io.poolbridge.allocator.AgentInfo;
+import io.poolbridge.allocator.AgentState;
 import io.poolbridge.allocator.Resources;
 import io.poolbridge.scheduler.Assignment;
 import io.poolbridge.scheduler.Unplaced;
@@ -70,6 +72,36 @@ public record EngineSnapshot(
    * @param capacity every node's capacity
    * @param placed what placed instances use
    * @param available what is free on the nodes that take new work ({@code ACTIVE})
+   * @param agents every node of the pool, by agent id (an immutable list that later snapshots share
+   *     while no agent of the pool and no placement on one changes)
    */
-  public record PoolView(String name, int nodes, int activeNodes, Resources capacity, Resources placed, Resources available) {}
+  public record PoolView(
+      String name, int nodes, int activeNodes, Resources capacity, Resources placed, Resources available, List<NodeView> agents) {}
+
+  /**
+   * One node of a pool.
+   *
+   * @param agent the agent as the engine knows it: id, attributes, capacity ({@link AgentInfo#total})
+   * @param placed what the instances placed on it use (a whole-node lease uses all of it)
+   * @param available what is free on it if it takes new work ({@code ACTIVE}); nothing otherwise
+   * @param state its state as the allocator knows it
+   * @param leasedTo the framework that leases it whole (a {@code NODE_LEASE} workload's instance
+   *     runs on it), or {@code null}
+   */
+  public record NodeView(AgentInfo agent, Resources placed, Resources available, AgentState state, String leasedTo) {
+    /** The agent's id. */
+    public String id() {
+      return agent.id();
+    }
+
+    /** The node's name: the agent id without its {@code <pool>/} prefix (see {@link AgentInfo#id}). */
+    public String node() {
+      String prefix = agent.pool() + "/";
+      return agent.id().startsWith(prefix) ? agent.id().substring(prefix.length()) : agent.id();
+    }
+
+    public Resources capacity() {
+      return agent.total();
+    }
+  }
 }

@@ -9,6 +9,7 @@ import io.poolbridge.engine.Ledger.Running;
 import io.poolbridge.scheduler.Reason;
 import io.poolbridge.scheduler.Unplaced;
 import io.poolbridge.scheduler.WorkloadDemand;
+import io.poolbridge.scheduler.WorkloadKind;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,7 +25,8 @@ import java.util.TreeMap;
  * The engine's snapshot, built from what changed: the engine marks the workloads and agents an
  * event or a tick touched, and {@link #publish} rebuilds only their views (and the framework
  * figures, which are few) into a new immutable {@link EngineSnapshot}, published through a
- * volatile field that any thread may read.
+ * volatile field that any thread may read. A pool none of whose agents changed keeps its view
+ * (node list included) from the last snapshot.
  */
 final class SnapshotBook {
   private final HierarchicalAllocator allocator;
@@ -162,7 +164,7 @@ final class SnapshotBook {
     for (String id : dirtyAgents) {
       AgentInfo a = agents.get(id);
       if (a != null) {
-        poolFigures.get(a.pool()).update(a, allocator.usage(id).state(), ledger.placedOn(id));
+        poolFigures.get(a.pool()).update(a, allocator.usage(id).state(), ledger.placedOn(id), leasedTo(id), allocator.schema());
       }
     }
     dirtyAgents.clear();
@@ -180,6 +182,18 @@ final class SnapshotBook {
     poolFigures.forEach((name, f) -> pools.put(name, f.view(allocator.schema())));
     snapshot = new EngineSnapshot(round, now, settled, new WorkloadViews(publishedOrder, List.copyOf(published)), fws, pools);
     snapshotStale = false;
+  }
+
+  /** The framework whose {@code NODE_LEASE} instance runs on the agent, or {@code null}. */
+  private String leasedTo(String agentId) {
+    for (String id : ledger.runningIdsOnAgent(agentId)) {
+      Running r = ledger.running(id);
+      WorkloadDemand d = r == null ? null : ledger.workload(r.assignment().workloadKey());
+      if (d != null && d.kind() == WorkloadKind.NODE_LEASE) {
+        return d.frameworkId();
+      }
+    }
+    return null;
   }
 
   private Resources placedBy(String fw) {

@@ -242,6 +242,40 @@ class EngineEventsProperties {
     }
     Resources placedInPools = s.pools().values().stream().map(EngineSnapshot.PoolView::placed).reduce(Resources.none(SCHEMA), Resources::plus);
     assertThat(placedInPools).as(context + ": placed in pools").isEqualTo(used);
+    // Each pool lists its nodes by id, each with what the allocator holds on it, and its figures add up to them.
+    Map<String, Resources> usedOn = new HashMap<>();
+    for (Placement p : e.allocator().placements()) {
+      usedOn.merge(p.agentId(), p.resources(), Resources::plus);
+    }
+    Resources none = Resources.none(SCHEMA);
+    for (EngineSnapshot.PoolView pool : s.pools().values()) {
+      String where = context + ": pool " + pool.name();
+      assertThat(pool.agents()).extracting(EngineSnapshot.NodeView::id).as(where + " lists its nodes")
+          .containsExactlyElementsOf(agents.values().stream().filter(a -> a.pool().equals(pool.name())).map(AgentInfo::id).sorted().toList());
+      Resources cap = none;
+      Resources placedOnNodes = none;
+      Resources free = none;
+      int active = 0;
+      for (EngineSnapshot.NodeView n : pool.agents()) {
+        AgentInfo a = agents.get(n.id());
+        AgentState state = e.allocator().usage(a.id()).state();
+        assertThat(n.capacity()).as(where + ": capacity of " + a.id()).isEqualTo(a.total());
+        assertThat(n.placed()).as(where + ": placed on " + a.id()).isEqualTo(usedOn.getOrDefault(a.id(), none));
+        assertThat(n.state()).as(where + ": state of " + a.id()).isEqualTo(state);
+        assertThat(n.available()).as(where + ": available on " + a.id())
+            .isEqualTo(state == AgentState.ACTIVE ? a.total().minus(n.placed()) : none);
+        assertThat(n.leasedTo()).as(where + ": no workload here leases a node").isNull();
+        cap = cap.plus(n.capacity());
+        placedOnNodes = placedOnNodes.plus(n.placed());
+        free = free.plus(n.available());
+        active += state == AgentState.ACTIVE ? 1 : 0;
+      }
+      assertThat(pool.nodes()).as(where).isEqualTo(pool.agents().size());
+      assertThat(pool.activeNodes()).as(where + ": active nodes").isEqualTo(active);
+      assertThat(pool.capacity()).as(where + ": capacity").isEqualTo(cap);
+      assertThat(pool.placed()).as(where + ": placed").isEqualTo(placedOnNodes);
+      assertThat(pool.available()).as(where + ": available").isEqualTo(free);
+    }
   }
 
   private static <T> T pick(Random r, java.util.Collection<T> from) {
