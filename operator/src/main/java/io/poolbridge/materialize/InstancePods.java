@@ -37,7 +37,12 @@ import java.util.TreeMap;
  *       resource the allocation does not name is left as the template says; a sidecar that declares
  *       nothing for an allocated resource gets nothing for it; init containers are left as the
  *       template says. A template whose other containers declare as much as the whole allocation
- *       (nothing left for the first) is refused with a message.
+ *       (nothing left for the first) is refused with a message. Only resources a container can
+ *       request are set (cpu, memory, ephemeral-storage, hugepages-*, extended resources with a
+ *       domain such as {@code nvidia.com/gpu}); others (a node's {@code pods} count) are not.
+ *   <li>The template's {@code nodeSelector} and node affinity are dropped: placement is the
+ *       allocator's, by the Workload's constraints, and the kubelet would refuse a Pod bound to a node
+ *       its node selector or node affinity does not match.
  *   <li>Tolerates {@code poolbridge.io/pool=<pool>:NoSchedule} and, on a leased node, {@code
  *       poolbridge.io/leased-to=<framework>:NoSchedule}.
  *   <li>Labels: the template's, plus {@code poolbridge.io/workload}, {@code -workload-namespace},
@@ -105,7 +110,19 @@ public final class InstancePods {
     }
 
     podSpec.setNodeName(placement.node());
-    podSpec.setContainers(divide(workload.getMetadata().getName(), podSpec.getContainers(), placement.resources()));
+    // Placement is the allocator's (the Workload's constraints): a node selector or node affinity of
+    // the template would only make the kubelet refuse the Pod on the node chosen for it.
+    podSpec.setNodeSelector(null);
+    if (podSpec.getAffinity() != null) {
+      podSpec.getAffinity().setNodeAffinity(null);
+    }
+    Map<String, Quantity> allocation = new TreeMap<>();
+    placement.resources().forEach((name, q) -> {
+      if (containerResource(name)) {
+        allocation.put(name, q);
+      }
+    });
+    podSpec.setContainers(divide(workload.getMetadata().getName(), podSpec.getContainers(), allocation));
     List<Toleration> tolerations = new ArrayList<>(podSpec.getTolerations() == null ? List.of() : podSpec.getTolerations());
     addToleration(tolerations, Keys.POOL, Keys.labelValue(placement.pool()));
     if (placement.leasedTo() != null) {
@@ -145,6 +162,17 @@ public final class InstancePods {
         .withController(true)
         .withBlockOwnerDeletion(true)
         .build();
+  }
+
+  /**
+   * Whether a container may request {@code resource}: cpu, memory, ephemeral-storage, hugepages-*,
+   * and extended resources, whose names have a domain ({@code nvidia.com/gpu}). Kubernetes refuses
+   * any other name in a container (a pool's {@code pods} count, a static pool's own names).
+   */
+  static boolean containerResource(String resource) {
+    return resource.equals("cpu") || resource.equals("memory") || resource.equals("ephemeral-storage")
+        || resource.startsWith("hugepages-") || (resource.contains("/") && !resource.startsWith("kubernetes.io/")
+            && !resource.startsWith("requests."));
   }
 
   private static void addToleration(List<Toleration> tolerations, String key, String value) {

@@ -32,7 +32,9 @@ import java.util.function.UnaryOperator;
  * Workload (its instance gone, moved to another node, made for another allocation, or left by an
  * earlier Workload of the same name) is deleted, and the missing ones are created. A create that
  * meets an existing Pod (409) reads it: if it matches, it is adopted; if it is an old Pod still
- * terminating, the instance is reported pending and created on a later apply.
+ * terminating (a real API server keeps a deleted Pod through its grace period), or a Pod poolbridge
+ * did not make holds the name (it is never deleted), the result is {@link Outcome#PENDING} with a
+ * message naming it, and the Pod is created on a later apply.
  */
 public final class Materializer {
   /** How many times a Node change is retried from fresh state after a conflict. */
@@ -54,7 +56,10 @@ public final class Materializer {
   public enum Outcome {
     /** The API holds the desired state. */
     APPLIED,
-    /** Some of it is not there yet (an old Pod of the same name is still terminating); apply again later. */
+    /**
+     * Some of it is not there yet: an earlier Pod of the same name is still terminating, or a Pod
+     * poolbridge did not make holds the name (the message says which); apply again later.
+     */
     PENDING,
     /** The Workload's namespace does not exist in the cluster: nothing could be created. */
     NAMESPACE_MISSING,
@@ -86,7 +91,7 @@ public final class Materializer {
     int updated;
     int deleted;
     int adopted;
-    int pending;
+    final List<String> waiting = new java.util.ArrayList<>();
   }
 
   /** Makes the Pods of {@code workload} those of {@code desired}, its committed placements on Kubernetes nodes of this cluster. */
@@ -123,7 +128,7 @@ public final class Materializer {
           continue;
         }
         if (terminating.contains(e.getKey())) {
-          c.pending++;
+          c.waiting.add("Pod " + e.getKey() + " waits for the earlier Pod of that name to terminate");
           continue;
         }
         if (!namespaceChecked) {
@@ -132,13 +137,13 @@ public final class Materializer {
           }
           namespaceChecked = true;
         }
-        if (!create(e.getValue(), c)) {
-          c.pending++;
-        }
+        create(e.getValue(), c);
       }
-      return c.pending > 0
-          ? Result.of(Outcome.PENDING, c.pending + " Pods wait for an earlier Pod of the same name to terminate", c)
-          : Result.of(Outcome.APPLIED, "", c);
+      if (c.waiting.isEmpty()) {
+        return Result.of(Outcome.APPLIED, "", c);
+      }
+      String more = c.waiting.size() > 1 ? " (and " + (c.waiting.size() - 1) + " more)" : "";
+      return Result.of(Outcome.PENDING, c.waiting.get(0) + more, c);
     } catch (NamespaceGone e) {
       return Result.of(Outcome.NAMESPACE_MISSING, namespaceMissing(namespace), c);
     } catch (KubernetesClientException e) {
@@ -146,9 +151,13 @@ public final class Materializer {
     }
   }
 
-  /** Creates {@code pod}; false when a Pod of its name that is not it is in the way (still terminating). */
+  /**
+   * Creates {@code pod}; on a conflict (a Pod of its name is there) adopts it when it matches, else
+   * notes why the instance waits and returns false.
+   */
   private boolean create(Pod pod, Counts c) {
     var pods = client.pods().inNamespace(pod.getMetadata().getNamespace());
+    String name = pod.getMetadata().getName();
     try {
       pods.resource(pod).create();
       c.created++;
@@ -160,10 +169,20 @@ public final class Materializer {
       if (e.getCode() != 409) {
         throw e;
       }
-      Pod there = pods.withName(pod.getMetadata().getName()).get();
-      if (there != null && there.getMetadata().getDeletionTimestamp() == null && matches(there, pod)) {
+      Pod there = pods.withName(name).get();
+      if (there == null) {
+        c.waiting.add("Pod " + name + " was being deleted; it is made on the next apply");
+      } else if (there.getMetadata().getDeletionTimestamp() != null) {
+        c.waiting.add("Pod " + name + " waits for the earlier Pod of that name to terminate");
+      } else if (matches(there, pod)) {
         c.adopted++;
         return true;
+      } else if (!Objects.equals(label(there, Keys.WORKLOAD), label(pod, Keys.WORKLOAD))
+          || !Keys.MANAGER.equals(label(there, Keys.MANAGED_BY))) {
+        c.waiting.add("a Pod named " + name + " that poolbridge did not make for this workload is in namespace "
+            + pod.getMetadata().getNamespace() + "; remove or rename it");
+      } else {
+        c.waiting.add("Pod " + name + " changed while it was being replaced; it is replaced on the next apply");
       }
       return false;
     }

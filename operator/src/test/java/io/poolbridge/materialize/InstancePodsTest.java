@@ -126,6 +126,27 @@ class InstancePodsTest {
   }
 
   @Test
+  void placementIsTheAllocatorsSoTheTemplatesNodeSelectorAndNodeAffinityGoAndOnlyContainerResourcesAreRequested() {
+    Workload w = Fixtures.SERIALIZATION.unmarshal(Fixtures.SERIALIZATION.asYaml(kafkaConnect()).replace(
+        "      tolerations:", "      nodeSelector: {kubernetes.io/arch: arm64}\n"
+            + "      affinity:\n"
+            + "        nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions:"
+            + " [{key: zone, operator: In, values: [a]}]}]}}\n"
+            + "        podAntiAffinity: {preferredDuringSchedulingIgnoredDuringExecution: []}\n"
+            + "      tolerations:"), Workload.class);
+    assertThat(w.getSpec().template().toString()).contains("nodeSelector", "nodeAffinity");
+    PodPlacement p = new PodPlacement("streaming/kafka-connect-0", "n1", "aws-eu-west-1",
+        resources("cpu", "2", "memory", "8Gi", "pods", "1", "nvidia.com/gpu", "1"), false, "kafka", null);
+
+    Pod pod = InstancePods.pod(w, p, false);
+
+    assertThat(pod.getSpec().getNodeSelector()).isNullOrEmpty();
+    assertThat(pod.getSpec().getAffinity().getNodeAffinity()).isNull();
+    assertThat(pod.getSpec().getAffinity().getPodAntiAffinity()).isNotNull();
+    assertThat(pod.getSpec().getContainers().get(0).getResources().getRequests()).containsOnlyKeys("cpu", "memory", "nvidia.com/gpu");
+  }
+
+  @Test
   void aWorkloadWithoutATemplateHasNoPod() {
     assertThatThrownBy(() -> InstancePods.pod(Fixtures.cassandra(), placement("cassandra-ring-0", "n1"), false))
         .hasMessage("workload cassandra-ring has no pod template");

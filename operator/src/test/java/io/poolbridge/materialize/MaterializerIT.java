@@ -149,6 +149,43 @@ class MaterializerIT {
   }
 
   @Test
+  void aPodStillTerminatingIsNotDeletedAgainAndItsReplacementWaits() {
+    Workload w = kafkaConnect();
+    Pod old = InstancePods.pod(w, placement("kafka-connect-0", "ip-old"), false);
+    // A Pod with a finalizer stays, terminating, after its deletion, as a real Pod does through its grace period.
+    old.getMetadata().setFinalizers(List.of("example.com/drain"));
+    client.pods().resource(old).create();
+    client.pods().resource(old).delete();
+    assertThat(client.pods().inNamespace("streaming").withName("kafka-connect-0").get().getMetadata().getDeletionTimestamp())
+        .as("the embedded API keeps a deletion timestamp").isNotNull();
+
+    Result r = materializer.pods(w, List.of(placement("kafka-connect-0", "ip-new")));
+
+    assertThat(r.outcome()).isEqualTo(Outcome.PENDING);
+    assertThat(r.message()).isEqualTo("Pod kafka-connect-0 waits for the earlier Pod of that name to terminate");
+    assertThat(r.wrote()).isFalse();
+    assertThat(pods()).singleElement().satisfies(p -> assertThat(p.getSpec().getNodeName()).isEqualTo("ip-old"));
+  }
+
+  @Test
+  void aPodPoolbridgeDidNotMakeThatHoldsAnInstancesNameIsReportedAndLeftAlone() {
+    Workload w = kafkaConnect();
+    Pod theirs = InstancePods.pod(w, placement("kafka-connect-0", "ip-x"), false);
+    theirs.getMetadata().setLabels(Map.of("app", "hand-made"));
+    theirs.getMetadata().setOwnerReferences(null);
+    client.pods().resource(theirs).create();
+
+    Result r = materializer.pods(w, List.of(placement("kafka-connect-0", "ip-a"), placement("kafka-connect-1", "ip-b")));
+
+    assertThat(r.outcome()).isEqualTo(Outcome.PENDING);
+    assertThat(r.created()).isEqualTo(1);
+    assertThat(r.message()).isEqualTo("a Pod named kafka-connect-0 that poolbridge did not make for this workload is in"
+        + " namespace streaming; remove or rename it");
+    assertThat(client.pods().inNamespace("streaming").withName("kafka-connect-0").get().getMetadata().getLabels())
+        .containsEntry("app", "hand-made");
+  }
+
+  @Test
   void aMissingNamespaceIsReportedNotThrown() {
     Workload w = kafkaConnect();
     w.getMetadata().setNamespace("nowhere");
