@@ -1,6 +1,7 @@
 package io.poolbridge.materialize;
 
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.poolbridge.estate.ResourceUnits;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -36,11 +37,21 @@ public record PodPlacement(
   /**
    * The placement as recorded on the Pod ({@link Keys#PLACEMENT}): pool, node and the allocation in
    * resource-name order, e.g. {@code pool=aws,node=ip-10-0-1-7,cpu=2,memory=8Gi}. A Pod whose record
-   * differs was made for another placement.
+   * differs was made for another placement. Amounts are written in one form ({@code 2000m} as {@code 2},
+   * {@code 8192Mi} as {@code 8Gi}), so the same allocation read back from the status matches.
    */
   public String record() {
     StringBuilder s = new StringBuilder("pool=").append(pool).append(",node=").append(node);
-    new TreeMap<>(resources).forEach((name, q) -> s.append(',').append(name).append('=').append(q));
+    new TreeMap<>(resources).forEach((name, q) -> s.append(',').append(name).append('=').append(canonical(name, q)));
     return s.toString();
+  }
+
+  /** {@code 2000m} and {@code 2} are one amount: the record holds the form the status writes. */
+  private static String canonical(String resource, Quantity q) {
+    try {
+      return ResourceUnits.toQuantity(resource, ResourceUnits.toBase(resource, q)).toString();
+    } catch (IllegalArgumentException e) {
+      return q.toString();
+    }
   }
 }

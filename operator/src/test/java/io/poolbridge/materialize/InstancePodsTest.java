@@ -147,6 +147,15 @@ class InstancePodsTest {
   }
 
   @Test
+  void theSameAllocationWrittenAnotherWayIsTheSamePlacement() {
+    PodPlacement a = new PodPlacement("streaming/kafka-connect-0", "n1", "aws-eu-west-1", resources("cpu", "2", "memory", "8Gi"),
+        false, "kafka", null);
+    PodPlacement b = new PodPlacement("streaming/kafka-connect-0", "n1", "aws-eu-west-1", resources("memory", "8192Mi", "cpu", "2000m"),
+        false, "kafka", null);
+    assertThat(b.record()).isEqualTo(a.record()).isEqualTo("pool=aws-eu-west-1,node=n1,cpu=2,memory=8Gi");
+  }
+
+  @Test
   void aWorkloadWithoutATemplateHasNoPod() {
     assertThatThrownBy(() -> InstancePods.pod(Fixtures.cassandra(), placement("cassandra-ring-0", "n1"), false))
         .hasMessage("workload cassandra-ring has no pod template");
