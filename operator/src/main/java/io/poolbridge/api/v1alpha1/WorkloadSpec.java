@@ -74,10 +74,11 @@ public record WorkloadSpec(
    * The most instances one Workload may ask for: what keeps its status, the record of every
    * placement, provably under etcd's 1.5 MiB object limit with 30% to spare for the spec, metadata
    * and managed fields. The status keeps one entry per instance, and in the worst case the schema
-   * allows one entry is about 3.6 KB: an instance id of 63 characters, a node name of 253, a pool
+   * allows one entry is about 3.5 KB: an instance id of 63 characters, a node name of 253, a pool
    * name of 63, a reason of 256 bytes, a price, and (for an instance placed before its Workload's
    * resources changed, or a NodeLease holding a whole node) its own map of up to 32 resources named
-   * in up to 63 characters. 250 such entries are about 0.87 MiB; 2000 would be 7 MiB. {@code
+   * in up to 63 characters. 250 such entries are about 0.83 MiB, 2000 would be 6.6 MiB, and about 315
+   * is the most that fits in 1.05 MiB. {@code
    * io.poolbridge.validation.WorkloadStatusSizeTest} builds that status and checks the arithmetic.
    * More instances are more Workloads.
    */
