@@ -78,12 +78,35 @@ public final class CrdFinisher {
       requireNonNegativeQuantities(version.getSchema().getOpenAPIV3Schema().getProperties().get("spec"));
       // Every object has a spec: without one, there is nothing to pool, schedule or place.
       version.getSchema().getOpenAPIV3Schema().setRequired(List.of("spec"));
+      declareName(version.getSchema().getOpenAPIV3Schema());
       boundElementStrings(version.getSchema().getOpenAPIV3Schema().getProperties().get("spec"));
     }
     Map<String, String> labels = crd.getMetadata().getLabels();
     if (labels != null && labels.isEmpty()) {
       crd.getMetadata().setLabels(null);
     }
+  }
+
+  /**
+   * Declares {@code metadata.name} (a string) at the root of a schema whose root rules name it in a
+   * {@code fieldPath}: the API server accepts a rule's {@code fieldPath} only if the schema declares
+   * the field, and a root schema may declare {@code metadata} with {@code name} (and {@code
+   * generateName}) and nothing else. The name's bounds themselves are the model's CEL rules.
+   */
+  static void declareName(JSONSchemaProps root) {
+    if (root.getXKubernetesValidations() == null
+        || root.getXKubernetesValidations().stream().noneMatch(r -> ".metadata.name".equals(r.getFieldPath()))) {
+      return;
+    }
+    JSONSchemaProps name = new JSONSchemaProps();
+    name.setType("string");
+    JSONSchemaProps metadata = new JSONSchemaProps();
+    metadata.setType("object");
+    metadata.setProperties(new java.util.LinkedHashMap<>(Map.of("name", name)));
+    java.util.Map<String, JSONSchemaProps> properties = new java.util.LinkedHashMap<>();
+    properties.put("metadata", metadata);
+    properties.putAll(root.getProperties());
+    root.setProperties(properties);
   }
 
   /**

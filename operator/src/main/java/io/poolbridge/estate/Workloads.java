@@ -182,7 +182,9 @@ public final class Workloads {
   /**
    * The placements a Workload's status records (what the operator reads back after a restart to
    * {@code restore} the engine): every instance placed on a node, with its resources over {@code
-   * schema} and whether it is revocable. The reservation split is not recorded: the allocator works
+   * schema} (its own when it lists them, else {@code status.resources}, what the spec asked for when
+   * the status was written, or for records without one {@code spec.resources}) and whether it is
+   * revocable. The reservation split is not recorded: the allocator works
    * it out on restore.
    */
   public static List<io.poolbridge.engine.RecordedPlacement> recorded(ResourceSchema schema, Workload workload) {
@@ -192,13 +194,18 @@ public final class Workloads {
       return records;
     }
     String namespace = workload.getMetadata().getNamespace();
+    // An instance that lists no resources holds the ones the status was written against (older
+    // records: the spec's).
+    java.util.Map<String, io.fabric8.kubernetes.api.model.Quantity> common =
+        status.resources() != null ? status.resources() : workload.getSpec() == null ? null : workload.getSpec().resources();
     for (io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceStatus i : status.instances()) {
       boolean placed = i.state() == io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.Placed
           || i.state() == io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.Running
           || i.state() == io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.Draining;
-      if (placed && i.node() != null && i.pool() != null && i.resources() != null) {
+      java.util.Map<String, io.fabric8.kubernetes.api.model.Quantity> resources = i.resources() != null ? i.resources() : common;
+      if (placed && i.node() != null && i.pool() != null && resources != null) {
         records.add(new io.poolbridge.engine.RecordedPlacement(namespace + "/" + i.id(), key(workload), i.pool() + "/" + i.node(),
-            ResourceUnits.toResources(schema, i.resources()), Boolean.TRUE.equals(i.revocable()), null));
+            ResourceUnits.toResources(schema, resources), Boolean.TRUE.equals(i.revocable()), null));
       }
     }
     return records;

@@ -115,7 +115,7 @@ class SimulateMutationFuzzTest {
     documents.forEach(d -> names.add(d.at("/metadata/name").asText("x")));
     String name = names.get(random.nextInt(names.size()));
     return switch (field == null ? "" : field) {
-      case "instances" -> NODES.numberNode(List.of(0, 1, 2000, 1999, 57).get(random.nextInt(5)));
+      case "instances" -> NODES.numberNode(List.of(0, 1, io.poolbridge.api.v1alpha1.WorkloadSpec.MAX_INSTANCES, io.poolbridge.api.v1alpha1.WorkloadSpec.MAX_INSTANCES - 1, 57).get(random.nextInt(5)));
       case "cpu", "memory", "nvidia.com/gpu", "ephemeral-storage", "hugepages-2Mi" ->
           List.<JsonNode>of(NODES.textNode("999999999999999"), NODES.numberNode(0), NODES.textNode("1m"), NODES.textNode("999Ti"),
               NODES.textNode("0.9P"), NODES.textNode("1Pi"), NODES.numberNode(999_999_999_999_999L), NODES.textNode("1n"),

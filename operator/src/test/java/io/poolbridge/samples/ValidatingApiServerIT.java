@@ -66,9 +66,40 @@ class ValidatingApiServerIT {
         .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
           assertThat(e.getCode()).isEqualTo(422);
           assertThat(e.getStatus().getMessage()).isEqualTo(
-              "Workload.poolbridge.io \"web\" is invalid: spec.instances: Invalid value: 5000: spec.instances in body should be less than or equal to 2000");
+              "Workload.poolbridge.io \"web\" is invalid: spec.instances: Invalid value: 5000: spec.instances in body should be less than or equal to 250");
         });
     assertThat(client.resources(Workload.class).inNamespace("shop").list().getItems()).isEmpty();
+  }
+
+  @Test
+  void aWorkloadNameTooLongForItsInstancesLabelsIsRefusedAndOneCharacterLessIsStored() {
+    // Its instances are named <name>-<ordinal>, up to <name>-249 (instances are at most 250), and a
+    // Pod carries that id as a label value, at most 63 characters: 63 - "-249" leaves 59.
+    String sixty = "w".repeat(60);
+    Workload tooLong = workload("""
+          framework: marathon
+          kind: Service
+          instances: 2
+          resources: {cpu: "1"}
+        """);
+    tooLong.getMetadata().setName(sixty);
+    assertThatThrownBy(() -> client.resources(Workload.class).resource(tooLong).create())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+          assertThat(e.getCode()).isEqualTo(422);
+          assertThat(e.getStatus().getMessage()).isEqualTo("Workload.poolbridge.io \"" + sixty + "\" is invalid: metadata.name: "
+              + "Invalid value: \"object\": must be no more than 59 characters: an instance's name, <name>-<ordinal> "
+              + "(up to <name>-249), is a label value of its Pod, at most 63 characters");
+        });
+    Workload longest = workload("""
+          framework: marathon
+          kind: Service
+          instances: 2
+          resources: {cpu: "1"}
+        """);
+    longest.getMetadata().setName("w".repeat(59));
+    client.resources(Workload.class).resource(longest).create();
+    assertThat(client.resources(Workload.class).inNamespace("shop").list().getItems()).extracting(x -> x.getMetadata().getName())
+        .containsExactly("w".repeat(59));
   }
 
   @Test

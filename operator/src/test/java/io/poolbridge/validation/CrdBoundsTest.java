@@ -3,20 +3,15 @@ package io.poolbridge.validation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.poolbridge.api.v1alpha1.WorkloadSpec;
-import io.poolbridge.api.v1alpha1.WorkloadStatus;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * Nothing the API server accepts can overflow the core or the object store: every string, list,
- * map and number of every spec is bounded in the CRDs, and a Workload of the most instances its
- * CRD allows keeps a status well under etcd's 1.5 MiB object limit.
+ * map and number of every spec is bounded in the CRDs. That a Workload of the most instances its
+ * CRD allows keeps a status well under etcd's 1.5 MiB object limit is {@link WorkloadStatusSizeTest}.
  */
 class CrdBoundsTest {
 
@@ -76,25 +71,5 @@ class CrdBoundsTest {
         .filter(c -> c.at("/spec/names/kind").asText().equals("Workload")).findFirst().orElseThrow();
     assertThat(workloads.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/instances/maximum").asLong())
         .isEqualTo(WorkloadSpec.MAX_INSTANCES);
-  }
-
-  @Test
-  void aStatusAtTheMostInstancesStaysWellUnderTheObjectLimit() throws Exception {
-    // One entry per instance, with names of a typical length (a 63-character Workload name, cloud
-    // node names, four resources, a price): what the operator writes for a placed instance.
-    String name = "w".repeat(63);
-    List<WorkloadStatus.InstanceStatus> instances = new ArrayList<>();
-    for (int i = 0; i < WorkloadSpec.MAX_INSTANCES; i++) {
-      Map<String, Quantity> resources = new LinkedHashMap<>();
-      resources.put("cpu", new Quantity("1500m"));
-      resources.put("memory", new Quantity("6Gi"));
-      resources.put("ephemeral-storage", new Quantity("20Gi"));
-      resources.put("nvidia.com/gpu", new Quantity("1"));
-      instances.add(new WorkloadStatus.InstanceStatus(name + "-" + i, "ip-10-120-" + (i % 250) + "-" + (i % 200) + ".eu-west-1.compute.internal",
-          "aws-eu-west-1-general-purpose", resources, WorkloadStatus.InstanceState.Running, false, "2026-12-05T23:00:00Z", null, "0.2784 USD"));
-    }
-    WorkloadStatus status = new WorkloadStatus(1L, WorkloadStatus.Phase.Running, WorkloadSpec.MAX_INSTANCES, instances, List.of(), null);
-    int bytes = new ObjectMapper().writeValueAsBytes(status).length;
-    assertThat(bytes).as("bytes of the status at %d instances", WorkloadSpec.MAX_INSTANCES).isLessThan(1024 * 1024);
   }
 }

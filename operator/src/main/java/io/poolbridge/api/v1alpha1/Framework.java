@@ -2,6 +2,7 @@ package io.poolbridge.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -30,6 +31,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Guaranteed", jsonPath = ".status.guaranteeMet", type = AdditionalPrinterColumn.Type.BOOLEAN,
     getDescription = "Whether the quota guarantee is met")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@ValidationRule(
+    value = "size(self.metadata.name) <= " + Rules.MAX_LABEL_VALUE,
+    message = "must be no more than 63 characters: leased nodes and Pods carry the framework's name as a label value (poolbridge.io/leased-to=<name>)",
+    fieldPath = ".metadata.name")
 public class Framework extends CustomResource<FrameworkSpec, FrameworkStatus> {
 
   @Override

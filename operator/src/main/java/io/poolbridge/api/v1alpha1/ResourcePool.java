@@ -2,6 +2,7 @@ package io.poolbridge.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -32,6 +33,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Memory", jsonPath = ".status.memory", type = AdditionalPrinterColumn.Type.STRING,
     getDescription = "Memory allocated / total")
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@ValidationRule(
+    value = "size(self.metadata.name) <= " + Rules.MAX_LABEL_VALUE,
+    message = "must be no more than 63 characters: the nodes of a pool carry its name as a taint value (poolbridge.io/pool=<name>)",
+    fieldPath = ".metadata.name")
 public class ResourcePool extends CustomResource<ResourcePoolSpec, ResourcePoolStatus> {
   public static final String GROUP = "poolbridge.io";
   public static final String VERSION = "v1alpha1";

@@ -92,6 +92,10 @@ public record ResourcePoolSpec(
       message = Rules.MSG_RESOURCE_NAMES,
       fieldPath = ".capacity")
   @ValidationRule(
+      value = "self.capacity.all(k, size(k) <= " + Rules.MAX_RESOURCE_NAME + ")",
+      message = Rules.MSG_RESOURCE_NAME_LENGTH,
+      fieldPath = ".capacity")
+  @ValidationRule(
       value = "!has(self.attributes) || self.attributes.all(k, k.matches('" + Rules.ATTRIBUTE_KEY + "'))",
       message = "attribute keys must be label keys such as rack or topology.kubernetes.io/zone",
       fieldPath = ".attributes")

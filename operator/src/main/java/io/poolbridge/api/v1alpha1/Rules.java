@@ -8,6 +8,20 @@ package io.poolbridge.api.v1alpha1;
 public final class Rules {
   private Rules() {}
 
+  /**
+   * The longest label value Kubernetes accepts. Names the operator writes into labels and taints
+   * (a pool's name in the taint {@code poolbridge.io/pool=<pool>}, a framework's in the label
+   * {@code poolbridge.io/leased-to=<framework>}, an instance's id in {@code
+   * poolbridge.io/instance=<id>}) must fit in one, so the CRDs bound those names to it.
+   */
+  public static final int MAX_LABEL_VALUE = 63;
+
+  /** The longest resource name a spec may use (status records repeat resource names per instance). */
+  public static final int MAX_RESOURCE_NAME = 63;
+
+  /** Message for a resource map with a key longer than {@link #MAX_RESOURCE_NAME}. */
+  public static final String MSG_RESOURCE_NAME_LENGTH = "resource names must be at most " + MAX_RESOURCE_NAME + " characters";
+
   /** A DNS-1123 label: lower-case alphanumerics and '-', at most 63 characters. */
   public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
 

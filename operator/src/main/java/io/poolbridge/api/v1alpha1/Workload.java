@@ -2,6 +2,7 @@ package io.poolbridge.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -29,7 +30,26 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Placed", jsonPath = ".status.placed", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@ValidationRule(
+    value = "size(self.metadata.name) <= " + Workload.MAX_NAME_LENGTH,
+    message = "must be no more than " + Workload.MAX_NAME_LENGTH + " characters: an instance's name, <name>-<ordinal> (up to <name>-"
+        + (WorkloadSpec.MAX_INSTANCES - 1) + "), is a label value of its Pod, at most 63 characters",
+    fieldPath = ".metadata.name")
 public class Workload extends CustomResource<WorkloadSpec, WorkloadStatus> implements Namespaced {
+  /** Decimal digits of the largest ordinal, {@code MAX_INSTANCES - 1}, as a constant expression. */
+  static final int ORDINAL_DIGITS = WorkloadSpec.MAX_INSTANCES - 1 < 10 ? 1
+      : WorkloadSpec.MAX_INSTANCES - 1 < 100 ? 2
+      : WorkloadSpec.MAX_INSTANCES - 1 < 1000 ? 3
+      : WorkloadSpec.MAX_INSTANCES - 1 < 10000 ? 4 : 5;
+
+  /**
+   * The longest name a Workload may have: its instances are named {@code <name>-<ordinal>}, and
+   * that id is a label value of the instance's Pod ({@code poolbridge.io/instance}), so it must fit
+   * in {@link Rules#MAX_LABEL_VALUE} with the dash and the digits of the largest ordinal, {@code
+   * MAX_INSTANCES - 1}.
+   */
+  public static final int MAX_NAME_LENGTH = Rules.MAX_LABEL_VALUE - 1 - ORDINAL_DIGITS;
+
 
   @Override
   @JsonPropertyDescription("What the tenant asks for: instances of a given size through one Framework, with placement constraints.")

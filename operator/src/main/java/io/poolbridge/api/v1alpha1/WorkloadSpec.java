@@ -23,6 +23,10 @@ import java.util.Map;
     message = Rules.MSG_RESOURCE_NAMES,
     fieldPath = ".resources")
 @ValidationRule(
+    value = "self.resources.all(k, size(k) <= " + Rules.MAX_RESOURCE_NAME + ")",
+    message = Rules.MSG_RESOURCE_NAME_LENGTH,
+    fieldPath = ".resources")
+@ValidationRule(
     value = "!has(self.schedule) || self.kind == 'Job'",
     message = "schedule may only be set when kind is Job",
     fieldPath = ".schedule")
@@ -40,12 +44,12 @@ import java.util.Map;
     fieldPath = ".instances")
 public record WorkloadSpec(
     @JsonPropertyDescription("Name of the Framework the workload runs through; the Framework must list this namespace.")
-    @Required @Size(max = 253) @Pattern(Rules.DNS_SUBDOMAIN) String framework,
+    @Required @Size(max = Rules.MAX_LABEL_VALUE) @Pattern(Rules.DNS_SUBDOMAIN) String framework,
     @JsonPropertyDescription("Service: long-running, kept at 'instances' and relaunched elsewhere when a node is lost. Job: runs to completion, with retries, optionally on a cron schedule. NodeLease: whole nodes lent to a KubernetesCluster framework.")
     @Required WorkloadKind kind,
-    @JsonPropertyDescription("How many instances (nodes, for NodeLease) to run, at most 2000.")
+    @JsonPropertyDescription("How many instances (nodes, for NodeLease) to run, at most " + MAX_INSTANCES + ".")
     @Required @Min(0) @Max(MAX_INSTANCES) Integer instances,
-    @JsonPropertyDescription("Resources of one instance, e.g. {cpu: 2, memory: 8Gi}. For NodeLease, the least capacity a leased node must have.")
+    @JsonPropertyDescription("Resources of one instance, e.g. {cpu: 2, memory: 8Gi}, at most 32, named in at most 63 characters. For NodeLease, the least capacity a leased node must have.")
     @Required @Size(min = 1, max = 32) Map<String, Quantity> resources,
     @JsonPropertyDescription("Placement constraints, all of which must hold (Marathon semantics).")
     @Size(max = 32) List<Constraint> constraints,
@@ -67,12 +71,18 @@ public record WorkloadSpec(
     @PreserveUnknownFields @SchemaFrom(type = JsonNode.class) Map<String, Object> template) {
 
   /**
-   * The most instances one Workload may ask for. The status keeps one entry per instance (id,
-   * node, pool, resources, state, price: about 350 bytes with cloud node names), and etcd refuses
-   * an object over 1.5 MiB: at 2000 instances the status is about 0.7 MiB, leaving room for the spec,
-   * metadata and managed fields. More instances are more Workloads.
+   * The most instances one Workload may ask for: what keeps its status, the record of every
+   * placement, provably under etcd's 1.5 MiB object limit with 30% to spare for the spec, metadata
+   * and managed fields. The status keeps one entry per instance, and in the worst case the schema
+   * allows one entry is about 3.5 KB: an instance id of 63 characters, a node name of 253, a pool
+   * name of 63, a reason of 256 bytes, a price, and (for an instance placed before its Workload's
+   * resources changed, or a NodeLease holding a whole node) its own map of up to 32 resources named
+   * in up to 63 characters. 250 such entries are about 0.83 MiB, 2000 would be 6.6 MiB, and about 315
+   * is the most that fits in 1.05 MiB. {@code
+   * io.poolbridge.validation.WorkloadStatusSizeTest} builds that status and checks the arithmetic.
+   * More instances are more Workloads.
    */
-  public static final int MAX_INSTANCES = 2000;
+  public static final int MAX_INSTANCES = 250;
 
   /** The three workload kinds. */
   public enum WorkloadKind {

@@ -26,7 +26,15 @@ public record WorkloadStatus(
     @JsonPropertyDescription("Standard conditions: Accepted (spec valid and framework reachable), Placed (all instances placed; its reason and message say why not).")
     @SchemaFrom(type = SchemaOnly.Condition[].class) List<Condition> conditions,
     @JsonPropertyDescription("When a scheduled Job last started a run, RFC 3339.")
-    String lastScheduleTime) {
+    String lastScheduleTime,
+    @JsonPropertyDescription("Resources of each instance that lists none of its own: the Workload's spec.resources when this status was written. Absent in records written before it existed: spec.resources then.")
+    Map<String, Quantity> resources) {
+
+  /** A status without the instances' common resources (every instance lists its own, or none is placed). */
+  public WorkloadStatus(Long observedGeneration, Phase phase, Integer placed, List<InstanceStatus> instances,
+      List<Condition> conditions, String lastScheduleTime) {
+    this(observedGeneration, phase, placed, instances, conditions, lastScheduleTime, null);
+  }
 
   /** Phase of a workload. */
   public enum Phase {
@@ -47,7 +55,7 @@ public record WorkloadStatus(
       String node,
       @JsonPropertyDescription("Pool of that node.")
       String pool,
-      @JsonPropertyDescription("Resources allocated to the instance.")
+      @JsonPropertyDescription("Resources allocated to the instance, when they differ from status.resources (it was placed before spec.resources changed, or it is a NodeLease holding a whole node); absent when it holds status.resources.")
       Map<String, Quantity> resources,
       @JsonPropertyDescription("Pending, Placed, Running, Succeeded, Failed, Lost (node gone), Preempted or Draining.")
       InstanceState state,
@@ -55,7 +63,7 @@ public record WorkloadStatus(
       Boolean revocable,
       @JsonPropertyDescription("When the instance entered its state, RFC 3339.")
       String since,
-      @JsonPropertyDescription("Why the instance is in its state, when not obvious (e.g. why it is still pending).")
+      @JsonPropertyDescription("Why the instance is in its state, when not obvious (e.g. why it is still pending); at most 256 bytes, longer reasons cut with an ellipsis.")
       String reason,
       @JsonPropertyDescription("Price per hour of the instance's resources in its pool, in the pool's currency (e.g. \"0.2784 USD\"), when the pool sets a cost: placement prefers the cheapest feasible pool, comparing pools priced in different currencies only through exchange rates.")
       String costPerHour) {}

@@ -14,7 +14,9 @@ import io.poolbridge.reconciler.StatusConditions;
 import io.poolbridge.scheduler.Assignment;
 import io.poolbridge.scheduler.Unplaced;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +32,12 @@ import java.util.function.Function;
  * changed. Timestamps ({@code since}, {@code lastTransitionTime}) move only when what they date
  * changes.
  *
+ * <p>Size: the status must stay far below etcd's object limit at the most instances a Workload may
+ * have, so an instance lists its resources only when they differ from what the spec asks for
+ * (written once, as {@code status.resources}); reasons are cut to {@link #MAX_REASON_BYTES},
+ * condition messages to {@link #MAX_MESSAGE_BYTES}, prices above 10^12 written in five significant
+ * digits.
+ *
  * <p>Conditions: {@code Accepted} (the operator admitted the Workload: its namespace is allowed by
  * its Framework, every resource it asks for is offered; else {@code False} with the refusal's
  * reason, and nothing is allocated) and {@code Placed} ({@code True} when every instance is placed;
@@ -39,6 +47,16 @@ import java.util.function.Function;
 public final class WorkloadStatusFactory {
   static final String ACCEPTED = "Accepted";
   static final String PLACED = "Placed";
+
+  /**
+   * The most UTF-8 bytes of an instance's {@code reason}: a longer one (a refusal or constraint
+   * naming long values) is cut on a character boundary and ends with an ellipsis, so that the
+   * record of {@code instances} entries stays provably small ({@code WorkloadStatusSizeTest}).
+   */
+  public static final int MAX_REASON_BYTES = 256;
+
+  /** The most UTF-8 bytes of a condition's {@code message} (the schema allows 32768), cut as reasons are. */
+  public static final int MAX_MESSAGE_BYTES = 1024;
 
   private final StatusConditions conditions;
 
@@ -57,14 +75,18 @@ public final class WorkloadStatusFactory {
     String now = conditions.now();
     Map<String, InstanceStatus> before = byId(previous);
     Map<String, InstanceStatus> instances = new LinkedHashMap<>();
+    Map<String, Long> asked = amounts(workload);
+    boolean anyHoldsAsked = false;
     for (EngineSnapshot.Placed p : view.placed()) {
       Assignment a = p.assignment();
       String id = Workloads.displayName(a.instanceId());
       InstanceStatus old = before.get(id);
       String node = a.agentId().substring(a.agentId().indexOf('/') + 1);
       boolean same = old != null && old.state() == InstanceState.Placed && node.equals(old.node()) && a.pool().equals(old.pool());
-      instances.put(a.instanceId(), new InstanceStatus(id, node, a.pool(), ResourceUnits.toQuantities(a.resources()), InstanceState.Placed,
-          a.revocable() ? Boolean.TRUE : null, same ? old.since() : now, null, cost(a, currencyOfPool)));
+      boolean holdsAsked = a.resources().asMap().equals(asked);
+      anyHoldsAsked |= holdsAsked;
+      instances.put(a.instanceId(), new InstanceStatus(id, node, a.pool(), holdsAsked ? null : ResourceUnits.toQuantities(a.resources()),
+          InstanceState.Placed, a.revocable() ? Boolean.TRUE : null, same ? old.since() : now, null, cost(a, currencyOfPool)));
     }
     for (Unplaced u : view.pending()) {
       String id = Workloads.displayName(u.instanceId());
@@ -73,7 +95,7 @@ public final class WorkloadStatusFactory {
           ? InstanceState.Preempted : InstanceState.Pending;
       boolean same = old != null && old.state() == state;
       instances.put(u.instanceId(), new InstanceStatus(id, null, null, null, state, null, same ? old.since() : now,
-          u.reason().message(), null));
+          cut(u.reason().message(), MAX_REASON_BYTES), null));
     }
     // Instance order: the workload's own (ordinal) order.
     List<InstanceStatus> ordered = new ArrayList<>();
@@ -96,7 +118,7 @@ public final class WorkloadStatusFactory {
           view.pending().size() + " of " + total + " instances pending: " + first.reason().message()));
     }
     return new WorkloadStatus(workload.getMetadata().getGeneration(), phase, placed, ordered, conditions,
-        previous == null ? null : previous.lastScheduleTime());
+        previous == null ? null : previous.lastScheduleTime(), anyHoldsAsked ? quantities(asked) : null);
   }
 
   /** The status of a workload the operator refuses: nothing is allocated, {@code Accepted=False} says why. */
@@ -109,7 +131,7 @@ public final class WorkloadStatusFactory {
       InstanceStatus old = before.get(id);
       boolean same = old != null && old.state() == InstanceState.Pending;
       instances.add(new InstanceStatus(id, null, null, null, InstanceState.Pending, null, same ? old.since() : now,
-          refusal.message(), null));
+          cut(refusal.message(), MAX_REASON_BYTES), null));
     }
     List<Condition> conditions = List.of(
         condition(workload, previous, ACCEPTED, false, refusal.reason().name(), refusal.message()),
@@ -121,8 +143,62 @@ public final class WorkloadStatusFactory {
   private Condition condition(Workload workload, WorkloadStatus previous, String type, boolean status, String reason,
       String message) {
     return conditions.condition(previous == null ? null : previous.conditions(), workload.getMetadata().getGeneration(),
-        type, status, reason, message);
+        type, status, reason, cut(message, MAX_MESSAGE_BYTES));
   }
+
+  /**
+   * What the Workload asks for per instance, in base units by resource, zero amounts left out (as
+   * {@code Resources.asMap} has them); empty when a quantity cannot be read (then every placed
+   * instance lists its own resources).
+   */
+  private static Map<String, Long> amounts(Workload workload) {
+    Map<String, Long> amounts = new LinkedHashMap<>();
+    if (workload.getSpec() == null || workload.getSpec().resources() == null) {
+      return amounts;
+    }
+    try {
+      workload.getSpec().resources().forEach((name, q) -> {
+        long base = ResourceUnits.toBase(name, q);
+        if (base != 0) {
+          amounts.put(name, base);
+        }
+      });
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      return Map.of();
+    }
+    return amounts;
+  }
+
+  private static Map<String, io.fabric8.kubernetes.api.model.Quantity> quantities(Map<String, Long> amounts) {
+    Map<String, io.fabric8.kubernetes.api.model.Quantity> q = new LinkedHashMap<>();
+    amounts.forEach((name, base) -> q.put(name, ResourceUnits.toQuantity(name, base)));
+    return q;
+  }
+
+  /**
+   * {@code text} in at most {@code maxBytes} bytes of UTF-8: whole when it fits, else as many whole
+   * characters (code points) as fit before an ellipsis.
+   */
+  static String cut(String text, int maxBytes) {
+    if (text == null || text.getBytes(StandardCharsets.UTF_8).length <= maxBytes) {
+      return text;
+    }
+    int budget = maxBytes - ELLIPSIS.getBytes(StandardCharsets.UTF_8).length;
+    int bytes = 0;
+    int end = 0;
+    while (end < text.length()) {
+      int cp = text.codePointAt(end);
+      int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (bytes + n > budget) {
+        break;
+      }
+      bytes += n;
+      end += Character.charCount(cp);
+    }
+    return text.substring(0, end) + ELLIPSIS;
+  }
+
+  private static final String ELLIPSIS = "\u2026";
 
   private static Map<String, InstanceStatus> byId(WorkloadStatus previous) {
     Map<String, InstanceStatus> m = new HashMap<>();
@@ -132,12 +208,22 @@ public final class WorkloadStatusFactory {
     return m;
   }
 
+  private static final BigDecimal PLAIN_PRICE_LIMIT = BigDecimal.TEN.pow(12);
+
   private static String cost(Assignment a, Function<String, String> currencyOfPool) {
     if (a.pricePerHour() == null) {
       return null;
     }
+    if (!Double.isFinite(a.pricePerHour())) {
+      return null;
+    }
     String currency = currencyOfPool.apply(a.pool());
-    String amount = BigDecimal.valueOf(a.pricePerHour()).setScale(4, RoundingMode.HALF_UP).toPlainString();
+    BigDecimal price = BigDecimal.valueOf(a.pricePerHour());
+    // Up to 10^12 to four places (at most 17 characters); above, five significant digits in
+    // scientific notation ("3.2E+51"), not the fifty digits a price of a 32-digit unit price would take.
+    String amount = price.compareTo(PLAIN_PRICE_LIMIT) < 0
+        ? price.setScale(4, RoundingMode.HALF_UP).toPlainString()
+        : price.round(new MathContext(5, RoundingMode.HALF_UP)).toString();
     return currency == null ? amount : amount + " " + currency;
   }
 

@@ -83,8 +83,28 @@ class CrdSchemaTest {
     List<String> undescribed = new ArrayList<>();
     List<String> fields = new ArrayList<>();
     collectFields(crd(expected).at("/spec/versions/0/schema/openAPIV3Schema"), "", fields, undescribed);
+    // The API server publishes metadata as ObjectMeta, with its descriptions, whatever the CRD says.
+    undescribed.removeIf(f -> f.equals(".metadata") || f.startsWith(".metadata."));
     assertThat(fields).as("fields of " + expected.kind()).hasSizeGreaterThan(20);
     assertThat(undescribed).as("fields kubectl explain shows without a description").isEmpty();
+  }
+
+  /**
+   * The root {@code metadata} declares {@code name} and nothing else (not even a description): the
+   * API server refuses a CRD whose root {@code metadata} specifies anything but {@code name} and
+   * {@code generateName} ("must not specify anything other than name and generateName"), and
+   * requires a declared field for the {@code fieldPath} of the name rules.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("crds")
+  void the_root_metadata_declares_only_the_name_its_rule_points_at(Expected expected) throws Exception {
+    JsonNode root = crd(expected).at("/spec/versions/0/schema/openAPIV3Schema");
+    assertThat(root.path("properties").path("metadata"))
+        .isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"properties\":{\"name\":{\"type\":\"string\"}},\"type\":\"object\"}"));
+    assertThat(root.path("x-kubernetes-validations")).anySatisfy(rule -> {
+      assertThat(rule.path("fieldPath").asText()).isEqualTo(".metadata.name");
+      assertThat(rule.path("rule").asText()).startsWith("size(self.metadata.name) <= ");
+    });
   }
 
   /** Every entry of every {@code properties}, inside list items and map values too. */

@@ -49,7 +49,10 @@ class WorkloadStatusFactoryTest {
   }
 
   private static EngineSnapshot.Placed placed(String id, String pool, String node, Double price, boolean revocable) {
-    Resources r = Resources.of(SCHEMA, "cpu", 1500, "memory", 2L << 30);
+    return placed(id, pool, node, price, revocable, Resources.of(SCHEMA, "cpu", 1500, "memory", 2L << 30));
+  }
+
+  private static EngineSnapshot.Placed placed(String id, String pool, String node, Double price, boolean revocable, Resources r) {
     return new EngineSnapshot.Placed(
         new Assignment("shop/" + id, "shop/web", 1, pool + "/" + node, pool, r, 0, revocable, price), Map.of(), true);
   }
@@ -77,7 +80,8 @@ class WorkloadStatusFactoryTest {
     assertThat(web0.node()).isEqualTo("ip-10-0-1-7");
     assertThat(web0.pool()).isEqualTo("aws-eu-west-1");
     assertThat(web0.state()).isEqualTo(InstanceState.Placed);
-    assertThat(web0.resources()).containsExactly(Map.entry("cpu", new Quantity("1500m")), Map.entry("memory", new Quantity("2Gi")));
+    assertThat(web0.resources()).as("it holds what the spec asks for, written once for all").isNull();
+    assertThat(s.resources()).containsExactly(Map.entry("cpu", new Quantity("1500m")), Map.entry("memory", new Quantity("2Gi")));
     assertThat(web0.costPerHour()).isEqualTo("0.0700 USD");
     assertThat(web0.revocable()).isNull();
     assertThat(web0.since()).isEqualTo("1970-01-01T00:00:00Z");
@@ -169,5 +173,103 @@ class WorkloadStatusFactoryTest {
       assertThat(records.get(i).resources()).isEqualTo(a.resources());
       assertThat(records.get(i).revocable()).isEqualTo(a.revocable());
     }
+  }
+
+  @Test
+  void anInstanceHoldingTheSpecsResourcesListsNoneOfItsOwnAndTheStatusSaysWhatTheyAre() {
+    WorkloadView view = new WorkloadView("shop/web", "marathon", 1,
+        List.of(placed("web-0", "metal-fra", "fra-n01", null, false)), List.of());
+    WorkloadStatus s = factory.of(workload(1, 1), view, CURRENCY, null);
+
+    assertThat(s.instances().get(0).resources()).as("the normal case writes no map per instance").isNull();
+    assertThat(s.resources()).containsExactly(Map.entry("cpu", new Quantity("1500m")), Map.entry("memory", new Quantity("2Gi")));
+  }
+
+  @Test
+  void anInstancePlacedBeforeTheResourcesChangedKeepsItsOwnAndTheRecordRestoresEach() {
+    // web-0 was placed when the Workload asked for 1 cpu and 1Gi; the spec now asks for 1500m and 2Gi.
+    Resources before = Resources.of(SCHEMA, "cpu", 1000, "memory", 1L << 30);
+    WorkloadView view = new WorkloadView("shop/web", "marathon", 2,
+        List.of(placed("web-0", "metal-fra", "fra-n01", null, false, before), placed("web-1", "metal-fra", "fra-n02", null, false)),
+        List.of());
+    Workload w = workload(2, 2);
+    w.setStatus(factory.of(w, view, CURRENCY, null));
+
+    assertThat(w.getStatus().instances().get(0).resources())
+        .containsExactly(Map.entry("cpu", new Quantity("1")), Map.entry("memory", new Quantity("1Gi")));
+    assertThat(w.getStatus().instances().get(1).resources()).isNull();
+    Workload read = Serialization.unmarshal(Serialization.asJson(w), Workload.class);
+    assertThat(io.poolbridge.estate.Workloads.recorded(SCHEMA, read)).extracting(io.poolbridge.engine.RecordedPlacement::resources)
+        .containsExactly(before, Resources.of(SCHEMA, "cpu", 1500, "memory", 2L << 30));
+  }
+
+  @Test
+  void theRecordKeepsItsMeaningWhenTheSpecChangesBeforeTheNextStatusWrite() {
+    WorkloadView view = new WorkloadView("shop/web", "marathon", 1,
+        List.of(placed("web-0", "metal-fra", "fra-n01", null, false)), List.of());
+    Workload w = workload(1, 1);
+    w.setStatus(factory.of(w, view, CURRENCY, null));
+    // The tenant edits the resources; the operator restarts before it writes the status again.
+    Workload edited = Serialization.unmarshal(Serialization.asJson(w).replace("\"1500m\"", "\"4\""), Workload.class);
+    assertThat(edited.getSpec().resources()).containsEntry("cpu", new Quantity("4"));
+
+    assertThat(io.poolbridge.estate.Workloads.recorded(SCHEMA, edited)).extracting(io.poolbridge.engine.RecordedPlacement::resources)
+        .as("web-0 still holds what it was placed with").containsExactly(Resources.of(SCHEMA, "cpu", 1500, "memory", 2L << 30));
+  }
+
+  @Test
+  void aRecordWithoutCommonResourcesTakesTheSpecsForInstancesThatListNone() {
+    Workload w = workload(1, 1);
+    w.setStatus(new WorkloadStatus(1L, Phase.Running, 1, List.of(new InstanceStatus("web-0", "fra-n01", "metal-fra", null,
+        InstanceState.Running, null, "1970-01-01T00:00:00Z", null, null)), List.of(), null));
+    assertThat(io.poolbridge.estate.Workloads.recorded(SCHEMA, w)).extracting(io.poolbridge.engine.RecordedPlacement::resources)
+        .containsExactly(Resources.of(SCHEMA, "cpu", 1500, "memory", 2L << 30));
+  }
+
+  @Test
+  void aLongReasonIsCutToItsBoundOnACharacterBoundaryWithAnEllipsis() {
+    // 300 characters of four bytes each in UTF-8 (a surrogate pair each in Java): 1200 bytes.
+    String reason = "\uD83D\uDE80".repeat(300);
+    WorkloadView view = new WorkloadView("shop/web", "marathon", 1, List.of(),
+        List.of(pending("web-0", Reason.Code.CONSTRAINT, reason)));
+    WorkloadStatus s = factory.of(workload(1, 1), view, CURRENCY, null);
+
+    String cut = s.instances().get(0).reason();
+    assertThat(cut.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(WorkloadStatusFactory.MAX_REASON_BYTES);
+    assertThat(cut).endsWith("\u2026");
+    String kept = cut.substring(0, cut.length() - 1);
+    assertThat(reason).startsWith(kept);
+    assertThat(kept.length() % 2).as("no surrogate pair split").isZero();
+    assertThat(kept.codePointCount(0, kept.length())).as("as many whole characters as fit: (256 - 3) / 4").isEqualTo(63);
+
+    String message = condition(s, "Placed").getMessage();
+    assertThat(message.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(WorkloadStatusFactory.MAX_MESSAGE_BYTES);
+    assertThat(message).startsWith("1 of 1 instances pending: \uD83D\uDE80").endsWith("\u2026");
+  }
+
+  @Test
+  void aShortReasonIsKeptWhole() {
+    String reason = "x".repeat(WorkloadStatusFactory.MAX_REASON_BYTES);
+    WorkloadView view = new WorkloadView("shop/web", "marathon", 1, List.of(), List.of(pending("web-0", Reason.Code.CONSTRAINT, reason)));
+    assertThat(factory.of(workload(1, 1), view, CURRENCY, null).instances().get(0).reason()).isEqualTo(reason);
+  }
+
+  @Test
+  void aRefusalsMessageIsCutToo() {
+    Refusal refusal = new Refusal(Refusal.Reason.ResourceNotOffered, "no pool has " + "r".repeat(5000));
+    WorkloadStatus s = factory.refused(workload(1, 1), refusal, null);
+    assertThat(s.instances().get(0).reason()).hasSize(WorkloadStatusFactory.MAX_REASON_BYTES - 2).endsWith("\u2026");
+    assertThat(condition(s, "Accepted").getMessage()).hasSize(WorkloadStatusFactory.MAX_MESSAGE_BYTES - 2).startsWith("no pool has r");
+  }
+
+  @Test
+  void anAstronomicalPriceIsWrittenInScientificNotationNotAsFiftyDigits() {
+    // A pool may price a unit at up to 32 digits and an instance may hold 10^15 units of 32 resources.
+    WorkloadView view = new WorkloadView("shop/web", "marathon", 2,
+        List.of(placed("web-0", "aws-eu-west-1", "n1", 3.2e51, false), placed("web-1", "aws-eu-west-1", "n2", 123.456789, false)),
+        List.of());
+    WorkloadStatus s = factory.of(workload(2, 1), view, CURRENCY, null);
+    assertThat(s.instances().get(0).costPerHour()).isEqualTo("3.2E+51 USD");
+    assertThat(s.instances().get(1).costPerHour()).isEqualTo("123.4568 USD");
   }
 }
