@@ -103,6 +103,13 @@ public final class AllocationLoop implements AutoCloseable {
     this.conditions = new StatusConditions(clock);
   }
 
+  private volatile java.util.function.Function<String, String> materializationProblems = key -> null;
+
+  /** Where the loop reads what went wrong carrying out each Workload's record (its {@code Materialized} condition). */
+  public void setMaterializationProblems(java.util.function.Function<String, String> problems) {
+    this.materializationProblems = problems;
+  }
+
   public void addListener(Listener listener) {
     listeners.add(listener);
   }
@@ -399,10 +406,31 @@ public final class AllocationLoop implements AutoCloseable {
     if (view == null) {
       return null;
     }
-    return statuses.of(w, view, pool -> {
+    WorkloadStatus status = statuses.of(w, view, pool -> {
       ResourcePool p = cache.pool(pool);
       return p == null ? null : PoolPrices.currency(p);
     }, previous);
+    return withMaterialized(w, status, previous);
+  }
+
+  /**
+   * The {@code Materialized} condition: False with what went wrong carrying out the record (a
+   * namespace missing in a remote cluster, a template that cannot hold the allocation), True once it
+   * is carried out after a problem; absent while there never was one.
+   */
+  private WorkloadStatus withMaterialized(Workload w, WorkloadStatus status, WorkloadStatus previous) {
+    String problem = materializationProblems.apply(Workloads.key(w));
+    List<io.fabric8.kubernetes.api.model.Condition> before = previous == null ? null : previous.conditions();
+    boolean had = before != null && before.stream().anyMatch(c -> "Materialized".equals(c.getType()));
+    if (problem == null && !had) {
+      return status;
+    }
+    List<io.fabric8.kubernetes.api.model.Condition> list = new ArrayList<>(status.conditions());
+    list.add(conditions.condition(before, w.getMetadata().getGeneration(), "Materialized", problem == null,
+        problem == null ? "Materialized" : problem.startsWith("namespace missing") ? "NamespaceMissing" : "MaterializationFailed",
+        problem == null ? "Every placed instance is carried out" : problem));
+    return new WorkloadStatus(status.observedGeneration(), status.phase(), status.placed(), status.instances(), list,
+        status.lastScheduleTime(), status.resources());
   }
 
   /** One status write with the resourceVersion last seen; false when refused (409 or any error). */

@@ -91,6 +91,7 @@ public final class PoolbridgeOperator implements AutoCloseable {
   private final SnapshotEvents events = new SnapshotEvents();
   private final WorkloadReconciler.Materializer materializer;
   private final OperatorMetrics metrics;
+  private final RecordMaterializer recordMaterializer;
   private Operator operator;
   private volatile boolean leader;
 
@@ -109,6 +110,8 @@ public final class PoolbridgeOperator implements AutoCloseable {
     this.cache = new EstateCache(client, config.namespaces(), this::post, remotes);
     this.loop = new AllocationLoop(client, cache, clock,
         new AllocationLoop.Settings(config.allocationInterval(), Duration.ofMillis(20), config.seed(), 8, config.rates()));
+    this.recordMaterializer = new RecordMaterializer(client, cache, loop);
+    loop.setMaterializationProblems(key -> (materializer == null ? recordMaterializer.problems() : java.util.Map.<String, String>of()).get(key));
     loop.addListener(events);
     loop.addListener((tick, state, took) -> {
       metrics.recordTick(tick, took);
@@ -176,9 +179,9 @@ public final class PoolbridgeOperator implements AutoCloseable {
             .build());
       }
     });
-    operator.register(new ResourcePoolReconciler(loop, events, clock));
+    operator.register(new ResourcePoolReconciler(loop, cache, client, events, clock));
     operator.register(new FrameworkReconciler(loop, cache, events, clock));
-    operator.register(new WorkloadReconciler(loop, materializer), o -> {
+    operator.register(new WorkloadReconciler(loop, materializer == null ? recordMaterializer : materializer), o -> {
       if (!config.namespaces().isEmpty()) {
         o.settingNamespaces(config.namespaces());
       }

@@ -221,8 +221,8 @@ class OperatorMetricsTest {
     Resources cap = Resources.of(schema, "cpu", 96_000, "memory", 384L << 30, "nvidia.com/gpu", 8, "hugepages-2Mi", 1L << 30);
     Resources used = Resources.of(schema, "cpu", 500, "nvidia.com/gpu", 2);
     Resources none = Resources.none(schema);
-    PoolView gpu = new PoolView("gpu", 1, 1, cap, used, cap.minus(used));
-    PoolView metal = new PoolView("metal", 2, 1, cap, none, cap);
+    PoolView gpu = new PoolView("gpu", 1, 1, cap, used, cap.minus(used), List.of());
+    PoolView metal = new PoolView("metal", 2, 1, cap, none, cap, List.of());
     FrameworkView fw = new FrameworkView("ml", "research", 0.25, 0.25, true, none, 0, 0, used);
     metrics.update(snapshot(Map.of("ml", fw), Map.of("gpu", gpu, "metal", metal)));
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
@@ -63,7 +64,7 @@ class OperatorSamplesIT {
   void theSamplesArePlacedAsSimulatePredicts() {
     EstateLoader.Input input = new EstateLoader().load(List.of(dir("samples"), dir("samples").resolve("simulation")));
     operator = new PoolbridgeOperator(client, PoolbridgeOperator.Config.defaults().withRates(input.settings().rates()), Clock.systemUTC(),
-        WorkloadReconciler.Materializer.NONE);
+        null);
     operator.start();
     await().atMost(Duration.ofSeconds(60)).until(() -> operator.loop().state().settled());
     SimulationOutcome predicted = new EstateSimulation(input, 0, java.time.Instant.now(), input.settings().rates()).run(100);
@@ -83,6 +84,60 @@ class OperatorSamplesIT {
     assertThat(operator.cache().remotes().health(new RemoteClusters.Ref(EmbeddedEstate.OPERATOR_NAMESPACE,
         "gke-europe-west4-kubeconfig", "kubeconfig"))).isEqualTo(RemoteClusters.Health.REACHABLE);
     assertThat(actual).isEqualTo(expected);
+
+    // What the record is carried out as. kafka-connect has a pod template and runs on aws Nodes of
+    // this cluster: one Pod per instance, bound to its node, tolerating the pool's taint.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      Map<String, String> pods = new TreeMap<>();
+      for (Pod pod : client.pods().inNamespace("streaming").list().getItems()) {
+        pods.put(pod.getMetadata().getName(), "aws-eu-west-1/" + pod.getSpec().getNodeName());
+      }
+      assertThat(pods).isEqualTo(expected.get("streaming/kafka-connect"));
+    });
+    Pod connect = client.pods().inNamespace("streaming").withName("kafka-connect-0").get();
+    assertThat(connect.getSpec().getTolerations()).anySatisfy(t -> {
+      assertThat(t.getKey()).isEqualTo("poolbridge.io/pool");
+      assertThat(t.getValue()).isEqualTo("aws-eu-west-1");
+    });
+    assertThat(connect.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getName()).isEqualTo("kafka-connect"));
+    // Every Node of a pool is tainted, in this cluster and in the remote one; a Node no pool selects is not.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      for (var n : client.nodes().list().getItems()) {
+        boolean pooled = operator.loop().state().poolNodes().get("aws-eu-west-1").stream()
+            .anyMatch(p -> p.name().equals(n.getMetadata().getName()));
+        if (pooled) {
+          assertThat(taints(n)).as(n.getMetadata().getName()).anySatisfy(t -> assertThat(t.getValue()).isEqualTo("aws-eu-west-1"));
+        } else {
+          assertThat(taints(n)).as(n.getMetadata().getName()).noneSatisfy(t -> assertThat(t.getKey()).isEqualTo("poolbridge.io/pool"));
+        }
+      }
+      assertThat(estate.remote("gke-europe-west4-kubeconfig").nodes().list().getItems()).allSatisfy(n -> assertThat(taints(n))
+          .as(n.getMetadata().getName()).anySatisfy(t -> assertThat(t.getValue()).isEqualTo("gcp-europe-west4")));
+    });
+    // Instances on static machines are endpoints of a headless Service named after their Workload.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      var slices = client.discovery().v1().endpointSlices().inNamespace("streaming")
+          .withLabel("kubernetes.io/service-name", "kafka-brokers").list().getItems();
+      assertThat(slices.stream().flatMap(sl -> sl.getEndpoints().stream()).map(e -> e.getHostname()).sorted().toList())
+          .isEqualTo(List.copyOf(expected.get("streaming/kafka-brokers").keySet()));
+      assertThat(client.services().inNamespace("streaming").withName("kafka-brokers").get().getSpec().getClusterIP()).isEqualTo("None");
+    });
+    // Pool and framework statuses follow the engine.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      var pool = client.resources(io.poolbridge.api.v1alpha1.ResourcePool.class).withName("gcp-europe-west4").get();
+      assertThat(pool.getStatus()).isNotNull();
+      assertThat(pool.getStatus().nodeCount()).isEqualTo(predicted.pools().stream()
+          .filter(p -> p.name().equals("gcp-europe-west4")).findFirst().orElseThrow().nodes());
+      var fw = client.resources(io.poolbridge.api.v1alpha1.Framework.class).withName("spark").get();
+      assertThat(fw.getStatus()).isNotNull();
+      assertThat(fw.getStatus().pendingInstances()).isEqualTo(predicted.frameworks().stream()
+          .filter(f -> f.name().equals("spark")).findFirst().orElseThrow().pendingInstances());
+    });
+  }
+
+  private static List<io.fabric8.kubernetes.api.model.Taint> taints(io.fabric8.kubernetes.api.model.Node n) {
+    return n.getSpec() == null || n.getSpec().getTaints() == null ? List.of() : n.getSpec().getTaints();
   }
 
   private static String reason(Workload w, WorkloadStatus.InstanceStatus i) {

@@ -17,7 +17,8 @@ import io.poolbridge.operator.AllocationLoop;
  * instances) and, on deletion, holds the Workload until the engine has released what it held and
  * what was made for it is gone.
  */
-@ControllerConfiguration(name = "workload")
+// Status writes are the record the Pods follow: every one of them wakes the reconciler, not only spec changes.
+@ControllerConfiguration(name = "workload", generationAwareEventProcessing = false)
 public final class WorkloadReconciler implements Reconciler<Workload>, Cleaner<Workload> {
   static final long RECHECK_MS = 500;
 
