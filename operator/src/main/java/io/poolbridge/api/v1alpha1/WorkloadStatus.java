@@ -23,7 +23,7 @@ public record WorkloadStatus(
     Integer placed,
     @JsonPropertyDescription("One entry per instance.")
     List<InstanceStatus> instances,
-    @JsonPropertyDescription("Standard conditions: Accepted (spec valid and framework reachable), Placed (all instances placed; its reason and message say why not).")
+    @JsonPropertyDescription("Standard conditions: Admitted (the Framework exists and takes Workloads from this namespace; its reason says why not, e.g. NamespaceNotAllowed, FrameworkNotFound), Placed (all instances placed; its reason and message say why not), Materialized (only after a problem carrying out the placements: a namespace missing in a remote cluster, a template that cannot hold the allocation).")
     @SchemaFrom(type = SchemaOnly.Condition[].class) List<Condition> conditions,
     @JsonPropertyDescription("When a scheduled Job last started a run, RFC 3339.")
     String lastScheduleTime,

@@ -38,14 +38,14 @@ import java.util.function.Function;
  * condition messages to {@link #MAX_MESSAGE_BYTES}, prices above 10^12 written in five significant
  * digits.
  *
- * <p>Conditions: {@code Accepted} (the operator admitted the Workload: its namespace is allowed by
+ * <p>Conditions: {@code Admitted} (the operator admitted the Workload: its namespace is allowed by
  * its Framework, every resource it asks for is offered; else {@code False} with the refusal's
  * reason, and nothing is allocated) and {@code Placed} ({@code True} when every instance is placed;
  * else {@code False} with the reason the first pending instance waits, as {@code simulate} names
  * it).
  */
 public final class WorkloadStatusFactory {
-  static final String ACCEPTED = "Accepted";
+  static final String ADMITTED = "Admitted";
   static final String PLACED = "Placed";
 
   /**
@@ -109,7 +109,7 @@ public final class WorkloadStatusFactory {
     int total = view.instances();
     Phase phase = placed == 0 && total > 0 ? Phase.Pending : placed < total ? Phase.Partial : Phase.Running;
     List<Condition> conditions = new ArrayList<>();
-    conditions.add(condition(workload, previous, ACCEPTED, true, "Accepted", "Admitted by framework " + workload.getSpec().framework()));
+    conditions.add(condition(workload, previous, ADMITTED, true, "Admitted", "Admitted by framework " + workload.getSpec().framework()));
     if (view.pending().isEmpty()) {
       conditions.add(condition(workload, previous, PLACED, true, "AllPlaced", placed + " of " + total + " instances placed"));
     } else {
@@ -121,7 +121,7 @@ public final class WorkloadStatusFactory {
         previous == null ? null : previous.lastScheduleTime(), anyHoldsAsked ? quantities(asked) : null);
   }
 
-  /** The status of a workload the operator refuses: nothing is allocated, {@code Accepted=False} says why. */
+  /** The status of a workload the operator refuses: nothing is allocated, {@code Admitted=False} says why. */
   public WorkloadStatus refused(Workload workload, Refusal refusal, WorkloadStatus previous) {
     String now = conditions.now();
     Map<String, InstanceStatus> before = byId(previous);
@@ -134,8 +134,8 @@ public final class WorkloadStatusFactory {
           cut(refusal.message(), MAX_REASON_BYTES), null));
     }
     List<Condition> conditions = List.of(
-        condition(workload, previous, ACCEPTED, false, refusal.reason().name(), refusal.message()),
-        condition(workload, previous, PLACED, false, "NotAccepted", "Nothing is placed until the Workload is accepted"));
+        condition(workload, previous, ADMITTED, false, refusal.reason().name(), refusal.message()),
+        condition(workload, previous, PLACED, false, "NotAdmitted", "Nothing is placed until the Workload is admitted"));
     return new WorkloadStatus(workload.getMetadata().getGeneration(), Phase.Pending, 0, instances, conditions,
         previous == null ? null : previous.lastScheduleTime());
   }

@@ -97,7 +97,7 @@ class WorkloadStatusFactoryTest {
     assertThat(placedCondition.getReason()).isEqualTo("InsufficientResources");
     assertThat(placedCondition.getMessage()).isEqualTo("1 of 3 instances pending: Insufficient cpu on every offered node");
     assertThat(placedCondition.getObservedGeneration()).isEqualTo(4);
-    assertThat(condition(s, "Accepted").getStatus()).isEqualTo("True");
+    assertThat(condition(s, "Admitted").getStatus()).isEqualTo("True");
   }
 
   @Test
@@ -122,7 +122,7 @@ class WorkloadStatusFactoryTest {
     assertThat(condition(later, "Placed").getStatus()).isEqualTo("True");
     assertThat(condition(later, "Placed").getReason()).isEqualTo("AllPlaced");
     assertThat(condition(later, "Placed").getLastTransitionTime()).isEqualTo("1970-01-01T00:01:00Z");
-    assertThat(condition(later, "Accepted").getLastTransitionTime()).as("Accepted stayed True").isEqualTo("1970-01-01T00:00:00Z");
+    assertThat(condition(later, "Admitted").getLastTransitionTime()).as("Admitted stayed True").isEqualTo("1970-01-01T00:00:00Z");
   }
 
   @Test
@@ -147,11 +147,11 @@ class WorkloadStatusFactoryTest {
       assertThat(i.state()).isEqualTo(InstanceState.Pending);
       assertThat(i.reason()).isEqualTo("framework marathon does not list namespace shop");
     });
-    Condition accepted = condition(s, "Accepted");
+    Condition accepted = condition(s, "Admitted");
     assertThat(accepted.getStatus()).isEqualTo("False");
     assertThat(accepted.getReason()).isEqualTo("NamespaceNotAllowed");
     assertThat(accepted.getObservedGeneration()).isEqualTo(3);
-    assertThat(condition(s, "Placed").getReason()).isEqualTo("NotAccepted");
+    assertThat(condition(s, "Placed").getReason()).isEqualTo("NotAdmitted");
   }
 
   /** What the status records is what a restart restores: the same instances, nodes, resources and flags. */
@@ -259,7 +259,7 @@ class WorkloadStatusFactoryTest {
     Refusal refusal = new Refusal(Refusal.Reason.ResourceNotOffered, "no pool has " + "r".repeat(5000));
     WorkloadStatus s = factory.refused(workload(1, 1), refusal, null);
     assertThat(s.instances().get(0).reason()).hasSize(WorkloadStatusFactory.MAX_REASON_BYTES - 2).endsWith("\u2026");
-    assertThat(condition(s, "Accepted").getMessage()).hasSize(WorkloadStatusFactory.MAX_MESSAGE_BYTES - 2).startsWith("no pool has r");
+    assertThat(condition(s, "Admitted").getMessage()).hasSize(WorkloadStatusFactory.MAX_MESSAGE_BYTES - 2).startsWith("no pool has r");
   }
 
   @Test
