@@ -57,11 +57,12 @@ public final class AllocationLoop implements AutoCloseable {
   /** What the loop knew after its last tick, for status writers and reconcilers on other threads. */
   public record State(
       EngineSnapshot snapshot, Map<String, List<PoolNode>> poolNodes, Map<String, EstateSync.Admission> admissions,
-      List<String> roleConflicts, Map<String, io.poolbridge.allocator.Quota> quotas, long generation, boolean settled) {
-    static final State EMPTY = new State(null, Map.of(), Map.of(), List.of(), Map.of(), 0, false);
+      List<String> roleConflicts, Map<String, io.poolbridge.allocator.Quota> quotas, Map<String, RemoteClusters.Health> sources,
+      long generation, boolean settled) {
+    static final State EMPTY = new State(null, Map.of(), Map.of(), List.of(), Map.of(), Map.of(), 0, false);
   }
 
-  /** Told after every tick that did work, on the loop's thread: keep it short. */
+  /** Told after every turn (a tick, idle or not), on the loop's thread: keep it short. */
   public interface Listener {
     void afterTick(Tick tick, State state, Duration took);
   }
@@ -319,7 +320,8 @@ public final class AllocationLoop implements AutoCloseable {
     record(keys, after);
     publish(tick);
     Duration took = Duration.between(start, clock.instant());
-    if (!tick.idle()) {
+    {
+      // Every turn, idle or not: a refusal or a materialization problem changes no engine decision.
       for (Listener l : listeners) {
         try {
           l.afterTick(tick, state, took);
@@ -451,8 +453,8 @@ public final class AllocationLoop implements AutoCloseable {
       if (e.getCode() == 409) {
         LOG.debug("status of {} changed under the loop: placed again from fresh state", Workloads.key(w));
       } else {
-        LOG.warn("status of {} not written ({}): its new placements are rolled back and retried", Workloads.key(w),
-            e.getCode() == 0 ? e.getMessage() : "HTTP " + e.getCode());
+        LOG.warn("status of {} not written ({}{}): its new placements are rolled back and retried", Workloads.key(w),
+            e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "", e.getMessage());
       }
       return false;
     }
@@ -486,6 +488,22 @@ public final class AllocationLoop implements AutoCloseable {
     }
   }
 
+  /** The health of the remote cluster of each pool that reads one. */
+  private Map<String, RemoteClusters.Health> sources() {
+    RemoteClusters remotes = cache.remotes();
+    if (remotes == null) {
+      return Map.of();
+    }
+    Map<String, RemoteClusters.Health> sources = new HashMap<>();
+    for (ResourcePool pool : cache.pools()) {
+      RemoteClusters.Ref ref = remotes.refOf(pool);
+      if (ref != null) {
+        sources.put(pool.getMetadata().getName(), remotes.health(ref));
+      }
+    }
+    return Map.copyOf(sources);
+  }
+
   private void publish(Tick tick) {
     Map<String, List<PoolNode>> poolNodes = new LinkedHashMap<>();
     sync.agentsByPool().forEach((pool, ids) -> {
@@ -505,6 +523,6 @@ public final class AllocationLoop implements AutoCloseable {
     boolean settled = snapshot.settled() && unwritten.isEmpty() && changes.isEmpty()
         && snapshot.workloads().values().stream().allMatch(v -> v.placed().stream().allMatch(EngineSnapshot.Placed::committed));
     state = new State(snapshot, Map.copyOf(poolNodes), Map.copyOf(admissions), sync.roleConflicts(), sync.quotas(),
-        ++generation, settled);
+        sources(), ++generation, settled);
   }
 }

@@ -92,6 +92,7 @@ public final class PoolbridgeOperator implements AutoCloseable {
   private final WorkloadReconciler.Materializer materializer;
   private final OperatorMetrics metrics;
   private final RecordMaterializer recordMaterializer;
+  private final WorkloadEvents workloadEvents;
   private Operator operator;
   private volatile boolean leader;
 
@@ -113,6 +114,8 @@ public final class PoolbridgeOperator implements AutoCloseable {
     this.recordMaterializer = new RecordMaterializer(client, cache, loop);
     loop.setMaterializationProblems(key -> (materializer == null ? recordMaterializer.problems() : java.util.Map.<String, String>of()).get(key));
     loop.addListener(events);
+    this.workloadEvents = new WorkloadEvents(client, cache::workload, clock);
+    loop.addListener(workloadEvents);
     loop.addListener((tick, state, took) -> {
       metrics.recordTick(tick, took);
       metrics.update(state.snapshot(), state.quotas());
@@ -207,6 +210,7 @@ public final class PoolbridgeOperator implements AutoCloseable {
   @Override
   public void close() {
     loop.close();
+    workloadEvents.close();
     if (operator != null) {
       operator.stop();
     }

@@ -20,6 +20,7 @@ public final class SnapshotEvents implements AllocationLoop.Listener {
   private final SimpleInboundEventSource<ResourcePool> pools = new SimpleInboundEventSource<>("engine-pools");
   private Map<String, EngineSnapshot.FrameworkView> lastFrameworks = Map.of();
   private Map<String, EngineSnapshot.PoolView> lastPools = Map.of();
+  private Map<String, RemoteClusters.Health> lastSources = Map.of();
 
   public SimpleInboundEventSource<Framework> frameworks() {
     return frameworks;
@@ -31,11 +32,11 @@ public final class SnapshotEvents implements AllocationLoop.Listener {
 
   @Override
   public void afterTick(Tick tick, AllocationLoop.State state, Duration took) {
-    fire(state.snapshot());
+    fire(state.snapshot(), state.sources());
   }
 
   /** Propagates an event for every framework and pool whose view differs from the last one fired. */
-  public synchronized void fire(EngineSnapshot snapshot) {
+  public synchronized void fire(EngineSnapshot snapshot, Map<String, RemoteClusters.Health> sources) {
     if (snapshot == null) {
       return;
     }
@@ -54,6 +55,13 @@ public final class SnapshotEvents implements AllocationLoop.Listener {
         }
       });
       lastPools = snapshot.pools();
+      // A pool whose remote cluster became reachable (or stopped being) may have no node to change.
+      sources.forEach((name, health) -> {
+        if (!Objects.equals(lastSources.get(name), health)) {
+          pools.propagateEvent(new ResourceID(name));
+        }
+      });
+      lastSources = sources;
     }
   }
 }

@@ -1,0 +1,303 @@
+package io.poolbridge.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.poolbridge.api.v1alpha1.Framework;
+import io.poolbridge.api.v1alpha1.ResourcePool;
+import io.poolbridge.api.v1alpha1.Workload;
+import io.poolbridge.api.v1alpha1.WorkloadStatus;
+import io.poolbridge.testing.ValidatingCrudDispatcher;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a platform team meets when something is missing or goes away: tenancy refused with a
+ * condition and an Event, references to a Framework or Secret that does not exist (yet) as
+ * conditions on the resource that has them (everything else keeps working, and creating what was
+ * missing fixes it), and deletion through finalizers (a Workload's Pods removed, a Framework held
+ * while Workloads use it, a pool drained before it goes).
+ */
+class ReferencesAndDeletionIT {
+  private KubernetesMockServer server;
+  private KubernetesClient client;
+  private PoolbridgeOperator operator;
+
+  @BeforeEach
+  void start() {
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new ValidatingCrudDispatcher(), false);
+    server.init();
+    client = server.createClient(new JdkHttpClientFactory());
+    EmbeddedEstate.yamlFiles(EmbeddedEstate.dir("crds")).forEach(f -> client.apiextensions().v1().customResourceDefinitions()
+        .resource(client.apiextensions().v1().customResourceDefinitions().load(f.toFile()).item()).create());
+    apply("""
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: team-a}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: team-b}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: poolbridge-system}
+        ---
+        apiVersion: poolbridge.io/v1alpha1
+        kind: ResourcePool
+        metadata: {name: metal}
+        spec:
+          provider: metal
+          region: r1
+          source:
+            static:
+              nodes:
+              - {name: m1, address: 10.0.0.1, capacity: {cpu: 8, memory: 32Gi}}
+              - {name: m2, address: 10.0.0.2, capacity: {cpu: 8, memory: 32Gi}}
+        ---
+        apiVersion: poolbridge.io/v1alpha1
+        kind: ResourcePool
+        metadata: {name: k8s}
+        spec:
+          provider: aws
+          region: r1
+          source:
+            kubernetes:
+              nodeSelector: {matchLabels: {pool: k8s}}
+        ---
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Framework
+        metadata: {name: web}
+        spec:
+          type: External
+          role: web
+          namespaces: {names: [team-a]}
+        """);
+    client.nodes().resource(node("k1", "k8s")).create();
+    operator = new PoolbridgeOperator(client, PoolbridgeOperator.Config.defaults(), Clock.systemUTC(), null);
+    operator.start();
+  }
+
+  @AfterEach
+  void stop() {
+    operator.close();
+    client.close();
+    server.destroy();
+  }
+
+  private void apply(String yaml) {
+    for (HasMetadata item : client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()) {
+      client.resource(item).create();
+    }
+  }
+
+  private static Node node(String name, String pool) {
+    return new NodeBuilder().withNewMetadata().withName(name).addToLabels("pool", pool).endMetadata()
+        .withNewStatus().withAllocatable(Map.of("cpu", new Quantity("4"), "memory", new Quantity("16Gi")))
+        .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();
+  }
+
+  private static String workload(String namespace, String name, String framework, int instances) {
+    return """
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Workload
+        metadata: {name: %s, namespace: %s}
+        spec:
+          framework: %s
+          kind: Service
+          instances: %d
+          resources: {cpu: 1, memory: 1Gi}
+        """.formatted(name, namespace, framework, instances);
+  }
+
+  private Workload get(String namespace, String name) {
+    return client.resources(Workload.class).inNamespace(namespace).withName(name).get();
+  }
+
+  /** Instances the Workload's status says are placed; -1 before it has a status. */
+  private int placed(String namespace, String name) {
+    Workload w = get(namespace, name);
+    return w == null || w.getStatus() == null || w.getStatus().placed() == null ? -1 : w.getStatus().placed();
+  }
+
+  private static Condition condition(List<Condition> conditions, String type) {
+    return conditions == null ? null : conditions.stream().filter(c -> c.getType().equals(type)).findFirst().orElse(null);
+  }
+
+  @Test
+  void aWorkloadFromANamespaceItsFrameworkDoesNotListIsNotAdmittedAndHoldsNothing() {
+    apply(workload("team-b", "intruder", "web", 2));
+    apply(workload("team-a", "site", "web", 2));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      Workload w = get("team-b", "intruder");
+      assertThat(w.getStatus()).isNotNull();
+      Condition admitted = condition(w.getStatus().conditions(), "Admitted");
+      assertThat(admitted.getStatus()).isEqualTo("False");
+      assertThat(admitted.getReason()).isEqualTo("NamespaceNotAllowed");
+      assertThat(admitted.getMessage()).isEqualTo("framework web does not list namespace team-b");
+      assertThat(w.getStatus().placed()).isZero();
+      assertThat(w.getStatus().instances()).allSatisfy(i -> assertThat(i.node()).isNull());
+      assertThat(placed("team-a", "site")).isEqualTo(2);
+    });
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(client.v1().events().inNamespace("team-b").list().getItems())
+        .anySatisfy(e -> {
+          assertThat(e.getReason()).isEqualTo("NamespaceNotAllowed");
+          assertThat(e.getType()).isEqualTo("Warning");
+          assertThat(e.getInvolvedObject().getName()).isEqualTo("intruder");
+        }));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(client.v1().events().inNamespace("team-a").list().getItems())
+        .anySatisfy(e -> {
+          assertThat(e.getReason()).isEqualTo("Placed");
+          assertThat(e.getMessage()).startsWith("Placed 2 instance(s): site-0 on ");
+        }));
+  }
+
+  @Test
+  void aMissingFrameworkIsAConditionUntilItIsCreated() {
+    apply(workload("team-a", "batch", "spark", 1));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      Workload batch = get("team-a", "batch");
+      assertThat(batch.getStatus()).isNotNull();
+      Condition admitted = condition(batch.getStatus().conditions(), "Admitted");
+      assertThat(admitted.getReason()).isEqualTo("FrameworkNotFound");
+      assertThat(admitted.getMessage()).isEqualTo("framework spark does not exist");
+    });
+    apply("""
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Framework
+        metadata: {name: spark}
+        spec:
+          type: External
+          role: batch
+          namespaces: {names: [team-a]}
+        """);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      WorkloadStatus s = get("team-a", "batch").getStatus();
+      assertThat(condition(s.conditions(), "Admitted").getStatus()).isEqualTo("True");
+      assertThat(s.placed()).isEqualTo(1);
+    });
+  }
+
+  @Test
+  void aPoolWhoseSecretIsMissingSaysSoUntilTheSecretArrives() {
+    KubernetesMockServer remote =
+        new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    remote.init();
+    try (KubernetesClient remoteClient = remote.createClient(new JdkHttpClientFactory())) {
+      remoteClient.nodes().resource(node("r1", "far")).create();
+      apply("""
+          apiVersion: poolbridge.io/v1alpha1
+          kind: ResourcePool
+          metadata: {name: far}
+          spec:
+            provider: gcp
+            region: r2
+            source:
+              kubernetes:
+                nodeSelector: {matchLabels: {pool: far}}
+                kubeconfigSecretRef: {name: far-kubeconfig}
+          """);
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        ResourcePool pool = client.resources(ResourcePool.class).withName("far").get();
+        assertThat(pool.getStatus()).isNotNull();
+        Condition reachable = condition(pool.getStatus().conditions(), "SourceReachable");
+        assertThat(reachable.getStatus()).isEqualTo("False");
+        assertThat(reachable.getReason()).isEqualTo("SecretNotFound");
+        assertThat(reachable.getMessage()).contains("Secret poolbridge-system/far-kubeconfig does not exist");
+        assertThat(condition(pool.getStatus().conditions(), "Ready").getStatus()).isEqualTo("False");
+      });
+      // The other pools keep working meanwhile.
+      apply(workload("team-a", "meanwhile", "web", 1));
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(placed("team-a", "meanwhile")).isEqualTo(1));
+
+      client.secrets().inNamespace("poolbridge-system").resource(new SecretBuilder().withNewMetadata().withName("far-kubeconfig")
+          .endMetadata().addToStringData("kubeconfig", EmbeddedEstate.kubeconfig(remoteClient)).build()).create();
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        ResourcePool pool = client.resources(ResourcePool.class).withName("far").get();
+        assertThat(condition(pool.getStatus().conditions(), "SourceReachable").getStatus()).isEqualTo("True");
+        assertThat(pool.getStatus().nodeCount()).isEqualTo(1);
+        Node r1 = remoteClient.nodes().withName("r1").get();
+        assertThat(r1.getSpec().getTaints()).anySatisfy(t -> assertThat(t.getValue()).isEqualTo("far"));
+      });
+    } finally {
+      remote.destroy();
+    }
+  }
+
+  @Test
+  void deletingAWorkloadReleasesItAndRemovesWhatWasMadeForIt() {
+    apply(workload("team-a", "site", "web", 2));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(placed("team-a", "site")).isEqualTo(2);
+      assertThat(client.services().inNamespace("team-a").withName("site").get()).isNotNull();
+    });
+    assertThat(get("team-a", "site").getMetadata().getFinalizers()).isNotEmpty();
+    client.resources(Workload.class).inNamespace("team-a").withName("site").delete();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(get("team-a", "site")).isNull();
+      assertThat(client.services().inNamespace("team-a").withName("site").get()).isNull();
+      assertThat(client.discovery().v1().endpointSlices().inNamespace("team-a").list().getItems()).isEmpty();
+      assertThat(operator.loop().state().snapshot().workloads()).doesNotContainKey("team-a/site");
+    });
+  }
+
+  @Test
+  void deletingAFrameworkIsHeldWhileWorkloadsUseIt() {
+    apply(workload("team-a", "site", "web", 1));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(placed("team-a", "site")).isEqualTo(1));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(client.resources(Framework.class).withName("web").get().getMetadata().getFinalizers()).isNotEmpty());
+    client.resources(Framework.class).withName("web").delete();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      Framework fw = client.resources(Framework.class).withName("web").get();
+      assertThat(fw).isNotNull();
+      Condition deleting = condition(fw.getStatus().conditions(), "Deleting");
+      assertThat(deleting.getReason()).isEqualTo("WorkloadsRemain");
+      assertThat(deleting.getMessage()).isEqualTo("Deletion waits for 1 Workload(s) using this framework: team-a/site");
+    });
+    // The Workload keeps running while its framework's deletion waits.
+    assertThat(placed("team-a", "site")).isEqualTo(1);
+    client.resources(Workload.class).inNamespace("team-a").withName("site").delete();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(client.resources(Framework.class).withName("web").get()).isNull());
+  }
+
+  @Test
+  void deletingAPoolDrainsItFirst() {
+    apply(workload("team-a", "site", "web", 2));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(placed("team-a", "site")).isEqualTo(2));
+    String pool = get("team-a", "site").getStatus().instances().get(0).pool();
+    String other = pool.equals("metal") ? "k8s" : "metal";
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(client.resources(ResourcePool.class).withName(pool).get().getMetadata().getFinalizers()).isNotEmpty());
+    client.resources(ResourcePool.class).withName(pool).delete();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(client.resources(ResourcePool.class).withName(pool).get()).isNull();
+      WorkloadStatus s = get("team-a", "site").getStatus();
+      assertThat(s.placed()).isEqualTo(2);
+      assertThat(s.instances()).allSatisfy(i -> assertThat(i.pool()).isEqualTo(other));
+    });
+    if (pool.equals("k8s")) {
+      assertThat(client.nodes().withName("k1").get().getSpec().getTaints()).isNullOrEmpty();
+    }
+  }
+}
