@@ -365,6 +365,7 @@ public final class AllocationLoop implements AutoCloseable {
           createToPlaced.put(e.getKey(), Duration.between(first, clock.instant()));
         }
       } else {
+        LOG.info("status of {} not written: its new placements are rolled back and placed again from fresh state", e.getKey());
         fresh.forEach(engine::rollBack);
         changes.add(new Change(Change.Kind.WORKLOAD, e.getKey()));
       }
@@ -401,28 +402,63 @@ public final class AllocationLoop implements AutoCloseable {
     }, previous);
   }
 
-  /** One status write with the resourceVersion last seen; false when refused (409 or any error). */
+  /** How many times one tick tries a status write whose Workload changed in nothing allocation reads. */
+  static final int WRITE_ATTEMPTS = 4;
+
+  /**
+   * One status write with the resourceVersion last seen; false when refused. A refused or failed
+   * write is not rolled back at once: the Workload is read again, and when the failed write landed
+   * after all (a 500 after the store took it) it counts as written; when only something allocation
+   * does not read changed (a finalizer, a label, an injected 409), with the same generation and the
+   * status the decision was made from, it is written again on the fresh version. Anything else (the
+   * spec changed, someone else recorded placements, the Workload went, the API cannot be read) is a
+   * refusal: the caller rolls the placements back and the next tick places from fresh state.
+   */
   private boolean write(Workload w, WorkloadStatus status) {
-    try {
-      // A JSON Patch of the status from the version last seen, carrying its resourceVersion: the API
-      // server refuses it (409) when the Workload changed since. (A PUT of /status would do on a real
-      // API server, but the embedded one ignores its resourceVersion.)
-      Workload updated = client.resources(Workload.class).inNamespace(w.getMetadata().getNamespace()).resource(w)
-          .editStatus(edited -> {
-            edited.setStatus(status);
-            return edited;
-          });
-      written.put(Workloads.key(w), updated);
-      return true;
-    } catch (KubernetesClientException e) {
-      written.remove(Workloads.key(w));
-      if (e.getCode() == 409) {
-        LOG.debug("status of {} changed under the loop: placed again from fresh state", Workloads.key(w));
-      } else {
-        LOG.warn("status of {} not written ({}): its new placements are rolled back and retried", Workloads.key(w),
-            e.getCode() == 0 ? e.getMessage() : "HTTP " + e.getCode());
+    String key = Workloads.key(w);
+    Workload base = w;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        // A JSON Patch of the status from the version last seen, carrying its resourceVersion: the API
+        // server refuses it (409) when the Workload changed since. (A PUT of /status would do on a real
+        // API server, but the embedded one ignores its resourceVersion.)
+        Workload updated = client.resources(Workload.class).inNamespace(w.getMetadata().getNamespace()).resource(base)
+            .editStatus(edited -> {
+              edited.setStatus(status);
+              return edited;
+            });
+        written.put(key, updated);
+        return true;
+      } catch (KubernetesClientException e) {
+        written.remove(key);
+        if (e.getCode() == 409) {
+          LOG.debug("status of {} changed under the loop", key);
+        } else {
+          LOG.warn("status of {} not written ({})", key, e.getCode() == 0 ? e.getMessage() : "HTTP " + e.getCode());
+        }
+        if (attempt >= WRITE_ATTEMPTS || Thread.currentThread().isInterrupted() || !running) {
+          return false;
+        }
+        Workload fresh;
+        try {
+          fresh = client.resources(Workload.class).inNamespace(w.getMetadata().getNamespace()).withName(w.getMetadata().getName()).get();
+        } catch (KubernetesClientException again) {
+          return false;
+        }
+        if (fresh == null || fresh.getMetadata().getDeletionTimestamp() != null
+            || !Objects.equals(fresh.getMetadata().getGeneration(), w.getMetadata().getGeneration())) {
+          return false;
+        }
+        if (Objects.equals(fresh.getStatus(), status)) {
+          written.put(key, fresh);
+          return true;
+        }
+        if (!Objects.equals(fresh.getStatus(), w.getStatus())) {
+          LOG.debug("status of {} was written by someone else: placed again from fresh state", key);
+          return false;
+        }
+        base = fresh;
       }
-      return false;
     }
   }
 

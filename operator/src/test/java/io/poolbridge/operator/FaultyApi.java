@@ -21,7 +21,7 @@ import java.util.function.Function;
  */
 final class FaultyApi extends Dispatcher {
   /** One request as served: method, path (with query) and the code answered. */
-  record Served(String method, String path, int code, long seq) {
+  record Served(String method, String path, int code, long seq, String agent) {
     boolean statusWrite() {
       String p = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
       return p.endsWith("/status") && (method.equals("PATCH") || method.equals("PUT"));
@@ -42,8 +42,12 @@ final class FaultyApi extends Dispatcher {
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     MockResponse injected = fault.apply(request);
+    if (injected == null && rulesReview(request)) {
+      injected = new MockResponse().setResponseCode(201).setBody(RULES);
+    }
     MockResponse response = injected != null ? injected : crud.dispatch(request);
-    log.add(new Served(request.getMethod(), request.getPath(), response.code(), seq.incrementAndGet()));
+    log.add(new Served(request.getMethod(), request.getPath(), response.code(), seq.incrementAndGet(),
+        request.getHeader("User-Agent")));
     WebSocketListener listener = response.getWebSocketListener();
     if (listener != null) {
       response.withWebSocketUpgrade(new Tracked(listener));
@@ -51,9 +55,31 @@ final class FaultyApi extends Dispatcher {
     return response;
   }
 
+  /**
+   * The mock stores a SelfSubjectRulesReview as sent, without the rules a real API server computes
+   * (JOSDK checks them before leader election): answer it as for an operator allowed its Lease.
+   */
+  private static boolean rulesReview(RecordedRequest request) {
+    return request.getMethod().equals("POST") && request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews");
+  }
+
+  private static final String RULES = "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\","
+      + "\"metadata\":{},\"spec\":{},\"status\":{\"incomplete\":false,\"nonResourceRules\":[],\"resourceRules\":["
+      + "{\"apiGroups\":[\"coordination.k8s.io\"],\"resources\":[\"leases\"],\"verbs\":[\"create\",\"update\",\"get\"]}]}}";
+
   @Override
   public void shutdown() {
     crud.shutdown();
+  }
+
+  /** Serves a request straight from the store, as another client of the API server would be served. */
+  MockResponse serve(String method, String path, String contentType, String body) {
+    RecordedRequest request = new RecordedRequest("HTTP/1.1", io.fabric8.mockwebserver.dsl.HttpMethod.valueOf(method), path,
+        io.fabric8.mockwebserver.http.Headers.builder().add("Content-Type", contentType).build(),
+        new io.fabric8.mockwebserver.http.Buffer(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    MockResponse response = crud.dispatch(request);
+    log.add(new Served(method, path, response.code(), seq.incrementAndGet(), "concurrent-writer"));
+    return response;
   }
 
   List<Served> log() {
