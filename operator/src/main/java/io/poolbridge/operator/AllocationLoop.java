@@ -67,9 +67,10 @@ public final class AllocationLoop implements AutoCloseable {
   }
 
   /** Settings. */
-  public record Settings(Duration interval, Duration batchWindow, long seed, int writers, io.poolbridge.scheduler.ExchangeRates rates) {
-    public static final Settings DEFAULT =
-        new Settings(Duration.ofSeconds(1), Duration.ofMillis(20), 0, 8, io.poolbridge.scheduler.ExchangeRates.NONE);
+  public record Settings(
+      Duration interval, Duration batchWindow, long seed, int writers, io.poolbridge.scheduler.ExchangeRates rates, Duration nodeGrace) {
+    public static final Settings DEFAULT = new Settings(Duration.ofSeconds(1), Duration.ofMillis(20), 0, 8,
+        io.poolbridge.scheduler.ExchangeRates.NONE, PoolbridgeOperator.Config.DEFAULT_NODE_GRACE);
   }
 
   private final KubernetesClient client;
@@ -218,7 +219,7 @@ public final class AllocationLoop implements AutoCloseable {
   private void rebuild() {
     Instant now = clock.instant();
     changes.clear();
-    sync = EstateSync.forEstate(cache, settings.rates());
+    sync = EstateSync.forEstate(cache, settings.rates(), settings.nodeGrace());
     engine = new Engine(sync.schema(), sync.prices(), settings.interval(), settings.seed(), now);
     sync.apply(engine, cache, true, true, Set.of(), true, now);
     int restored = 0;
@@ -245,6 +246,9 @@ public final class AllocationLoop implements AutoCloseable {
       unwritten.add(key);
     }
     unwritten.addAll(refusedOrSuspended());
+    // Nodes again, now that the engine knows what runs where: a NotReady node holding restored
+    // instances is held through its grace period (or, past it, lost), not drained at the first tick.
+    sync.apply(engine, cache, true, false, Set.of(), false, now);
     LOG.info("engine built: {} agents' pools, {} placements restored, {} dropped", sync.agentsByPool().size(), restored, dropped);
     publish(null);
   }
