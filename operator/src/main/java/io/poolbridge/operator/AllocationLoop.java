@@ -68,9 +68,10 @@ public final class AllocationLoop implements AutoCloseable {
   }
 
   /** Settings. */
-  public record Settings(Duration interval, Duration batchWindow, long seed, int writers, io.poolbridge.scheduler.ExchangeRates rates) {
-    public static final Settings DEFAULT =
-        new Settings(Duration.ofSeconds(1), Duration.ofMillis(20), 0, 8, io.poolbridge.scheduler.ExchangeRates.NONE);
+  public record Settings(
+      Duration interval, Duration batchWindow, long seed, int writers, io.poolbridge.scheduler.ExchangeRates rates, Duration nodeGrace) {
+    public static final Settings DEFAULT = new Settings(Duration.ofSeconds(1), Duration.ofMillis(20), 0, 8,
+        io.poolbridge.scheduler.ExchangeRates.NONE, PoolbridgeOperator.Config.DEFAULT_NODE_GRACE);
   }
 
   private final KubernetesClient client;
@@ -230,7 +231,7 @@ public final class AllocationLoop implements AutoCloseable {
     }
     Instant now = clock.instant();
     changes.clear();
-    sync = EstateSync.forEstate(cache, settings.rates());
+    sync = EstateSync.forEstate(cache, settings.rates(), settings.nodeGrace());
     engine = new Engine(sync.schema(), sync.prices(), settings.interval(), settings.seed(), now);
     sync.apply(engine, cache, true, true, Set.of(), true, now);
     int restored = 0;
@@ -251,12 +252,15 @@ public final class AllocationLoop implements AutoCloseable {
           // The node left, the instance is no longer listed, or the record names it twice: it is
           // placed again (or not) by the next tick, and the status is rewritten.
           dropped++;
-          LOG.info("recorded placement of {} not restored: {}", p.instanceId(), e.getMessage());
+          withWorkload(key, () -> LOG.info("recorded placement of {} not restored: {}", p.instanceId(), e.getMessage()));
         }
       }
       unwritten.add(key);
     }
     unwritten.addAll(refusedOrSuspended());
+    // Nodes again, now that the engine knows what runs where: a NotReady node holding restored
+    // instances is held through its grace period (or, past it, lost), not drained at the first tick.
+    sync.apply(engine, cache, true, false, Set.of(), false, now);
     LOG.info("engine built: {} agents' pools, {} placements restored, {} dropped", sync.agentsByPool().size(), restored, dropped);
     publish(null);
   }
@@ -265,7 +269,8 @@ public final class AllocationLoop implements AutoCloseable {
     try {
       return Workloads.recorded(sync.schema(), w);
     } catch (RuntimeException e) {
-      LOG.warn("the status of Workload {} is not a record the operator can read: {}", Workloads.key(w), e.getMessage());
+      withWorkload(Workloads.key(w),
+          () -> LOG.warn("the status of Workload {} is not a record the operator can read: {}", Workloads.key(w), e.getMessage()));
       return List.of();
     }
   }
@@ -378,6 +383,8 @@ public final class AllocationLoop implements AutoCloseable {
           createToPlaced.put(e.getKey(), Duration.between(first, clock.instant()));
         }
       } else {
+        String key = e.getKey();
+        withWorkload(key, () -> LOG.info("status of {} not written: its new placements are rolled back and placed again from fresh state", key));
         fresh.forEach(engine::rollBack);
         changes.add(new Change(Change.Kind.WORKLOAD, e.getKey()));
       }
@@ -435,28 +442,82 @@ public final class AllocationLoop implements AutoCloseable {
         status.lastScheduleTime(), status.resources());
   }
 
-  /** One status write with the resourceVersion last seen; false when refused (409 or any error). */
+  /** How many times one tick tries a status write whose Workload changed in nothing allocation reads. */
+  static final int WRITE_ATTEMPTS = 4;
+
+  /**
+   * One status write with the resourceVersion last seen; false when refused. A refused or failed
+   * write is not rolled back at once: the Workload is read again, and when the failed write landed
+   * after all (a 500 after the store took it) it counts as written; when only something allocation
+   * does not read changed (a finalizer, a label, an injected 409), with the same generation and the
+   * status the decision was made from, it is written again on the fresh version. Anything else (the
+   * spec changed, someone else recorded placements, the Workload went, the API cannot be read) is a
+   * refusal: the caller rolls the placements back and the next tick places from fresh state.
+   */
   private boolean write(Workload w, WorkloadStatus status) {
+    org.slf4j.MDC.put("workload", Workloads.key(w));
     try {
-      // A JSON Patch of the status from the version last seen, carrying its resourceVersion: the API
-      // server refuses it (409) when the Workload changed since. (A PUT of /status would do on a real
-      // API server, but the embedded one ignores its resourceVersion.)
-      Workload updated = client.resources(Workload.class).inNamespace(w.getMetadata().getNamespace()).resource(w)
-          .editStatus(edited -> {
-            edited.setStatus(status);
-            return edited;
-          });
-      written.put(Workloads.key(w), updated);
-      return true;
-    } catch (KubernetesClientException e) {
-      written.remove(Workloads.key(w));
-      if (e.getCode() == 409) {
-        LOG.debug("status of {} changed under the loop: placed again from fresh state", Workloads.key(w));
-      } else {
-        LOG.warn("status of {} not written ({}{}): its new placements are rolled back and retried", Workloads.key(w),
-            e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "", e.getMessage());
+      return writeLogged(w, status);
+    } finally {
+      org.slf4j.MDC.remove("workload");
+    }
+  }
+
+  /** Logs with the Workload as a key of the line (structured logs: {@code workload=<namespace>/<name>}). */
+  private static void withWorkload(String key, Runnable log) {
+    org.slf4j.MDC.put("workload", key);
+    try {
+      log.run();
+    } finally {
+      org.slf4j.MDC.remove("workload");
+    }
+  }
+
+  private boolean writeLogged(Workload w, WorkloadStatus status) {
+    String key = Workloads.key(w);
+    Workload base = w;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        // A JSON Patch of the status from the version last seen, carrying its resourceVersion: the API
+        // server refuses it (409) when the Workload changed since. (A PUT of /status would do on a real
+        // API server, but the embedded one ignores its resourceVersion.)
+        Workload updated = client.resources(Workload.class).inNamespace(w.getMetadata().getNamespace()).resource(base)
+            .editStatus(edited -> {
+              edited.setStatus(status);
+              return edited;
+            });
+        written.put(key, updated);
+        return true;
+      } catch (KubernetesClientException e) {
+        written.remove(key);
+        if (e.getCode() == 409) {
+          LOG.debug("status of {} changed under the loop", key);
+        } else {
+          LOG.warn("status of {} not written ({}{})", key, e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "", e.getMessage());
+        }
+        if (attempt >= WRITE_ATTEMPTS || Thread.currentThread().isInterrupted() || !running) {
+          return false;
+        }
+        Workload fresh;
+        try {
+          fresh = client.resources(Workload.class).inNamespace(w.getMetadata().getNamespace()).withName(w.getMetadata().getName()).get();
+        } catch (KubernetesClientException again) {
+          return false;
+        }
+        if (fresh == null || fresh.getMetadata().getDeletionTimestamp() != null
+            || !Objects.equals(fresh.getMetadata().getGeneration(), w.getMetadata().getGeneration())) {
+          return false;
+        }
+        if (Objects.equals(fresh.getStatus(), status)) {
+          written.put(key, fresh);
+          return true;
+        }
+        if (!Objects.equals(fresh.getStatus(), w.getStatus())) {
+          LOG.debug("status of {} was written by someone else: placed again from fresh state", key);
+          return false;
+        }
+        base = fresh;
       }
-      return false;
     }
   }
 

@@ -70,18 +70,29 @@ public final class EstateSync {
   private List<String> roleConflicts = List.of();
   private List<Estate.SharedNode> shared = List.of();
   private boolean rebuild;
+  private final java.time.Duration nodeGrace;
+  /** When this sync first saw each NotReady Node (for Nodes whose Ready condition has no transition time). */
+  private final Map<String, Instant> notReadySeen = new HashMap<>();
+  /** When the next held NotReady node's grace period ends; null when none is held. */
+  private Instant nextExpiry;
 
-  private EstateSync(ResourceSchema schema, Prices prices, Map<String, String> pricing) {
+  private EstateSync(ResourceSchema schema, Prices prices, Map<String, String> pricing, java.time.Duration nodeGrace) {
     this.schema = schema;
     this.prices = prices;
     this.pricing = pricing;
+    this.nodeGrace = nodeGrace;
   }
 
   /** A sync for the estate {@code cache} holds now: its schema and prices; nothing told to any engine yet. */
   public static EstateSync forEstate(EstateCache cache, ExchangeRates rates) {
+    return forEstate(cache, rates, PoolbridgeOperator.Config.DEFAULT_NODE_GRACE);
+  }
+
+  /** As {@link #forEstate(EstateCache, ExchangeRates)}, with the grace period a NotReady Node keeps its instances. */
+  public static EstateSync forEstate(EstateCache cache, ExchangeRates rates, java.time.Duration nodeGrace) {
     ResourceSchema schema = schemaOf(cache);
     List<ResourcePool> pools = live(cache.pools());
-    return new EstateSync(schema, PoolPrices.of(schema, pools, rates), pricing(pools));
+    return new EstateSync(schema, PoolPrices.of(schema, pools, rates), pricing(pools), nodeGrace);
   }
 
   public ResourceSchema schema() {
@@ -210,8 +221,14 @@ public final class EstateSync {
     }
   }
 
-  /** Re-reads the states of nodes whose pools have maintenance windows (they change with time alone). */
+  /**
+   * Re-reads the states of nodes whose pools have maintenance windows, and of NotReady nodes whose
+   * grace period has ended (both change with time alone).
+   */
   public void applyTime(Engine engine, EstateCache cache, Instant now) {
+    if (nextExpiry != null && !now.isBefore(nextExpiry)) {
+      apply(engine, cache, true, false, Set.of(), false, now);
+    }
     for (ResourcePool pool : live(cache.pools())) {
       if (pool.getSpec().maintenance() == null || pool.getSpec().maintenance().isEmpty()) {
         continue;
@@ -240,6 +257,8 @@ public final class EstateSync {
     Map<String, AgentState> wantedStates = new HashMap<>();
     Map<String, PoolNode> wantedNodes = new HashMap<>();
     Map<String, List<String>> byPool = new TreeMap<>();
+    Set<String> lost = new HashSet<>();
+    Instant held = null;
     for (ResourcePool pool : pools) {
       String name = pool.getMetadata().getName();
       List<PoolNode> poolNodes = new ArrayList<>(Estate.staticNodes(pool));
@@ -248,14 +267,28 @@ public final class EstateSync {
       for (PoolNode node : poolNodes) {
         AgentInfo agent = Estate.agent(schema, pool, node);
         wanted.put(agent.id(), agent);
-        wantedStates.put(agent.id(), state(pool, node, now));
+        AgentState wantedState = state(pool, node, now);
+        if (!node.ready() && agents.containsKey(agent.id()) && !engine.allocator().usage(agent.id()).allocated().isEmpty()) {
+          // NotReady with instances on it: held through the grace period, then lost (see notReadySince).
+          Instant expiry = notReadySince(cache, node.name(), now).plus(nodeGrace);
+          if (now.isBefore(expiry)) {
+            wantedState = state(pool, new PoolNode(node.name(), node.address(), node.zone(), node.capacity(), node.labels(), true), now);
+            held = held == null || expiry.isBefore(held) ? expiry : held;
+          } else {
+            lost.add(agent.id());
+          }
+        }
+        wantedStates.put(agent.id(), wantedState);
         wantedNodes.put(agent.id(), node);
         ids.add(agent.id());
       }
       byPool.put(name, ids);
     }
+    nextExpiry = held;
+    notReadySeen.keySet().retainAll(notReadyNames(cache));
     for (String id : new ArrayList<>(agents.keySet())) {
-      if (!wanted.containsKey(id)) {
+      // A node gone, or NotReady past its grace period: its instances are lost (the latter joins again, down).
+      if (!wanted.containsKey(id) || lost.contains(id)) {
         engine.removeAgent(id);
         agents.remove(id);
         states.remove(id);
@@ -284,6 +317,37 @@ public final class EstateSync {
     boolean changed = !nowOffered.equals(offered);
     offered = Set.copyOf(nowOffered);
     return changed;
+  }
+
+  /**
+   * Since when a Node is NotReady: its Ready condition's last transition time, or when this sync
+   * first saw it NotReady when the condition does not say.
+   */
+  private Instant notReadySince(EstateCache cache, String nodeName, Instant now) {
+    for (Node n : cache.nodes()) {
+      if (n.getMetadata().getName().equals(nodeName) && n.getStatus() != null && n.getStatus().getConditions() != null) {
+        for (io.fabric8.kubernetes.api.model.NodeCondition c : n.getStatus().getConditions()) {
+          if ("Ready".equals(c.getType()) && c.getLastTransitionTime() != null) {
+            try {
+              return OffsetDateTime.parse(c.getLastTransitionTime()).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+              break;
+            }
+          }
+        }
+      }
+    }
+    return notReadySeen.computeIfAbsent(nodeName, k -> now);
+  }
+
+  private static Set<String> notReadyNames(EstateCache cache) {
+    Set<String> names = new HashSet<>();
+    for (Node n : cache.nodes()) {
+      if (!Estate.kubernetesNode(n).ready()) {
+        names.add(n.getMetadata().getName());
+      }
+    }
+    return names;
   }
 
   private void setState(Engine engine, String agentId, AgentState state) {

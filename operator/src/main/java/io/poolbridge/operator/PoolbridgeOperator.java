@@ -32,53 +32,58 @@ public final class PoolbridgeOperator implements AutoCloseable {
    * @param leaseNamespace where the leader-election Lease lives; null for no leader election
    * @param identity this replica's name in the Lease
    * @param rates the exchange rates pools priced in other currencies are compared through
+   * @param nodeGrace how long a Kubernetes Node may be NotReady before the instances on it are lost
+   *     and placed again elsewhere (Kubernetes' own node-monitor grace period is 40 s)
    */
   public record Config(
       Duration allocationInterval, Set<String> namespaces, String operatorNamespace, String leaseNamespace, String leaseName,
-      String identity, long seed, Duration leaseDuration, Duration renewDeadline, Duration retryPeriod, ExchangeRates rates) {
+      String identity, long seed, Duration leaseDuration, Duration renewDeadline, Duration retryPeriod, ExchangeRates rates,
+      Duration nodeGrace) {
+    public static final Duration DEFAULT_NODE_GRACE = Duration.ofSeconds(40);
+
     public Config {
       namespaces = Set.copyOf(namespaces);
       rates = rates == null ? ExchangeRates.NONE : rates;
+      nodeGrace = nodeGrace == null ? DEFAULT_NODE_GRACE : nodeGrace;
     }
 
     public static Config defaults() {
       return new Config(Duration.ofSeconds(1), Set.of(), "poolbridge-system", null, "poolbridge-leader", "poolbridge", 0,
-          Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), ExchangeRates.NONE);
+          Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), ExchangeRates.NONE, DEFAULT_NODE_GRACE);
     }
 
     public Config withLeaderElection(String namespace, String id) {
       return new Config(allocationInterval, namespaces, operatorNamespace, namespace, leaseName, id, seed, leaseDuration,
-          renewDeadline, retryPeriod, rates);
+          renewDeadline, retryPeriod, rates, nodeGrace);
     }
 
     public Config withLeaseTimings(Duration duration, Duration renew, Duration retry) {
       return new Config(allocationInterval, namespaces, operatorNamespace, leaseNamespace, leaseName, identity, seed, duration,
-          renew, retry, rates);
+          renew, retry, rates, nodeGrace);
     }
 
     public Config withInterval(Duration interval) {
-      return new Config(interval, namespaces, operatorNamespace, leaseNamespace, leaseName, identity, seed, leaseDuration,
-          renewDeadline, retryPeriod, rates);
+      return new Config(interval, namespaces, operatorNamespace, leaseNamespace, leaseName, identity, seed, leaseDuration, renewDeadline, retryPeriod, rates, nodeGrace);
     }
 
     public Config withRates(ExchangeRates exchangeRates) {
-      return new Config(allocationInterval, namespaces, operatorNamespace, leaseNamespace, leaseName, identity, seed,
-          leaseDuration, renewDeadline, retryPeriod, exchangeRates);
+      return new Config(allocationInterval, namespaces, operatorNamespace, leaseNamespace, leaseName, identity, seed, leaseDuration, renewDeadline, retryPeriod, exchangeRates, nodeGrace);
     }
 
     public Config withSeed(long allocatorSeed) {
-      return new Config(allocationInterval, namespaces, operatorNamespace, leaseNamespace, leaseName, identity, allocatorSeed,
-          leaseDuration, renewDeadline, retryPeriod, rates);
+      return new Config(allocationInterval, namespaces, operatorNamespace, leaseNamespace, leaseName, identity, allocatorSeed, leaseDuration, renewDeadline, retryPeriod, rates, nodeGrace);
+    }
+
+    public Config withNodeGrace(Duration grace) {
+      return new Config(allocationInterval, namespaces, operatorNamespace, leaseNamespace, leaseName, identity, seed, leaseDuration, renewDeadline, retryPeriod, rates, grace);
     }
 
     public Config withNamespaces(Set<String> watched) {
-      return new Config(allocationInterval, watched, operatorNamespace, leaseNamespace, leaseName, identity, seed, leaseDuration,
-          renewDeadline, retryPeriod, rates);
+      return new Config(allocationInterval, watched, operatorNamespace, leaseNamespace, leaseName, identity, seed, leaseDuration, renewDeadline, retryPeriod, rates, nodeGrace);
     }
 
     public Config withOperatorNamespace(String namespace) {
-      return new Config(allocationInterval, namespaces, namespace, leaseNamespace, leaseName, identity, seed, leaseDuration,
-          renewDeadline, retryPeriod, rates);
+      return new Config(allocationInterval, namespaces, namespace, leaseNamespace, leaseName, identity, seed, leaseDuration, renewDeadline, retryPeriod, rates, nodeGrace);
     }
   }
 
@@ -110,7 +115,8 @@ public final class PoolbridgeOperator implements AutoCloseable {
     this.remotes = new RemoteClusters(client, config.operatorNamespace(), this::post, clock, Duration.ofSeconds(10));
     this.cache = new EstateCache(client, config.namespaces(), this::post, remotes);
     this.loop = new AllocationLoop(client, cache, clock,
-        new AllocationLoop.Settings(config.allocationInterval(), Duration.ofMillis(20), config.seed(), 8, config.rates()));
+        new AllocationLoop.Settings(config.allocationInterval(), Duration.ofMillis(20), config.seed(), 8, config.rates(),
+            config.nodeGrace()));
     this.recordMaterializer = new RecordMaterializer(client, cache, loop);
     loop.setMaterializationProblems(key -> (materializer == null ? recordMaterializer.problems() : java.util.Map.<String, String>of()).get(key));
     loop.addListener(events);

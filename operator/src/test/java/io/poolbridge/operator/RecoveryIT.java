@@ -1,0 +1,164 @@
+package io.poolbridge.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.poolbridge.api.v1alpha1.Workload;
+import io.poolbridge.api.v1alpha1.WorkloadStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Stop the operator at several points, start a fresh one on the same API server: the record is
+ * restored, not placed again; what was recorded stays where it is; nothing is placed twice, no node
+ * over-committed; and a fresh operator over a settled estate writes nothing.
+ */
+class RecoveryIT {
+  private static final Duration SETTLE = Duration.ofSeconds(60);
+  private FaultyEstate estate;
+
+  @BeforeEach
+  void start() throws Exception {
+    estate = new FaultyEstate();
+  }
+
+  @AfterEach
+  void stop() {
+    estate.close();
+  }
+
+  private PoolbridgeOperator settledOperator() {
+    PoolbridgeOperator op = estate.operator();
+    op.start();
+    await().atMost(SETTLE).until(() -> op.loop().state().settled());
+    return op;
+  }
+
+  /** The placements recorded before the stop are still recorded, on the same nodes. */
+  private void assertKept(Map<String, Map<String, String>> before) {
+    Map<String, Map<String, String>> after = estate.placed();
+    before.forEach((workload, instances) -> assertThat(after.get(workload))
+        .as("placements of %s recorded before the stop", workload).containsAllEntriesOf(instances));
+  }
+
+  @Test
+  void stoppedBeforeTheFirstTickCompletes() {
+    PoolbridgeOperator a = estate.operator();
+    a.start();
+    a.close();
+    Map<String, Map<String, String>> before = estate.placed();
+
+    settledOperator();
+
+    assertKept(before);
+    estate.assertValidRecord();
+    assertThat(estate.recorded()).isEqualTo(estate.predicted());
+  }
+
+  @Test
+  void stoppedAfterSomeWorkloadsAreRecorded() {
+    // The samples' Workloads are recorded over several writes: stop after the first two.
+    PoolbridgeOperator a = estate.operator();
+    long mark = estate.api.mark();
+    a.start();
+    await().atMost(SETTLE).until(() -> estate.api.since(mark).stream()
+        .filter(s -> s.workloadStatusWrite() && s.code() < 300).count() >= 2);
+    a.close();
+    Map<String, Map<String, String>> before = estate.placed();
+    assertThat(before.values().stream().mapToInt(Map::size).sum()).as("instances recorded by A").isPositive();
+    assertThat(before.values().stream().filter(Map::isEmpty).count()).as("workloads A left unrecorded").isPositive();
+
+    settledOperator();
+
+    assertKept(before);
+    estate.assertValidRecord();
+    Map<String, Map<String, String>> predicted = estate.predicted();
+    assertThat(estate.recorded().keySet()).isEqualTo(predicted.keySet());
+    estate.recorded().forEach((w, instances) -> assertThat(instances.keySet()).as("instances of %s", w)
+        .isEqualTo(predicted.get(w).keySet()));
+  }
+
+  @Test
+  void aFreshOperatorOverASettledEstateChangesNothing() {
+    PoolbridgeOperator a = settledOperator();
+    Map<String, Map<String, String>> before = estate.recorded();
+    List<String> versions = versions();
+    a.close();
+
+    long mark = estate.api.mark();
+    PoolbridgeOperator b = settledOperator();
+    // A few allocation intervals more: B ticks over the restored engine and finds nothing to do.
+    long ticks = b.loop().state().generation();
+    await().atMost(SETTLE).until(() -> b.loop().state().generation() >= ticks + 3);
+
+    assertThat(estate.recorded()).isEqualTo(before);
+    assertThat(estate.api.since(mark).stream().filter(FaultyApi.Served::statusWrite).toList())
+        .as("status writes after B started").isEmpty();
+    assertThat(versions()).isEqualTo(versions);
+  }
+
+  private List<String> versions() {
+    List<String> out = new ArrayList<>();
+    estate.workloads().forEach(w -> out.add(FaultyEstate.key(w) + "@" + w.getMetadata().getResourceVersion()));
+    out.sort(null);
+    return out;
+  }
+
+  @Test
+  void aRecordNamingANodeThatDoesNotExistIsPlacedAgain() {
+    PoolbridgeOperator a = settledOperator();
+    a.close();
+    Map<String, Map<String, String>> settled = estate.recorded();
+    var brokers = estate.client.resources(Workload.class).inNamespace("streaming").withName("kafka-brokers");
+    Workload edited = brokers.editStatus(w -> {
+      List<WorkloadStatus.InstanceStatus> instances = new ArrayList<>(w.getStatus().instances());
+      WorkloadStatus.InstanceStatus first = instances.get(0);
+      instances.set(0, new WorkloadStatus.InstanceStatus(first.id(), "no-such-node", first.pool(), first.resources(),
+          first.state(), first.revocable(), first.since(), first.reason(), first.costPerHour()));
+      w.setStatus(new WorkloadStatus(w.getStatus().observedGeneration(), w.getStatus().phase(), w.getStatus().placed(),
+          instances, w.getStatus().conditions(), w.getStatus().lastScheduleTime()));
+      return w;
+    });
+    assertThat(edited.getStatus().instances().get(0).node()).isEqualTo("no-such-node");
+
+    settledOperator();
+
+    estate.assertValidRecord();
+    assertThat(estate.recorded().get("streaming/kafka-brokers").values()).noneMatch(n -> n.endsWith("/no-such-node"));
+    assertThat(estate.recorded().get("streaming/kafka-brokers")).as("every broker placed again")
+        .allSatisfy((id, node) -> assertThat(node).doesNotStartWith("pending"));
+    // The others are untouched.
+    settled.remove("streaming/kafka-brokers");
+    Map<String, Map<String, String>> now = estate.recorded();
+    now.remove("streaming/kafka-brokers");
+    assertThat(now).isEqualTo(settled);
+  }
+
+  @Test
+  void aRecordListingMoreInstancesThanTheSpecIsTrimmed() {
+    PoolbridgeOperator a = settledOperator();
+    a.close();
+    var brokers = estate.client.resources(Workload.class).inNamespace("streaming").withName("kafka-brokers");
+    Workload w = brokers.get();
+    int instances = w.getSpec().instances();
+    Map<String, String> recorded = estate.placed().get("streaming/kafka-brokers");
+    assertThat(recorded).hasSize(instances);
+    // Scaled down by one while no operator ran.
+    brokers.patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        "{\"spec\":{\"instances\":" + (instances - 1) + "}}");
+    assertThat(brokers.get().getSpec().instances()).isEqualTo(instances - 1);
+
+    settledOperator();
+
+    estate.assertValidRecord();
+    Map<String, String> now = estate.placed().get("streaming/kafka-brokers");
+    assertThat(now).hasSize(instances - 1).doesNotContainKey("kafka-brokers-" + (instances - 1));
+    recorded.remove("kafka-brokers-" + (instances - 1));
+    assertThat(now).as("the brokers kept stay where they were").isEqualTo(recorded);
+  }
+}
