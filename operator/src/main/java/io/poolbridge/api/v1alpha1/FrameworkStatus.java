@@ -24,4 +24,6 @@ public record FrameworkStatus(
     @JsonPropertyDescription("Whether the role's quota guarantee is met (true when it has none).")
     Boolean guaranteeMet,
     @JsonPropertyDescription("Instances of the framework's Workloads that are still waiting for capacity.")
-    Integer pendingInstances) {}
+    Integer pendingInstances,
+    @JsonPropertyDescription("Offers made to the framework that it has not answered yet (accepted or declined).")
+    Integer outstandingOffers) {}

@@ -13,7 +13,7 @@ import java.util.Map;
 public record ResourcePoolStatus(
     @JsonPropertyDescription("The metadata.generation this status was computed from.")
     Long observedGeneration,
-    @JsonPropertyDescription("Standard conditions: Ready (nodes discovered and offered), Degraded (some nodes not ready or unreachable source).")
+    @JsonPropertyDescription("Standard conditions: Ready (nodes discovered and offered), SourceReachable (the remote cluster of the kubeconfig Secret answers; reasons SecretNotFound, KeyNotFound, InvalidKubeconfig, Unreachable), Degraded (some nodes not ready or in maintenance, or the source unreachable).")
     @SchemaFrom(type = SchemaOnly.Condition[].class) List<Condition> conditions,
     @JsonPropertyDescription("Number of nodes in the pool.")
     Integer nodeCount,
@@ -29,7 +29,7 @@ public record ResourcePoolStatus(
     Map<String, Quantity> allocated,
     @JsonPropertyDescription("Capacity still free on the nodes that can take new work (ready and not under maintenance); less than capacity minus allocated while some nodes are out of service.")
     Map<String, Quantity> available,
-    @JsonPropertyDescription("One entry per node.")
+    @JsonPropertyDescription("The pool's nodes, at most 1,000 entries and about 512 KiB: every node when the pool is within both; otherwise the nodes not ready or not Active first, then those in use, then idle ones, listed in name order. nodeCount counts every node; the Ready condition says how many are listed.")
     List<NodeStatus> nodes) {
 
   /** The state of one node of the pool. */

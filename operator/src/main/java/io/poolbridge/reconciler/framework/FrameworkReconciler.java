@@ -91,9 +91,9 @@ public final class FrameworkReconciler implements Reconciler<Framework>, Cleaner
     list.add(conditions.condition(previous == null ? null : previous.conditions(), framework.getMetadata().getGeneration(),
         "Deleting", true, "WorkloadsRemain", "Deletion waits for " + users.size() + " Workload(s) using this framework: " + named));
     FrameworkStatus held = previous == null
-        ? new FrameworkStatus(framework.getMetadata().getGeneration(), list, null, null, null, null, null)
+        ? new FrameworkStatus(framework.getMetadata().getGeneration(), list, null, null, null, null, null, null)
         : new FrameworkStatus(previous.observedGeneration(), list, previous.allocated(), previous.dominantShare(),
-            previous.weightedShare(), previous.guaranteeMet(), previous.pendingInstances());
+            previous.weightedShare(), previous.guaranteeMet(), previous.pendingInstances(), previous.outstandingOffers());
     if (!Objects.equals(held, previous)) {
       framework.setStatus(held);
       context.getClient().resource(framework).patchStatus();

@@ -32,8 +32,7 @@ public final class FrameworkStatusFactory {
 
   public FrameworkStatus of(Framework framework, EngineSnapshot.FrameworkView view, FrameworkStatus previous) {
     List<Condition> conditions = new ArrayList<>();
-    conditions.add(condition(framework, previous, "Ready", true, "Registered",
-        "Offered capacity in role " + view.role() + " (" + view.outstandingOffers() + " offers outstanding)"));
+    conditions.add(condition(framework, previous, "Ready", true, "Registered", "Offered capacity in role " + view.role()));
     if (view.guaranteeMet()) {
       conditions.add(condition(framework, previous, "GuaranteeMet", true, "GuaranteeMet",
           "Role " + view.role() + " has no guarantee, or holds all of it"));
@@ -42,7 +41,8 @@ public final class FrameworkStatusFactory {
           "Role " + view.role() + " is short of " + ResourceUnits.describe(view.guaranteeShortfall()) + " of its guarantee"));
     }
     return new FrameworkStatus(framework.getMetadata().getGeneration(), conditions, ResourceUnits.toQuantities(view.placed()),
-        round(view.share()), round(view.weightedShare()), view.guaranteeMet(), view.pendingInstances());
+        round(view.share()), round(view.weightedShare()), view.guaranteeMet(), view.pendingInstances(),
+        view.outstandingOffers());
   }
 
   private Condition condition(Framework framework, FrameworkStatus previous, String type, boolean status, String reason,

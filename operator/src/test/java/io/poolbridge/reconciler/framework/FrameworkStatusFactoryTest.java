@@ -48,6 +48,7 @@ class FrameworkStatusFactoryTest {
     assertThat(s.weightedShare()).isEqualTo(0.0617);
     assertThat(s.allocated()).containsExactly(Map.entry("cpu", new Quantity("12.5")), Map.entry("memory", new Quantity("48Gi")));
     assertThat(s.pendingInstances()).isEqualTo(7);
+    assertThat(s.outstandingOffers()).as("offers it holds unanswered").isEqualTo(3);
     assertThat(s.guaranteeMet()).isFalse();
     assertThat(s.observedGeneration()).isEqualTo(2);
     Condition g = condition(s, "GuaranteeMet");
