@@ -245,6 +245,62 @@ class ReferencesAndDeletionIT {
   }
 
   @Test
+  void aNamespaceMissingInTheRemoteClusterIsAConditionUntilItExists() {
+    KubernetesMockServer remote =
+        new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    remote.init();
+    try (KubernetesClient remoteClient = remote.createClient(new JdkHttpClientFactory())) {
+      remoteClient.nodes().resource(node("r1", "far")).create();
+      client.secrets().inNamespace("poolbridge-system").resource(new SecretBuilder().withNewMetadata().withName("far-kubeconfig")
+          .endMetadata().addToStringData("kubeconfig", EmbeddedEstate.kubeconfig(remoteClient)).build()).create();
+      apply("""
+          apiVersion: poolbridge.io/v1alpha1
+          kind: ResourcePool
+          metadata: {name: far}
+          spec:
+            provider: gcp
+            region: r2
+            source:
+              kubernetes:
+                nodeSelector: {matchLabels: {pool: far}}
+                kubeconfigSecretRef: {name: far-kubeconfig}
+          ---
+          apiVersion: poolbridge.io/v1alpha1
+          kind: Workload
+          metadata: {name: api, namespace: team-a}
+          spec:
+            framework: web
+            kind: Service
+            instances: 1
+            resources: {cpu: 1, memory: 1Gi}
+            constraints: [{attribute: pool, operator: IS, value: far}]
+            template:
+              spec:
+                containers: [{name: api, image: nginx:1.27}]
+          """);
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        Workload w = get("team-a", "api");
+        assertThat(placed("team-a", "api")).isEqualTo(1);
+        Condition materialized = condition(w.getStatus().conditions(), "Materialized");
+        assertThat(materialized).isNotNull();
+        assertThat(materialized.getStatus()).isEqualTo("False");
+        assertThat(materialized.getReason()).isEqualTo("NamespaceMissing");
+        assertThat(materialized.getMessage()).contains("team-a");
+      });
+      remoteClient.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+          .withName("team-a").endMetadata().build()).create();
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        assertThat(remoteClient.pods().inNamespace("team-a").withName("api-0").get()).isNotNull()
+            .satisfies(p -> assertThat(p.getSpec().getNodeName()).isEqualTo("r1"));
+        assertThat(condition(get("team-a", "api").getStatus().conditions(), "Materialized").getStatus()).isEqualTo("True");
+      });
+      assertThat(client.pods().inNamespace("team-a").list().getItems()).as("no Pod in the operator's cluster").isEmpty();
+    } finally {
+      remote.destroy();
+    }
+  }
+
+  @Test
   void deletingAWorkloadReleasesItAndRemovesWhatWasMadeForIt() {
     apply(workload("team-a", "site", "web", 2));
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {

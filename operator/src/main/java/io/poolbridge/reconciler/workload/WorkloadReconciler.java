@@ -21,6 +21,7 @@ import io.poolbridge.operator.AllocationLoop;
 @ControllerConfiguration(name = "workload", generationAwareEventProcessing = false)
 public final class WorkloadReconciler implements Reconciler<Workload>, Cleaner<Workload> {
   static final long RECHECK_MS = 500;
+  static final long RETRY_MS = 5_000;
 
   /** Carries out a Workload's record; see {@code io.poolbridge.materialize}. */
   public interface Materializer {
@@ -53,8 +54,10 @@ public final class WorkloadReconciler implements Reconciler<Workload>, Cleaner<W
 
   @Override
   public UpdateControl<Workload> reconcile(Workload workload, Context<Workload> context) {
-    materializer.apply(workload);
-    return UpdateControl.noUpdate();
+    String problem = materializer.apply(workload);
+    // A problem (a namespace missing in a remote cluster, a Pod still terminating) may go away
+    // without any event on the Workload: look again.
+    return problem == null ? UpdateControl.noUpdate() : UpdateControl.<Workload>noUpdate().rescheduleAfter(RETRY_MS);
   }
 
   @Override
