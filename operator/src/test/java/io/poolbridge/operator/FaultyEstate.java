@@ -77,6 +77,13 @@ final class FaultyEstate implements AutoCloseable {
     return op;
   }
 
+  /** A new operator that carries out the record (Pods, Services, taints), not started. */
+  PoolbridgeOperator materializingOperator() {
+    PoolbridgeOperator op = new PoolbridgeOperator(client, config(), Clock.systemUTC(), null);
+    operators.add(op);
+    return op;
+  }
+
   PoolbridgeOperator operator() {
     return operator(config(), Clock.systemUTC());
   }

@@ -46,6 +46,35 @@ class RecoveryIT {
         .as("placements of %s recorded before the stop", workload).containsAllEntriesOf(instances));
   }
 
+  /** The Pods of kafka-connect (the sample with a pod template), by name: uid and node. */
+  private Map<String, String> pods() {
+    Map<String, String> pods = new java.util.TreeMap<>();
+    estate.client.pods().inNamespace("streaming").list().getItems()
+        .forEach(p -> pods.put(p.getMetadata().getName(), p.getMetadata().getUid() + "@" + p.getSpec().getNodeName()));
+    return pods;
+  }
+
+  @Test
+  void aFreshOperatorAdoptsThePodsItFindsAndDuplicatesNone() {
+    PoolbridgeOperator a = estate.materializingOperator();
+    a.start();
+    Map<String, String> placed = estate.predicted().get("streaming/kafka-connect");
+    await().atMost(SETTLE).untilAsserted(() -> assertThat(pods().keySet()).isEqualTo(placed.keySet()));
+    Map<String, String> before = pods();
+    a.close();
+
+    long mark = estate.api.mark();
+    PoolbridgeOperator b = estate.materializingOperator();
+    b.start();
+    await().atMost(SETTLE).until(() -> b.loop().state().settled());
+    long ticks = b.loop().state().generation();
+    await().atMost(SETTLE).until(() -> b.loop().state().generation() >= ticks + 3);
+
+    assertThat(pods()).as("the same Pods, same uids, same nodes").isEqualTo(before);
+    assertThat(estate.api.since(mark).stream().filter(s -> s.path().contains("/pods") && !s.method().equals("GET")).toList())
+        .as("Pod writes after B started").isEmpty();
+  }
+
   @Test
   void stoppedBeforeTheFirstTickCompletes() {
     PoolbridgeOperator a = estate.operator();
