@@ -85,7 +85,8 @@ public final class AllocationLoop implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private final Map<String, Workload> written = new ConcurrentHashMap<>();
-  private final Map<String, Instant> seen = new HashMap<>();
+  /** When each Workload change was first seen, until its placements are recorded (create-to-placed latency). */
+  private final Map<String, Instant> seen = new ConcurrentHashMap<>();
   private volatile State state = State.EMPTY;
   private volatile boolean running;
   private volatile Thread thread;
@@ -355,6 +356,7 @@ public final class AllocationLoop implements AutoCloseable {
       if (w == null || w.getMetadata().getDeletionTimestamp() != null) {
         // Gone or going: nothing to record; what the engine placed for it is undone.
         fresh.forEach(engine::rollBack);
+        seen.remove(key);
         continue;
       }
       WorkloadStatus status = statusOf(w, view);

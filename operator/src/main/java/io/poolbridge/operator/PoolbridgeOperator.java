@@ -158,6 +158,11 @@ public final class PoolbridgeOperator implements AutoCloseable {
     return loop;
   }
 
+  /** What carries out the Workloads' records (Pods, Services, EndpointSlices). */
+  public RecordMaterializer materializer() {
+    return recordMaterializer;
+  }
+
   public EstateCache cache() {
     return cache;
   }
@@ -188,8 +193,8 @@ public final class PoolbridgeOperator implements AutoCloseable {
             .build());
       }
     });
-    operator.register(new ResourcePoolReconciler(loop, cache, client, events, clock));
-    operator.register(new FrameworkReconciler(loop, cache, events, clock));
+    operator.register(new ResourcePoolReconciler(loop, cache, client, events, clock, config.operatorNamespace()));
+    operator.register(new FrameworkReconciler(loop, cache, events, clock, client, config.operatorNamespace()));
     operator.register(new WorkloadReconciler(loop, materializer == null ? recordMaterializer : materializer), o -> {
       if (!config.namespaces().isEmpty()) {
         o.settingNamespaces(config.namespaces());
@@ -205,16 +210,42 @@ public final class PoolbridgeOperator implements AutoCloseable {
     LOG.info("{} leads: building the engine from the record", config.identity());
     leader = true;
     loop.start();
+    if (materializer == null) {
+      // Remote Pods have no owner reference the remote cluster could follow: collect them here.
+      garbage = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "poolbridge-remote-gc");
+        t.setDaemon(true);
+        return t;
+      });
+      garbage.scheduleWithFixedDelay(() -> {
+        try {
+          int deleted = recordMaterializer.collectGarbage();
+          if (deleted > 0) {
+            LOG.info("deleted {} Pod(s) of Workloads that no longer exist from remote clusters", deleted);
+          }
+        } catch (RuntimeException e) {
+          LOG.warn("remote Pod collection failed: {}", e.getMessage());
+        }
+      }, 60, 60, java.util.concurrent.TimeUnit.SECONDS);
+    }
   }
+
+  private volatile java.util.concurrent.ScheduledExecutorService garbage;
 
   private void follow() {
     LOG.info("{} no longer leads: allocation stops here", config.identity());
     leader = false;
     loop.close();
+    if (garbage != null) {
+      garbage.shutdownNow();
+    }
   }
 
   @Override
   public void close() {
+    if (garbage != null) {
+      garbage.shutdownNow();
+    }
     loop.close();
     workloadEvents.close();
     if (operator != null) {

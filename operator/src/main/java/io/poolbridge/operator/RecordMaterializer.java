@@ -143,6 +143,30 @@ public final class RecordMaterializer implements WorkloadReconciler.Materializer
         && (i.state() == InstanceState.Placed || i.state() == InstanceState.Running || i.state() == InstanceState.Draining);
   }
 
+  /**
+   * Deletes, in every reachable remote cluster, the Pods poolbridge made for Workloads that no
+   * longer exist (a remote Pod has no owner reference the remote cluster's garbage collector could
+   * follow). Returns how many were deleted. Only Workloads in the cache count as alive: call it once
+   * the cache has listed them.
+   */
+  public int collectGarbage() {
+    RemoteClusters remotes = cache.remotes();
+    if (remotes == null) {
+      return 0;
+    }
+    java.util.Set<String> alive = new java.util.HashSet<>();
+    cache.workloads().forEach(w -> alive.add(w.getMetadata().getUid()));
+    java.util.Set<String> done = new java.util.HashSet<>();
+    int deleted = 0;
+    for (ResourcePool pool : cache.pools()) {
+      RemoteClusters.Ref ref = remotes.refOf(pool);
+      if (ref != null && remotes.client(ref) != null && done.add(ref.toString())) {
+        deleted += new Materializer(remotes.client(ref), true).collectGarbage(alive).deleted();
+      }
+    }
+    return deleted;
+  }
+
   @Override
   public boolean remove(Workload workload) {
     boolean done = new Materializer(local, false).remove(workload).outcome() == Materializer.Outcome.APPLIED;

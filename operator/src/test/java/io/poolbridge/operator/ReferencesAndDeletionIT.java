@@ -295,6 +295,15 @@ class ReferencesAndDeletionIT {
         assertThat(condition(get("team-a", "api").getStatus().conditions(), "Materialized").getStatus()).isEqualTo("True");
       });
       assertThat(client.pods().inNamespace("team-a").list().getItems()).as("no Pod in the operator's cluster").isEmpty();
+
+      // A remote Pod of a Workload that no longer exists (its finalizer was forced away) is collected.
+      remoteClient.pods().inNamespace("team-a").resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+          .withName("orphan-0").addToLabels(io.poolbridge.materialize.Keys.MANAGED_BY, io.poolbridge.materialize.Keys.MANAGER)
+          .addToLabels(io.poolbridge.materialize.Keys.WORKLOAD_UID, "0000-gone").endMetadata()
+          .withNewSpec().addNewContainer().withName("c").withImage("nginx").endContainer().endSpec().build()).create();
+      await().atMost(Duration.ofSeconds(10)).until(() -> operator.materializer().collectGarbage() == 1);
+      assertThat(remoteClient.pods().inNamespace("team-a").withName("orphan-0").get()).isNull();
+      assertThat(remoteClient.pods().inNamespace("team-a").withName("api-0").get()).as("a live Workload's Pod stays").isNotNull();
     } finally {
       remote.destroy();
     }

@@ -37,13 +37,18 @@ public final class FrameworkReconciler implements Reconciler<Framework>, Cleaner
   private final FrameworkStatusFactory statuses;
   private final StatusConditions conditions;
 
-  public FrameworkReconciler(AllocationLoop loop, EstateCache cache, SnapshotEvents events, Clock clock) {
+  /** @param eventNamespace where the framework's Events go (a Framework is cluster-scoped): the operator's namespace */
+  public FrameworkReconciler(AllocationLoop loop, EstateCache cache, SnapshotEvents events, Clock clock,
+      io.fabric8.kubernetes.client.KubernetesClient client, String eventNamespace) {
     this.loop = loop;
     this.cache = cache;
     this.events = events;
     this.statuses = new FrameworkStatusFactory(clock);
     this.conditions = new StatusConditions(clock);
+    this.conditionEvents = new io.poolbridge.reconciler.ConditionEvents(client, clock, eventNamespace);
   }
+
+  private final io.poolbridge.reconciler.ConditionEvents conditionEvents;
 
   @Override
   public List<EventSource<?, Framework>> prepareEventSources(EventSourceContext<Framework> context) {
@@ -64,6 +69,8 @@ public final class FrameworkReconciler implements Reconciler<Framework>, Cleaner
     if (Objects.equals(status, framework.getStatus())) {
       return UpdateControl.noUpdate();
     }
+    conditionEvents.record(framework, framework.getStatus() == null ? null : framework.getStatus().conditions(),
+        status.conditions(), java.util.Set.of("Deleting"));
     framework.setStatus(status);
     return UpdateControl.patchStatus(framework);
   }

@@ -47,14 +47,18 @@ public final class ResourcePoolReconciler implements Reconciler<ResourcePool>, C
   private final SnapshotEvents events;
   private final ResourcePoolStatusFactory statuses;
 
+  /** @param eventNamespace where the pool's Events go (a pool is cluster-scoped): the operator's namespace */
   public ResourcePoolReconciler(AllocationLoop loop, EstateCache cache, KubernetesClient local, SnapshotEvents events,
-      Clock clock) {
+      Clock clock, String eventNamespace) {
     this.loop = loop;
     this.cache = cache;
     this.local = local;
     this.events = events;
     this.statuses = new ResourcePoolStatusFactory(clock);
+    this.conditionEvents = new io.poolbridge.reconciler.ConditionEvents(local, clock, eventNamespace);
   }
+
+  private final io.poolbridge.reconciler.ConditionEvents conditionEvents;
 
   @Override
   public List<EventSource<?, ResourcePool>> prepareEventSources(EventSourceContext<ResourcePool> context) {
@@ -76,6 +80,8 @@ public final class ResourcePoolReconciler implements Reconciler<ResourcePool>, C
     if (Objects.equals(status, pool.getStatus())) {
       return UpdateControl.noUpdate();
     }
+    conditionEvents.record(pool, pool.getStatus() == null ? null : pool.getStatus().conditions(), status.conditions(),
+        java.util.Set.of("Degraded"));
     pool.setStatus(status);
     return UpdateControl.patchStatus(pool);
   }
