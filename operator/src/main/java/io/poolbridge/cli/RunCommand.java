@@ -75,14 +75,16 @@ public final class RunCommand implements Callable<Integer> {
 
   private final Runner runner;
   private final Map<String, String> environment;
+  private final Path podNamespaceFile;
 
   public RunCommand() {
-    this(RunCommand::runOperator, System.getenv());
+    this(RunCommand::runOperator, System.getenv(), POD_NAMESPACE_FILE);
   }
 
-  RunCommand(Runner runner, Map<String, String> environment) {
+  RunCommand(Runner runner, Map<String, String> environment, Path podNamespaceFile) {
     this.runner = runner;
     this.environment = environment;
+    this.podNamespaceFile = podNamespaceFile;
   }
 
   @Spec CommandSpec spec;
@@ -186,7 +188,7 @@ public final class RunCommand implements Callable<Integer> {
       return env.trim();
     }
     try {
-      return Files.isReadable(POD_NAMESPACE_FILE) ? Files.readString(POD_NAMESPACE_FILE).trim() : null;
+      return Files.isReadable(podNamespaceFile) ? Files.readString(podNamespaceFile).trim() : null;
     } catch (IOException e) {
       return null;
     }
