@@ -403,6 +403,11 @@ public final class AllocationLoop implements AutoCloseable {
 
   /** One status write with the resourceVersion last seen; false when refused (409 or any error). */
   private boolean write(Workload w, WorkloadStatus status) {
+    return write(w, status, true);
+  }
+
+  /** {@link #write(Workload, WorkloadStatus)}, once more on a 409 that only the metadata caused when {@code mayRetry}. */
+  private boolean write(Workload w, WorkloadStatus status, boolean mayRetry) {
     try {
       // A JSON Patch of the status from the version last seen, carrying its resourceVersion: the API
       // server refuses it (409) when the Workload changed since. (A PUT of /status would do on a real
@@ -416,6 +421,21 @@ public final class AllocationLoop implements AutoCloseable {
       return true;
     } catch (KubernetesClientException e) {
       written.remove(Workloads.key(w));
+      if (e.getCode() == 409 && mayRetry) {
+        // Only the metadata changed (JOSDK's finalizer, a label): the record the placements were
+        // decided on is unchanged, so they stand; written again on the fresh version.
+        Workload fresh = null;
+        try {
+          fresh = client.resources(Workload.class).inNamespace(w.getMetadata().getNamespace())
+              .withName(w.getMetadata().getName()).get();
+        } catch (KubernetesClientException unreadable) {
+          LOG.debug("status of {}: the fresh version cannot be read ({})", Workloads.key(w), unreadable.getMessage());
+        }
+        if (fresh != null && Objects.equals(fresh.getMetadata().getGeneration(), w.getMetadata().getGeneration())
+            && Objects.equals(fresh.getStatus(), w.getStatus())) {
+          return write(fresh, status, false);
+        }
+      }
       if (e.getCode() == 409) {
         LOG.debug("status of {} changed under the loop: placed again from fresh state", Workloads.key(w));
       } else {
