@@ -387,8 +387,9 @@ public final class DemoCommand implements Callable<Integer> {
       if (tty) {
         show(view, progress);
       } else {
+        show(view, progress);
         out.println();
-        out.print(view.render(EstateView.PoolCapacity.FROM_INVENTORY, progress));
+        out.print(view.render(EstateView.PoolCapacity.FROM_INVENTORY, null));
         out.flush();
       }
     }

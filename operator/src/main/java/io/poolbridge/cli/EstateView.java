@@ -135,7 +135,7 @@ record EstateView(List<ResourcePool> pools, List<Node> nodes, List<Framework> fr
     return "";
   }
 
-  /** The screen: pools with capacity bars, frameworks' shares, workloads, and the progress line. */
+  /** The screen: pools with capacity bars, frameworks' shares, workloads, and the progress line (if not null). */
   String render(PoolCapacity capacity, String progress) {
     StringBuilder sb = new StringBuilder();
     Table pools = new Table("POOL", "PROVIDER", "NODES", "CPU ALLOCATED/TOTAL", "", "MEMORY ALLOCATED/TOTAL", "");
@@ -163,8 +163,10 @@ record EstateView(List<ResourcePool> pools, List<Node> nodes, List<Framework> fr
       wls.row(key(w), w.getSpec() == null ? "" : w.getSpec().kind(), w.getSpec() == null ? "" : w.getSpec().framework(),
           placed + "/" + instances, placed < instances ? waiting(w) : "");
     }
-    sb.append(wls.render()).append('\n');
-    sb.append(progress).append('\n');
+    sb.append(wls.render());
+    if (progress != null) {
+      sb.append('\n').append(progress).append('\n');
+    }
     return sb.toString();
   }
 
