@@ -163,7 +163,7 @@ public final class DemoCommand implements Callable<Integer> {
       if (refused != null) {
         return refused;
       }
-      Instant at = Instant.now();
+      Instant at = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
       SimulationOutcome predicted = new EstateSimulation(input, seed, at, rates).run(500);
       PoolbridgeOperator.Config config = PoolbridgeOperator.Config.defaults().withRates(rates).withSeed(seed);
       try (PoolbridgeOperator operator = new PoolbridgeOperator(client, config, Clock.systemUTC(), WorkloadReconciler.Materializer.NONE)) {
@@ -192,7 +192,9 @@ public final class DemoCommand implements Callable<Integer> {
         }
         screen.last(view, progress(view, started, true));
         out.println();
+        out.println("Where the operator placed them (Workload statuses, as kubectl get workloads -A shows them):");
         out.print(summary(view));
+        out.println();
         List<String> differences = differences(view, predicted);
         if (!differences.isEmpty()) {
           out.flush();
