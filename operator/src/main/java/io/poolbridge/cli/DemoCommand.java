@@ -73,7 +73,7 @@ public final class DemoCommand implements Callable<Integer> {
   public static final int TIMEOUT = 3;
   /** How often the screen is refreshed. */
   static final Duration REFRESH = Duration.ofMillis(500);
-  /** In plain output, a progress line at least this often even when nothing changed. */
+  /** In plain output, a progress line at least this often while converging, even when nothing changed. */
   static final Duration QUIET_PROGRESS = Duration.ofSeconds(5);
   /** Where the build packages the sample estate (operator/pom.xml). */
   static final String PACKAGED_SAMPLES = "/io/poolbridge/embedded/samples/";
@@ -375,7 +375,8 @@ public final class DemoCommand implements Callable<Integer> {
       } else {
         String figures = progress.substring(0, progress.lastIndexOf(','));
         long now = System.nanoTime();
-        if (!figures.equals(lastFigures) || now - lastPrinted >= QUIET_PROGRESS.toNanos()) {
+        boolean quietTooLong = !progress.startsWith("settled") && now - lastPrinted >= QUIET_PROGRESS.toNanos();
+        if (!figures.equals(lastFigures) || quietTooLong) {
           out.println(progress);
           lastFigures = figures;
           lastPrinted = now;

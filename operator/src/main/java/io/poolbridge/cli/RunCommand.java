@@ -240,6 +240,12 @@ public final class RunCommand implements Callable<Integer> {
   static int runOperator(Settings s, PrintWriter out, PrintWriter err) throws Exception {
     Config config = s.context() == null ? Config.autoConfigure(null) : Config.autoConfigure(s.context());
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+      String unreachable = reach(client, config);
+      if (unreachable != null) {
+        err.println("error: " + unreachable);
+        err.flush();
+        return CANNOT_START;
+      }
       ExchangeRates rates = s.rates();
       if (rates.base() == null && s.leaseNamespace() != null) {
         try {
@@ -301,6 +307,30 @@ public final class RunCommand implements Callable<Integer> {
       } finally {
         stopped.countDown();
       }
+    }
+  }
+
+  /** Null when the cluster answers and has the poolbridge CRDs; else what is wrong, in a user's words. */
+  static String reach(KubernetesClient client, Config config) {
+    try {
+      client.resources(io.poolbridge.api.v1alpha1.ResourcePool.class).list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build());
+      return null;
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return "the poolbridge CRDs are not installed in the cluster at " + config.getMasterUrl() + ": kubectl apply -f crds/";
+      }
+      if (e.getCode() == 401 || e.getCode() == 403) {
+        return "the cluster at " + config.getMasterUrl() + " refuses to list ResourcePools (HTTP " + e.getCode()
+            + "): the operator's account needs the permissions the Helm chart grants";
+      }
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      String why = cause.getMessage() == null ? cause.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT)
+          : cause.getMessage();
+      return "cannot reach the Kubernetes API at " + config.getMasterUrl() + " (" + why + "): check the kubeconfig"
+          + (config.getCurrentContext() == null ? "" : " context " + config.getCurrentContext().getName()) + " or give --context";
     }
   }
 
