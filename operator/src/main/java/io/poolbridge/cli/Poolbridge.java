@@ -27,7 +27,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     mixinStandardHelpOptions = true,
     versionProvider = Poolbridge.Version.class,
     description = "Pools node capacity from several clouds and datacenters and lends it, fairly and under quota.",
-    subcommands = {SimulateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {SimulateCommand.class, DemoCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
 public final class Poolbridge implements Callable<Integer> {
   /** Exit code of an invalid command line. */
   public static final int USAGE = 2;
@@ -36,8 +36,17 @@ public final class Poolbridge implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /** Whether standard output is a terminal: set by {@link #main} only, so in-process runs print plain text. */
+  private static volatile boolean stdoutIsTerminal;
+
   public static void main(String[] args) {
+    stdoutIsTerminal = System.console() != null && !"dumb".equals(System.getenv("TERM"));
     System.exit(execute(commandLine(), new FileOutputStream(FileDescriptor.out), new FileOutputStream(FileDescriptor.err), args));
+  }
+
+  /** Whether this process's standard output is a terminal (cursor movement allowed), as {@link #main} found it. */
+  static boolean stdoutIsTerminal() {
+    return stdoutIsTerminal;
   }
 
   /** Runs the command line on this process's standard streams and returns its exit code. */
@@ -112,7 +121,7 @@ public final class Poolbridge implements Callable<Integer> {
   /** {@code poolbridge} alone: name the commands. */
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "Missing a command: poolbridge simulate (or help)");
+    throw new ParameterException(spec.commandLine(), "Missing a command: poolbridge demo, run or simulate (or help)");
   }
 
   static final class Version implements CommandLine.IVersionProvider {

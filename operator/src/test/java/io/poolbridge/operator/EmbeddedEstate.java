@@ -13,7 +13,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.poolbridge.api.v1alpha1.ResourcePool;
 import io.poolbridge.estate.Selectors;
-import io.poolbridge.testing.ValidatingCrudDispatcher;
+import io.poolbridge.embedded.ValidatingCrudDispatcher;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -6,7 +6,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
-import io.poolbridge.testing.ValidatingCrudDispatcher;
+import io.poolbridge.embedded.ValidatingCrudDispatcher;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -14,7 +14,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.poolbridge.api.v1alpha1.Workload;
 import io.poolbridge.api.v1alpha1.WorkloadStatus;
 import io.poolbridge.reconciler.workload.WorkloadReconciler;
-import io.poolbridge.testing.ValidatingCrudDispatcher;
+import io.poolbridge.embedded.ValidatingCrudDispatcher;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

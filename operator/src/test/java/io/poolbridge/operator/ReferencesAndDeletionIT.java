@@ -19,7 +19,7 @@ import io.poolbridge.api.v1alpha1.Framework;
 import io.poolbridge.api.v1alpha1.ResourcePool;
 import io.poolbridge.api.v1alpha1.Workload;
 import io.poolbridge.api.v1alpha1.WorkloadStatus;
-import io.poolbridge.testing.ValidatingCrudDispatcher;
+import io.poolbridge.embedded.ValidatingCrudDispatcher;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

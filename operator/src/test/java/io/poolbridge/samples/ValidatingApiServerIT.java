@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.poolbridge.api.v1alpha1.Workload;
-import io.poolbridge.testing.ValidatingCrudDispatcher;
+import io.poolbridge.embedded.ValidatingCrudDispatcher;
 import java.nio.file.Path;
 import java.util.HashMap;
 import org.junit.jupiter.api.AfterEach;

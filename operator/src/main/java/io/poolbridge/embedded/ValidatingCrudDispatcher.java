@@ -1,4 +1,4 @@
-package io.poolbridge.testing;
+package io.poolbridge.embedded;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
