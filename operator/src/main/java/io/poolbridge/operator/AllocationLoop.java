@@ -407,14 +407,21 @@ public final class AllocationLoop implements AutoCloseable {
       // A JSON Patch of the status from the version last seen, carrying its resourceVersion: the API
       // server refuses it (409) when the Workload changed since. (A PUT of /status would do on a real
       // API server, but the embedded one ignores its resourceVersion.)
-      Workload updated = client.resources(Workload.class).inNamespace(w.getMetadata().getNamespace()).resource(w)
-          .editStatus(edited -> {
-            edited.setStatus(status);
-            return edited;
-          });
-      written.put(Workloads.key(w), updated);
+      written.put(Workloads.key(w), patchStatus(w, status));
       return true;
-    } catch (KubernetesClientException e) {
+    } catch (KubernetesClientException refused) {
+      KubernetesClientException e = refused;
+      Workload fresh = e.getCode() == 409 ? onlyMetadataChanged(w) : null;
+      if (fresh != null) {
+        // Only metadata moved (the reconciler's finalizer, an annotation): the decision stands, and
+        // is written once more on the fresh version instead of rolled back and made a tick later.
+        try {
+          written.put(Workloads.key(w), patchStatus(fresh, status));
+          return true;
+        } catch (KubernetesClientException again) {
+          e = again;
+        }
+      }
       written.remove(Workloads.key(w));
       if (e.getCode() == 409) {
         LOG.debug("status of {} changed under the loop: placed again from fresh state", Workloads.key(w));
@@ -424,6 +431,34 @@ public final class AllocationLoop implements AutoCloseable {
       }
       return false;
     }
+  }
+
+  private Workload patchStatus(Workload w, WorkloadStatus status) {
+    return client.resources(Workload.class).inNamespace(w.getMetadata().getNamespace()).resource(w)
+        .editStatus(edited -> {
+          edited.setStatus(status);
+          return edited;
+        });
+  }
+
+  /**
+   * The Workload as stored now, when it differs from {@code w} in metadata the allocator does not
+   * read only (same generation, labels, deletion and status); null otherwise or when it is gone.
+   */
+  private Workload onlyMetadataChanged(Workload w) {
+    Workload fresh;
+    try {
+      fresh = client.resources(Workload.class).inNamespace(w.getMetadata().getNamespace()).withName(w.getMetadata().getName()).get();
+    } catch (KubernetesClientException e) {
+      return null;
+    }
+    boolean same = fresh != null
+        && Objects.equals(fresh.getMetadata().getUid(), w.getMetadata().getUid())
+        && Objects.equals(fresh.getMetadata().getGeneration(), w.getMetadata().getGeneration())
+        && Objects.equals(fresh.getMetadata().getLabels(), w.getMetadata().getLabels())
+        && fresh.getMetadata().getDeletionTimestamp() == null
+        && Objects.equals(fresh.getStatus(), w.getStatus());
+    return same ? fresh : null;
   }
 
   /** The newest Workload the loop knows: its own last write, unless the cache has seen a newer one. */
