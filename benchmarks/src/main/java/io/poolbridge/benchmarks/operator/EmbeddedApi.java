@@ -83,37 +83,69 @@ final class EmbeddedApi implements AutoCloseable {
   static final class CountingDispatcher extends KubernetesCrudDispatcher {
     final Map<Key, LongAdder> counts = new ConcurrentHashMap<>();
     private final boolean indexed;
-    private final Map<AttributeSet, AttributeSet> found = new ConcurrentHashMap<>();
+    private final Map<io.fabric8.mockwebserver.crud.Attribute, java.util.Set<AttributeSet>> byName = new HashMap<>();
 
     CountingDispatcher(boolean indexed) {
       this.indexed = indexed;
+      if (indexed) {
+        // The store is a synchronized LinkedHashMap written only by put and remove: the same, with an
+        // index of its keys by name kept on every put and remove.
+        try {
+          java.lang.reflect.Field store = io.fabric8.mockwebserver.crud.CrudDispatcher.class.getDeclaredField("map");
+          store.setAccessible(true);
+          store.set(this, java.util.Collections.synchronizedMap(new IndexedStore()));
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException("the mock server's store is not what this harness expects", e);
+        }
+      }
+    }
+
+    /** The mock's store, indexed by the {@code name} attribute of its keys. */
+    private final class IndexedStore extends java.util.LinkedHashMap<AttributeSet, String> {
+      @Override
+      public String put(AttributeSet key, String value) {
+        var name = key.getAttribute("name");
+        if (name != null) {
+          byName.computeIfAbsent(name, n -> new java.util.LinkedHashSet<>()).add(key);
+        }
+        return super.put(key, value);
+      }
+
+      @Override
+      public String remove(Object key) {
+        String removed = super.remove(key);
+        if (removed != null && key instanceof AttributeSet k && k.getAttribute("name") != null) {
+          var keys = byName.get(k.getAttribute("name"));
+          if (keys != null) {
+            keys.remove(k);
+            if (keys.isEmpty()) {
+              byName.remove(k.getAttribute("name"));
+            }
+          }
+        }
+        return removed;
+      }
     }
 
     /**
      * The mock finds the object a request names by testing every stored object against the
-     * request's attributes (O(objects) per get, update, patch and delete). With the index, the
-     * object last found for the same attributes is tried first; it is used only while it is still
-     * stored and still matches, so a name (unique within its kind and namespace) finds what the
-     * scan would find.
+     * request's attributes (O(objects) per create, get, update, patch and delete). With the index,
+     * only the stored objects of the same name are tested.
      */
     @Override
     public Map.Entry<AttributeSet, String> findResource(AttributeSet query) {
-      if (!indexed || query.getAttribute("name") == null) {
+      var name = query.getAttribute("name");
+      if (!indexed || name == null) {
         return super.findResource(query);
       }
-      AttributeSet candidate = found.get(query);
-      if (candidate != null) {
-        String value = map.get(candidate);
-        if (value != null && candidate.matches(query)) {
-          return Map.entry(candidate, value);
+      synchronized (map) {
+        for (AttributeSet key : byName.getOrDefault(name, java.util.Set.of())) {
+          if (key.matches(query)) {
+            return Map.entry(key, map.get(key));
+          }
         }
-        found.remove(query);
+        return null;
       }
-      Map.Entry<AttributeSet, String> e = super.findResource(query);
-      if (e != null) {
-        found.put(query, e.getKey());
-      }
-      return e;
     }
 
     @Override
