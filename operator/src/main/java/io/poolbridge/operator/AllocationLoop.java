@@ -523,6 +523,34 @@ public final class AllocationLoop implements AutoCloseable {
     }
   }
 
+  private Workload patchStatus(Workload w, WorkloadStatus status) {
+    return client.resources(Workload.class).inNamespace(w.getMetadata().getNamespace()).resource(w)
+        .editStatus(edited -> {
+          edited.setStatus(status);
+          return edited;
+        });
+  }
+
+  /**
+   * The Workload as stored now, when it differs from {@code w} in metadata the allocator does not
+   * read only (same generation, labels, deletion and status); null otherwise or when it is gone.
+   */
+  private Workload onlyMetadataChanged(Workload w) {
+    Workload fresh;
+    try {
+      fresh = client.resources(Workload.class).inNamespace(w.getMetadata().getNamespace()).withName(w.getMetadata().getName()).get();
+    } catch (KubernetesClientException e) {
+      return null;
+    }
+    boolean same = fresh != null
+        && Objects.equals(fresh.getMetadata().getUid(), w.getMetadata().getUid())
+        && Objects.equals(fresh.getMetadata().getGeneration(), w.getMetadata().getGeneration())
+        && Objects.equals(fresh.getMetadata().getLabels(), w.getMetadata().getLabels())
+        && fresh.getMetadata().getDeletionTimestamp() == null
+        && Objects.equals(fresh.getStatus(), w.getStatus());
+    return same ? fresh : null;
+  }
+
   /** The newest Workload the loop knows: its own last write, unless the cache has seen a newer one. */
   private Workload latest(String key) {
     Workload cached = cache.workload(key);
