@@ -54,12 +54,16 @@ import org.slf4j.LoggerFactory;
 public final class AllocationLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AllocationLoop.class);
 
-  /** What the loop knew after its last tick, for status writers and reconcilers on other threads. */
+  /**
+   * What the loop knew after its last turn, for status writers and reconcilers on other threads.
+   *
+   * @param committed the placements recorded (status written) in that turn, for Events
+   */
   public record State(
       EngineSnapshot snapshot, Map<String, List<PoolNode>> poolNodes, Map<String, EstateSync.Admission> admissions,
       List<String> roleConflicts, Map<String, io.poolbridge.allocator.Quota> quotas, Map<String, RemoteClusters.Health> sources,
-      long generation, boolean settled) {
-    static final State EMPTY = new State(null, Map.of(), Map.of(), List.of(), Map.of(), Map.of(), 0, false);
+      List<io.poolbridge.scheduler.Assignment> committed, long generation, boolean settled) {
+    static final State EMPTY = new State(null, Map.of(), Map.of(), List.of(), Map.of(), Map.of(), List.of(), 0, false);
   }
 
   /** Told after every turn (a tick, idle or not), on the loop's thread: keep it short. */
@@ -96,6 +100,12 @@ public final class AllocationLoop implements AutoCloseable {
   private EstateSync sync;
   private long generation;
   private final Set<String> unwritten = new HashSet<>();
+  /** Status writes started and not harvested yet, by Workload, with the placements each would commit. */
+  private final Map<String, Future<Boolean>> inFlight = new HashMap<>();
+  private final Map<String, List<io.poolbridge.scheduler.Assignment>> inFlightFresh = new HashMap<>();
+  /** Placements committed in this turn (their status written), for listeners. */
+  private final List<io.poolbridge.scheduler.Assignment> committedThisTurn = new ArrayList<>();
+  private volatile boolean writesDone;
 
   public AllocationLoop(KubernetesClient client, EstateCache cache, Clock clock, Settings settings) {
     this.client = client;
@@ -209,7 +219,7 @@ public final class AllocationLoop implements AutoCloseable {
   private void awaitWork(Instant nextTick) throws InterruptedException {
     lock.lock();
     try {
-      while (running && changes.isEmpty()) {
+      while (running && changes.isEmpty() && !writesDone) {
         long waitMs = Duration.between(clock.instant(), nextTick).toMillis();
         if (waitMs <= 0) {
           return;
@@ -287,6 +297,9 @@ public final class AllocationLoop implements AutoCloseable {
   }
 
   private void turn() throws InterruptedException {
+    writesDone = false;
+    committedThisTurn.clear();
+    harvest(false);
     Instant start = clock.instant();
     Set<Change> batch = new HashSet<>(changes);
     changes.removeAll(batch);
@@ -304,6 +317,7 @@ public final class AllocationLoop implements AutoCloseable {
     }
     sync.apply(engine, cache, pools, frameworks, workloads, allWorkloads, start);
     if (sync.needsRebuild()) {
+      harvest(true);
       LOG.info("the estate's resources or prices changed: rebuilding the engine from the record");
       rebuild();
       sync.apply(engine, cache, false, false, Set.of(), false, start);
@@ -338,58 +352,94 @@ public final class AllocationLoop implements AutoCloseable {
     }
   }
 
-  /** Writes the status of each Workload in {@code keys} that changed, in parallel; commits or rolls back. */
+  /**
+   * Starts the status write of each Workload in {@code keys} that changed, in parallel, without
+   * waiting for them: the next tick may decide while they are in flight (their placements stay
+   * uncommitted in the engine meanwhile), which keeps a Workload created during a slow batch of
+   * writes from waiting for the whole batch. A Workload whose previous write is still in flight is
+   * written at a later turn, so there is never more than one write per Workload at a time. Finished
+   * writes are {@linkplain #harvest harvested} on the loop's thread: committed, or rolled back.
+   */
   private void record(Set<String> keys, EngineSnapshot snapshot) {
-    Map<String, Future<Boolean>> writes = new LinkedHashMap<>();
-    Map<String, List<String>> uncommitted = new HashMap<>();
     for (String key : keys) {
+      if (inFlight.containsKey(key)) {
+        unwritten.add(key);
+        continue;
+      }
       Workload w = latest(key);
       EngineSnapshot.WorkloadView view = snapshot.workloads().get(key);
-      List<String> fresh = new ArrayList<>();
+      List<io.poolbridge.scheduler.Assignment> fresh = new ArrayList<>();
       if (view != null) {
         for (EngineSnapshot.Placed p : view.placed()) {
           if (!p.committed()) {
-            fresh.add(p.assignment().instanceId());
+            fresh.add(p.assignment());
           }
         }
       }
       if (w == null || w.getMetadata().getDeletionTimestamp() != null) {
         // Gone or going: nothing to record; what the engine placed for it is undone.
-        fresh.forEach(engine::rollBack);
+        fresh.forEach(a -> engine.rollBack(a.instanceId()));
         seen.remove(key);
         continue;
       }
       WorkloadStatus status = statusOf(w, view);
       if (status == null || Objects.equals(status, w.getStatus())) {
-        fresh.forEach(engine::commit);
+        fresh.forEach(a -> engine.commit(a.instanceId()));
+        committedThisTurn.addAll(fresh);
         continue;
       }
-      uncommitted.put(key, fresh);
-      writes.put(key, writers.submit(() -> write(w, status)));
+      inFlightFresh.put(key, fresh);
+      inFlight.put(key, writers.submit(() -> {
+        try {
+          return write(w, status);
+        } finally {
+          writesDone = true;
+          signal();
+        }
+      }));
     }
-    for (var e : writes.entrySet()) {
+  }
+
+  /** Commits the placements of finished status writes and rolls back those of refused ones; all of them when {@code wait}. */
+  private void harvest(boolean wait) {
+    for (var it = inFlight.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (!wait && !e.getValue().isDone()) {
+        continue;
+      }
       boolean ok;
       try {
         ok = e.getValue().get();
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
         ok = false;
-      } catch (java.util.concurrent.ExecutionException ee) {
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException ee) {
         ok = false;
       }
-      List<String> fresh = uncommitted.get(e.getKey());
+      it.remove();
+      String key = e.getKey();
+      List<io.poolbridge.scheduler.Assignment> fresh = inFlightFresh.remove(key);
       if (ok) {
-        fresh.forEach(engine::commit);
-        Instant first = seen.remove(e.getKey());
+        fresh.forEach(a -> engine.commit(a.instanceId()));
+        committedThisTurn.addAll(fresh);
+        Instant first = seen.remove(key);
         if (first != null && !fresh.isEmpty()) {
-          createToPlaced.put(e.getKey(), Duration.between(first, clock.instant()));
+          createToPlaced.put(key, Duration.between(first, clock.instant()));
         }
       } else {
-        String key = e.getKey();
         withWorkload(key, () -> LOG.info("status of {} not written: its new placements are rolled back and placed again from fresh state", key));
-        fresh.forEach(engine::rollBack);
-        changes.add(new Change(Change.Kind.WORKLOAD, e.getKey()));
+        fresh.forEach(a -> engine.rollBack(a.instanceId()));
+        changes.add(new Change(Change.Kind.WORKLOAD, key));
       }
+    }
+  }
+
+  private void signal() {
+    lock.lock();
+    try {
+      wake.signalAll();
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -611,9 +661,9 @@ public final class AllocationLoop implements AutoCloseable {
     }
     EngineSnapshot snapshot = engine.publish();
     // Settled: the engine has nothing left to decide, and everything it decided is recorded.
-    boolean settled = snapshot.settled() && unwritten.isEmpty() && changes.isEmpty()
+    boolean settled = snapshot.settled() && unwritten.isEmpty() && changes.isEmpty() && inFlight.isEmpty()
         && snapshot.workloads().values().stream().allMatch(v -> v.placed().stream().allMatch(EngineSnapshot.Placed::committed));
     state = new State(snapshot, Map.copyOf(poolNodes), Map.copyOf(admissions), sync.roleConflicts(), sync.quotas(),
-        sources(), ++generation, settled);
+        sources(), List.copyOf(committedThisTurn), ++generation, settled);
   }
 }

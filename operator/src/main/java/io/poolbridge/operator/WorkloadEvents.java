@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.poolbridge.api.v1alpha1.Workload;
-import io.poolbridge.engine.EngineSnapshot;
 import io.poolbridge.engine.StopReason;
 import io.poolbridge.engine.Stopped;
 import io.poolbridge.engine.Tick;
@@ -31,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kubernetes Events on Workloads for what allocation did to them, as {@code kubectl describe}
- * shows: {@code Placed} (the instances recorded in a tick, one Event per Workload naming up to five
+ * shows: {@code Placed} (the instances recorded in a turn, one Event per Workload naming up to five
  * with their nodes), one Event per stop reason ({@code Preempted}, {@code Revoked}, {@code Lost},
  * {@code Drained}... Warning where the instance did not choose to stop), and the refusal when a
  * Workload is not admitted ({@code NamespaceNotAllowed}, {@code FrameworkNotFound}..., Warning,
@@ -77,11 +76,11 @@ public final class WorkloadEvents implements AllocationLoop.Listener {
   /** The Events of one tick (pure but for the Workload lookup and the clock). */
   List<Event> events(Tick tick, AllocationLoop.State state) {
     List<Event> out = new ArrayList<>();
+    // Placements are news once recorded: the loop commits them when their status write returns,
+    // which may be a later turn than the tick that decided them.
     Map<String, List<Assignment>> placed = new TreeMap<>();
-    for (Assignment a : tick.placed()) {
-      if (committed(state.snapshot(), a)) {
-        placed.computeIfAbsent(a.workloadKey(), k -> new ArrayList<>()).add(a);
-      }
+    for (Assignment a : state.committed()) {
+      placed.computeIfAbsent(a.workloadKey(), k -> new ArrayList<>()).add(a);
     }
     placed.forEach((key, list) -> {
       List<String> named = new ArrayList<>();
@@ -115,12 +114,6 @@ public final class WorkloadEvents implements AllocationLoop.Listener {
     refusals.clear();
     refusals.putAll(now);
     return out;
-  }
-
-  private static boolean committed(EngineSnapshot snapshot, Assignment a) {
-    EngineSnapshot.WorkloadView view = snapshot == null ? null : snapshot.workloads().get(a.workloadKey());
-    return view != null && view.placed().stream()
-        .anyMatch(p -> p.committed() && p.assignment().instanceId().equals(a.instanceId()) && p.assignment().agentId().equals(a.agentId()));
   }
 
   /** {@code PREEMPTED} as {@code Preempted}, {@code SCALED_DOWN} as {@code ScaledDown}. */

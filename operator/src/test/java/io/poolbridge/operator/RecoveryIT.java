@@ -91,13 +91,23 @@ class RecoveryIT {
 
   @Test
   void stoppedAfterSomeWorkloadsAreRecorded() {
-    // The samples' Workloads are recorded over several writes: stop after the first two.
+    // The samples' Workloads are recorded over several writes: the API takes the first two, then
+    // answers every other Workload status write with 500 until A is stopped.
+    java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+    estate.api.fault = r -> {
+      String path = r.getPath();
+      boolean workloadStatus = r.getMethod().equals("PATCH") && path.contains("/workloads/") && path.contains("/status");
+      return workloadStatus && taken.incrementAndGet() > 2
+          ? new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(500).setBody("{}") : null;
+    };
     PoolbridgeOperator a = estate.operator();
     long mark = estate.api.mark();
     a.start();
     await().atMost(SETTLE).until(() -> estate.api.since(mark).stream()
         .filter(s -> s.workloadStatusWrite() && s.code() < 300).count() >= 2);
+    await().atMost(SETTLE).until(() -> taken.get() > 4);
     a.close();
+    estate.api.fault = r -> null;
     Map<String, Map<String, String>> before = estate.placed();
     assertThat(before.values().stream().mapToInt(Map::size).sum()).as("instances recorded by A").isPositive();
     assertThat(before.values().stream().filter(Map::isEmpty).count()).as("workloads A left unrecorded").isPositive();
@@ -112,9 +122,24 @@ class RecoveryIT {
         .isEqualTo(predicted.get(w).keySet()));
   }
 
+  /**
+   * Waits until A has written its last status: the loop settles before the pool and framework
+   * controllers write the statuses of its last tick, so "settled" alone would stop A between the two.
+   */
+  private void untilStatusWritesStop() {
+    long[] last = {-1};
+    await().atMost(SETTLE).pollDelay(Duration.ofMillis(1500)).pollInterval(Duration.ofMillis(1500)).until(() -> {
+      long writes = estate.api.since(0).stream().filter(FaultyApi.Served::statusWrite).count();
+      boolean quiet = writes == last[0];
+      last[0] = writes;
+      return quiet;
+    });
+  }
+
   @Test
   void aFreshOperatorOverASettledEstateChangesNothing() {
     PoolbridgeOperator a = settledOperator();
+    untilStatusWritesStop();
     Map<String, Map<String, String>> before = estate.recorded();
     List<String> versions = versions();
     a.close();

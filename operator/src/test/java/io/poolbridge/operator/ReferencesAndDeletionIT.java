@@ -280,7 +280,8 @@ class ReferencesAndDeletionIT {
           """);
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
         Workload w = get("team-a", "api");
-        assertThat(placed("team-a", "api")).isEqualTo(1);
+        assertThat(w.getStatus()).isNotNull();
+        assertThat(w.getStatus().placed()).isEqualTo(1);
         Condition materialized = condition(w.getStatus().conditions(), "Materialized");
         assertThat(materialized).isNotNull();
         assertThat(materialized.getStatus()).isEqualTo("False");
