@@ -311,6 +311,45 @@ class ReferencesAndDeletionIT {
   }
 
   @Test
+  void aNodeLeaseSwapsTheNodesTaintAndLabelsItUntilTheLeaseEnds() {
+    apply("""
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Framework
+        metadata: {name: tenant}
+        spec:
+          type: KubernetesCluster
+          role: tenants
+          namespaces: {names: [team-a]}
+        ---
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Workload
+        metadata: {name: lease, namespace: team-a}
+        spec:
+          framework: tenant
+          kind: NodeLease
+          instances: 1
+          resources: {cpu: 1, memory: 1Gi}
+          constraints: [{attribute: pool, operator: IS, value: k8s}]
+        """);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(placed("team-a", "lease")).isEqualTo(1);
+      Node k1 = client.nodes().withName("k1").get();
+      assertThat(k1.getMetadata().getLabels()).containsEntry("poolbridge.io/leased-to", "tenant");
+      assertThat(k1.getSpec().getTaints()).extracting(t -> t.getKey() + "=" + t.getValue() + ":" + t.getEffect())
+          .containsExactly("poolbridge.io/leased-to=tenant:NoSchedule");
+      ResourcePool pool = client.resources(ResourcePool.class).withName("k8s").get();
+      assertThat(pool.getStatus().nodes()).singleElement().satisfies(n -> assertThat(n.leasedTo()).isEqualTo("tenant"));
+    });
+    client.resources(Workload.class).inNamespace("team-a").withName("lease").delete();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      Node k1 = client.nodes().withName("k1").get();
+      assertThat(k1.getMetadata().getLabels()).doesNotContainKey("poolbridge.io/leased-to");
+      assertThat(k1.getSpec().getTaints()).extracting(t -> t.getKey() + "=" + t.getValue() + ":" + t.getEffect())
+          .containsExactly("poolbridge.io/pool=k8s:NoSchedule");
+    });
+  }
+
+  @Test
   void deletingAWorkloadReleasesItAndRemovesWhatWasMadeForIt() {
     apply(workload("team-a", "site", "web", 2));
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
