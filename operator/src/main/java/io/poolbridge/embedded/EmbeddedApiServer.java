@@ -67,6 +67,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   /** A kubeconfig that reaches this API, as a kubeconfig Secret holds it. */
   public String kubeconfig() {
+    return kubeconfig(url());
+  }
+
+  /** A kubeconfig that reaches the API server at {@code url} (no TLS verification, a dummy token). */
+  public static String kubeconfig(String url) {
     return """
         apiVersion: v1
         kind: Config
@@ -80,7 +85,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
         - name: embedded
           context: {cluster: embedded, user: poolbridge}
         current-context: embedded
-        """.formatted(url());
+        """.formatted(url);
   }
 
   /** A client of this API (closed with it). */

@@ -1,5 +1,6 @@
 package io.poolbridge.cli;
 
+import io.poolbridge.testing.GoldenFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

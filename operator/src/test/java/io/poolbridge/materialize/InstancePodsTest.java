@@ -1,5 +1,6 @@
 package io.poolbridge.materialize;
 
+import io.poolbridge.testing.GoldenFiles;
 import static io.poolbridge.materialize.Fixtures.kafkaConnect;
 import static io.poolbridge.materialize.Fixtures.placement;
 import static io.poolbridge.materialize.Fixtures.resources;

@@ -1,5 +1,6 @@
 package io.poolbridge.materialize;
 
+import io.poolbridge.testing.GoldenFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package io.poolbridge.materialize;
 
+import io.poolbridge.testing.GoldenFiles;
 import static io.poolbridge.materialize.Fixtures.machine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

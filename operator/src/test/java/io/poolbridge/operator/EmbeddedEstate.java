@@ -46,6 +46,13 @@ public final class EmbeddedEstate implements AutoCloseable {
     client = server.createClient(new JdkHttpClientFactory());
   }
 
+  /** An embedded API server answering through {@code dispatcher}, with the CRDs installed and nothing else. */
+  public static EmbeddedEstate empty(Dispatcher dispatcher) {
+    EmbeddedEstate estate = new EmbeddedEstate(dispatcher);
+    estate.installCrds();
+    return estate;
+  }
+
   /** The samples (with their Nodes) on a validating embedded API server. */
   public static EmbeddedEstate samples() {
     return samples(new ValidatingCrudDispatcher());
@@ -156,21 +163,7 @@ public final class EmbeddedEstate implements AutoCloseable {
 
   /** A kubeconfig reaching an embedded API server. */
   public static String kubeconfig(KubernetesClient target) {
-    String url = target.getConfiguration().getMasterUrl();
-    return """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: remote
-          cluster: {server: "%s", insecure-skip-tls-verify: true}
-        users:
-        - name: poolbridge
-          user: {token: embedded}
-        contexts:
-        - name: remote
-          context: {cluster: remote, user: poolbridge}
-        current-context: remote
-        """.formatted(url);
+    return io.poolbridge.embedded.EmbeddedApiServer.kubeconfig(target.getConfiguration().getMasterUrl());
   }
 
   @Override

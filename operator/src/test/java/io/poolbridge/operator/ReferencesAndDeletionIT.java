@@ -39,17 +39,14 @@ import org.junit.jupiter.api.Test;
  * while Workloads use it, a pool drained before it goes).
  */
 class ReferencesAndDeletionIT {
-  private KubernetesMockServer server;
+  private EmbeddedEstate estate;
   private KubernetesClient client;
   private PoolbridgeOperator operator;
 
   @BeforeEach
   void start() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new ValidatingCrudDispatcher(), false);
-    server.init();
-    client = server.createClient(new JdkHttpClientFactory());
-    EmbeddedEstate.yamlFiles(EmbeddedEstate.dir("crds")).forEach(f -> client.apiextensions().v1().customResourceDefinitions()
-        .resource(client.apiextensions().v1().customResourceDefinitions().load(f.toFile()).item()).create());
+    estate = EmbeddedEstate.empty(new ValidatingCrudDispatcher());
+    client = estate.client();
     apply("""
         apiVersion: v1
         kind: Namespace
@@ -101,8 +98,7 @@ class ReferencesAndDeletionIT {
   @AfterEach
   void stop() {
     operator.close();
-    client.close();
-    server.destroy();
+    estate.close();
   }
 
   private void apply(String yaml) {

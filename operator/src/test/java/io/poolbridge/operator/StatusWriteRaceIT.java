@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
@@ -21,14 +16,10 @@ import io.poolbridge.api.v1alpha1.WorkloadStatus;
 import io.poolbridge.reconciler.workload.WorkloadReconciler;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,21 +51,14 @@ class StatusWriteRaceIT {
   }
 
   private final RacingDispatcher dispatcher = new RacingDispatcher();
-  private KubernetesMockServer server;
+  private EmbeddedEstate estate;
   private KubernetesClient client;
   private PoolbridgeOperator operator;
 
   @BeforeEach
   void start() throws Exception {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
-    server.init();
-    client = server.createClient(new JdkHttpClientFactory());
-    try (Stream<Path> crds = Files.list(OperatorSamplesIT.dir("crds"))) {
-      for (Path file : crds.sorted().toList()) {
-        CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(file.toFile()).item();
-        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-      }
-    }
+    estate = EmbeddedEstate.empty(dispatcher);
+    client = estate.client();
     apply("""
         apiVersion: v1
         kind: Namespace
@@ -113,8 +97,7 @@ class StatusWriteRaceIT {
     if (operator != null) {
       operator.close();
     }
-    client.close();
-    server.destroy();
+    estate.close();
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.poolbridge.materialize;
+package io.poolbridge.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,9 +12,9 @@ import java.nio.file.Path;
  * nothing). The files are written only when asked, with {@code -Dpoolbridge.golden.update=true};
  * then review the diff before committing it.
  */
-final class GoldenFiles {
+public final class GoldenFiles {
   /** The system property that regenerates golden files instead of comparing with them. */
-  static final String UPDATE_PROPERTY = "poolbridge.golden.update";
+  public static final String UPDATE_PROPERTY = "poolbridge.golden.update";
 
   private final Path dir;
   private final boolean update;
@@ -25,12 +25,12 @@ final class GoldenFiles {
   }
 
   /** Golden files in {@code dir}, regenerated when {@code -Dpoolbridge.golden.update=true}. */
-  static GoldenFiles in(Path dir) {
+  public static GoldenFiles in(Path dir) {
     return new GoldenFiles(dir, Boolean.getBoolean(UPDATE_PROPERTY));
   }
 
   /** Asserts that {@code actual} is the content of golden file {@code name} (writes it instead when updating). */
-  void assertMatches(String name, String actual) throws IOException {
+  public void assertMatches(String name, String actual) throws IOException {
     Path file = dir.resolve(name);
     if (update) {
       Files.createDirectories(dir);

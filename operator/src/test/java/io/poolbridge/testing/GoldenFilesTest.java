@@ -1,4 +1,4 @@
-package io.poolbridge.cli;
+package io.poolbridge.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
