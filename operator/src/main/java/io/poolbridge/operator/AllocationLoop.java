@@ -117,6 +117,21 @@ public final class AllocationLoop implements AutoCloseable {
   }
 
   private volatile java.util.function.Function<String, String> materializationProblems = key -> null;
+  private volatile java.util.function.Predicate<Workload> adopted = w -> true;
+  /** When the loop first held back a Workload's first record for want of its finalizer. */
+  private final Map<String, Instant> holding = new HashMap<>();
+  /** The longest a Workload's first record waits for the Workload controller's finalizer. */
+  static final Duration FINALIZER_WAIT = Duration.ofSeconds(2);
+
+  /**
+   * Tells the loop when a Workload is adopted by the Workload controller (it carries its
+   * finalizer). The first status write of a new Workload waits for it (at most {@link
+   * #FINALIZER_WAIT}): the finalizer is a write of the Workload too, and a status write racing it is
+   * refused with 409 and costs a read and a second write; waiting costs a few milliseconds.
+   */
+  public void setAdopted(java.util.function.Predicate<Workload> adopted) {
+    this.adopted = adopted;
+  }
 
   /** Where the loop reads what went wrong carrying out each Workload's record (its {@code Materialized} condition). */
   public void setMaterializationProblems(java.util.function.Function<String, String> problems) {
@@ -380,6 +395,7 @@ public final class AllocationLoop implements AutoCloseable {
         // Gone or going: nothing to record; what the engine placed for it is undone.
         fresh.forEach(a -> engine.rollBack(a.instanceId()));
         seen.remove(key);
+        holding.remove(key);
         continue;
       }
       WorkloadStatus status = statusOf(w, view);
@@ -388,6 +404,14 @@ public final class AllocationLoop implements AutoCloseable {
         committedThisTurn.addAll(fresh);
         continue;
       }
+      if (!adopted.test(w)) {
+        Instant since = holding.computeIfAbsent(key, k -> clock.instant());
+        if (Duration.between(since, clock.instant()).compareTo(FINALIZER_WAIT) < 0) {
+          unwritten.add(key);
+          continue;
+        }
+      }
+      holding.remove(key);
       inFlightFresh.put(key, fresh);
       inFlight.put(key, writers.submit(() -> {
         try {

@@ -133,9 +133,12 @@ public final class EstateCache implements AutoCloseable {
     return specOrDeletion(a, b);
   }
 
-  /** A Workload's own status write changes nothing the allocator reads; its spec or deletion does. */
+  /**
+   * A Workload's own status write changes nothing the allocator reads; its spec or deletion does,
+   * and its finalizers (the loop records a new Workload once the Workload controller adopted it).
+   */
   private static boolean workloadRelevant(Workload a, Workload b) {
-    return specOrDeletion(a, b);
+    return specOrDeletion(a, b) || !Objects.equals(a.getMetadata().getFinalizers(), b.getMetadata().getFinalizers());
   }
 
   /** What allocation reads of a Node: labels, allocatable, readiness, address; not its heartbeats. */

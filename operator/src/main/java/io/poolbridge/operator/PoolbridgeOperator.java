@@ -118,6 +118,8 @@ public final class PoolbridgeOperator implements AutoCloseable {
         new AllocationLoop.Settings(config.allocationInterval(), Duration.ofMillis(20), config.seed(), 8, config.rates(),
             config.nodeGrace()));
     this.recordMaterializer = new RecordMaterializer(client, cache, loop);
+    String finalizer = io.javaoperatorsdk.operator.ReconcilerUtils.getDefaultFinalizerName(io.poolbridge.api.v1alpha1.Workload.class);
+    loop.setAdopted(w -> w.getMetadata().getFinalizers() != null && w.getMetadata().getFinalizers().contains(finalizer));
     loop.setMaterializationProblems(key -> (materializer == null ? recordMaterializer.problems() : java.util.Map.<String, String>of()).get(key));
     loop.addListener(events);
     this.workloadEvents = new WorkloadEvents(client, cache::workload, clock);
