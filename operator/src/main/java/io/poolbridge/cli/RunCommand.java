@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.poolbridge.estate.EstateLoader;
 import io.poolbridge.metrics.OperatorHttpServer;
 import io.poolbridge.operator.PoolbridgeOperator;
-import io.poolbridge.reconciler.workload.WorkloadReconciler;
 import io.poolbridge.scheduler.ExchangeRates;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -238,6 +237,31 @@ public final class RunCommand implements Callable<Integer> {
 
   /** The real run: connects, reads the settings ConfigMap, starts the operator and its endpoints, and waits for SIGTERM. */
   static int runOperator(Settings s, PrintWriter out, PrintWriter err) throws Exception {
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+      try {
+        stopped.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "poolbridge-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return runOperator(s, out, err, stop, null);
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  /**
+   * The run until {@code stop} opens: SIGTERM in a real run, the test in {@code RunCommandIT}.
+   *
+   * @param started told the operator once it is started, or null
+   */
+  static int runOperator(Settings s, PrintWriter out, PrintWriter err, CountDownLatch stop,
+      java.util.function.Consumer<PoolbridgeOperator> started) throws Exception {
     Config config = s.context() == null ? Config.autoConfigure(null) : Config.autoConfigure(s.context());
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       String unreachable = reach(client, config);
@@ -266,19 +290,12 @@ public final class RunCommand implements Callable<Integer> {
       if (s.leaderElection()) {
         operatorConfig = operatorConfig.withLeaderElection(s.leaseNamespace(), s.identity());
       }
-      CountDownLatch stop = new CountDownLatch(1);
-      CountDownLatch stopped = new CountDownLatch(1);
-      Thread hook = new Thread(() -> {
-        stop.countDown();
-        try {
-          stopped.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "poolbridge-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-      try (PoolbridgeOperator operator = new PoolbridgeOperator(client, operatorConfig, Clock.systemUTC(),
-          WorkloadReconciler.Materializer.NONE)) {
+      if (s.leaseNamespace() != null) {
+        // Kubeconfig Secrets without a namespace are in the operator's own.
+        operatorConfig = operatorConfig.withOperatorNamespace(s.leaseNamespace());
+      }
+      // null: the operator carries out the record (Pods, taints, Services and EndpointSlices).
+      try (PoolbridgeOperator operator = new PoolbridgeOperator(client, operatorConfig, Clock.systemUTC(), null)) {
         OperatorHttpServer http = null;
         try {
           if (s.metricsPort() != 0) {
@@ -297,6 +314,9 @@ public final class RunCommand implements Callable<Integer> {
               + (http == null ? "" : ", /metrics on port " + http.port()));
           err.flush();
           operator.start();
+          if (started != null) {
+            started.accept(operator);
+          }
           stop.await();
           return 0;
         } finally {
@@ -304,8 +324,6 @@ public final class RunCommand implements Callable<Integer> {
             http.close();
           }
         }
-      } finally {
-        stopped.countDown();
       }
     }
   }
