@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * with their nodes), one Event per stop reason ({@code Preempted}, {@code Revoked}, {@code Lost},
  * {@code Drained}... Warning where the instance did not choose to stop), and the refusal when a
  * Workload is not admitted ({@code NamespaceNotAllowed}, {@code FrameworkNotFound}..., Warning,
- * once per change). Sent from a bounded queue off the loop's thread: when the API is slow, Events
- * are dropped (and counted), never decisions.
+ * once per change). Sent from a bounded queue off the loop's thread, at a bounded rate: when the API
+ * is slow or the queue full, Events are late or dropped (and counted), never decisions.
  */
 public final class WorkloadEvents implements AllocationLoop.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(WorkloadEvents.class);
@@ -145,7 +145,36 @@ public final class WorkloadEvents implements AllocationLoop.Listener {
         .build());
   }
 
+  /**
+   * Events are sent at most {@value #RATE} a second after a burst of {@value #BURST} (as client-go's
+   * event broadcaster limits its sink): in a burst of new Workloads the API's capacity goes to their
+   * status writes first, and their Events follow, dated when they happened.
+   */
+  static final int BURST = 25;
+  static final int RATE = 10;
+  private double tokens = BURST;
+  private long refilled = System.nanoTime();
+
+  private void takeToken() throws InterruptedException {
+    while (true) {
+      long now = System.nanoTime();
+      tokens = Math.min(BURST, tokens + (now - refilled) / 1e9 * RATE);
+      refilled = now;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return;
+      }
+      Thread.sleep((long) Math.ceil((1 - tokens) * 1000.0 / RATE));
+    }
+  }
+
   private void send(Event e) {
+    try {
+      takeToken();
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      return;
+    }
     try {
       client.v1().events().inNamespace(e.getMetadata().getNamespace()).resource(e).create();
     } catch (KubernetesClientException ex) {
