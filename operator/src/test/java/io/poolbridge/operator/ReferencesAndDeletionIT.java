@@ -194,6 +194,20 @@ class ReferencesAndDeletionIT {
     });
   }
 
+  /** A pool reading the Nodes labelled {@code pool: far} of the cluster behind Secret {@code far-kubeconfig}. */
+  private static final String FAR_POOL = """
+      apiVersion: poolbridge.io/v1alpha1
+      kind: ResourcePool
+      metadata: {name: far}
+      spec:
+        provider: gcp
+        region: r2
+        source:
+          kubernetes:
+            nodeSelector: {matchLabels: {pool: far}}
+            kubeconfigSecretRef: {name: far-kubeconfig}
+      """;
+
   @Test
   void aPoolWhoseSecretIsMissingSaysSoUntilTheSecretArrives() {
     KubernetesMockServer remote =
@@ -201,18 +215,7 @@ class ReferencesAndDeletionIT {
     remote.init();
     try (KubernetesClient remoteClient = remote.createClient(new JdkHttpClientFactory())) {
       remoteClient.nodes().resource(node("r1", "far")).create();
-      apply("""
-          apiVersion: poolbridge.io/v1alpha1
-          kind: ResourcePool
-          metadata: {name: far}
-          spec:
-            provider: gcp
-            region: r2
-            source:
-              kubernetes:
-                nodeSelector: {matchLabels: {pool: far}}
-                kubeconfigSecretRef: {name: far-kubeconfig}
-          """);
+      apply(FAR_POOL);
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
         ResourcePool pool = client.resources(ResourcePool.class).withName("far").get();
         assertThat(pool.getStatus()).isNotNull();
@@ -249,17 +252,7 @@ class ReferencesAndDeletionIT {
       remoteClient.nodes().resource(node("r1", "far")).create();
       client.secrets().inNamespace("poolbridge-system").resource(new SecretBuilder().withNewMetadata().withName("far-kubeconfig")
           .endMetadata().addToStringData("kubeconfig", EmbeddedEstate.kubeconfig(remoteClient)).build()).create();
-      apply("""
-          apiVersion: poolbridge.io/v1alpha1
-          kind: ResourcePool
-          metadata: {name: far}
-          spec:
-            provider: gcp
-            region: r2
-            source:
-              kubernetes:
-                nodeSelector: {matchLabels: {pool: far}}
-                kubeconfigSecretRef: {name: far-kubeconfig}
+      apply(FAR_POOL + """
           ---
           apiVersion: poolbridge.io/v1alpha1
           kind: Workload
