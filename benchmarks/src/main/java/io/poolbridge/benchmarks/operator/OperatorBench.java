@@ -38,7 +38,7 @@ final class OperatorBench {
 
   /** What to build and run. */
   record Params(int staticNodes, int kubeNodes, int frameworks, int workloads, int instances, int threads, long seed,
-      Duration timeout, boolean plainMock) {
+      Duration timeout, boolean plainMock, boolean materialize) {
     static Params parse(String[] args, Params defaults) {
       Map<String, String> a = new TreeMap<>();
       for (String arg : args) {
@@ -57,7 +57,8 @@ final class OperatorBench {
           Integer.parseInt(a.getOrDefault("threads", "" + defaults.threads)),
           Long.parseLong(a.getOrDefault("seed", "" + defaults.seed)),
           Duration.ofSeconds(Long.parseLong(a.getOrDefault("timeout", "" + defaults.timeout.toSeconds()))),
-          java.util.Arrays.asList(args).contains("--plain-mock"));
+          java.util.Arrays.asList(args).contains("--plain-mock"),
+          java.util.Arrays.asList(args).contains("--materialize"));
     }
   }
 
@@ -185,7 +186,9 @@ final class OperatorBench {
     operatorClient = api.client(OPERATOR);
     operator = new PoolbridgeOperator(operatorClient,
         PoolbridgeOperator.Config.defaults().withSeed(p.seed).withInterval(Duration.ofSeconds(1)), Clock.systemUTC(),
-        WorkloadReconciler.Materializer.NONE);
+        // --materialize: as in production, the record is carried out (a headless Service and
+        // EndpointSlices for the instances on static machines; the Workloads have no pod template).
+        p.materialize ? null : WorkloadReconciler.Materializer.NONE);
     operator.loop().addListener((tick, state, took) -> ticks.add(String.format("t+%d ms: %d placed, took %d ms",
         (System.nanoTime() - startedAt) / 1_000_000, tick.placed().size(), took.toMillis())));
     long t0 = System.nanoTime();

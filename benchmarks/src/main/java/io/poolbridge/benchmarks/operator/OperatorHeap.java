@@ -17,7 +17,7 @@ public final class OperatorHeap {
 
   public static void main(String[] args) throws Exception {
     OperatorBench.Params p = OperatorBench.Params.parse(args,
-        new OperatorBench.Params(5000, 5000, 10, 10_000, 10, 4, 42, Duration.ofSeconds(1800), false));
+        new OperatorBench.Params(5000, 5000, 10, 10_000, 10, 4, 42, Duration.ofSeconds(1800), false, false));
     System.out.printf("OperatorHeap: %s; load %s; %d cpus; max heap %s%n", p, OperatorBench.load(),
         Runtime.getRuntime().availableProcessors(), OperatorBench.mib(Runtime.getRuntime().maxMemory()));
     OperatorBench b = new OperatorBench(p);

@@ -12,14 +12,14 @@ import java.util.Map;
  * committed per second, create→Placed percentiles, the operator's API requests per placed
  * instance, and the operator's share of the heap. Run:
  * {@code java -Xmx2g -cp benchmarks/target/benchmarks.jar io.poolbridge.benchmarks.operator.OperatorThroughput}
- * (options {@code --precreate --plain-mock --workloads=N --instances=N --static=N --kube=N --frameworks=N --threads=N --seed=N}).
+ * (options {@code --precreate --plain-mock --materialize --workloads=N --instances=N --static=N --kube=N --frameworks=N --threads=N --seed=N}).
  */
 public final class OperatorThroughput {
   private OperatorThroughput() {}
 
   public static void main(String[] args) throws Exception {
     OperatorBench.Params p = OperatorBench.Params.parse(args,
-        new OperatorBench.Params(500, 500, 10, 1000, 10, 4, 42, Duration.ofSeconds(600), false));
+        new OperatorBench.Params(500, 500, 10, 1000, 10, 4, 42, Duration.ofSeconds(600), false, false));
     System.out.printf("OperatorThroughput: %s; load %s; %d cpus; max heap %s%n", p, OperatorBench.load(),
         Runtime.getRuntime().availableProcessors(), OperatorBench.mib(Runtime.getRuntime().maxMemory()));
     OperatorBench b = new OperatorBench(p);
