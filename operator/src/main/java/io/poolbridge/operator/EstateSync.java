@@ -110,9 +110,13 @@ public final class EstateSync {
 
   /** The estate's schema: every resource some node has or some Framework or Workload names, ordered as {@code simulate} orders it. */
   static ResourceSchema schemaOf(EstateCache cache) {
+    List<ResourcePool> pools = livePools(cache);
+    return schemaOf(cache, pools, assign(cache, pools));
+  }
+
+  private static ResourceSchema schemaOf(EstateCache cache, List<ResourcePool> pools, Estate.NodeAssignment assignment) {
     List<PoolNode> all = new ArrayList<>();
-    Estate.NodeAssignment assignment = assign(cache, live(cache.pools()));
-    for (ResourcePool pool : live(cache.pools())) {
+    for (ResourcePool pool : pools) {
       all.addAll(Estate.staticNodes(pool));
       all.addAll(assignment.nodesByPool().get(pool.getMetadata().getName()));
     }
@@ -175,6 +179,13 @@ public final class EstateSync {
     return new Estate.NodeAssignment(nodesByPool, shared);
   }
 
+  /** The pools allocation counts (those being deleted too: they drain), by name. */
+  private static List<ResourcePool> livePools(EstateCache cache) {
+    List<ResourcePool> pools = live(cache.pools());
+    pools.sort(java.util.Comparator.comparing(p -> p.getMetadata().getName()));
+    return pools;
+  }
+
   /** Nodes not being deleted, by name: agents join in simulate's order, whatever order the cache keeps. */
   private static List<Node> liveNodes(Collection<Node> nodes) {
     List<Node> live = new ArrayList<>();
@@ -195,15 +206,19 @@ public final class EstateSync {
    */
   public void apply(Engine engine, EstateCache cache, boolean pools, boolean frameworksChanged, Set<String> workloadKeys,
       boolean allWorkloads, Instant now) {
-    if ((pools || frameworksChanged)
-        && (!schema.names().containsAll(schemaOf(cache).names()) || !pricing.equals(pricing(live(cache.pools()))))) {
-      // A resource the schema lacks (its place and fairness follow simulate's order) or a new price.
-      rebuild = true;
-      return;
-    }
     boolean everyWorkload = allWorkloads;
-    if (pools) {
-      everyWorkload |= syncAgents(engine, cache, now);
+    if (pools || frameworksChanged) {
+      // The Nodes are assigned to pools once per change, for the schema check and the agents both.
+      List<ResourcePool> live = livePools(cache);
+      Estate.NodeAssignment assignment = assign(cache, live);
+      if (!schema.names().containsAll(schemaOf(cache, live, assignment).names()) || !pricing.equals(pricing(live))) {
+        // A resource the schema lacks (its place and fairness follow simulate's order) or a new price.
+        rebuild = true;
+        return;
+      }
+      if (pools) {
+        everyWorkload |= syncAgents(engine, cache, live, assignment, now);
+      }
     }
     if (frameworksChanged) {
       syncFrameworks(engine, cache);
@@ -248,10 +263,8 @@ public final class EstateSync {
   }
 
   /** Returns whether the resources offered changed (Workloads refused for a resource may now be admitted). */
-  private boolean syncAgents(Engine engine, EstateCache cache, Instant now) {
-    List<ResourcePool> pools = live(cache.pools());
-    pools.sort(java.util.Comparator.comparing(p -> p.getMetadata().getName()));
-    Estate.NodeAssignment assignment = assign(cache, pools);
+  private boolean syncAgents(Engine engine, EstateCache cache, List<ResourcePool> pools, Estate.NodeAssignment assignment,
+      Instant now) {
     shared = assignment.shared();
     Map<String, AgentInfo> wanted = new LinkedHashMap<>();
     Map<String, AgentState> wantedStates = new HashMap<>();
