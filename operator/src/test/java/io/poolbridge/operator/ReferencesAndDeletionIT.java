@@ -225,6 +225,14 @@ class ReferencesAndDeletionIT {
         assertThat(reachable.getMessage()).contains("Secret poolbridge-system/far-kubeconfig does not exist");
         assertThat(condition(pool.getStatus().conditions(), "Ready").getStatus()).isEqualTo("False");
       });
+      // The condition's change is an Event on the pool, in the operator's namespace (a pool is cluster-scoped).
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(client.v1().events().inNamespace("poolbridge-system")
+          .list().getItems()).anySatisfy(e -> {
+            assertThat(e.getInvolvedObject().getKind()).isEqualTo("ResourcePool");
+            assertThat(e.getInvolvedObject().getName()).isEqualTo("far");
+            assertThat(e.getReason()).isEqualTo("SecretNotFound");
+            assertThat(e.getType()).isEqualTo("Warning");
+          }));
       // The other pools keep working meanwhile.
       apply(workload("team-a", "meanwhile", "web", 1));
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(placed("team-a", "meanwhile")).isEqualTo(1));
