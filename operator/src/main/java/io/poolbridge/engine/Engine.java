@@ -91,6 +91,8 @@ public final class Engine {
   private final WaitBook waits;
   /** Gang workloads holding the offers they gathered: for how many ticks in a row. */
   private final GangHolds holds = new GangHolds();
+  /** Restarts, back-offs, Jobs' completions and failures. */
+  private final LifeBook lives = new LifeBook();
 
   // Decisions since the last tick.
   private final List<Assignment> placed = new ArrayList<>();
@@ -129,7 +131,7 @@ public final class Engine {
     this.waits = new WaitBook(allocator, ledger, frameworks, agents, feasibility);
     this.room = new Room(allocator, frameworks, quotas, agents, feasibility, ledger);
     this.demand = new DemandBook(allocator, ledger, frameworks, agents, feasibility);
-    this.snapshots = new SnapshotBook(allocator, ledger, frameworks, agents, waits);
+    this.snapshots = new SnapshotBook(allocator, ledger, frameworks, agents, waits, lives);
   }
 
   /** The allocator, to read (shares, usage, placements); change it through the engine's events only. */
@@ -346,6 +348,9 @@ public final class Engine {
     String fw = workload.frameworkId();
     if (old == null) {
       ledger.addWorkload(workload);
+      if (workload.kind() == io.poolbridge.scheduler.WorkloadKind.JOB && lives.job(workload.key()) == null) {
+        lives.setJob(workload.key(), new JobLife(JobLife.Phase.RUNNING, clock.instant(), 0, 0, null, null, null));
+      }
     } else {
       Set<String> kept = new HashSet<>(workload.instanceIds());
       for (String id : ledger.runningIdsOfWorkload(workload.key())) {
@@ -358,6 +363,19 @@ public final class Engine {
         for (String id : ledger.runningIdsOfWorkload(workload.key())) {
           stopOne(id, StopReason.GANG, "stopped: its gang was resized to " + workload.instanceIds().size()
               + " and is placed again whole");
+        }
+      }
+      Set<String> listed = new HashSet<>(workload.instanceIds());
+      for (String id : old.instanceIds()) {
+        if (!listed.contains(id) || old.kind() != workload.kind()) {
+          lives.forgetInstance(workload.key(), id);
+          ledger.unhold(workload.key(), id);
+        }
+      }
+      if (old.kind() != workload.kind()) {
+        lives.forgetWorkload(workload.key(), List.of());
+        if (workload.kind() == io.poolbridge.scheduler.WorkloadKind.JOB) {
+          lives.setJob(workload.key(), new JobLife(JobLife.Phase.RUNNING, clock.instant(), 0, 0, null, null, null));
         }
       }
       ledger.replaceWorkload(old, workload);
@@ -382,6 +400,7 @@ public final class Engine {
       stopOne(id, StopReason.DELETED, "stopped: its workload was deleted");
     }
     WorkloadDemand d = ledger.removeWorkload(workloadKey);
+    lives.forgetWorkload(workloadKey, d.instanceIds());
     d.instanceIds().forEach(waits::forget);
     holds.forget(workloadKey);
     demand.forgetWorkload(workloadKey);
@@ -389,6 +408,189 @@ public final class Engine {
     snapshots.forget(workloadKey);
     demand.changed(d.frameworkId());
     unsettle();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Events: instances that end by themselves
+
+  /**
+   * A Job's retry settings (kept until the workload is deleted; {@link JobPolicy#DEFAULT} until set).
+   */
+  public void setJobPolicy(String workloadKey, JobPolicy policy) {
+    lives.setPolicy(workloadKey, policy);
+    unsettle();
+  }
+
+  /**
+   * A running instance ended by itself at {@code at}: its resources are released ({@link
+   * StopReason#EXITED}, and the rest of its gang with it) and what happens next is decided here.
+   *
+   * <ul>
+   *   <li>A Service's (or NodeLease's) instance is placed again: at once when it was {@link
+   *       Exit#KILLED} from outside, else after a back-off that grows with its failures in a row
+   *       (10 s, doubling, at most 5 minutes; a run of 10 minutes or more starts the count again).
+   *       An instance that exits with success is restarted too: a Service is kept running.
+   *   <li>A Job's instance that succeeded is done; the Job succeeds when every instance it lists
+   *       is. A failed (or killed) one is a failed attempt: retried after the back-off while the
+   *       Job's attempts stay within its {@code backoffLimit}; the one after fails the Job, whose
+   *       other instances are stopped ({@link StopReason#JOB_FAILED}).
+   * </ul>
+   *
+   * @param message what the run's end said (an exit code, an eviction), for status and events
+   * @return whether it was running (an exit reported twice, or for an instance stopped meanwhile,
+   *     changes nothing)
+   */
+  public boolean exited(String instanceId, Exit exit, Instant at, String message) {
+    Running r = ledger.running(instanceId);
+    if (r == null) {
+      return false;
+    }
+    String key = r.instance().workloadKey();
+    WorkloadDemand d = ledger.workload(key);
+    InstanceLife before = lives.life(instanceId);
+    Instant placedAt = lives.placedAt(instanceId);
+    boolean stable = placedAt != null && Duration.between(placedAt, at).compareTo(LifeBook.STABLE_RUN) >= 0;
+    int inRow = exit == Exit.KILLED && d.kind() != io.poolbridge.scheduler.WorkloadKind.JOB ? before.failuresInRow()
+        : stable ? 1 : before.failuresInRow() + 1;
+    String said = message == null || message.isBlank() ? describe(exit) : message;
+    JobLife job = lives.job(key);
+    boolean failJob = false;
+    InstanceLife after;
+    if (job != null && !job.ended()) {
+      if (exit == Exit.SUCCEEDED) {
+        after = new InstanceLife(before.restarts(), 0, exit, at, said, null, true);
+        job = new JobLife(JobLife.Phase.RUNNING, job.startedAt(), job.succeeded() + 1, job.failures(), null, null, null);
+      } else {
+        int failures = job.failures() + 1;
+        failJob = failures > lives.policy(key).backoffLimit();
+        after = new InstanceLife(before.restarts() + (failJob ? 0 : 1), inRow, exit, at, said,
+            failJob ? null : at.plus(LifeBook.backoff(inRow)), failJob);
+        job = new JobLife(JobLife.Phase.RUNNING, job.startedAt(), job.succeeded(), failures, null, null, null);
+      }
+    } else {
+      Instant until = exit == Exit.KILLED ? null : at.plus(LifeBook.backoff(inRow));
+      after = new InstanceLife(before.restarts() + 1, exit == Exit.KILLED ? before.failuresInRow() : inRow, exit, at, said, until, false);
+    }
+    if (after.done() || after.heldUntil() != null) {
+      ledger.hold(key, instanceId, after.done());
+    }
+    lives.setLife(key, instanceId, after);
+    stop(instanceId, StopReason.EXITED, exitMessage(exit, said, after));
+    if (job != null) {
+      lives.setJob(key, job);
+      if (failJob) {
+        failJob(key, JobLife.BACKOFF_LIMIT_EXCEEDED, "the Job failed " + job.failures() + " time(s), more than its backoffLimit of "
+            + lives.policy(key).backoffLimit() + "; last: " + displayName(instanceId) + " " + said, at);
+      } else if (!job.ended()) {
+        int done = 0;
+        for (String id : d.instanceIds()) {
+          InstanceLife l = lives.life(id);
+          if (l.done() && l.lastExit() == Exit.SUCCEEDED) {
+            done++;
+          }
+        }
+        if (done == d.instanceIds().size()) {
+          lives.setJob(key, new JobLife(JobLife.Phase.SUCCEEDED, job.startedAt(), done, job.failures(), at, JobLife.COMPLETE,
+              "all " + done + " instance(s) ran to completion"));
+        }
+      }
+    }
+    snapshots.workloadChanged(key);
+    unsettle();
+    return true;
+  }
+
+  private static String describe(Exit exit) {
+    return switch (exit) {
+      case SUCCEEDED -> "succeeded";
+      case FAILED -> "failed";
+      case KILLED -> "was removed";
+    };
+  }
+
+  private static String exitMessage(Exit exit, String said, InstanceLife after) {
+    String what = exit == Exit.SUCCEEDED ? "ended (" + said + ")" : exit == Exit.KILLED ? "removed (" + said + ")" : "failed (" + said + ")";
+    if (after.done()) {
+      return what + (exit == Exit.SUCCEEDED ? ": done" : "");
+    }
+    if (after.heldUntil() == null) {
+      return what + ": placed again";
+    }
+    return what + ": placed again after a back-off of " + LifeBook.backoff(after.failuresInRow()).toSeconds() + " s";
+  }
+
+  /** {@code ns/web-0} as {@code web-0}. */
+  private static String displayName(String instanceId) {
+    return instanceId.substring(instanceId.indexOf('/') + 1);
+  }
+
+  /** Fails a running Job: its running instances are stopped and none is placed again. */
+  private void failJob(String key, String reason, String message, Instant at) {
+    WorkloadDemand d = ledger.workload(key);
+    JobLife job = lives.job(key);
+    if (d == null || job == null || job.ended()) {
+      return;
+    }
+    for (String id : d.instanceIds()) {
+      InstanceLife l = lives.life(id);
+      if (!l.done()) {
+        lives.setLife(key, id, new InstanceLife(l.restarts(), l.failuresInRow(), l.lastExit(), l.lastExitAt(), l.message(), null, true));
+      }
+      ledger.hold(key, id, true);
+    }
+    for (String id : ledger.runningIdsOfWorkload(key)) {
+      stopOne(id, StopReason.JOB_FAILED, "stopped: " + message);
+    }
+    lives.setJob(key, new JobLife(JobLife.Phase.FAILED, job.startedAt(), job.succeeded(), job.failures(), at, reason, message));
+    demand.changed(d.frameworkId());
+    snapshots.workloadChanged(key);
+    unsettle();
+  }
+
+  /** Restores an instance's history read from the record (before or after its placement is restored). */
+  public void restoreLife(String workloadKey, String instanceId, InstanceLife life) {
+    WorkloadDemand d = ledger.workload(workloadKey);
+    if (d == null || !d.instanceIds().contains(instanceId)) {
+      throw new IllegalArgumentException("no workload " + workloadKey + " lists instance " + instanceId);
+    }
+    lives.setLife(workloadKey, instanceId, life);
+    if (life.done() || life.heldUntil() != null) {
+      ledger.hold(workloadKey, instanceId, life.done());
+    }
+    demand.changed(d.frameworkId());
+    snapshots.workloadChanged(workloadKey);
+    unsettle();
+  }
+
+  /** Restores a Job's standing read from the record. */
+  public void restoreJob(String workloadKey, JobLife job) {
+    WorkloadDemand d = ledger.workload(workloadKey);
+    if (d == null) {
+      throw new IllegalArgumentException("no workload " + workloadKey);
+    }
+    lives.setJob(workloadKey, job);
+    snapshots.workloadChanged(workloadKey);
+    unsettle();
+  }
+
+  /** Held instances whose back-off is over are pending again; Jobs past their deadline fail. */
+  private void lifecycleDue(Instant now) {
+    for (String[] due : lives.dueRestarts(now)) {
+      if (ledger.unhold(due[0], due[1])) {
+        WorkloadDemand d = ledger.workload(due[0]);
+        if (d != null) {
+          demand.changed(d.frameworkId());
+          demand.reviveAtNextTick(d.frameworkId());
+        }
+        snapshots.workloadChanged(due[0]);
+        unsettle();
+      }
+    }
+    for (String key : lives.dueDeadlines(now)) {
+      Duration deadline = lives.policy(key).activeDeadline();
+      failJob(key, JobLife.DEADLINE_EXCEEDED,
+          "the Job ran past its activeDeadlineSeconds of " + (deadline == null ? 0 : deadline.toSeconds()), now);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -485,6 +687,7 @@ public final class Engine {
    */
   public Tick tick(Instant now) {
     clock.moveTo(now);
+    lifecycleDue(now);
     boolean idle = settled;
     if (!idle) {
       snapshots.stale();
@@ -615,6 +818,7 @@ public final class Engine {
   /** Records a running instance in the ledger, and marks what it changed. */
   private void index(Assignment a, WorkloadDemand d) {
     ledger.index(a, d, agents.get(a.agentId()), allocator.schema().size());
+    lives.placed(a.instanceId(), clock.instant());
     demand.changed(d.frameworkId());
     snapshots.workloadChanged(d.key());
     snapshots.agentChanged(a.agentId());

@@ -42,13 +42,27 @@ public record EngineSnapshot(
   }
 
   /**
-   * A workload: its placed instances, in instance order, and its pending ones with the reason
-   * each waits.
+   * A workload: its placed instances, in instance order, its pending ones with the reason each
+   * waits, the history of those that have one (held back instances are in neither list: backing off
+   * before a restart, or done), and, for a Job, where it stands.
    */
-  public record WorkloadView(String key, String frameworkId, int instances, List<Placed> placed, List<Unplaced> pending) {
+  public record WorkloadView(
+      String key, String frameworkId, int instances, List<Placed> placed, List<Unplaced> pending, Map<String, InstanceLife> lives,
+      JobLife job) {
     public WorkloadView {
       placed = List.copyOf(placed);
       pending = List.copyOf(pending);
+      lives = lives == null || lives.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(lives));
+    }
+
+    /** A workload without history. */
+    public WorkloadView(String key, String frameworkId, int instances, List<Placed> placed, List<Unplaced> pending) {
+      this(key, frameworkId, instances, placed, pending, Map.of(), null);
+    }
+
+    /** The history of {@code instanceId}: {@link InstanceLife#NEW} when it has none. */
+    public InstanceLife life(String instanceId) {
+      return lives.getOrDefault(instanceId, InstanceLife.NEW);
     }
   }
 

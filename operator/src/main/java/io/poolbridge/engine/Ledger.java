@@ -48,6 +48,13 @@ final class Ledger {
   private final Map<String, Integer> pendingView = Collections.unmodifiableMap(pendingOfFramework);
   /** Placed instances the operator has not committed yet. */
   private final Set<String> uncommitted = new HashSet<>();
+  /**
+   * Per workload, the instances it lists that are neither running nor pending: held back after they
+   * ended by themselves (backing off before a restart, or done), see {@link #hold}.
+   */
+  private final Map<String, Set<String>> heldOfWorkload = new HashMap<>();
+  /** Per workload, its held instances that are held for a while only (backing off), not done. */
+  private final Map<String, Set<String>> backingOff = new HashMap<>();
 
   // ---------------------------------------------------------------------------------------------
   // Frameworks and workloads
@@ -86,6 +93,8 @@ final class Ledger {
   WorkloadDemand removeWorkload(String key) {
     WorkloadDemand d = workloads.get(key);
     adjustPending(d.frameworkId(), -pendingOf(d));
+    heldOfWorkload.remove(key);
+    backingOff.remove(key);
     workloads.remove(key);
     workloadsOf.get(d.frameworkId()).remove(key);
     runningOfWorkload.remove(key);
@@ -141,10 +150,63 @@ final class Ledger {
     uncommitted.remove(instanceId);
     subtract(runningUse.get(fw), r.assignment().resources().toArray());
     subtract(placedOn.get(r.assignment().agentId()), r.assignment().resources().toArray());
-    if (workloads.get(r.instance().workloadKey()).instanceIds().contains(instanceId)) {
+    if (workloads.get(r.instance().workloadKey()).instanceIds().contains(instanceId) && !isHeld(r.instance().workloadKey(), instanceId)) {
       adjustPending(fw, 1);
     }
     return r;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Held instances
+
+  /**
+   * Holds an instance of {@code key} back: it is not pending (not offered for, not placed) until
+   * {@link #unhold}. A running instance may be held before it is released, so that its release does
+   * not make it pending. Whether it was not held already.
+   */
+  boolean hold(String key, String instanceId, boolean forGood) {
+    if (forGood) {
+      dropBackingOff(key, instanceId);
+    } else {
+      backingOff.computeIfAbsent(key, k -> new HashSet<>()).add(instanceId);
+    }
+    WorkloadDemand d = workloads.get(key);
+    if (d == null || !heldOfWorkload.computeIfAbsent(key, k -> new HashSet<>()).add(instanceId)) {
+      return false;
+    }
+    if (!running.containsKey(instanceId) && d.instanceIds().contains(instanceId)) {
+      adjustPending(d.frameworkId(), -1);
+    }
+    return true;
+  }
+
+  /** Ends a hold: the instance is pending again if its workload lists it and it does not run. Whether it was held. */
+  boolean unhold(String key, String instanceId) {
+    dropBackingOff(key, instanceId);
+    Set<String> held = heldOfWorkload.get(key);
+    if (held == null || !held.remove(instanceId)) {
+      return false;
+    }
+    if (held.isEmpty()) {
+      heldOfWorkload.remove(key);
+    }
+    WorkloadDemand d = workloads.get(key);
+    if (d != null && !running.containsKey(instanceId) && d.instanceIds().contains(instanceId)) {
+      adjustPending(d.frameworkId(), 1);
+    }
+    return true;
+  }
+
+  private void dropBackingOff(String key, String instanceId) {
+    Set<String> b = backingOff.get(key);
+    if (b != null && b.remove(instanceId) && b.isEmpty()) {
+      backingOff.remove(key);
+    }
+  }
+
+  boolean isHeld(String key, String instanceId) {
+    Set<String> held = heldOfWorkload.get(key);
+    return held != null && held.contains(instanceId);
   }
 
   Running running(String instanceId) {
@@ -252,11 +314,16 @@ final class Ledger {
     for (String key : workloadsOf.getOrDefault(fw, Set.of())) {
       WorkloadDemand d = workloads.get(key);
       Map<String, Running> mine = runningOfWorkload.get(key);
-      if (mine.size() == d.instanceIds().size()) {
+      Set<String> held = heldOfWorkload.getOrDefault(key, Set.of());
+      if (mine.size() == d.instanceIds().size() || (d.gang() && backingOff.containsKey(key))) {
+        // A gang with a member backing off cannot be placed whole: it waits for the back-off to end.
         continue;
       }
-      List<String> ids = mine.isEmpty() ? d.instanceIds()
-          : d.instanceIds().stream().filter(id -> !mine.containsKey(id)).toList();
+      List<String> ids = mine.isEmpty() && held.isEmpty() ? d.instanceIds()
+          : d.instanceIds().stream().filter(id -> !mine.containsKey(id) && !held.contains(id)).toList();
+      if (ids.isEmpty()) {
+        continue;
+      }
       list.add(ids.size() == d.instanceIds().size() ? d : d.withInstances(ids));
     }
     return list;
@@ -264,7 +331,16 @@ final class Ledger {
 
   private int pendingOf(WorkloadDemand d) {
     Map<String, Running> r = runningOfWorkload.get(d.key());
-    return d.instanceIds().size() - (r == null ? 0 : r.size());
+    int pending = d.instanceIds().size() - (r == null ? 0 : r.size());
+    Set<String> held = heldOfWorkload.get(d.key());
+    if (held != null) {
+      for (String id : held) {
+        if ((r == null || !r.containsKey(id)) && d.instanceIds().contains(id)) {
+          pending--;
+        }
+      }
+    }
+    return pending;
   }
 
   private void adjustPending(String fw, int delta) {

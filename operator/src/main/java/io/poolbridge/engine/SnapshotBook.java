@@ -47,11 +47,13 @@ final class SnapshotBook {
   private final Map<String, PoolFigures> poolFigures = new TreeMap<>();
   private final Set<String> dirtyAgents = new HashSet<>();
   private volatile EngineSnapshot snapshot = EngineSnapshot.EMPTY;
+  private final LifeBook lives;
   private boolean snapshotStale = true;
 
   /** Reads the engine's own maps (live, never changed here). */
   SnapshotBook(HierarchicalAllocator allocator, Ledger ledger, Map<String, FrameworkInfo> frameworks,
-      Map<String, AgentInfo> agents, WaitBook waits) {
+      Map<String, AgentInfo> agents, WaitBook waits, LifeBook lives) {
+    this.lives = lives;
     this.allocator = allocator;
     this.ledger = ledger;
     this.frameworks = frameworks;
@@ -141,13 +143,14 @@ final class SnapshotBook {
         Running r = mine.get(id);
         if (r != null) {
           p.add(new EngineSnapshot.Placed(r.assignment(), allocator.placementReservations(id), !ledger.isUncommitted(id)));
-        } else {
+        } else if (!ledger.isHeld(key, id)) {
           Unplaced w = waits.get(id);
           u.add(w != null ? w : new Unplaced(id, key, new Reason(Reason.Code.NO_OFFERS, "Not scheduled yet")));
         }
       }
       int s = WorkloadViews.shard(key);
-      views.get(s).put(key, new EngineSnapshot.WorkloadView(key, d.frameworkId(), d.instanceIds().size(), p, u));
+      views.get(s).put(key, new EngineSnapshot.WorkloadView(
+          key, d.frameworkId(), d.instanceIds().size(), p, u, lives.lives(d.instanceIds()), lives.job(key)));
       dirtyShard[s] = true;
     }
     dirtyViews.clear();

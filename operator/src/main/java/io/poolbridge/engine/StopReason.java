@@ -17,5 +17,13 @@ public enum StopReason {
   /** Its workload no longer lists it (scaled down). */
   SCALED_DOWN,
   /** Its workload was deleted, or its framework removed. */
-  DELETED
+  DELETED,
+  /**
+   * It ended by itself ({@link Engine#exited}): it succeeded, failed, or its Pod was removed from
+   * outside. A Service's instance is placed again (after a back-off when it keeps failing); a Job's
+   * is retried or done.
+   */
+  EXITED,
+  /** Its Job failed (its retries or its deadline ran out): its other instances are stopped. */
+  JOB_FAILED
 }

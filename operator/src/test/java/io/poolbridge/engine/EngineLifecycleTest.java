@@ -1,0 +1,283 @@
+package io.poolbridge.engine;
+
+import static io.poolbridge.scheduler.Fixtures.SCHEMA;
+import static io.poolbridge.scheduler.Fixtures.node;
+import static io.poolbridge.scheduler.Fixtures.res;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.poolbridge.allocator.AgentInfo;
+import io.poolbridge.allocator.FrameworkInfo;
+import io.poolbridge.scheduler.Assignment;
+import io.poolbridge.scheduler.Prices;
+import io.poolbridge.scheduler.WorkloadDemand;
+import io.poolbridge.scheduler.WorkloadKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Instances that end by themselves: a Service kept running with Marathon's relaunch and the
+ * kubelet's crash-loop back-off (10 s, doubling, at most 5 minutes, reset by a run of 10 minutes),
+ * a Job run to completion with Metronome's/Kubernetes' retries and deadline. Times are driven by the
+ * test, never by the wall clock.
+ */
+class EngineLifecycleTest {
+  private static final Duration INTERVAL = Duration.ofSeconds(1);
+
+  private final AgentInfo a1 = node("metal", "a1", 8, 32, "zone", "z1");
+  private final AgentInfo a2 = node("metal", "a2", 8, 32, "zone", "z2");
+  private Instant now = Instant.parse("2026-12-01T00:00:00Z");
+
+  private Engine engine() {
+    Engine e = new Engine(SCHEMA, Prices.of(SCHEMA, Map.of()), INTERVAL, 7, now);
+    e.addAgent(a1);
+    e.addAgent(a2);
+    e.addFramework(FrameworkInfo.of("marathon", "web"));
+    return e;
+  }
+
+  /** Ticks once, {@code step} later, committing what it placed. */
+  private Tick tick(Engine e, Duration step) {
+    now = now.plus(step);
+    Tick t = e.tick(now);
+    t.placed().forEach(a -> e.commit(a.instanceId()));
+    return t;
+  }
+
+  /** Ticks a second at a time for {@code span}; the placements made, in order. */
+  private List<Assignment> run(Engine e, Duration span) {
+    List<Assignment> placed = new ArrayList<>();
+    for (long s = 0; s < span.toSeconds(); s++) {
+      placed.addAll(tick(e, INTERVAL).placed());
+    }
+    return placed;
+  }
+
+  private static WorkloadDemand service(int instances) {
+    return WorkloadDemand.builder("shop/web", "marathon", res(2, 4)).instances(instances).build();
+  }
+
+  private static WorkloadDemand job(int instances) {
+    return WorkloadDemand.builder("shop/report", "marathon", res(2, 4)).instances(instances).kind(WorkloadKind.JOB).build();
+  }
+
+  private static EngineSnapshot.WorkloadView viewOf(Engine e, String key) {
+    return e.publish().workloads().get(key);
+  }
+
+  private static Duration secs(long s) {
+    return Duration.ofSeconds(s);
+  }
+
+  @Test
+  void aFailedServiceInstanceIsReleasedAtOnceAndPlacedAgainAfterTenSeconds() {
+    Engine e = engine();
+    e.upsert(service(2));
+    assertThat(run(e, secs(3))).hasSize(2);
+
+    assertThat(e.exited("web-1", Exit.FAILED, now, "exit code 1")).isTrue();
+    Tick t = tick(e, INTERVAL);
+    assertThat(t.stopped()).singleElement().satisfies(s -> {
+      assertThat(s.instanceId()).isEqualTo("web-1");
+      assertThat(s.reason()).isEqualTo(StopReason.EXITED);
+      assertThat(s.message()).isEqualTo("failed (exit code 1): placed again after a back-off of 10 s");
+    });
+    // Its resources are free at once: the node's placed figures drop.
+    assertThat(e.publish().frameworks().get("marathon").placed()).isEqualTo(res(2, 4));
+    EngineSnapshot.WorkloadView v = viewOf(e, "shop/web");
+    assertThat(v.placed()).hasSize(1);
+    assertThat(v.pending()).as("held back, not pending").isEmpty();
+    assertThat(v.life("web-1").restarts()).isEqualTo(1);
+    assertThat(v.life("web-1").backingOff(now)).isTrue();
+    assertThat(e.placeablePending()).isEmpty();
+
+    // Not placed during the back-off (it ended 1 s ago: 8 more seconds), placed at 10 s.
+    assertThat(run(e, secs(8))).isEmpty();
+    List<Assignment> again = run(e, secs(2));
+    assertThat(again).extracting(Assignment::instanceId).containsExactly("web-1");
+    assertThat(viewOf(e, "shop/web").life("web-1").backingOff(now)).isFalse();
+    assertThat(viewOf(e, "shop/web").life("web-1").restarts()).isEqualTo(1);
+  }
+
+  @Test
+  void theBackOffDoublesUpToFiveMinutesAndALongRunResetsIt() {
+    Engine e = engine();
+    e.upsert(service(1));
+    run(e, secs(2));
+    // Failing at once, every time: 10, 20, 40, 80, 160, 300, 300 s.
+    long[] expected = {10, 20, 40, 80, 160, 300, 300};
+    for (int i = 0; i < expected.length; i++) {
+      Instant failedAt = now;
+      e.exited("web-0", Exit.FAILED, failedAt, "exit code 2");
+      Instant until = viewOf(e, "shop/web").life("web-0").heldUntil();
+      assertThat(Duration.between(failedAt, until)).as("back-off after failure %d", i + 1).isEqualTo(secs(expected[i]));
+      assertThat(viewOf(e, "shop/web").life("web-0").failuresInRow()).isEqualTo(i + 1);
+      List<Assignment> placed = run(e, secs(expected[i] + 1));
+      assertThat(placed).hasSize(1);
+    }
+    // A run of 10 minutes: the next failure backs off 10 s again.
+    run(e, Duration.ofMinutes(10));
+    Instant failedAt = now;
+    e.exited("web-0", Exit.FAILED, failedAt, "exit code 2");
+    assertThat(Duration.between(failedAt, viewOf(e, "shop/web").life("web-0").heldUntil())).isEqualTo(secs(10));
+    assertThat(viewOf(e, "shop/web").life("web-0").restarts()).isEqualTo(expected.length + 1);
+  }
+
+  @Test
+  void aServiceInstanceRemovedFromOutsideIsReplacedAtOnceWithoutCountingAFailure() {
+    Engine e = engine();
+    e.upsert(service(1));
+    run(e, secs(2));
+    e.exited("web-0", Exit.KILLED, now, "its Pod was deleted");
+    Tick t = tick(e, INTERVAL);
+    assertThat(t.stopped()).singleElement().extracting(Stopped::message).isEqualTo("removed (its Pod was deleted): placed again");
+    assertThat(t.placed()).extracting(Assignment::instanceId).containsExactly("web-0");
+    InstanceLife life = viewOf(e, "shop/web").life("web-0");
+    assertThat(life.restarts()).isEqualTo(1);
+    assertThat(life.failuresInRow()).isZero();
+  }
+
+  @Test
+  void anExitOfAnInstanceThatIsNotRunningChangesNothing() {
+    Engine e = engine();
+    e.upsert(service(1));
+    run(e, secs(2));
+    e.exited("web-0", Exit.FAILED, now, "exit code 1");
+    assertThat(e.exited("web-0", Exit.FAILED, now, "exit code 1")).as("reported twice").isFalse();
+    assertThat(e.exited("nope-0", Exit.FAILED, now, "x")).isFalse();
+    assertThat(viewOf(e, "shop/web").life("web-0").restarts()).isEqualTo(1);
+  }
+
+  @Test
+  void aJobSucceedsWhenEveryInstanceDidAndItsCapacityGoesToOthers() {
+    Engine e = engine();
+    e.upsert(job(3));
+    assertThat(run(e, secs(2))).hasSize(3);
+    e.exited("report-0", Exit.SUCCEEDED, now, "exit code 0");
+    e.exited("report-2", Exit.SUCCEEDED, now, "exit code 0");
+    run(e, secs(30));
+    EngineSnapshot.WorkloadView v = viewOf(e, "shop/report");
+    assertThat(v.placed()).extracting(p -> p.assignment().instanceId()).containsExactly("report-1");
+    assertThat(v.job().phase()).isEqualTo(JobLife.Phase.RUNNING);
+    assertThat(v.job().succeeded()).isEqualTo(2);
+
+    e.exited("report-1", Exit.SUCCEEDED, now, "exit code 0");
+    Tick t = tick(e, INTERVAL);
+    assertThat(t.stopped()).singleElement().extracting(Stopped::message).isEqualTo("ended (exit code 0): done");
+    v = viewOf(e, "shop/report");
+    assertThat(v.job().phase()).isEqualTo(JobLife.Phase.SUCCEEDED);
+    assertThat(v.job().reason()).isEqualTo(JobLife.COMPLETE);
+    assertThat(v.job().endedAt()).isEqualTo(now.minus(INTERVAL));
+    assertThat(v.placed()).isEmpty();
+    assertThat(v.pending()).isEmpty();
+    assertThat(e.publish().frameworks().get("marathon").pendingInstances()).isZero();
+    assertThat(run(e, secs(60))).as("a finished Job is never placed again").isEmpty();
+    assertThat(e.settled()).isTrue();
+
+    // Its 6 cpu went back: a Service of 8 × 2 cpu fits on the two 8-cpu nodes.
+    e.upsert(WorkloadDemand.builder("shop/web", "marathon", res(2, 4)).instances(8).build());
+    assertThat(run(e, secs(3))).hasSize(8);
+  }
+
+  @Test
+  void aJobRetriesWithinItsBackoffLimitThenFailsAndStopsItsOtherInstances() {
+    Engine e = engine();
+    e.upsert(job(2));
+    e.setJobPolicy("shop/report", new JobPolicy(1, null));
+    run(e, secs(2));
+    e.exited("report-0", Exit.FAILED, now, "exit code 3");
+    assertThat(viewOf(e, "shop/report").job().failures()).isEqualTo(1);
+    assertThat(run(e, secs(9))).isEmpty();
+    assertThat(run(e, secs(2))).extracting(Assignment::instanceId).containsExactly("report-0");
+
+    e.exited("report-0", Exit.FAILED, now, "exit code 3");
+    Tick t = tick(e, INTERVAL);
+    assertThat(t.stopped()).extracting(Stopped::instanceId, Stopped::reason).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("report-0", StopReason.EXITED),
+        org.assertj.core.groups.Tuple.tuple("report-1", StopReason.JOB_FAILED));
+    EngineSnapshot.WorkloadView v = viewOf(e, "shop/report");
+    assertThat(v.job().phase()).isEqualTo(JobLife.Phase.FAILED);
+    assertThat(v.job().reason()).isEqualTo(JobLife.BACKOFF_LIMIT_EXCEEDED);
+    assertThat(v.job().message()).isEqualTo(
+        "the Job failed 2 time(s), more than its backoffLimit of 1; last: report-0 exit code 3");
+    assertThat(v.placed()).isEmpty();
+    assertThat(v.pending()).isEmpty();
+    assertThat(run(e, secs(400))).as("a failed Job is never placed again").isEmpty();
+  }
+
+  @Test
+  void aJobPastItsActiveDeadlineFailsCountingFromWhenItWasTakenIn() {
+    Engine e = engine();
+    e.upsert(job(1));
+    e.setJobPolicy("shop/report", new JobPolicy(3, secs(60)));
+    Instant start = now;
+    run(e, secs(59));
+    assertThat(viewOf(e, "shop/report").job().phase()).isEqualTo(JobLife.Phase.RUNNING);
+    Tick t = tick(e, INTERVAL);
+    assertThat(now).isEqualTo(start.plusSeconds(60));
+    assertThat(t.stopped()).singleElement().satisfies(s -> {
+      assertThat(s.reason()).isEqualTo(StopReason.JOB_FAILED);
+      assertThat(s.message()).isEqualTo("stopped: the Job ran past its activeDeadlineSeconds of 60");
+    });
+    assertThat(viewOf(e, "shop/report").job().reason()).isEqualTo(JobLife.DEADLINE_EXCEEDED);
+  }
+
+  @Test
+  void aRestoredHistoryKeepsTheBackOffAndAFinishedJobStaysFinished() {
+    Engine e = engine();
+    e.upsert(service(1));
+    e.restoreLife("shop/web", "web-0", new InstanceLife(4, 4, Exit.FAILED, now, "exit code 1", now.plusSeconds(80), false));
+    e.upsert(job(2));
+    e.restoreJob("shop/report", new JobLife(JobLife.Phase.SUCCEEDED, now.minusSeconds(600), 2, 0, now.minusSeconds(5),
+        JobLife.COMPLETE, "all 2 instance(s) ran to completion"));
+    e.restoreLife("shop/report", "report-0", new InstanceLife(0, 0, Exit.SUCCEEDED, now, "exit code 0", null, true));
+    e.restoreLife("shop/report", "report-1", new InstanceLife(0, 0, Exit.SUCCEEDED, now, "exit code 0", null, true));
+    assertThat(run(e, secs(79))).isEmpty();
+    assertThat(run(e, secs(2))).extracting(Assignment::instanceId).containsExactly("web-0");
+    assertThat(run(e, secs(30))).isEmpty();
+    assertThat(viewOf(e, "shop/web").life("web-0").restarts()).isEqualTo(4);
+  }
+
+  @Test
+  void scalingDownForgetsAHeldInstanceAndScalingUpStartsItFresh() {
+    Engine e = engine();
+    e.upsert(service(2));
+    run(e, secs(2));
+    e.exited("web-1", Exit.FAILED, now, "exit code 1");
+    e.upsert(service(1));
+    run(e, secs(2));
+    assertThat(viewOf(e, "shop/web").lives()).isEmpty();
+    e.upsert(service(2));
+    assertThat(run(e, secs(2))).extracting(Assignment::instanceId).containsExactly("web-1");
+  }
+
+  @Test
+  void aFailedGangMemberStopsItsGangWhichWaitsForTheBackOffToBePlacedWholeAgain() {
+    Engine e = engine();
+    e.upsert(WorkloadDemand.builder("shop/mpi", "marathon", res(2, 4)).instances(2).gang().build());
+    assertThat(run(e, secs(3))).hasSize(2);
+    e.exited("mpi-0", Exit.FAILED, now, "exit code 1");
+    Tick t = tick(e, INTERVAL);
+    assertThat(t.stopped()).extracting(Stopped::reason).containsExactly(StopReason.EXITED, StopReason.GANG);
+    assertThat(run(e, secs(8))).as("the gang cannot complete while one member backs off").isEmpty();
+    assertThat(run(e, secs(3))).extracting(Assignment::instanceId).containsExactlyInAnyOrder("mpi-0", "mpi-1");
+  }
+
+  @Test
+  void aGangJobRetriesAFailedMemberAlongsideTheOnesThatAreDone() {
+    Engine e = engine();
+    e.upsert(WorkloadDemand.builder("shop/mpi", "marathon", res(2, 4)).instances(3).gang().kind(WorkloadKind.JOB).build());
+    assertThat(run(e, secs(3))).hasSize(3);
+    e.exited("mpi-0", Exit.SUCCEEDED, now, "exit code 0");
+    run(e, secs(2));
+    assertThat(viewOf(e, "shop/mpi").placed()).as("a member that is done does not stop its gang").hasSize(2);
+    e.exited("mpi-1", Exit.FAILED, now, "exit code 1");
+    Tick t = tick(e, INTERVAL);
+    assertThat(t.stopped()).extracting(Stopped::instanceId).containsExactly("mpi-1", "mpi-2");
+    assertThat(run(e, secs(8))).isEmpty();
+    assertThat(run(e, secs(3))).extracting(Assignment::instanceId).containsExactlyInAnyOrder("mpi-1", "mpi-2");
+  }
+}
