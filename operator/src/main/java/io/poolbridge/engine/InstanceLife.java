@@ -28,6 +28,14 @@ public record InstanceLife(
     failuresInRow = Math.max(0, failuresInRow);
   }
 
+  /** Failures in a row from which an instance is said to be crash-looping. */
+  public static final int CRASH_LOOP_AFTER = 3;
+
+  /** Whether it keeps failing: {@link #CRASH_LOOP_AFTER} failures in a row or more, and not done. */
+  public boolean crashLooping() {
+    return !done && failuresInRow >= CRASH_LOOP_AFTER;
+  }
+
   /** Whether it is backing off at {@code now}: held back for a restart that is not due yet. */
   public boolean backingOff(Instant now) {
     return !done && heldUntil != null && heldUntil.isAfter(now);

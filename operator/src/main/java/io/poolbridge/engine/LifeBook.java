@@ -23,8 +23,6 @@ final class LifeBook {
   static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
   /** A run at least this long resets the failure count that the back-off grows with. */
   static final Duration STABLE_RUN = Duration.ofMinutes(10);
-  /** Failures in a row from which a Service's instance is said to be crash-looping. */
-  static final int CRASH_LOOP_AFTER = 3;
 
   private record Due(Instant at, String id, String key) implements Comparable<Due> {
     @Override

@@ -210,4 +210,114 @@ public final class Workloads {
     }
     return records;
   }
+
+  /** A Job's retry settings: {@code spec.job.backoffLimit} (default 3) and {@code activeDeadlineSeconds}. */
+  public static io.poolbridge.engine.JobPolicy jobPolicy(Workload workload) {
+    WorkloadSpec.JobSettings job = workload.getSpec().job();
+    if (job == null) {
+      return io.poolbridge.engine.JobPolicy.DEFAULT;
+    }
+    return new io.poolbridge.engine.JobPolicy(job.backoffLimit() == null ? io.poolbridge.engine.JobPolicy.DEFAULT.backoffLimit()
+        : job.backoffLimit(), job.activeDeadlineSeconds() == null ? null : java.time.Duration.ofSeconds(job.activeDeadlineSeconds()));
+  }
+
+  /** The prefix of a backing-off instance's reason after a failure; {@link #ENDED} after a success. */
+  public static final String FAILED = "failed: ";
+  public static final String ENDED = "ended: ";
+
+  /**
+   * The history of the Workload's instances as its status records it, by cluster-wide instance id:
+   * restarts, how the last run ended (a done Job instance: {@code Succeeded}, or {@code Failed}
+   * without {@code retryAt}; one backing off: {@code Failed} with {@code retryAt}). The failures in
+   * a row of a backing-off instance are read back from its back-off; a running instance's are not
+   * recorded and start again from zero. Entries that cannot be read are left out.
+   */
+  public static java.util.Map<String, io.poolbridge.engine.InstanceLife> recordedLives(Workload workload) {
+    java.util.Map<String, io.poolbridge.engine.InstanceLife> lives = new java.util.LinkedHashMap<>();
+    io.poolbridge.api.v1alpha1.WorkloadStatus status = workload.getStatus();
+    if (status == null || status.instances() == null) {
+      return lives;
+    }
+    String namespace = workload.getMetadata().getNamespace();
+    for (io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceStatus i : status.instances()) {
+      if (i.id() == null) {
+        continue;
+      }
+      int restarts = i.restarts() == null ? 0 : Math.max(0, i.restarts());
+      java.time.Instant since = instant(i.since());
+      io.poolbridge.engine.InstanceLife life = null;
+      boolean job = workload.getSpec() != null && workload.getSpec().kind() == WorkloadSpec.WorkloadKind.Job;
+      boolean reported = i.node() != null;
+      if (reported && !(job && i.state() == io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.Succeeded)) {
+        // A placed instance whose end an External framework reported and the operator did not take
+        // in before it restarted: placed again (a Job's success excepted: it is done).
+        if (restarts > 0) {
+          life = new io.poolbridge.engine.InstanceLife(restarts, 0, null, null, null, null, false);
+        }
+      } else if (i.state() == io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.Succeeded) {
+        life = new io.poolbridge.engine.InstanceLife(restarts, 0, io.poolbridge.engine.Exit.SUCCEEDED, since, i.reason(), null, true);
+      } else if (i.state() == io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.Failed) {
+        java.time.Instant retryAt = instant(i.retryAt());
+        if (retryAt == null) {
+          life = new io.poolbridge.engine.InstanceLife(restarts, 0, io.poolbridge.engine.Exit.FAILED, since, i.reason(), null, true);
+        } else {
+          String reason = i.reason() == null ? "" : i.reason();
+          io.poolbridge.engine.Exit exit = reason.startsWith(ENDED) ? io.poolbridge.engine.Exit.SUCCEEDED : io.poolbridge.engine.Exit.FAILED;
+          String message = reason.startsWith(ENDED) ? reason.substring(ENDED.length())
+              : reason.startsWith(FAILED) ? reason.substring(FAILED.length()) : reason;
+          int inRow = 1;
+          if (since != null) {
+            long seconds = java.time.Duration.between(since, retryAt).toSeconds();
+            while (inRow < 16 && 10L << inRow <= seconds) {
+              inRow++;
+            }
+          }
+          life = new io.poolbridge.engine.InstanceLife(restarts, inRow, exit, since, message, retryAt, false);
+        }
+      } else if (restarts > 0) {
+        life = new io.poolbridge.engine.InstanceLife(restarts, 0, null, null, null, null, false);
+      }
+      if (life != null) {
+        lives.put(namespace + "/" + i.id(), life);
+      }
+    }
+    return lives;
+  }
+
+  /** The Job's standing as its status records it, or {@code null} when none is recorded. */
+  public static io.poolbridge.engine.JobLife recordedJob(Workload workload) {
+    io.poolbridge.api.v1alpha1.WorkloadStatus status = workload.getStatus();
+    if (status == null || status.job() == null) {
+      return null;
+    }
+    io.poolbridge.api.v1alpha1.WorkloadStatus.JobStatus job = status.job();
+    io.poolbridge.engine.JobLife.Phase phase = status.phase() == io.poolbridge.api.v1alpha1.WorkloadStatus.Phase.Succeeded
+        ? io.poolbridge.engine.JobLife.Phase.SUCCEEDED
+        : status.phase() == io.poolbridge.api.v1alpha1.WorkloadStatus.Phase.Failed ? io.poolbridge.engine.JobLife.Phase.FAILED
+        : io.poolbridge.engine.JobLife.Phase.RUNNING;
+    String reason = null;
+    String message = null;
+    if (phase != io.poolbridge.engine.JobLife.Phase.RUNNING && status.conditions() != null) {
+      String type = phase == io.poolbridge.engine.JobLife.Phase.SUCCEEDED ? "Complete" : "Failed";
+      for (io.fabric8.kubernetes.api.model.Condition c : status.conditions()) {
+        if (type.equals(c.getType())) {
+          reason = c.getReason();
+          message = c.getMessage();
+        }
+      }
+    }
+    return new io.poolbridge.engine.JobLife(phase, instant(job.startTime()), job.succeeded() == null ? 0 : job.succeeded(),
+        job.failed() == null ? 0 : job.failed(), instant(job.completionTime()), reason, message);
+  }
+
+  private static java.time.Instant instant(String rfc3339) {
+    if (rfc3339 == null) {
+      return null;
+    }
+    try {
+      return java.time.OffsetDateTime.parse(rfc3339).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
+  }
 }

@@ -96,6 +96,14 @@ public final class Materializer {
 
   /** Makes the Pods of {@code workload} those of {@code desired}, its committed placements on Kubernetes nodes of this cluster. */
   public Result pods(Workload workload, List<PodPlacement> desired) {
+    return pods(workload, desired, Set.of());
+  }
+
+  /**
+   * As {@link #pods(Workload, List)}, keeping the Pods named in {@code finished} that ran to their end
+   * (phase {@code Succeeded} or {@code Failed}): a done Job instance's Pod stays for its logs.
+   */
+  public Result pods(Workload workload, List<PodPlacement> desired, Set<String> finished) {
     Counts c = new Counts();
     String namespace = workload.getMetadata().getNamespace();
     try {
@@ -114,6 +122,9 @@ public final class Materializer {
         Pod want = wanted.get(name);
         if (existing.getMetadata().getDeletionTimestamp() != null) {
           terminating.add(name);
+        } else if (want == null && finished.contains(name) && existing.getStatus() != null
+            && ("Succeeded".equals(existing.getStatus().getPhase()) || "Failed".equals(existing.getStatus().getPhase()))) {
+          continue;
         } else if (want != null && matches(existing, want)) {
           kept.add(name);
           c.adopted++;

@@ -17,10 +17,19 @@ import java.util.TreeMap;
  * @param revocable whether the instance runs on revocable (borrowed) capacity
  * @param framework the Framework the instance runs through
  * @param leasedTo the framework the node is leased to, when the instance runs on a leased node; else {@code null}
+ * @param attempt the instance's restarts when it was placed ({@code status.instances[].restarts}): a
+ *     Pod of an earlier attempt (its run ended) is replaced, never adopted
  */
 public record PodPlacement(
     String instanceId, String node, String pool, Map<String, Quantity> resources, boolean revocable, String framework,
-    String leasedTo) {
+    String leasedTo, int attempt) {
+  /** A first attempt. */
+  public PodPlacement(
+      String instanceId, String node, String pool, Map<String, Quantity> resources, boolean revocable, String framework,
+      String leasedTo) {
+    this(instanceId, node, pool, resources, revocable, framework, leasedTo, 0);
+  }
+
   public PodPlacement {
     Objects.requireNonNull(instanceId, "instanceId");
     Objects.requireNonNull(node, "node");
@@ -38,12 +47,34 @@ public record PodPlacement(
    * The placement as recorded on the Pod ({@link Keys#PLACEMENT}): pool, node and the allocation in
    * resource-name order, e.g. {@code pool=aws,node=ip-10-0-1-7,cpu=2,memory=8Gi}. A Pod whose record
    * differs was made for another placement. Amounts are written in one form ({@code 2000m} as {@code 2},
-   * {@code 8192Mi} as {@code 8Gi}), so the same allocation read back from the status matches.
+   * {@code 8192Mi} as {@code 8Gi}), so the same allocation read back from the status matches. After
+   * a restart, {@code ,attempt=<n>} ends it.
    */
   public String record() {
     StringBuilder s = new StringBuilder("pool=").append(pool).append(",node=").append(node);
     new TreeMap<>(resources).forEach((name, q) -> s.append(',').append(name).append('=').append(canonical(name, q)));
+    if (attempt > 0) {
+      s.append(ATTEMPT).append(attempt);
+    }
     return s.toString();
+  }
+
+  private static final String ATTEMPT = ",attempt=";
+
+  /** The attempt a Pod's placement record ({@link #record}) names: 0 when it names none, -1 when there is no record. */
+  public static int attemptOf(String record) {
+    if (record == null) {
+      return -1;
+    }
+    int at = record.lastIndexOf(ATTEMPT);
+    if (at < 0) {
+      return 0;
+    }
+    try {
+      return Integer.parseInt(record.substring(at + ATTEMPT.length()));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** {@code 2000m} and {@code 2} are one amount: the record holds the form the status writes. */

@@ -270,6 +270,7 @@ public final class AllocationLoop implements AutoCloseable {
       if (latest == null || !(sync.admission(key) instanceof EstateSync.Admitted)) {
         continue;
       }
+      restoreLives(key, latest);
       for (RecordedPlacement p : recorded(latest)) {
         try {
           engine.restore(p);
@@ -289,6 +290,154 @@ public final class AllocationLoop implements AutoCloseable {
     sync.apply(engine, cache, true, false, Set.of(), false, now);
     LOG.info("engine built: {} agents' pools, {} placements restored, {} dropped", sync.agentsByPool().size(), restored, dropped);
     publish(null);
+  }
+
+  /** Restores what the Workload's instances went through (restarts, back-offs, a Job's standing) from its record. */
+  private void restoreLives(String key, Workload w) {
+    try {
+      io.poolbridge.engine.JobLife job = Workloads.recordedJob(w);
+      if (job != null && w.getSpec().kind() == io.poolbridge.api.v1alpha1.WorkloadSpec.WorkloadKind.Job) {
+        engine.restoreJob(key, job);
+      }
+      Workloads.recordedLives(w).forEach((id, life) -> {
+        try {
+          engine.restoreLife(key, id, life);
+        } catch (IllegalArgumentException e) {
+          withWorkload(key, () -> LOG.info("recorded history of {} not restored: {}", id, e.getMessage()));
+        }
+      });
+    } catch (RuntimeException e) {
+      withWorkload(key, () -> LOG.warn("the history in the status of Workload {} cannot be read: {}", key, e.getMessage()));
+    }
+  }
+
+  /**
+   * Tells the engine of the instances of {@code keys} whose run ended: a Pod of the instance's current
+   * placement (same node, same attempt) in phase {@code Succeeded} or {@code Failed}, or deleted from
+   * outside; or, for an instance on a static machine, an External framework's report in the
+   * Workload's status (the placed instance's {@code state} patched to {@code Succeeded} or {@code
+   * Failed}, with an optional {@code reason}).
+   */
+  private void observeExits(Set<String> keys, Instant now) {
+    EngineSnapshot snapshot = engine.snapshot();
+    for (io.fabric8.kubernetes.api.model.Pod pod : cache.takeDeletedPods()) {
+      String key = PodOutcomes.workloadKey(pod);
+      EngineSnapshot.WorkloadView view = key == null ? null : snapshot.workloads().get(key);
+      String instanceId = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+      if (view != null && PodOutcomes.exit(pod) == null && current(view, instanceId, pod)) {
+        String id = instanceId;
+        withWorkload(key, () -> LOG.info("the Pod of {} was deleted from outside: it is placed again", id));
+        engine.exited(instanceId, io.poolbridge.engine.Exit.KILLED, now, "its Pod was deleted");
+      }
+    }
+    for (String key : keys) {
+      EngineSnapshot.WorkloadView view = snapshot.workloads().get(key);
+      if (view == null || view.placed().isEmpty()) {
+        continue;
+      }
+      Workload w = cache.workload(key);
+      Map<String, WorkloadStatus.InstanceStatus> reported = new HashMap<>();
+      if (w != null && w.getStatus() != null && w.getStatus().instances() != null) {
+        for (WorkloadStatus.InstanceStatus i : w.getStatus().instances()) {
+          if (i.node() != null && (i.state() == WorkloadStatus.InstanceState.Succeeded || i.state() == WorkloadStatus.InstanceState.Failed)) {
+            reported.put(w.getMetadata().getNamespace() + "/" + i.id(), i);
+          }
+        }
+      }
+      for (EngineSnapshot.Placed p : view.placed()) {
+        if (!p.committed()) {
+          continue;
+        }
+        String instanceId = p.assignment().instanceId();
+        String node = p.assignment().agentId().substring(p.assignment().agentId().indexOf('/') + 1);
+        WorkloadStatus.InstanceStatus report = reported.get(instanceId);
+        if (report != null && node.equals(report.node())) {
+          io.poolbridge.engine.Exit exit = report.state() == WorkloadStatus.InstanceState.Succeeded
+              ? io.poolbridge.engine.Exit.SUCCEEDED : io.poolbridge.engine.Exit.FAILED;
+          engine.exited(instanceId, exit, now, report.reason() == null ? "reported by its framework" : report.reason());
+          continue;
+        }
+        String ns = instanceId.substring(0, instanceId.indexOf('/'));
+        io.fabric8.kubernetes.api.model.Pod pod = cache.pod(ns, Workloads.displayName(instanceId));
+        if (pod == null || pod.getMetadata().getDeletionTimestamp() != null || !current(view, instanceId, pod)) {
+          continue;
+        }
+        io.poolbridge.engine.Exit exit = PodOutcomes.exit(pod);
+        if (exit != null) {
+          String message = PodOutcomes.message(pod);
+          engine.exited(instanceId, exit, now, message == null ? (exit == io.poolbridge.engine.Exit.SUCCEEDED ? "succeeded" : "failed") : message);
+        }
+      }
+    }
+  }
+
+  /** Whether {@code w}'s status reports the end of an instance the engine still has placed (committed) on the reported node. */
+  private static boolean reportPending(Workload w, EngineSnapshot.WorkloadView view) {
+    if (w.getStatus() == null || w.getStatus().instances() == null) {
+      return false;
+    }
+    for (WorkloadStatus.InstanceStatus i : w.getStatus().instances()) {
+      if (i.node() == null || (i.state() != WorkloadStatus.InstanceState.Succeeded && i.state() != WorkloadStatus.InstanceState.Failed)) {
+        continue;
+      }
+      String instanceId = w.getMetadata().getNamespace() + "/" + i.id();
+      for (EngineSnapshot.Placed p : view.placed()) {
+        if (p.committed() && p.assignment().instanceId().equals(instanceId)
+            && p.assignment().agentId().equals(i.pool() + "/" + i.node())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code pod} was made for the instance's current placement: its node, and the attempt it is at. */
+  private static boolean current(EngineSnapshot.WorkloadView view, String instanceId, io.fabric8.kubernetes.api.model.Pod pod) {
+    for (EngineSnapshot.Placed p : view.placed()) {
+      if (p.assignment().instanceId().equals(instanceId)) {
+        String node = p.assignment().agentId().substring(p.assignment().agentId().indexOf('/') + 1);
+        return p.committed() && pod.getSpec() != null && node.equals(pod.getSpec().getNodeName())
+            && PodOutcomes.attempt(pod) == view.life(instanceId).restarts();
+      }
+    }
+    return false;
+  }
+
+  /**
+   * How each placed instance of {@code w} is doing: on a static machine, ready while placed; on a
+   * Kubernetes node of this cluster, as the Pod of its current attempt says (not ready while there is
+   * none); unknown in a remote cluster, or without a pod template.
+   */
+  private java.util.function.Function<String, io.poolbridge.reconciler.workload.WorkloadStatusFactory.Health> health(
+      Workload w, EngineSnapshot.WorkloadView view) {
+    return instanceId -> {
+      EngineSnapshot.Placed placed = null;
+      for (EngineSnapshot.Placed p : view.placed()) {
+        if (p.assignment().instanceId().equals(instanceId)) {
+          placed = p;
+          break;
+        }
+      }
+      if (placed == null) {
+        return null;
+      }
+      ResourcePool pool = cache.pool(placed.assignment().pool());
+      if (pool == null) {
+        return null;
+      }
+      if (pool.getSpec().source().inventory() != null) {
+        return io.poolbridge.reconciler.workload.WorkloadStatusFactory.Health.READY;
+      }
+      if (w.getSpec().template() == null || (cache.remotes() != null && cache.remotes().refOf(pool) != null)) {
+        return null;
+      }
+      String ns = instanceId.substring(0, instanceId.indexOf('/'));
+      io.fabric8.kubernetes.api.model.Pod pod = cache.pod(ns, Workloads.displayName(instanceId));
+      if (pod == null || !current(view, instanceId, pod)) {
+        return new io.poolbridge.reconciler.workload.WorkloadStatusFactory.Health(false, null);
+      }
+      return PodOutcomes.health(pod);
+    };
   }
 
   private List<RecordedPlacement> recorded(Workload w) {
@@ -322,12 +471,14 @@ public final class AllocationLoop implements AutoCloseable {
     boolean frameworks = false;
     boolean allWorkloads = false;
     Set<String> workloads = new HashSet<>();
+    Set<String> pods = new HashSet<>();
     for (Change c : batch) {
       switch (c.kind()) {
         case POOL, NODE -> pools = true;
         case FRAMEWORK -> frameworks = true;
         case NAMESPACE -> allWorkloads = true;
         case WORKLOAD -> workloads.add(c.key());
+        case POD -> pods.add(c.key());
       }
     }
     sync.apply(engine, cache, pools, frameworks, workloads, allWorkloads, start);
@@ -338,7 +489,11 @@ public final class AllocationLoop implements AutoCloseable {
       sync.apply(engine, cache, false, false, Set.of(), false, start);
     }
     sync.applyTime(engine, cache, start);
+    Set<String> observed = new HashSet<>(pods);
+    observed.addAll(workloads);
+    observeExits(observed, start);
     unwritten.addAll(workloads);
+    unwritten.addAll(pods);
     if (allWorkloads || frameworks || pools) {
       cache.workloads().forEach(w -> unwritten.add(Workloads.key(w)));
     }
@@ -396,6 +551,13 @@ public final class AllocationLoop implements AutoCloseable {
         fresh.forEach(a -> engine.rollBack(a.instanceId()));
         seen.remove(key);
         holding.remove(key);
+        continue;
+      }
+      if (view != null && reportPending(w, view)) {
+        // An External framework reported an instance's end after this turn looked: written over, the
+        // report would be lost. It is taken in at the next turn, and the status written then.
+        unwritten.add(key);
+        changes.add(new Change(Change.Kind.WORKLOAD, key));
         continue;
       }
       WorkloadStatus status = statusOf(w, view);
@@ -494,7 +656,7 @@ public final class AllocationLoop implements AutoCloseable {
     WorkloadStatus status = statuses.of(w, view, pool -> {
       ResourcePool p = cache.pool(pool);
       return p == null ? null : PoolPrices.currency(p);
-    }, previous);
+    }, previous, health(w, view));
     return withMaterialized(w, status, previous);
   }
 
@@ -515,7 +677,7 @@ public final class AllocationLoop implements AutoCloseable {
         problem == null ? "Materialized" : problem.startsWith("namespace missing") ? "NamespaceMissing" : "MaterializationFailed",
         problem == null ? "Every placed instance is carried out" : problem));
     return new WorkloadStatus(status.observedGeneration(), status.phase(), status.placed(), status.instances(), list,
-        status.lastScheduleTime(), status.resources());
+        status.lastScheduleTime(), status.resources(), status.ready(), status.job());
   }
 
   /** How many times one tick tries a status write whose Workload changed in nothing allocation reads. */

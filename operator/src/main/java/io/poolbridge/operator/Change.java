@@ -9,7 +9,9 @@ public record Change(Kind kind, String key) {
     FRAMEWORK,
     WORKLOAD,
     NODE,
-    NAMESPACE
+    NAMESPACE,
+    /** A Pod the operator made changed (its phase, readiness, containers) or went: the key is its Workload's. */
+    POD
   }
 
   static Change of(Kind kind, HasMetadata object) {

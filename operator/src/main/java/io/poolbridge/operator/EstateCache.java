@@ -37,6 +37,10 @@ public final class EstateCache implements AutoCloseable {
   private final List<SharedIndexInformer<Workload>> workloads = new ArrayList<>();
   private SharedIndexInformer<Node> nodes;
   private SharedIndexInformer<Namespace> namespaceInformer;
+  private final List<SharedIndexInformer<io.fabric8.kubernetes.api.model.Pod>> podInformers = new ArrayList<>();
+  /** Pods the operator made that were deleted, oldest first, until the loop takes them. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<io.fabric8.kubernetes.api.model.Pod> deletedPods =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   /**
    * @param namespaces the namespaces whose Workloads are watched; empty for all
@@ -78,6 +82,15 @@ public final class EstateCache implements AutoCloseable {
       }
     }
     nodes = inform(client.nodes().runnableInformer(0), Change.Kind.NODE, EstateCache::nodeRelevant);
+    if (namespaces.isEmpty()) {
+      podInformers.add(informPods(client.pods().inAnyNamespace().withLabel(
+          io.poolbridge.materialize.Keys.MANAGED_BY, io.poolbridge.materialize.Keys.MANAGER).runnableInformer(0)));
+    } else {
+      for (String ns : namespaces) {
+        podInformers.add(informPods(client.pods().inNamespace(ns).withLabel(
+            io.poolbridge.materialize.Keys.MANAGED_BY, io.poolbridge.materialize.Keys.MANAGER).runnableInformer(0)));
+      }
+    }
     namespaceInformer = inform(client.namespaces().runnableInformer(0), Change.Kind.NAMESPACE,
         (a, b) -> !Objects.equals(a.getMetadata().getLabels(), b.getMetadata().getLabels()));
     List<CompletableFuture<Void>> started = new ArrayList<>();
@@ -123,6 +136,62 @@ public final class EstateCache implements AutoCloseable {
     return informer;
   }
 
+  /**
+   * The Pods the operator made: a change the loop reads (phase, readiness, a container's crash loop,
+   * deletion) is posted under the Pod's Workload; a deleted Pod is queued for {@link #takeDeletedPods}.
+   */
+  private SharedIndexInformer<io.fabric8.kubernetes.api.model.Pod> informPods(
+      SharedIndexInformer<io.fabric8.kubernetes.api.model.Pod> informer) {
+    informer.addEventHandler(new ResourceEventHandler<io.fabric8.kubernetes.api.model.Pod>() {
+      @Override
+      public void onAdd(io.fabric8.kubernetes.api.model.Pod pod) {
+        post(pod);
+      }
+
+      @Override
+      public void onUpdate(io.fabric8.kubernetes.api.model.Pod before, io.fabric8.kubernetes.api.model.Pod after) {
+        if (!PodOutcomes.seen(before).equals(PodOutcomes.seen(after))) {
+          post(after);
+        }
+      }
+
+      @Override
+      public void onDelete(io.fabric8.kubernetes.api.model.Pod pod, boolean deletedFinalStateUnknown) {
+        deletedPods.add(pod);
+        post(pod);
+      }
+
+      private void post(io.fabric8.kubernetes.api.model.Pod pod) {
+        String key = PodOutcomes.workloadKey(pod);
+        if (key != null) {
+          changes.accept(new Change(Change.Kind.POD, key));
+        }
+      }
+    });
+    informers.add(informer);
+    return informer;
+  }
+
+  /** The Pod {@code namespace/name} the operator made in this cluster, or null. */
+  public io.fabric8.kubernetes.api.model.Pod pod(String namespace, String name) {
+    for (SharedIndexInformer<io.fabric8.kubernetes.api.model.Pod> i : podInformers) {
+      io.fabric8.kubernetes.api.model.Pod p = i.getStore().getByKey(namespace + "/" + name);
+      if (p != null) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** The Pods deleted since the last call, oldest first. */
+  public List<io.fabric8.kubernetes.api.model.Pod> takeDeletedPods() {
+    List<io.fabric8.kubernetes.api.model.Pod> out = new ArrayList<>();
+    for (io.fabric8.kubernetes.api.model.Pod p; (p = deletedPods.poll()) != null; ) {
+      out.add(p);
+    }
+    return out;
+  }
+
   private static boolean specOrDeletion(HasMetadata a, HasMetadata b) {
     return !Objects.equals(a.getMetadata().getGeneration(), b.getMetadata().getGeneration())
         || !Objects.equals(a.getMetadata().getDeletionTimestamp(), b.getMetadata().getDeletionTimestamp())
@@ -138,7 +207,27 @@ public final class EstateCache implements AutoCloseable {
    * and its finalizers (the loop records a new Workload once the Workload controller adopted it).
    */
   private static boolean workloadRelevant(Workload a, Workload b) {
-    return specOrDeletion(a, b) || !Objects.equals(a.getMetadata().getFinalizers(), b.getMetadata().getFinalizers());
+    return specOrDeletion(a, b) || !Objects.equals(a.getMetadata().getFinalizers(), b.getMetadata().getFinalizers())
+        || !reported(a).equals(reported(b));
+  }
+
+  /**
+   * The placed instances whose end an External framework reported in the status ({@code state}
+   * {@code Succeeded} or {@code Failed} on an entry that still names its node): the operator's own
+   * writes never make one, so a status write is relevant only when it changes these.
+   */
+  private static List<String> reported(Workload w) {
+    if (w.getStatus() == null || w.getStatus().instances() == null) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceStatus i : w.getStatus().instances()) {
+      if (i.node() != null && (i.state() == io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.Succeeded
+          || i.state() == io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.Failed)) {
+        out.add(i.id() + "=" + i.state());
+      }
+    }
+    return out;
   }
 
   /** What allocation reads of a Node: labels, allocatable, readiness, address; not its heartbeats. */

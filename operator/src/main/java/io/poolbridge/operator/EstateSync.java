@@ -65,6 +65,8 @@ public final class EstateSync {
   private final Map<String, Double> weights = new HashMap<>();
   private final Map<String, Quota> quotas = new HashMap<>();
   private final Map<String, WorkloadDemand> demands = new HashMap<>();
+  /** The retry settings told to the engine, by Job. */
+  private final Map<String, io.poolbridge.engine.JobPolicy> policies = new HashMap<>();
   private final Map<String, Admission> admissions = new HashMap<>();
   private Set<String> offered = Set.of();
   private List<String> roleConflicts = List.of();
@@ -446,17 +448,26 @@ public final class EstateSync {
           engine.upsert(d.demand());
           demands.put(key, d.demand());
         }
+        if (w.getSpec().kind() == io.poolbridge.api.v1alpha1.WorkloadSpec.WorkloadKind.Job) {
+          io.poolbridge.engine.JobPolicy policy = Workloads.jobPolicy(w);
+          if (!policy.equals(policies.get(key))) {
+            engine.setJobPolicy(key, policy);
+            policies.put(key, policy);
+          }
+        }
         admissions.put(key, new Admitted(d.demand()));
       } else {
         if (demands.remove(key) != null) {
           engine.delete(key);
         }
+        policies.remove(key);
         admissions.put(key, mapped instanceof Workloads.Refused r ? new Refused(r.refusal()) : new Suspended());
       }
     }
   }
 
   private void forget(Engine engine, String key) {
+    policies.remove(key);
     if (demands.remove(key) != null) {
       engine.delete(key);
     }

@@ -95,7 +95,7 @@ public final class RecordMaterializer implements WorkloadReconciler.Materializer
         Map<String, Quantity> resources = i.resources() != null ? i.resources()
             : status.resources() != null ? status.resources() : spec.resources();
         pods.computeIfAbsent(cluster, c -> new ArrayList<>()).add(new PodPlacement(instanceId, i.node(), i.pool(), resources,
-            Boolean.TRUE.equals(i.revocable()), spec.framework(), null));
+            Boolean.TRUE.equals(i.revocable()), spec.framework(), null, i.restarts() == null ? 0 : i.restarts()));
       }
     }
     if (remotes != null) {
@@ -113,7 +113,7 @@ public final class RecordMaterializer implements WorkloadReconciler.Materializer
         continue;
       }
       Materializer m = new Materializer(t.client(), t.ref() != null);
-      Materializer.Result r = m.pods(workload, pods.getOrDefault(e.getKey(), List.of()));
+      Materializer.Result r = m.pods(workload, pods.getOrDefault(e.getKey(), List.of()), finished(status));
       if (r.outcome() != Materializer.Outcome.APPLIED) {
         problemsSeen.add(describe(r, t));
       }
@@ -136,6 +136,22 @@ public final class RecordMaterializer implements WorkloadReconciler.Materializer
       case NAMESPACE_MISSING -> "namespace missing" + where + ": " + r.message();
       default -> r.message() + where;
     };
+  }
+
+  /**
+   * The Pods of instances that are done (a Job's instance that succeeded or failed for good): kept,
+   * as Kubernetes keeps a finished Job's Pods, for their logs, until the Workload goes.
+   */
+  private static java.util.Set<String> finished(WorkloadStatus status) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    if (status != null && status.instances() != null) {
+      for (InstanceStatus i : status.instances()) {
+        if (i.node() == null && i.retryAt() == null && (i.state() == InstanceState.Succeeded || i.state() == InstanceState.Failed)) {
+          names.add(i.id());
+        }
+      }
+    }
+    return names;
   }
 
   private static boolean placed(InstanceStatus i) {

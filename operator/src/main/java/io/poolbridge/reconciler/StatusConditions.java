@@ -22,6 +22,11 @@ public final class StatusConditions {
   }
 
   /** Now, RFC 3339, to the second. */
+  /** {@code at} as a status timestamp: RFC 3339, in whole seconds, UTC. */
+  public static String format(Instant at) {
+    return DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.SECONDS));
+  }
+
   public String now() {
     return DateTimeFormatter.ISO_INSTANT.format(Instant.now(clock).truncatedTo(ChronoUnit.SECONDS));
   }

@@ -68,9 +68,13 @@ class NodeLossIT {
   private void setReady(String node, boolean ready) {
     NodeCondition condition = new NodeConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False")
         .withReason(ready ? "KubeletReady" : "NodeStatusUnknown").withLastTransitionTime(clock.instant().toString()).build();
-    estate.client.nodes().withName(node).editStatus(n -> {
-      n.getStatus().setConditions(List.of(condition));
-      return n;
+    // The operator writes the Node too (its pool's taint): retried on a conflict, as a kubelet does.
+    await().atMost(SETTLE).ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class).until(() -> {
+      estate.client.nodes().withName(node).editStatus(n -> {
+        n.getStatus().setConditions(List.of(condition));
+        return n;
+      });
+      return true;
     });
   }
 

@@ -28,13 +28,35 @@ public record WorkloadStatus(
     @JsonPropertyDescription("When a scheduled Job last started a run, RFC 3339.")
     String lastScheduleTime,
     @JsonPropertyDescription("Resources of each instance that lists none of its own: the Workload's spec.resources when this status was written. Absent in records written before it existed: spec.resources then.")
-    Map<String, Quantity> resources) {
+    Map<String, Quantity> resources,
+    @JsonPropertyDescription("Number of placed instances that are ready: their Pod's Ready condition is True (instances on static machines: placed and not reported ended).")
+    Integer ready,
+    @JsonPropertyDescription("For Jobs: where the run stands.")
+    JobStatus job) {
 
   /** A status without the instances' common resources (every instance lists its own, or none is placed). */
   public WorkloadStatus(Long observedGeneration, Phase phase, Integer placed, List<InstanceStatus> instances,
       List<Condition> conditions, String lastScheduleTime) {
-    this(observedGeneration, phase, placed, instances, conditions, lastScheduleTime, null);
+    this(observedGeneration, phase, placed, instances, conditions, lastScheduleTime, null, null, null);
   }
+
+  /** A status without readiness and Job figures. */
+  public WorkloadStatus(Long observedGeneration, Phase phase, Integer placed, List<InstanceStatus> instances,
+      List<Condition> conditions, String lastScheduleTime, Map<String, Quantity> resources) {
+    this(observedGeneration, phase, placed, instances, conditions, lastScheduleTime, resources, null, null);
+  }
+
+  /** A Job's run: Kubernetes Job's figures. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record JobStatus(
+      @JsonPropertyDescription("When the run started (the operator took it in), RFC 3339: activeDeadlineSeconds counts from here.")
+      String startTime,
+      @JsonPropertyDescription("When the run succeeded or failed, RFC 3339.")
+      String completionTime,
+      @JsonPropertyDescription("Instances that ran to completion.")
+      Integer succeeded,
+      @JsonPropertyDescription("Failed attempts, counted against spec.job.backoffLimit.")
+      Integer failed) {}
 
   /** Phase of a workload. */
   public enum Phase {
@@ -57,7 +79,7 @@ public record WorkloadStatus(
       String pool,
       @JsonPropertyDescription("Resources allocated to the instance, when they differ from status.resources (it was placed before spec.resources changed, or it is a NodeLease holding a whole node); absent when it holds status.resources.")
       Map<String, Quantity> resources,
-      @JsonPropertyDescription("Pending, Placed, Running, Succeeded, Failed, Lost (node gone), Preempted or Draining.")
+      @JsonPropertyDescription("Pending, Placed, Running, Succeeded, Failed (a Job's instance that will not run again, or one backing off until retryAt), Lost (node gone), Preempted or Draining.")
       InstanceState state,
       @JsonPropertyDescription("Whether the instance runs on revocable (borrowed) capacity.")
       Boolean revocable,
@@ -66,7 +88,19 @@ public record WorkloadStatus(
       @JsonPropertyDescription("Why the instance is in its state, when not obvious (e.g. why it is still pending); at most 256 bytes, longer reasons cut with an ellipsis.")
       String reason,
       @JsonPropertyDescription("Price per hour of the instance's resources in its pool, in the pool's currency (e.g. \"0.2784 USD\"), when the pool sets a cost: placement prefers the cheapest feasible pool, comparing pools priced in different currencies only through exchange rates.")
-      String costPerHour) {}
+      String costPerHour,
+      @JsonPropertyDescription("How many times the instance ended by itself and was placed again (or, for a Job, retried); absent when never. A placed instance's Pod belongs to this attempt: a Pod of an earlier one is replaced.")
+      Integer restarts,
+      @JsonPropertyDescription("Whether the placed instance is ready: its Pod's Ready condition (on static machines, true while placed).")
+      Boolean ready,
+      @JsonPropertyDescription("When a failed instance backing off is placed again, RFC 3339.")
+      String retryAt) {
+    /** An instance without lifecycle figures. */
+    public InstanceStatus(String id, String node, String pool, Map<String, Quantity> resources, InstanceState state, Boolean revocable,
+        String since, String reason, String costPerHour) {
+      this(id, node, pool, resources, state, revocable, since, reason, costPerHour, null, null, null);
+    }
+  }
 
   /** State of one instance. */
   public enum InstanceState {

@@ -7,6 +7,9 @@ import io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState;
 import io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceStatus;
 import io.poolbridge.api.v1alpha1.WorkloadStatus.Phase;
 import io.poolbridge.engine.EngineSnapshot;
+import io.poolbridge.engine.Exit;
+import io.poolbridge.engine.InstanceLife;
+import io.poolbridge.engine.JobLife;
 import io.poolbridge.estate.Refusal;
 import io.poolbridge.estate.ResourceUnits;
 import io.poolbridge.estate.Workloads;
@@ -47,6 +50,14 @@ import java.util.function.Function;
 public final class WorkloadStatusFactory {
   static final String ADMITTED = "Admitted";
   static final String PLACED = "Placed";
+  /** Written once an instance kept failing: {@code False} with reason {@code CrashLoopBackOff} while one does. */
+  static final String HEALTHY = "Healthy";
+  /** A Job that succeeded: Kubernetes Job's condition. */
+  static final String COMPLETE = "Complete";
+  /** A Job that failed: Kubernetes Job's condition. */
+  static final String FAILED = "Failed";
+  /** The note of a Pod whose container the kubelet holds in crash-loop back-off. */
+  public static final String CRASH_LOOP = "CrashLoopBackOff";
 
   /**
    * The most UTF-8 bytes of an instance's {@code reason}: a longer one (a refusal or constraint
@@ -65,28 +76,62 @@ public final class WorkloadStatusFactory {
   }
 
   /**
+   * How a placed instance is doing, as its Pod (or, on a static machine, its placement) shows.
+   *
+   * @param ready whether it is ready
+   * @param note what is wrong, when something is ({@code CrashLoopBackOff: container app restarted 5
+   *     times}), or {@code null}
+   */
+  public record Health(boolean ready, String note) {
+    public static final Health READY = new Health(true, null);
+  }
+
+  /** The status of an admitted workload from the engine's view of it, its instances' health unknown. */
+  public WorkloadStatus of(Workload workload, EngineSnapshot.WorkloadView view, Function<String, String> currencyOfPool,
+      WorkloadStatus previous) {
+    return of(workload, view, currencyOfPool, previous, null);
+  }
+
+  /**
    * The status of an admitted workload from the engine's view of it.
    *
    * @param currencyOfPool the currency a pool's prices are in ({@code null} when it has none)
    * @param previous the status the workload has now, or {@code null}
+   * @param health how each placed instance (by its cluster-wide id) is doing, {@code null} for one
+   *     whose health is not known; a {@code null} function when none is known (no {@code ready}
+   *     figures are written then)
    */
   public WorkloadStatus of(Workload workload, EngineSnapshot.WorkloadView view, Function<String, String> currencyOfPool,
-      WorkloadStatus previous) {
+      WorkloadStatus previous, Function<String, Health> health) {
     String now = conditions.now();
     Map<String, InstanceStatus> before = byId(previous);
     Map<String, InstanceStatus> instances = new LinkedHashMap<>();
     Map<String, Long> asked = amounts(workload);
     boolean anyHoldsAsked = false;
+    int ready = 0;
+    List<String> crashLooping = new ArrayList<>();
     for (EngineSnapshot.Placed p : view.placed()) {
       Assignment a = p.assignment();
       String id = Workloads.displayName(a.instanceId());
       InstanceStatus old = before.get(id);
       String node = a.agentId().substring(a.agentId().indexOf('/') + 1);
-      boolean same = old != null && old.state() == InstanceState.Placed && node.equals(old.node()) && a.pool().equals(old.pool());
+      InstanceLife life = view.life(a.instanceId());
+      Integer restarts = life.restarts() > 0 ? life.restarts() : null;
+      boolean same = old != null && old.state() == InstanceState.Placed && node.equals(old.node()) && a.pool().equals(old.pool())
+          && java.util.Objects.equals(old.restarts(), restarts);
       boolean holdsAsked = a.resources().asMap().equals(asked);
       anyHoldsAsked |= holdsAsked;
+      Health h = health == null ? null : health.apply(a.instanceId());
+      if (h != null && h.ready()) {
+        ready++;
+      }
+      String note = h == null ? null : h.note();
+      if (note != null && note.startsWith(CRASH_LOOP)) {
+        crashLooping.add(id + ": " + note);
+      }
       instances.put(a.instanceId(), new InstanceStatus(id, node, a.pool(), holdsAsked ? null : ResourceUnits.toQuantities(a.resources()),
-          InstanceState.Placed, a.revocable() ? Boolean.TRUE : null, same ? old.since() : now, null, cost(a, currencyOfPool)));
+          InstanceState.Placed, a.revocable() ? Boolean.TRUE : null, same ? old.since() : now, cut(note, MAX_REASON_BYTES),
+          cost(a, currencyOfPool), restarts, h == null ? null : h.ready(), null));
     }
     for (Unplaced u : view.pending()) {
       String id = Workloads.displayName(u.instanceId());
@@ -94,8 +139,36 @@ public final class WorkloadStatusFactory {
       InstanceState state = u.reason().code() == io.poolbridge.scheduler.Reason.Code.PREEMPTED
           ? InstanceState.Preempted : InstanceState.Pending;
       boolean same = old != null && old.state() == state;
+      InstanceLife life = view.life(u.instanceId());
       instances.put(u.instanceId(), new InstanceStatus(id, null, null, null, state, null, same ? old.since() : now,
-          cut(u.reason().message(), MAX_REASON_BYTES), null));
+          cut(u.reason().message(), MAX_REASON_BYTES), null, life.restarts() > 0 ? life.restarts() : null, null, null));
+    }
+    // Held back: backing off before a restart, or done.
+    int done = 0;
+    List<String> backingOff = new ArrayList<>();
+    for (var e : view.lives().entrySet()) {
+      if (instances.containsKey(e.getKey())) {
+        continue;
+      }
+      InstanceLife life = e.getValue();
+      String id = Workloads.displayName(e.getKey());
+      String since = life.lastExitAt() == null ? now : StatusConditions.format(life.lastExitAt());
+      if (life.done()) {
+        done++;
+        InstanceState state = life.lastExit() == Exit.SUCCEEDED ? InstanceState.Succeeded : InstanceState.Failed;
+        instances.put(e.getKey(), new InstanceStatus(id, null, null, null, state, null, since, cut(life.message(), MAX_REASON_BYTES),
+            null, life.restarts() > 0 ? life.restarts() : null, null, null));
+      } else if (life.heldUntil() != null) {
+        String retryAt = StatusConditions.format(life.heldUntil());
+        String why = (life.lastExit() == Exit.SUCCEEDED ? Workloads.ENDED : Workloads.FAILED) + life.message();
+        if (life.crashLooping()) {
+          crashLooping.add(id + " failed " + life.failuresInRow() + " times in a row (" + life.message() + "); placed again at " + retryAt);
+        } else {
+          backingOff.add(id + " " + why);
+        }
+        instances.put(e.getKey(), new InstanceStatus(id, null, null, null, InstanceState.Failed, null, since, cut(why, MAX_REASON_BYTES),
+            null, life.restarts() > 0 ? life.restarts() : null, null, retryAt));
+      }
     }
     // Instance order: the workload's own (ordinal) order.
     List<InstanceStatus> ordered = new ArrayList<>();
@@ -107,18 +180,44 @@ public final class WorkloadStatusFactory {
     }
     int placed = view.placed().size();
     int total = view.instances();
-    Phase phase = placed == 0 && total > 0 ? Phase.Pending : placed < total ? Phase.Partial : Phase.Running;
+    int active = total - done;
+    JobLife job = view.job();
+    Phase phase = job != null && job.phase() == JobLife.Phase.SUCCEEDED ? Phase.Succeeded
+        : job != null && job.phase() == JobLife.Phase.FAILED ? Phase.Failed
+        : placed == 0 && active > 0 ? Phase.Pending : placed < active ? Phase.Partial : Phase.Running;
     List<Condition> conditions = new ArrayList<>();
     conditions.add(condition(workload, previous, ADMITTED, true, "Admitted", "Admitted by framework " + workload.getSpec().framework()));
-    if (view.pending().isEmpty()) {
-      conditions.add(condition(workload, previous, PLACED, true, "AllPlaced", placed + " of " + total + " instances placed"));
-    } else {
+    if (job != null && job.ended()) {
+      conditions.add(condition(workload, previous, PLACED, true, "JobFinished", "Nothing more to place: " + job.message()));
+    } else if (!view.pending().isEmpty()) {
       Unplaced first = view.pending().get(0);
       conditions.add(condition(workload, previous, PLACED, false, first.reason().code().condition(),
           view.pending().size() + " of " + total + " instances pending: " + first.reason().message()));
+    } else if (!crashLooping.isEmpty() || !backingOff.isEmpty()) {
+      String first = !crashLooping.isEmpty() ? crashLooping.get(0) : backingOff.get(0);
+      conditions.add(condition(workload, previous, PLACED, false, "BackOff",
+          (crashLooping.size() + backingOff.size()) + " of " + total + " instances backing off: " + first));
+    } else {
+      conditions.add(condition(workload, previous, PLACED, true, "AllPlaced", placed + " of " + active + " instances placed"));
     }
+    boolean hadHealthy = previous != null && previous.conditions() != null
+        && previous.conditions().stream().anyMatch(c -> HEALTHY.equals(c.getType()));
+    if (!crashLooping.isEmpty()) {
+      conditions.add(condition(workload, previous, HEALTHY, false, "CrashLoopBackOff",
+          crashLooping.size() + " instance(s) keep failing: " + crashLooping.get(0)));
+    } else if (hadHealthy) {
+      conditions.add(condition(workload, previous, HEALTHY, true, "Recovered", "No instance keeps failing"));
+    }
+    if (job != null && job.ended()) {
+      boolean ok = job.phase() == JobLife.Phase.SUCCEEDED;
+      conditions.add(condition(workload, previous, ok ? COMPLETE : FAILED, true, job.reason(), job.message()));
+    }
+    WorkloadStatus.JobStatus jobStatus = job == null ? null : new WorkloadStatus.JobStatus(
+        job.startedAt() == null ? null : StatusConditions.format(job.startedAt()),
+        job.endedAt() == null ? null : StatusConditions.format(job.endedAt()), job.succeeded(), job.failures());
     return new WorkloadStatus(workload.getMetadata().getGeneration(), phase, placed, ordered, conditions,
-        previous == null ? null : previous.lastScheduleTime(), anyHoldsAsked ? quantities(asked) : null);
+        previous == null ? null : previous.lastScheduleTime(), anyHoldsAsked ? quantities(asked) : null,
+        health == null ? null : ready, jobStatus);
   }
 
   /** The status of a workload the operator refuses: nothing is allocated, {@code Admitted=False} says why. */

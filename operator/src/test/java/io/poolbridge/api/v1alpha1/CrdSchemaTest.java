@@ -31,7 +31,7 @@ class CrdSchemaTest {
         new Expected("Framework", "frameworks", "fw", "Cluster",
             List.of("Type", "Role", "Weight", "Share", "Guaranteed", "Age")),
         new Expected("Workload", "workloads", "wl", "Namespaced",
-            List.of("Kind", "Framework", "Instances", "Placed", "Phase", "Age")));
+            List.of("Kind", "Framework", "Instances", "Placed", "Ready", "Phase", "Age")));
   }
 
   private static JsonNode crd(Expected expected) {

@@ -1,0 +1,402 @@
+package io.poolbridge.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.poolbridge.api.v1alpha1.Workload;
+import io.poolbridge.api.v1alpha1.WorkloadStatus;
+import io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState;
+import io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceStatus;
+import io.poolbridge.embedded.ValidatingCrudDispatcher;
+import io.poolbridge.materialize.Keys;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Instances that end by themselves, on the embedded API with the operator carrying out its record:
+ * a Service's failed Pod is replaced (placed again through the allocator) after the crash-loop
+ * back-off, a deleted one at once, a crash-looping instance shows as such; a Job runs to completion,
+ * fails past its backoffLimit or its deadline; an External framework reports the end of an instance
+ * on a static machine through the status subresource; a new operator goes on with the recorded
+ * back-offs. The operator's clock runs ahead on demand: no test waits out a back-off.
+ */
+class LifecycleIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private EmbeddedEstate estate;
+  private KubernetesClient client;
+  private PoolbridgeOperator operator;
+  private final AtomicReference<Duration> ahead = new AtomicReference<>(Duration.ZERO);
+  private final Clock clock = new Clock() {
+    @Override
+    public ZoneId getZone() {
+      return ZoneId.of("UTC");
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.now().plus(ahead.get());
+    }
+  };
+
+  @BeforeEach
+  void start() {
+    estate = EmbeddedEstate.empty(new ValidatingCrudDispatcher());
+    client = estate.client();
+    apply("""
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: team-a}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: poolbridge-system}
+        ---
+        apiVersion: poolbridge.io/v1alpha1
+        kind: ResourcePool
+        metadata: {name: metal}
+        spec:
+          provider: metal
+          region: r1
+          source:
+            static:
+              nodes:
+              - {name: m1, address: 10.0.0.1, capacity: {cpu: 8, memory: 32Gi}}
+        ---
+        apiVersion: poolbridge.io/v1alpha1
+        kind: ResourcePool
+        metadata: {name: k8s}
+        spec:
+          provider: aws
+          region: r1
+          source:
+            kubernetes:
+              nodeSelector: {matchLabels: {pool: k8s}}
+        ---
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Framework
+        metadata: {name: web}
+        spec:
+          type: External
+          role: web
+          namespaces: {names: [team-a]}
+        """);
+    client.nodes().resource(node("k1")).create();
+    client.nodes().resource(node("k2")).create();
+    operator = newOperator();
+  }
+
+  private PoolbridgeOperator newOperator() {
+    PoolbridgeOperator op = new PoolbridgeOperator(client, PoolbridgeOperator.Config.defaults(), clock, null);
+    op.start();
+    return op;
+  }
+
+  @AfterEach
+  void stop() {
+    operator.close();
+    estate.close();
+  }
+
+  private void apply(String yaml) {
+    for (HasMetadata item : client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()) {
+      client.resource(item).create();
+    }
+  }
+
+  private static Node node(String name) {
+    return new NodeBuilder().withNewMetadata().withName(name).addToLabels("pool", "k8s").endMetadata()
+        .withNewStatus().withAllocatable(Map.of("cpu", new Quantity("4"), "memory", new Quantity("16Gi")))
+        .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();
+  }
+
+  /** A Workload of {@code kind} on the k8s pool's nodes, with a pod template, plus {@code extra} spec lines. */
+  private void workload(String name, String kind, int instances, String extra) {
+    apply("""
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Workload
+        metadata: {name: %s, namespace: team-a}
+        spec:
+          framework: web
+          kind: %s
+          instances: %d
+          resources: {cpu: 1, memory: 1Gi}
+          constraints: [{attribute: pool, operator: IS, value: k8s}]
+        %s
+          template:
+            spec:
+              containers: [{name: app, image: busybox}]
+        """.formatted(name, kind, instances, extra.indent(2).stripTrailing()));
+  }
+
+  private Workload get(String name) {
+    return client.resources(Workload.class).inNamespace("team-a").withName(name).get();
+  }
+
+  private InstanceStatus instance(String workload, String id) {
+    Workload w = get(workload);
+    if (w == null || w.getStatus() == null || w.getStatus().instances() == null) {
+      return null;
+    }
+    return w.getStatus().instances().stream().filter(i -> i.id().equals(id)).findFirst().orElse(null);
+  }
+
+  private Pod pod(String name) {
+    return client.pods().inNamespace("team-a").withName(name).get();
+  }
+
+  private Condition condition(String workload, String type) {
+    WorkloadStatus s = get(workload).getStatus();
+    return s == null || s.conditions() == null ? null : s.conditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+  }
+
+  /** The Pod's run ends: phase {@code phase}, its container terminated with {@code exitCode}. */
+  private void end(String pod, String phase, int exitCode) {
+    PodStatus status = new PodStatusBuilder().withPhase(phase).addNewContainerStatus().withName("app").withRestartCount(0)
+        .withNewState().withNewTerminated().withExitCode(exitCode).withReason(exitCode == 0 ? "Completed" : "Error")
+        .endTerminated().endState().endContainerStatus().build();
+    client.pods().inNamespace("team-a").withName(pod).editStatus(p -> {
+      p.setStatus(status);
+      return p;
+    });
+  }
+
+  private void awaitPod(String name, int attempt) {
+    await().atMost(WAIT).untilAsserted(() -> {
+      Pod p = pod(name);
+      assertThat(p).as("Pod %s", name).isNotNull();
+      assertThat(p.getMetadata().getAnnotations().get(Keys.PLACEMENT)).as("Pod %s's placement", name)
+          .satisfies(a -> assertThat(io.poolbridge.materialize.PodPlacement.attemptOf(a)).isEqualTo(attempt));
+      assertThat(p.getStatus() == null ? null : p.getStatus().getPhase()).isNotIn("Failed", "Succeeded");
+    });
+  }
+
+  private void advance(Duration d) {
+    ahead.updateAndGet(a -> a.plus(d));
+  }
+
+  @Test
+  void aServiceWhosePodFailsIsPlacedAgainAfterTheBackOffAndShowsCrashLoopingWhenItKeepsFailing() {
+    workload("web", "Service", 2, "");
+    awaitPod("web-0", 0);
+    awaitPod("web-1", 0);
+
+    end("web-0", "Failed", 1);
+    await().atMost(WAIT).untilAsserted(() -> {
+      InstanceStatus i = instance("web", "web-0");
+      assertThat(i.state()).isEqualTo(InstanceState.Failed);
+      assertThat(i.node()).isNull();
+      assertThat(i.restarts()).isEqualTo(1);
+      assertThat(i.reason()).isEqualTo("failed: exit code 1 (Error)");
+      assertThat(Duration.between(Instant.parse(i.since()), Instant.parse(i.retryAt()))).isEqualTo(Duration.ofSeconds(10));
+      assertThat(get("web").getStatus().phase()).isEqualTo(WorkloadStatus.Phase.Partial);
+      assertThat(condition("web", "Placed").getReason()).isEqualTo("BackOff");
+    });
+    // The failed Pod goes (its instance holds no placement while it backs off), and no new one comes
+    // before the back-off is over.
+    await().atMost(WAIT).until(() -> pod("web-0") == null);
+    assertThat(instance("web", "web-0").state()).isEqualTo(InstanceState.Failed);
+
+    advance(Duration.ofSeconds(11));
+    awaitPod("web-0", 1);
+    await().atMost(WAIT).untilAsserted(() -> {
+      InstanceStatus i = instance("web", "web-0");
+      assertThat(i.state()).isEqualTo(InstanceState.Placed);
+      assertThat(i.restarts()).isEqualTo(1);
+      assertThat(i.retryAt()).isNull();
+    });
+
+    // Two more failures at once: 20 s, then 40 s, and three in a row is a crash loop.
+    end("web-0", "Failed", 1);
+    await().atMost(WAIT).until(() -> instance("web", "web-0").retryAt() != null);
+    advance(Duration.ofSeconds(21));
+    awaitPod("web-0", 2);
+    end("web-0", "Failed", 1);
+    await().atMost(WAIT).untilAsserted(() -> {
+      InstanceStatus i = instance("web", "web-0");
+      assertThat(i.restarts()).isEqualTo(3);
+      assertThat(Duration.between(Instant.parse(i.since()), Instant.parse(i.retryAt()))).isEqualTo(Duration.ofSeconds(40));
+      Condition healthy = condition("web", "Healthy");
+      assertThat(healthy).isNotNull();
+      assertThat(healthy.getStatus()).isEqualTo("False");
+      assertThat(healthy.getReason()).isEqualTo("CrashLoopBackOff");
+      assertThat(healthy.getMessage()).startsWith("1 instance(s) keep failing: web-0 failed 3 times in a row (exit code 1 (Error))");
+    });
+    // The other instance was never touched.
+    assertThat(instance("web", "web-1").restarts()).isNull();
+    assertThat(pod("web-1").getMetadata().getAnnotations().get(Keys.PLACEMENT)).doesNotContain("attempt");
+  }
+
+  @Test
+  void aDeletedPodIsPlacedAgainAtOnceAndReadinessIsCounted() {
+    workload("web", "Service", 2, "");
+    awaitPod("web-0", 0);
+    awaitPod("web-1", 0);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(get("web").getStatus().ready()).isZero());
+
+    client.pods().inNamespace("team-a").withName("web-1").editStatus(p -> {
+      p.setStatus(new PodStatusBuilder().withPhase("Running").addNewCondition().withType("Ready").withStatus("True").endCondition().build());
+      return p;
+    });
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(get("web").getStatus().ready()).isEqualTo(1);
+      assertThat(instance("web", "web-1").ready()).isTrue();
+      assertThat(instance("web", "web-0").ready()).isFalse();
+    });
+
+    client.pods().inNamespace("team-a").withName("web-1").delete();
+    awaitPod("web-1", 1);
+    await().atMost(WAIT).untilAsserted(() -> {
+      InstanceStatus i = instance("web", "web-1");
+      assertThat(i.state()).isEqualTo(InstanceState.Placed);
+      assertThat(i.restarts()).isEqualTo(1);
+      assertThat(get("web").getStatus().ready()).isZero();
+    });
+    assertThat(condition("web", "Healthy")).as("a deleted Pod is not a failure").isNull();
+  }
+
+  @Test
+  void aJobSucceedsWhenEveryPodDidKeepingThePodsAndReleasingTheAllocation() {
+    workload("report", "Job", 2, "");
+    awaitPod("report-0", 0);
+    awaitPod("report-1", 0);
+    end("report-0", "Succeeded", 0);
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(instance("report", "report-0").state()).isEqualTo(InstanceState.Succeeded);
+      assertThat(get("report").getStatus().job().succeeded()).isEqualTo(1);
+      assertThat(get("report").getStatus().placed()).isEqualTo(1);
+    });
+    end("report-1", "Succeeded", 0);
+    await().atMost(WAIT).untilAsserted(() -> {
+      WorkloadStatus s = get("report").getStatus();
+      assertThat(s.phase()).isEqualTo(WorkloadStatus.Phase.Succeeded);
+      assertThat(s.placed()).isZero();
+      assertThat(s.job().succeeded()).isEqualTo(2);
+      assertThat(s.job().failed()).isZero();
+      assertThat(s.job().completionTime()).isNotNull();
+      Condition complete = condition("report", "Complete");
+      assertThat(complete.getStatus()).isEqualTo("True");
+      assertThat(complete.getMessage()).isEqualTo("all 2 instance(s) ran to completion");
+    });
+    // The finished Pods stay for their logs; the pool has the allocation back.
+    assertThat(pod("report-0").getStatus().getPhase()).isEqualTo("Succeeded");
+    assertThat(pod("report-1").getStatus().getPhase()).isEqualTo("Succeeded");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(operator.loop().state().snapshot().pools().get("k8s").placed().asMap()).isEmpty());
+  }
+
+  @Test
+  void aJobFailsPastItsBackoffLimitAndStopsItsOtherInstances() {
+    workload("report", "Job", 2, "job: {backoffLimit: 1}");
+    awaitPod("report-0", 0);
+    awaitPod("report-1", 0);
+    end("report-0", "Failed", 2);
+    await().atMost(WAIT).until(() -> instance("report", "report-0").retryAt() != null);
+    assertThat(get("report").getStatus().job().failed()).isEqualTo(1);
+    advance(Duration.ofSeconds(11));
+    awaitPod("report-0", 1);
+    end("report-0", "Failed", 2);
+    await().atMost(WAIT).untilAsserted(() -> {
+      WorkloadStatus s = get("report").getStatus();
+      assertThat(s.phase()).isEqualTo(WorkloadStatus.Phase.Failed);
+      assertThat(s.job().failed()).isEqualTo(2);
+      Condition failed = condition("report", "Failed");
+      assertThat(failed.getReason()).isEqualTo("BackoffLimitExceeded");
+      assertThat(failed.getMessage()).isEqualTo(
+          "the Job failed 2 time(s), more than its backoffLimit of 1; last: report-0 exit code 2 (Error)");
+      assertThat(instance("report", "report-1").state()).isEqualTo(InstanceState.Failed);
+    });
+    // The instance still running was stopped: its Pod goes; the failed one's stays for its logs.
+    await().atMost(WAIT).until(() -> pod("report-1") == null);
+    assertThat(pod("report-0").getStatus().getPhase()).isEqualTo("Failed");
+  }
+
+  @Test
+  void aJobPastItsActiveDeadlineFails() {
+    workload("report", "Job", 1, "job: {activeDeadlineSeconds: 60}");
+    awaitPod("report-0", 0);
+    advance(Duration.ofSeconds(61));
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(get("report").getStatus().phase()).isEqualTo(WorkloadStatus.Phase.Failed);
+      assertThat(condition("report", "Failed").getReason()).isEqualTo("DeadlineExceeded");
+    });
+    await().atMost(WAIT).until(() -> pod("report-0") == null);
+  }
+
+  @Test
+  void anExternalFrameworkReportsTheEndOfAnInstanceOnAStaticMachineThroughTheStatusSubresource() {
+    apply("""
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Workload
+        metadata: {name: etl, namespace: team-a}
+        spec:
+          framework: web
+          kind: Job
+          instances: 1
+          resources: {cpu: 1, memory: 1Gi}
+          constraints: [{attribute: pool, operator: IS, value: metal}]
+        """);
+    await().atMost(WAIT).until(() -> instance("etl", "etl-0") != null && instance("etl", "etl-0").node() != null);
+    assertThat(get("etl").getStatus().ready()).isEqualTo(1);
+    // What the External framework does (kubectl patch --subresource=status --type=json), with the
+    // resourceVersion it read so that it never overwrites a newer record.
+    Workload w = get("etl");
+    int index = 0;
+    client.resources(Workload.class).inNamespace("team-a").resource(w).editStatus(edited -> {
+      InstanceStatus i = edited.getStatus().instances().get(index);
+      java.util.List<InstanceStatus> list = new java.util.ArrayList<>(edited.getStatus().instances());
+      list.set(index, new InstanceStatus(i.id(), i.node(), i.pool(), i.resources(), InstanceState.Succeeded, i.revocable(), i.since(),
+          "exit code 0", i.costPerHour(), i.restarts(), i.ready(), i.retryAt()));
+      WorkloadStatus s = edited.getStatus();
+      edited.setStatus(new WorkloadStatus(s.observedGeneration(), s.phase(), s.placed(), list, s.conditions(), s.lastScheduleTime(),
+          s.resources(), s.ready(), s.job()));
+      return edited;
+    });
+    await().atMost(WAIT).untilAsserted(() -> {
+      WorkloadStatus s = get("etl").getStatus();
+      assertThat(s.phase()).isEqualTo(WorkloadStatus.Phase.Succeeded);
+      assertThat(s.instances().get(0).state()).isEqualTo(InstanceState.Succeeded);
+      assertThat(s.instances().get(0).node()).isNull();
+      assertThat(s.instances().get(0).reason()).isEqualTo("exit code 0");
+    });
+  }
+
+  @Test
+  void aNewOperatorGoesOnWithTheRecordedBackOffAndRestarts() {
+    workload("web", "Service", 1, "");
+    awaitPod("web-0", 0);
+    end("web-0", "Failed", 1);
+    await().atMost(WAIT).until(() -> instance("web", "web-0").retryAt() != null);
+    InstanceStatus before = instance("web", "web-0");
+    operator.close();
+    operator = newOperator();
+    // The new operator rebuilds from the record: still backing off, nothing placed before retryAt.
+    await().atMost(WAIT).until(() -> operator.loop().state().settled());
+    assertThat(instance("web", "web-0")).isEqualTo(before);
+    assertThat(pod("web-0")).isNull();
+    advance(Duration.ofSeconds(11));
+    awaitPod("web-0", 1);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(instance("web", "web-0").restarts()).isEqualTo(1));
+  }
+}
