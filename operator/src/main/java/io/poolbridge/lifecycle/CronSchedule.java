@@ -17,6 +17,7 @@ import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,7 +31,7 @@ import java.util.regex.Pattern;
  * <p><b>Expressions.</b> Five fields, minute hour day-of-month month day-of-week, in the standard
  * (Vixie/Unix) syntax Kubernetes accepts: {@code *}, {@code ?} (day fields), lists, ranges, steps
  * ({@code *}{@code /15}, {@code 1-30/10}, {@code 5/15} = from 5 on), month and day names ({@code
- * Jan}, {@code mon}); day of week 0-6 from Sunday, 7 also meaning Sunday. Or one of {@code
+ * Jan}, {@code mon}); day of week 0-6 from Sunday (7 is refused, as Kubernetes refuses it). Or one of {@code
  * @yearly @annually @monthly @weekly @daily @midnight @hourly}. When both day fields are
  * restricted a day matches if EITHER does (Vixie cron, robfig/cron v3 as Kubernetes uses it); a
  * day field counts as unrestricted when one of its list items is {@code *} or {@code ?} without a
@@ -70,6 +71,14 @@ public final class CronSchedule {
       "@daily", "0 0 * * *",
       "@midnight", "0 0 * * *",
       "@hourly", "0 * * * *");
+  private static final List<String> MONTH_NAMES =
+      List.of("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC");
+  private static final List<String> DAY_NAMES = List.of("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z]+");
+  /** A 7 as a value of the day-of-week field (not as a step). */
+  private static final Pattern SEVEN = Pattern.compile("(^|[,-])0*7($|[,/-])");
+  private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
+  private static final Pattern STEPPED_RANGE = Pattern.compile("([0-9]{1,9})-([0-9]{1,9})/([0-9]{1,9})");
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
   private static final Pattern STAR_ITEM = Pattern.compile("^[*?](/0*1)?$");
   private static final Pattern CLASS_NAME = Pattern.compile("\\b[a-z]+(\\.[a-z]+)+\\.[A-Z]|Exception");
@@ -125,8 +134,19 @@ public final class CronSchedule {
       throw new InvalidScheduleException(CRON_FIELD, "'" + trimmed + "' has " + f.length
           + " fields; a cron expression has five: minute hour day-of-month month day-of-week");
     }
+    f[3] = names(f[3], MONTH_NAMES, 1);
+    f[4] = names(f[4], DAY_NAMES, 0);
+    if (SEVEN.matcher(f[4]).find()) {
+      throw new InvalidScheduleException(CRON_FIELD, "'" + trimmed
+          + "': day of week 7 is not accepted (as in Kubernetes); Sunday is 0 or SUN");
+    }
     boolean domStar = isStar(f[2]);
     boolean dowStar = isStar(f[4]);
+    int[] min = {0, 0, 1, 1, 0};
+    int[] max = {59, 23, 31, 12, 6};
+    for (int i = 0; i < 5; i++) {
+      f[i] = explicitSteps(f[i], min[i], max[i]);
+    }
     String head = f[0] + " " + f[1] + " ";
     List<String> unions = new ArrayList<>();
     if (!domStar && !dowStar) {
@@ -172,6 +192,53 @@ public final class CronSchedule {
       }
       throw new InvalidScheduleException(CRON_FIELD, "'" + original + "': " + why);
     }
+  }
+
+  /**
+   * The field with month or day names (any case) replaced by their numbers: cron-utils reads SUN
+   * as 7, which breaks ranges such as {@code SUN-MON}. Unknown names are left for the parser to
+   * refuse.
+   */
+  private static String names(String field, List<String> names, int first) {
+    return NAME.matcher(field).replaceAll(m -> {
+      int i = names.indexOf(m.group().toUpperCase(Locale.ROOT));
+      return i < 0 ? m.group() : Integer.toString(i + first);
+    });
+  }
+
+  /**
+   * The field with its steps spelled out as robfig/cron and Vixie cron read them: {@code n/step}
+   * is {@code n-max/step}, {@code *}{@code /step} is {@code min-max/step}, and a step longer than
+   * its range is the range's first value alone ({@code *}{@code /7} in day of week is Sunday).
+   * cron-utils alone would differ: its day-of-week range runs to 7 (Sunday again), so {@code 1/2}
+   * would include Sunday, and it refuses a step longer than its range.
+   */
+  private static String explicitSteps(String field, int min, int max) {
+    List<String> items = new ArrayList<>();
+    for (String item : field.split(",", -1)) {
+      int slash = item.indexOf('/');
+      if (slash > 0) {
+        String range = item.substring(0, slash);
+        String step = item.substring(slash + 1);
+        if (range.equals("*")) {
+          range = min + "-" + max;
+        } else if (DIGITS.matcher(range).matches()) {
+          range = range + "-" + max;
+        }
+        item = range + "/" + step;
+        java.util.regex.Matcher m = STEPPED_RANGE.matcher(item);
+        if (m.matches()) {
+          long from = Long.parseLong(m.group(1));
+          long to = Long.parseLong(m.group(2));
+          long by = Long.parseLong(m.group(3));
+          if (by > 0 && from <= to && by > to - from) {
+            item = m.group(1);
+          }
+        }
+      }
+      items.add(item);
+    }
+    return String.join(",", items);
   }
 
   /** A day field is unrestricted when one of its items is * or ? with no step above 1 (robfig/cron v3). */

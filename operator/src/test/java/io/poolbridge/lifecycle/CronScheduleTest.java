@@ -74,8 +74,10 @@ class CronScheduleTest {
     assertThat(next("@midnight", "UTC", "2012-07-09T15:00:00Z")).isEqualTo(at("2012-07-10T00:00:00Z"));
     assertThat(next("@yearly", "UTC", "2012-07-09T15:00:00Z")).isEqualTo(at("2013-01-01T00:00:00Z"));
     assertThat(next("@annually", "UTC", "2012-07-09T15:00:00Z")).isEqualTo(at("2013-01-01T00:00:00Z"));
-    // 7 is Sunday too, as in Vixie cron.
-    assertThat(next("0 0 * * 7", "UTC", "2012-07-09T15:00:00Z")).isEqualTo(at("2012-07-15T00:00:00Z"));
+    // Names in ranges, any case: SUN-MON is Sunday and Monday.
+    assertThat(runs("0 0 * * sun-Mon", "UTC", "2012-07-09T15:00:00Z", 2))
+        .containsExactly(at("2012-07-15T00:00:00Z"), at("2012-07-16T00:00:00Z"));
+    assertThat(next("0 0 1 jul-AUG *", "UTC", "2012-07-09T15:00:00Z")).isEqualTo(at("2012-08-01T00:00:00Z"));
   }
 
   @Test
@@ -273,7 +275,7 @@ class CronScheduleTest {
   @Test
   void badExpressionsNameTheFieldInPlainWords() {
     for (String bad : List.of("60 * * * *", "* * * *", "* * * * * *", "@every 1h", "@reboot", "TZ=UTC 0 * * *",
-        "CRON_TZ=Europe/Amsterdam 0 2 * * *", "0 24 * * *", "0 0 0 * *", "0 0 * 13 *", "0 0 * * 8", "a b c d e", "0 0 L * *", "")) {
+        "CRON_TZ=Europe/Amsterdam 0 2 * * *", "0 24 * * *", "0 0 0 * *", "0 0 * 13 *", "0 0 * * 8", "0 0 * * 7", "0 0 * * 5-7", "0 0 * * 1,7", "0 0 * * FOO", "a b c d e", "0 0 L * *", "")) {
       assertThatThrownBy(() -> CronSchedule.parse(bad, "UTC")).as(bad)
           .isInstanceOfSatisfying(InvalidScheduleException.class, e -> {
             assertThat(e.field()).isEqualTo("spec.schedule.cron");
@@ -281,6 +283,14 @@ class CronScheduleTest {
           });
     }
     assertThatThrownBy(() -> CronSchedule.parse("61 * * * *", "UTC")).hasMessageContaining("61");
+    // Kubernetes (robfig/cron v3) refuses a day of week 7; so do we, saying what to write instead.
+    assertThatThrownBy(() -> CronSchedule.parse("0 0 * * 7", "UTC")).hasMessageContaining("Sunday is 0 or SUN");
+    // A step longer than its range is the range's first value: "*/7" in day of week is Sunday,
+    // "*/45" in hours is midnight, "10/90" in minutes is :10.
+    assertThat(CronSchedule.parse("0 0 * * */7", "UTC").next(at("2012-07-09T15:00:00Z"))).contains(at("2012-07-15T00:00:00Z"));
+    assertThat(CronSchedule.parse("10/90 */45 * * *", "UTC").next(at("2012-07-09T15:00:00Z"))).contains(at("2012-07-10T00:10:00Z"));
+    // "1/2" in day of week is Mon, Wed, Fri (to Saturday, not round to Sunday): from Fri Jul 13, Mon Jul 16.
+    assertThat(CronSchedule.parse("0 0 * * 1/2", "UTC").next(at("2012-07-13T15:00:00Z"))).contains(at("2012-07-16T00:00:00Z"));
     assertThatThrownBy(() -> CronSchedule.parse("TZ=UTC 0 * * *", "UTC")).hasMessageContaining("spec.schedule.timeZone");
   }
 }
