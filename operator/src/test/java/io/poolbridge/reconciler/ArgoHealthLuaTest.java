@@ -99,7 +99,7 @@ class ArgoHealthLuaTest {
     assertThat(run(sample("Workload changed, not yet observed")))
         .isEqualTo(new Health("Progressing", "Waiting for the poolbridge operator to observe generation 4"));
     assertThat(run(sample("Framework short of its guarantee")))
-        .isEqualTo(new Health("Progressing", "GuaranteeShort: Role eng/analytics is short of 4 cpu of its guarantee"));
+        .isEqualTo(new Health("Progressing", "GuaranteeShort: Role eng/analytics is short of 4 cpu of its guarantee while 3 instances wait"));
     assertThat(run(sample("ResourcePool whose source Secret is missing"))).isEqualTo(new Health("Degraded",
         "SourceUnreachable: The pool's nodes cannot be read: Secret poolbridge-system/edge-kubeconfig does not exist"));
     assertThat(run(sample("ResourcePool with a node down, others offered")).message())

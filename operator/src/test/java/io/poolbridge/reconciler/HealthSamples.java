@@ -144,6 +144,9 @@ public final class HealthSamples {
     fw = framework(2);
     fw.setStatus(f.of(fw, new FrameworkView("spark", "eng/analytics", 0.1, 0.05, false, res(4, 0), 3, 1, res(4, 16)), null));
     out.add(sample("Framework short of its guarantee", Expected.InProgress, fw));
+    fw = framework(2);
+    fw.setStatus(f.of(fw, new FrameworkView("spark", "eng/analytics", 0.1, 0.05, false, res(4, 0), 0, 0, res(4, 16)), null));
+    out.add(sample("Framework short of a guarantee nothing asks for", Expected.Current, fw));
     return out;
   }
 
