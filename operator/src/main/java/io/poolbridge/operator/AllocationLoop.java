@@ -646,8 +646,9 @@ public final class AllocationLoop implements AutoCloseable {
     }
     if (admission instanceof EstateSync.Suspended) {
       return new WorkloadStatus(w.getMetadata().getGeneration(), WorkloadStatus.Phase.Suspended, 0, List.of(),
-          List.of(conditions.condition(previous == null ? null : previous.conditions(), w.getMetadata().getGeneration(),
-              "Placed", false, "Suspended", "The Workload's schedule is suspended: nothing is placed")),
+          statuses.withHealth(w, List.of(conditions.condition(previous == null ? null : previous.conditions(),
+              w.getMetadata().getGeneration(), "Placed", false, "Suspended", "The Workload's schedule is suspended: nothing is placed")),
+              previous),
           previous == null ? null : previous.lastScheduleTime());
     }
     if (view == null) {
@@ -676,8 +677,8 @@ public final class AllocationLoop implements AutoCloseable {
     list.add(conditions.condition(before, w.getMetadata().getGeneration(), "Materialized", problem == null,
         problem == null ? "Materialized" : problem.startsWith("namespace missing") ? "NamespaceMissing" : "MaterializationFailed",
         problem == null ? "Every placed instance is carried out" : problem));
-    return new WorkloadStatus(status.observedGeneration(), status.phase(), status.placed(), status.instances(), list,
-        status.lastScheduleTime(), status.resources(), status.ready(), status.job());
+    return new WorkloadStatus(status.observedGeneration(), status.phase(), status.placed(), status.instances(),
+        statuses.withHealth(w, list, previous), status.lastScheduleTime(), status.resources(), status.ready(), status.job());
   }
 
   /** How many times one tick tries a status write whose Workload changed in nothing allocation reads. */

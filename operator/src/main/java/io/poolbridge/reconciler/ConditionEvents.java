@@ -57,6 +57,9 @@ public final class ConditionEvents {
    */
   public void record(HasMetadata object, List<Condition> before, List<Condition> after, Set<String> badWhenTrue) {
     for (Condition c : changed(before, after)) {
+      if (StatusConditions.RECONCILING.equals(c.getType()) || StatusConditions.STALLED.equals(c.getType())) {
+        continue; // the kstatus conditions repeat what another condition of the status says: no second Event
+      }
       boolean bad = badWhenTrue.contains(c.getType()) == "True".equals(c.getStatus());
       boolean fresh = before == null || before.stream().noneMatch(b -> b.getType().equals(c.getType()));
       if (fresh && !bad) {

@@ -19,9 +19,12 @@ import java.util.List;
  * places, so that a change in the last bits of a float does not make a write), and a condition's
  * {@code lastTransitionTime} moves only when its status does.
  *
- * <p>Conditions: {@code Ready} ({@code True}, {@code Registered}: the allocator offers to it) and
- * {@code GuaranteeMet} ({@code True} when its role has no guarantee or it is met; {@code False},
- * {@code GuaranteeShort}, naming what it is short of).
+ * <p>Conditions: {@code GuaranteeMet} ({@code True} when its role has no guarantee or it is met;
+ * {@code False}, {@code GuaranteeShort}, naming what it is short of) and the kstatus three: {@code
+ * Ready} ({@code True}, {@code Registered}: the allocator offers to it), except while instances
+ * of it wait and its role is short of its guarantee: then {@code Reconciling} ({@code True}, {@code
+ * GuaranteeShort}: the allocator works toward the guarantee as capacity frees, revoking what other
+ * roles borrowed). A guarantee nothing asks for is no work in progress. A Framework does not stall.
  */
 public final class FrameworkStatusFactory {
   private final StatusConditions conditions;
@@ -32,15 +35,24 @@ public final class FrameworkStatusFactory {
 
   public FrameworkStatus of(Framework framework, EngineSnapshot.FrameworkView view, FrameworkStatus previous) {
     List<Condition> conditions = new ArrayList<>();
-    conditions.add(condition(framework, previous, "Ready", true, "Registered", "Offered capacity in role " + view.role()));
+    StatusConditions.Health health;
+    StatusConditions.Health registered = StatusConditions.Health.current("Registered", "Offered capacity in role " + view.role());
     if (view.guaranteeMet()) {
       conditions.add(condition(framework, previous, "GuaranteeMet", true, "GuaranteeMet",
           "Role " + view.role() + " has no guarantee, or holds all of it"));
+      health = registered;
     } else {
-      conditions.add(condition(framework, previous, "GuaranteeMet", false, "GuaranteeShort",
-          "Role " + view.role() + " is short of " + ResourceUnits.describe(view.guaranteeShortfall()) + " of its guarantee"));
+      String shortOf = "Role " + view.role() + " is short of " + ResourceUnits.describe(view.guaranteeShortfall()) + " of its guarantee";
+      conditions.add(condition(framework, previous, "GuaranteeMet", false, "GuaranteeShort", shortOf));
+      // Short of a guarantee nothing asks for is no work: the capacity is there when asked (Mesos quota).
+      health = view.pendingInstances() > 0
+          ? StatusConditions.Health.reconciling("GuaranteeShort", shortOf + " while "
+              + view.pendingInstances() + (view.pendingInstances() == 1 ? " instance waits" : " instances wait"))
+          : registered;
     }
-    return new FrameworkStatus(framework.getMetadata().getGeneration(), conditions, ResourceUnits.toQuantities(view.placed()),
+    List<Condition> all = this.conditions.withHealth(previous == null ? null : previous.conditions(),
+        framework.getMetadata().getGeneration(), conditions, health);
+    return new FrameworkStatus(framework.getMetadata().getGeneration(), all, ResourceUnits.toQuantities(view.placed()),
         round(view.share()), round(view.weightedShare()), view.guaranteeMet(), view.pendingInstances(),
         view.outstandingOffers());
   }

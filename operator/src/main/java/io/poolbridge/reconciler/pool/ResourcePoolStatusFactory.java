@@ -41,7 +41,11 @@ import java.util.Map;
  *   <li>{@code Degraded}: {@code True} when the source is unreachable ({@code SourceUnreachable}),
  *       some nodes are not ready ({@code NodesNotReady}) or some are draining or under maintenance
  *       ({@code NodesInMaintenance}), the message naming how many and the first few; else {@code
- *       False} ({@code AllNodesReady}).
+ *       False} ({@code AllNodesReady});
+ *   <li>{@code Reconciling}, {@code Stalled} (kstatus): a pool stalls whenever it is not {@code
+ *       Ready}, with the same reason, since none of those mends without a change by someone (the
+ *       Secret created, the cluster answering, Nodes labelled or back in service); it is never
+ *       {@code Reconciling}: the operator reads a pool's nodes within a cycle.
  * </ul>
  *
  * <p><b>Bounded node list.</b> {@code status.nodes} lists at most {@link #MAX_NODE_ENTRIES} nodes
@@ -109,17 +113,16 @@ public final class ResourcePoolStatusFactory {
     List<Condition> cs = new ArrayList<>();
     String listing = listed.size() < total
         ? " (status.nodes lists " + listed.size() + " of the " + total + " nodes: those not ready, not Active or in use first)" : "";
+    StatusConditions.Health health;
     if (!source.reachable()) {
-      cs.add(conditions.condition(previousConditions, generation, READY, false, "SourceUnreachable",
-          "The pool's nodes cannot be read: " + source.message()));
+      health = StatusConditions.Health.stalled("SourceUnreachable", "The pool's nodes cannot be read: " + source.message());
     } else if (total == 0) {
-      cs.add(conditions.condition(previousConditions, generation, READY, false, "NoNodes", noNodes(pool)));
+      health = StatusConditions.Health.stalled("NoNodes", noNodes(pool));
     } else if (offered == 0) {
-      cs.add(conditions.condition(previousConditions, generation, READY, false, "NoNodesOffered",
-          "None of the pool's " + total + " nodes takes new work" + outOfService(notReady, inMaintenance, total) + listing));
+      health = StatusConditions.Health.stalled("NoNodesOffered",
+          "None of the pool's " + total + " nodes takes new work" + outOfService(notReady, inMaintenance, total) + listing);
     } else {
-      cs.add(conditions.condition(previousConditions, generation, READY, true, "NodesOffered",
-          offered + " of " + total + " nodes take new work" + listing));
+      health = StatusConditions.Health.current("NodesOffered", offered + " of " + total + " nodes take new work" + listing);
     }
     if (source.reachable()) {
       cs.add(conditions.condition(previousConditions, generation, SOURCE_REACHABLE, true, "Reachable", reachable(pool)));
@@ -139,6 +142,8 @@ public final class ResourcePoolStatusFactory {
       cs.add(conditions.condition(previousConditions, generation, DEGRADED, false, "AllNodesReady",
           total == 0 ? "The pool has no nodes" : "All " + total + " nodes are ready and take new work"));
     }
+
+    cs = conditions.withHealth(previousConditions, generation, cs, health);
 
     Resources capacity = view == null ? null : view.capacity();
     Resources placed = view == null ? null : view.placed();

@@ -45,7 +45,8 @@ import java.util.function.Function;
  * its Framework, every resource it asks for is offered; else {@code False} with the refusal's
  * reason, and nothing is allocated) and {@code Placed} ({@code True} when every instance is placed;
  * else {@code False} with the reason the first pending instance waits, as {@code simulate} names
- * it).
+ * it). {@code Ready}, {@code Reconciling} and {@code Stalled} follow the kstatus conventions,
+ * derived from those ({@link #withHealth}).
  */
 public final class WorkloadStatusFactory {
   static final String ADMITTED = "Admitted";
@@ -58,6 +59,9 @@ public final class WorkloadStatusFactory {
   static final String FAILED = "Failed";
   /** The note of a Pod whose container the kubelet holds in crash-loop back-off. */
   public static final String CRASH_LOOP = "CrashLoopBackOff";
+  static final String MATERIALIZED = "Materialized";
+  /** The reason of {@code Placed=False} when the Workload's schedule is suspended. */
+  static final String SUSPENDED = "Suspended";
 
   /**
    * The most UTF-8 bytes of an instance's {@code reason}: a longer one (a refusal or constraint
@@ -215,7 +219,7 @@ public final class WorkloadStatusFactory {
     WorkloadStatus.JobStatus jobStatus = job == null ? null : new WorkloadStatus.JobStatus(
         job.startedAt() == null ? null : StatusConditions.format(job.startedAt()),
         job.endedAt() == null ? null : StatusConditions.format(job.endedAt()), job.succeeded(), job.failures());
-    return new WorkloadStatus(workload.getMetadata().getGeneration(), phase, placed, ordered, conditions,
+    return new WorkloadStatus(workload.getMetadata().getGeneration(), phase, placed, ordered, withHealth(workload, conditions, previous),
         previous == null ? null : previous.lastScheduleTime(), anyHoldsAsked ? quantities(asked) : null,
         health == null ? null : ready, jobStatus);
   }
@@ -232,11 +236,63 @@ public final class WorkloadStatusFactory {
       instances.add(new InstanceStatus(id, null, null, null, InstanceState.Pending, null, same ? old.since() : now,
           cut(refusal.message(), MAX_REASON_BYTES), null));
     }
-    List<Condition> conditions = List.of(
+    List<Condition> conditions = withHealth(workload, List.of(
         condition(workload, previous, ADMITTED, false, refusal.reason().name(), refusal.message()),
-        condition(workload, previous, PLACED, false, "NotAdmitted", "Nothing is placed until the Workload is admitted"));
+        condition(workload, previous, PLACED, false, "NotAdmitted", "Nothing is placed until the Workload is admitted")), previous);
     return new WorkloadStatus(workload.getMetadata().getGeneration(), Phase.Pending, 0, instances, conditions,
         previous == null ? null : previous.lastScheduleTime());
+  }
+
+  /**
+   * {@code conditions} (the Workload's own: {@code Admitted}, {@code Placed}, {@code Materialized},
+   * ...) with {@code Ready}, {@code Reconciling} and {@code Stalled} derived from them as the
+   * kstatus conventions have them (see {@link #health}); whoever adds a condition to a Workload's
+   * status after this factory calls this again on the whole list.
+   *
+   * @param previous the status the workload has now, or {@code null}
+   */
+  public List<Condition> withHealth(Workload workload, List<Condition> conditions, WorkloadStatus previous) {
+    return this.conditions.withHealth(previous == null ? null : previous.conditions(), workload.getMetadata().getGeneration(),
+        conditions, health(conditions));
+  }
+
+  /**
+   * Where a Workload stands from its own conditions: stalled when it is not admitted ({@code
+   * Admitted=False}: its Framework is missing or does not admit its namespace, it asks for a
+   * resource no pool has...) or its placements cannot be carried out ({@code Materialized=False}),
+   * both needing a change by someone; reconciling while instances wait to be placed ({@code
+   * Placed=False}: the allocator places them as capacity frees); current when every instance is
+   * placed, or its schedule is suspended (nothing to place, as the spec asks). A Job that failed
+   * for good ({@code Failed=True}) and an instance that keeps failing ({@code Healthy=False},
+   * CrashLoopBackOff) are stalled too: they need a change to run.
+   */
+  static StatusConditions.Health health(List<Condition> conditions) {
+    Condition admitted = StatusConditions.find(conditions, ADMITTED);
+    if (admitted != null && "False".equals(admitted.getStatus())) {
+      return StatusConditions.Health.stalled(admitted.getReason(), admitted.getMessage());
+    }
+    Condition materialized = StatusConditions.find(conditions, MATERIALIZED);
+    if (materialized != null && "False".equals(materialized.getStatus())) {
+      return StatusConditions.Health.stalled(materialized.getReason(), materialized.getMessage());
+    }
+    Condition failed = StatusConditions.find(conditions, FAILED);
+    if (failed != null && "True".equals(failed.getStatus())) {
+      // A Job that failed for good (its retries or its deadline ran out) needs a change to run again.
+      return StatusConditions.Health.stalled(failed.getReason(), failed.getMessage());
+    }
+    Condition healthy = StatusConditions.find(conditions, HEALTHY);
+    if (healthy != null && "False".equals(healthy.getStatus())) {
+      // Crash-looping: the operator keeps placing it again, but it needs a fix to run.
+      return StatusConditions.Health.stalled(healthy.getReason(), healthy.getMessage());
+    }
+    Condition placed = StatusConditions.find(conditions, PLACED);
+    if (placed == null) {
+      return StatusConditions.Health.current("Reconciled", "The Workload is carried out");
+    }
+    if ("True".equals(placed.getStatus()) || SUSPENDED.equals(placed.getReason())) {
+      return StatusConditions.Health.current(placed.getReason(), placed.getMessage());
+    }
+    return StatusConditions.Health.reconciling(placed.getReason(), placed.getMessage());
   }
 
   private Condition condition(Workload workload, WorkloadStatus previous, String type, boolean status, String reason,

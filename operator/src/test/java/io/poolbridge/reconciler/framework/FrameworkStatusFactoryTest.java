@@ -55,7 +55,12 @@ class FrameworkStatusFactoryTest {
     assertThat(g.getStatus()).isEqualTo("False");
     assertThat(g.getReason()).isEqualTo("GuaranteeShort");
     assertThat(g.getMessage()).isEqualTo("Role eng/analytics is short of 4 cpu of its guarantee");
-    assertThat(condition(s, "Ready").getStatus()).isEqualTo("True");
+    assertThat(condition(s, "Ready").getStatus()).as("short of its guarantee, it is not healthy yet").isEqualTo("False");
+    assertThat(condition(s, "Reconciling").getStatus()).as("the allocator works toward the guarantee").isEqualTo("True");
+    assertThat(condition(s, "Reconciling").getReason()).isEqualTo("GuaranteeShort");
+    assertThat(condition(s, "Reconciling").getMessage())
+        .isEqualTo("Role eng/analytics is short of 4 cpu of its guarantee while 7 instances wait");
+    assertThat(condition(s, "Stalled").getStatus()).isEqualTo("False");
   }
 
   @Test
@@ -68,6 +73,19 @@ class FrameworkStatusFactoryTest {
     FrameworkStatus met = factory.of(framework(1), view(0.3, true, Resources.none(SCHEMA), 0), first);
     assertThat(condition(met, "GuaranteeMet").getStatus()).isEqualTo("True");
     assertThat(condition(met, "GuaranteeMet").getLastTransitionTime()).isEqualTo("1970-01-01T00:02:00Z");
-    assertThat(condition(met, "Ready").getLastTransitionTime()).isEqualTo("1970-01-01T00:00:00Z");
+    assertThat(condition(met, "Ready").getStatus()).isEqualTo("True");
+    assertThat(condition(met, "Ready").getLastTransitionTime()).as("Ready with the guarantee").isEqualTo("1970-01-01T00:02:00Z");
+    assertThat(condition(met, "Stalled").getLastTransitionTime()).as("never stalled").isEqualTo("1970-01-01T00:00:00Z");
+  }
+
+  @Test
+  void aGuaranteeNothingAsksForIsNoWorkInProgress() {
+    // A role guaranteed 64 cpu that runs 10: the rest is there for it when it asks (Mesos quota),
+    // the operator has nothing to do, and Flux must not wait for it.
+    FrameworkStatus idle = factory.of(framework(1), view(0.1, false, Resources.of(SCHEMA, "cpu", 54_000), 0), null);
+    assertThat(condition(idle, "GuaranteeMet").getStatus()).isEqualTo("False");
+    assertThat(condition(idle, "Ready").getStatus()).isEqualTo("True");
+    assertThat(condition(idle, "Reconciling").getStatus()).isEqualTo("False");
+    assertThat(condition(idle, "Stalled").getStatus()).isEqualTo("False");
   }
 }
