@@ -156,19 +156,37 @@ class HelmChartTest {
   void runFlagsAreSetThroughTheirEnvironmentVariables() {
     Deployment deployment = render("""
         allocationInterval: 500ms
-        currency: USD
-        exchangeRates: {EUR: "1.08", GBP: "1.27"}
         seed: 7
         logLevel: debug
         logFormat: json
         """).deployment();
 
     assertThat(env(deployment, "POOLBRIDGE_ALLOCATION_INTERVAL")).isEqualTo("500ms");
-    assertThat(env(deployment, "POOLBRIDGE_CURRENCY")).isEqualTo("USD");
-    assertThat(env(deployment, "POOLBRIDGE_EXCHANGE_RATES")).isEqualTo("EUR=1.08,GBP=1.27");
     assertThat(env(deployment, "POOLBRIDGE_SEED")).isEqualTo("7");
     assertThat(env(deployment, "POOLBRIDGE_LOG_LEVEL")).isEqualTo("debug");
     assertThat(env(deployment, "POOLBRIDGE_LOG_FORMAT")).isEqualTo("json");
+  }
+
+  /** The settings ConfigMap `run` reads at start, in the form samples/simulation/poolbridge-settings.yaml has it. */
+  @Test
+  void currencyAndRatesAreTheSettingsConfigMapAndAChangeRestartsTheOperator() {
+    Rendered usd = render("currency: USD\nexchangeRates: {GBP: \"1.27\", EUR: \"1.08\"}\n");
+    io.fabric8.kubernetes.api.model.ConfigMap settings = usd.all(io.fabric8.kubernetes.api.model.ConfigMap.class).stream()
+        .filter(c -> c.getMetadata().getName().equals("poolbridge")).findFirst().orElseThrow();
+
+    assertThat(settings.getMetadata().getNamespace()).isEqualTo(RELEASE_NAMESPACE);
+    assertThat(settings.getData()).containsExactlyInAnyOrderEntriesOf(Map.of("currency", "USD", "exchangeRates", "EUR=1.08, GBP=1.27"));
+    // Read as `run` reads it (RunCommand.settingsRates): through the estate loader.
+    byte[] yaml = io.fabric8.kubernetes.client.utils.Serialization.asYaml(settings).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    var input = new io.poolbridge.estate.EstateLoader(() -> new java.io.ByteArrayInputStream(yaml)).load(List.of(Path.of("-")));
+    assertThat(input.settings().rates().base()).isEqualTo("USD");
+    assertThat(input.settings().rates().rates()).containsOnlyKeys("EUR", "GBP");
+    String checksum = usd.deployment().getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/settings");
+    String other = render("currency: USD\nexchangeRates: {EUR: \"1.10\"}\n").deployment()
+        .getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/settings");
+    assertThat(checksum).isNotBlank().isNotEqualTo(other);
+    assertThat(render("{}").all(io.fabric8.kubernetes.api.model.ConfigMap.class)).isEmpty();
+    assertThatThrownBy(() -> render("exchangeRates: {EUR: \"1.08\"}\n")).hasMessageContaining("exchangeRates needs currency");
   }
 
   @Test
