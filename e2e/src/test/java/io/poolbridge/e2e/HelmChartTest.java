@@ -167,6 +167,34 @@ class HelmChartTest {
     assertThat(env(deployment, "POOLBRIDGE_LOG_FORMAT")).isEqualTo("json");
   }
 
+  /**
+   * Every POOLBRIDGE_* variable the chart sets is one `poolbridge run` reads: an option's
+   * {@code ${env:...}} default (RunCommand) or the logging configuration (log4j2.xml). A misspelt
+   * or invented name would be silently ignored by the operator.
+   */
+  @Test
+  void everyVariableTheChartSetsIsOneTheOperatorReads() throws java.io.IOException {
+    java.util.Set<String> read = new java.util.TreeSet<>();
+    java.util.regex.Pattern envRef = java.util.regex.Pattern.compile("\\$\\{env:(POOLBRIDGE_[A-Z_]+)");
+    for (var field : io.poolbridge.cli.RunCommand.class.getDeclaredFields()) {
+      picocli.CommandLine.Option option = field.getAnnotation(picocli.CommandLine.Option.class);
+      if (option != null) {
+        envRef.matcher(option.defaultValue()).results().forEach(m -> read.add(m.group(1)));
+      }
+    }
+    try (var log4j = getClass().getClassLoader().getResourceAsStream("log4j2.xml")) {
+      envRef.matcher(new String(log4j.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).results()
+          .forEach(m -> read.add(m.group(1)));
+    }
+    assertThat(read).contains("POOLBRIDGE_WATCH_NAMESPACES", "POOLBRIDGE_LEADER_ELECTION", "POOLBRIDGE_LOG_LEVEL");
+
+    for (String values : List.of("{}", "replicaCount: 2\nwatchNamespaces: [team-a]\n")) {
+      List<String> set = render(values).deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+          .map(EnvVar::getName).filter(n -> n.startsWith("POOLBRIDGE_")).toList();
+      assertThat(set).as("POOLBRIDGE_* variables the chart sets").isNotEmpty().isSubsetOf(read);
+    }
+  }
+
   /** The settings ConfigMap `run` reads at start, in the form samples/simulation/poolbridge-settings.yaml has it. */
   @Test
   void currencyAndRatesAreTheSettingsConfigMapAndAChangeRestartsTheOperator() {
