@@ -47,29 +47,50 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
 
-{{- define "poolbridge.leaseName" -}}
-{{- default (printf "%s-leader" (include "poolbridge.fullname" .)) .Values.leaderElection.leaseName }}
+{{/* Whether leader election is on: as set, else when replicaCount > 1. */}}
+{{- define "poolbridge.leaderElection" -}}
+{{- if kindIs "bool" .Values.leaderElection.enabled }}
+{{- .Values.leaderElection.enabled }}
+{{- else }}
+{{- gt (int .Values.replicaCount) 1 }}
+{{- end }}
+{{- end }}
+
+{{/* The RoleBinding/ClusterRoleBinding subject: the operator's ServiceAccount. */}}
+{{- define "poolbridge.subjects" -}}
+subjects:
+  - kind: ServiceAccount
+    name: {{ include "poolbridge.serviceAccountName" . }}
+    namespace: {{ .Release.Namespace }}
 {{- end }}
 
 {{/*
-Rules for Workloads and the Pods that materialize their instances. Granted cluster-wide when
-watchNamespaces is empty, else once per watched namespace.
+Rules for the Workloads' namespaces (helm/poolbridge/rbac-expected.yaml "watched"): granted
+cluster-wide when watchNamespaces is empty, else once per watched namespace.
 */}}
 {{- define "poolbridge.workloadRules" -}}
 rules:
   - apiGroups: ["poolbridge.io"]
     resources: ["workloads"]
-    verbs: ["get", "list", "watch", "update", "patch"]
+    verbs: ["get", "list", "watch", "patch"]
   - apiGroups: ["poolbridge.io"]
     resources: ["workloads/status"]
-    verbs: ["get", "update", "patch"]
+    verbs: ["patch"]
+  # Pods carry an owner reference to their Workload with blockOwnerDeletion.
   - apiGroups: ["poolbridge.io"]
     resources: ["workloads/finalizers"]
     verbs: ["update"]
   - apiGroups: [""]
     resources: ["pods"]
-    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+    verbs: ["list", "create", "delete"]
+  # The headless Service and EndpointSlices of Workloads on static machines.
   - apiGroups: [""]
-    resources: ["pods/binding", "pods/eviction"]
+    resources: ["services"]
+    verbs: ["get", "create", "patch", "delete"]
+  - apiGroups: ["discovery.k8s.io"]
+    resources: ["endpointslices"]
+    verbs: ["list", "create", "patch", "delete"]
+  - apiGroups: [""]
+    resources: ["events"]
     verbs: ["create"]
 {{- end }}

@@ -9,7 +9,6 @@ import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -19,9 +18,6 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleRef;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HelmChartTest {
 
-  private static final Path CHART = ProjectRoot.resolve("helm/poolbridge");
-  private static final String RELEASE = "poolbridge";
-  private static final String RELEASE_NAMESPACE = "poolbridge-system";
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final Path CHART = HelmTemplate.CHART;
+  private static final String RELEASE_NAMESPACE = HelmTemplate.RELEASE_NAMESPACE;
 
   @TempDir
   Path tmp;
@@ -54,7 +48,7 @@ class HelmChartTest {
   }
 
   @Test
-  void byDefaultWorkloadsAndPodsAreGrantedClusterWide() throws IOException {
+  void byDefaultWorkloadsAndPodsAreGrantedClusterWide() {
     Rendered rendered = render("{}");
 
     List<ClusterRoleBinding> workloadGrants = rendered.all(ClusterRoleBinding.class).stream()
@@ -70,7 +64,7 @@ class HelmChartTest {
   }
 
   @Test
-  void watchNamespacesScopeWorkloadAndPodAccessToThoseNamespaces() throws IOException {
+  void watchNamespacesScopeWorkloadAndPodAccessToThoseNamespaces() {
     Rendered rendered = render("watchNamespaces: [team-a, team-b]\n");
 
     List<RoleBinding> workloadGrants = rendered.all(RoleBinding.class).stream()
@@ -90,57 +84,153 @@ class HelmChartTest {
   }
 
   @Test
-  void clusterScopedKindsNodesAndTheLeaseAreAlwaysGranted() throws IOException {
+  void clusterScopedKindsNodesAndTheLeaseAreAlwaysGranted() {
     Rendered rendered = render("watchNamespaces: [team-a]\n");
 
     ClusterRoleBinding binding = rendered.all(ClusterRoleBinding.class).stream()
         .filter(b -> rendered.grants(b.getRoleRef(), null, "resourcepools"))
         .findFirst().orElseThrow();
-    for (String resource : List.of("frameworks", "resourcepools/status", "frameworks/status", "nodes", "events")) {
+    for (String resource : List.of("frameworks", "resourcepools/status", "frameworks/status", "nodes", "namespaces")) {
       assertThat(rendered.grants(binding.getRoleRef(), null, resource)).as(resource).isTrue();
     }
     assertThat(rendered.all(RoleBinding.class))
         .filteredOn(b -> RELEASE_NAMESPACE.equals(b.getMetadata().getNamespace()))
         .anyMatch(b -> rendered.grants(b.getRoleRef(), RELEASE_NAMESPACE, "leases"));
-    assertThat(env(rendered.deployment(), "POOLBRIDGE_LEADER_ELECTION_LEASE_NAMESPACE")).isEqualTo(RELEASE_NAMESPACE);
+    assertThat(env(rendered.deployment(), "POOLBRIDGE_LEASE_NAMESPACE")).isEqualTo(RELEASE_NAMESPACE);
   }
 
   @Test
-  void operatorRunsTwoLeaderElectedReplicasNonRootOnAReadOnlyRootFilesystem() throws IOException {
+  void operatorRunsNonRootOnAReadOnlyRootFilesystemWithProbesOnItsEndpoints() {
     Deployment deployment = render("{}").deployment();
     PodSpec pod = deployment.getSpec().getTemplate().getSpec();
     Container operator = pod.getContainers().get(0);
 
-    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
-    assertThat(env(deployment, "POOLBRIDGE_LEADER_ELECTION_ENABLED")).isEqualTo("true");
-    assertThat(operator.getImage()).isEqualTo("poolbridge/operator:0.1.0");
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(env(deployment, "POOLBRIDGE_LEADER_ELECTION")).isEqualTo("false");
+    // One allocator at a time: without leader election an update stops the old replica first.
+    assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+    assertThat(operator.getImage()).isEqualTo("ghcr.io/poolbridge/poolbridge:0.1.0");
+    assertThat(operator.getArgs()).containsExactly("run");
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     assertThat(operator.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(operator.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(operator.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(operator.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(operator.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     assertThat(operator.getVolumeMounts()).anyMatch(m -> "/tmp".equals(m.getMountPath()));
+    assertThat(operator.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(operator.getResources().getLimits()).containsKey("memory");
+    // `poolbridge run` serves /healthz, /readyz and /metrics on --metrics-port (POOLBRIDGE_METRICS_PORT).
+    assertThat(operator.getPorts()).singleElement()
+        .satisfies(p -> assertThat(p.getName()).isEqualTo("http"))
+        .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(8080));
+    assertThat(env(deployment, "POOLBRIDGE_METRICS_PORT")).isEqualTo("8080");
     assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(operator.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
     assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
-    assertThat(operator.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("management");
-    assertThat(operator.getPorts()).anyMatch(p -> "management".equals(p.getName()) && p.getContainerPort() == 8081);
+    assertThat(operator.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+  }
+
+  @Test
+  void severalReplicasElectALeaderThroughALeaseInTheReleaseNamespace() {
+    Deployment deployment = render("replicaCount: 2\n").deployment();
+
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(env(deployment, "POOLBRIDGE_LEADER_ELECTION")).isEqualTo("true");
+    assertThat(deployment.getSpec().getStrategy()).as("the default rolling update: the Lease keeps one allocator").isNull();
+    assertThat(env(deployment, "POOLBRIDGE_LEASE_NAMESPACE")).isEqualTo(RELEASE_NAMESPACE);
+    assertThat(envFrom(deployment, "POD_NAME")).isEqualTo("metadata.name");
+    assertThat(envFrom(deployment, "POD_NAMESPACE")).isEqualTo("metadata.namespace");
+    // One replica may elect too, when asked (a rolling update then never runs two allocators).
+    assertThat(env(render("leaderElection:\n  enabled: true\n").deployment(), "POOLBRIDGE_LEADER_ELECTION")).isEqualTo("true");
   }
 
   @Test
   void severalReplicasWithoutLeaderElectionAreRefused() {
     assertThatThrownBy(() -> render("replicaCount: 2\nleaderElection:\n  enabled: false\n"))
-        .hasMessageContaining("replicaCount > 1 needs leaderElection.enabled=true");
+        .hasMessageContaining("replicaCount > 1 needs leader election");
   }
 
   @Test
-  void serviceMonitorIsOffByDefaultAndRenderedOnRequest() throws IOException {
-    assertThat(render("{}").kinds()).doesNotContain("ServiceMonitor").contains("Service");
-    assertThat(render("metrics:\n  serviceMonitor:\n    enabled: true\n").kinds()).contains("ServiceMonitor");
+  void runFlagsAreSetThroughTheirEnvironmentVariables() {
+    Deployment deployment = render("""
+        allocationInterval: 500ms
+        seed: 7
+        logLevel: debug
+        logFormat: json
+        """).deployment();
+
+    assertThat(env(deployment, "POOLBRIDGE_ALLOCATION_INTERVAL")).isEqualTo("500ms");
+    assertThat(env(deployment, "POOLBRIDGE_SEED")).isEqualTo("7");
+    assertThat(env(deployment, "POOLBRIDGE_LOG_LEVEL")).isEqualTo("debug");
+    assertThat(env(deployment, "POOLBRIDGE_LOG_FORMAT")).isEqualTo("json");
+  }
+
+  /**
+   * Every POOLBRIDGE_* variable the chart sets is one `poolbridge run` reads: an option's
+   * {@code ${env:...}} default (RunCommand) or the logging configuration (log4j2.xml). A misspelt
+   * or invented name would be silently ignored by the operator.
+   */
+  @Test
+  void everyVariableTheChartSetsIsOneTheOperatorReads() throws java.io.IOException {
+    java.util.Set<String> read = new java.util.TreeSet<>();
+    java.util.regex.Pattern envRef = java.util.regex.Pattern.compile("\\$\\{env:(POOLBRIDGE_[A-Z_]+)");
+    for (var field : io.poolbridge.cli.RunCommand.class.getDeclaredFields()) {
+      picocli.CommandLine.Option option = field.getAnnotation(picocli.CommandLine.Option.class);
+      if (option != null) {
+        envRef.matcher(option.defaultValue()).results().forEach(m -> read.add(m.group(1)));
+      }
+    }
+    try (var log4j = getClass().getClassLoader().getResourceAsStream("log4j2.xml")) {
+      envRef.matcher(new String(log4j.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).results()
+          .forEach(m -> read.add(m.group(1)));
+    }
+    assertThat(read).contains("POOLBRIDGE_WATCH_NAMESPACES", "POOLBRIDGE_LEADER_ELECTION", "POOLBRIDGE_LOG_LEVEL");
+
+    for (String values : List.of("{}", "replicaCount: 2\nwatchNamespaces: [team-a]\n")) {
+      List<String> set = render(values).deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+          .map(EnvVar::getName).filter(n -> n.startsWith("POOLBRIDGE_")).toList();
+      assertThat(set).as("POOLBRIDGE_* variables the chart sets").isNotEmpty().isSubsetOf(read);
+    }
+  }
+
+  /** The settings ConfigMap `run` reads at start, in the form samples/simulation/poolbridge-settings.yaml has it. */
+  @Test
+  void currencyAndRatesAreTheSettingsConfigMapAndAChangeRestartsTheOperator() {
+    Rendered usd = render("currency: USD\nexchangeRates: {GBP: \"1.27\", EUR: \"1.08\"}\n");
+    io.fabric8.kubernetes.api.model.ConfigMap settings = usd.all(io.fabric8.kubernetes.api.model.ConfigMap.class).stream()
+        .filter(c -> c.getMetadata().getName().equals("poolbridge")).findFirst().orElseThrow();
+
+    assertThat(settings.getMetadata().getNamespace()).isEqualTo(RELEASE_NAMESPACE);
+    assertThat(settings.getData()).containsExactlyInAnyOrderEntriesOf(Map.of("currency", "USD", "exchangeRates", "EUR=1.08, GBP=1.27"));
+    // Read as `run` reads it (RunCommand.settingsRates): through the estate loader.
+    byte[] yaml = io.fabric8.kubernetes.client.utils.Serialization.asYaml(settings).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    var input = new io.poolbridge.estate.EstateLoader(() -> new java.io.ByteArrayInputStream(yaml)).load(List.of(Path.of("-")));
+    assertThat(input.settings().rates().base()).isEqualTo("USD");
+    assertThat(input.settings().rates().rates()).containsOnlyKeys("EUR", "GBP");
+    String checksum = usd.deployment().getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/settings");
+    String other = render("currency: USD\nexchangeRates: {EUR: \"1.10\"}\n").deployment()
+        .getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/settings");
+    assertThat(checksum).isNotBlank().isNotEqualTo(other);
+    assertThat(render("{}").all(io.fabric8.kubernetes.api.model.ConfigMap.class)).isEmpty();
+    assertThatThrownBy(() -> render("exchangeRates: {EUR: \"1.08\"}\n")).hasMessageContaining("exchangeRates needs currency");
+  }
+
+  @Test
+  void monitoringIsOffByDefaultAndRenderedOnRequest() {
+    assertThat(render("{}").kinds()).doesNotContain("ServiceMonitor", "PrometheusRule", "ConfigMap").contains("Service");
+    assertThat(render("""
+        metrics:
+          serviceMonitor: {enabled: true}
+          prometheusRule: {enabled: true}
+          grafanaDashboard: {enabled: true}
+        """).kinds()).contains("ServiceMonitor", "PrometheusRule", "ConfigMap");
   }
 
   /** {@code helm install} installs what {@code helm show crds} lists: the committed CRDs, unchanged. */
   @Test
-  void chartInstallsTheCommittedCrds() throws IOException {
+  void chartInstallsTheCommittedCrds() {
     List<Map<String, Object>> chartCrds = Manifests.parse(new Helm(CHART).show().crds().call());
     List<Map<String, Object>> committed = Manifests.yamlFiles(ProjectRoot.resolve("crds")).stream()
         .flatMap(file -> Manifests.read(file).stream())
@@ -153,17 +243,16 @@ class HelmChartTest {
     assertThat(render("{}").kinds()).doesNotContain("CustomResourceDefinition");
   }
 
-  private Rendered render(String values) throws IOException {
-    Path valuesFile = Files.writeString(Files.createTempFile(tmp, "values", ".yaml"), values);
-    String manifests = new Helm(CHART).template()
-        .withName(RELEASE)
-        .withNamespace(RELEASE_NAMESPACE)
-        .withKubeVersion(K3sExtension.KUBERNETES_VERSION)
-        .withValuesFile(valuesFile)
-        .call();
-    return new Rendered(Manifests.parse(manifests).stream()
-        .map(doc -> (HasMetadata) SERIALIZATION.convertValue(doc, KubernetesResource.class))
-        .toList());
+  private Rendered render(String values) {
+    return new Rendered(HelmTemplate.objects(tmp, values));
+  }
+
+  private static String envFrom(Deployment deployment, String name) {
+    return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> name.equals(e.getName()))
+        .map(e -> e.getValueFrom().getFieldRef().getFieldPath())
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no env var " + name + " on the operator container"));
   }
 
   private static String env(Deployment deployment, String name) {
