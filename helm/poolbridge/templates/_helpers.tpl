@@ -80,9 +80,10 @@ rules:
   - apiGroups: ["poolbridge.io"]
     resources: ["workloads/finalizers"]
     verbs: ["update"]
+  # The Pods of placed instances: made, watched (their end, their readiness), removed.
   - apiGroups: [""]
     resources: ["pods"]
-    verbs: ["list", "create", "delete"]
+    verbs: ["list", "watch", "create", "delete"]
   # The headless Service and EndpointSlices of Workloads on static machines.
   - apiGroups: [""]
     resources: ["services"]

@@ -418,6 +418,40 @@ public final class Engine {
    */
   public void setJobPolicy(String workloadKey, JobPolicy policy) {
     lives.setPolicy(workloadKey, policy);
+    JobLife job = lives.job(workloadKey);
+    WorkloadDemand d = ledger.workload(workloadKey);
+    if (policy.scheduled() && d != null && job != null && job.running() && ledger.runningIdsOfWorkload(workloadKey).isEmpty()
+        && lives.lives(d.instanceIds()).isEmpty()) {
+      // A scheduled Job that has not run yet waits for its first run.
+      lives.setJob(workloadKey, new JobLife(JobLife.Phase.WAITING, null, 0, 0, null, null, null));
+      d.instanceIds().forEach(id -> ledger.hold(workloadKey, id, true));
+      demand.changed(d.frameworkId());
+      snapshots.workloadChanged(workloadKey);
+    }
+    unsettle();
+  }
+
+  /**
+   * Starts a run of a scheduled Job at {@code at}: its instances start afresh (no restarts, no
+   * failures counted) and are placed; a run still going is stopped first ({@link
+   * StopReason#REPLACED}). Its {@code activeDeadline} counts from {@code at}.
+   */
+  public void startRun(String workloadKey, Instant at, String why) {
+    WorkloadDemand d = ledger.workload(workloadKey);
+    if (d == null || d.kind() != io.poolbridge.scheduler.WorkloadKind.JOB) {
+      throw new IllegalArgumentException("no Job " + workloadKey);
+    }
+    for (String id : ledger.runningIdsOfWorkload(workloadKey)) {
+      stopOne(id, StopReason.REPLACED, "stopped: " + why);
+    }
+    for (String id : d.instanceIds()) {
+      lives.forgetInstance(workloadKey, id);
+      ledger.unhold(workloadKey, id);
+    }
+    lives.setJob(workloadKey, new JobLife(JobLife.Phase.RUNNING, at, 0, 0, null, null, null));
+    demand.changed(d.frameworkId());
+    demand.reviveAtNextTick(d.frameworkId());
+    snapshots.workloadChanged(workloadKey);
     unsettle();
   }
 
@@ -456,7 +490,7 @@ public final class Engine {
     JobLife job = lives.job(key);
     boolean failJob = false;
     InstanceLife after;
-    if (job != null && !job.ended()) {
+    if (job != null && job.running()) {
       if (exit == Exit.SUCCEEDED) {
         after = new InstanceLife(before.restarts(), 0, exit, at, said, null, true);
         job = new JobLife(JobLife.Phase.RUNNING, job.startedAt(), job.succeeded() + 1, job.failures(), null, null, null);
@@ -481,7 +515,7 @@ public final class Engine {
       if (failJob) {
         failJob(key, JobLife.BACKOFF_LIMIT_EXCEEDED, "the Job failed " + job.failures() + " time(s), more than its backoffLimit of "
             + lives.policy(key).backoffLimit() + "; last: " + displayName(instanceId) + " " + said, at);
-      } else if (!job.ended()) {
+      } else if (job.running()) {
         int done = 0;
         for (String id : d.instanceIds()) {
           InstanceLife l = lives.life(id);
@@ -528,7 +562,7 @@ public final class Engine {
   private void failJob(String key, String reason, String message, Instant at) {
     WorkloadDemand d = ledger.workload(key);
     JobLife job = lives.job(key);
-    if (d == null || job == null || job.ended()) {
+    if (d == null || job == null || !job.running()) {
       return;
     }
     for (String id : d.instanceIds()) {
@@ -569,6 +603,10 @@ public final class Engine {
       throw new IllegalArgumentException("no workload " + workloadKey);
     }
     lives.setJob(workloadKey, job);
+    if (job.phase() == JobLife.Phase.WAITING) {
+      d.instanceIds().forEach(id -> ledger.hold(workloadKey, id, true));
+      demand.changed(d.frameworkId());
+    }
     snapshots.workloadChanged(workloadKey);
     unsettle();
   }

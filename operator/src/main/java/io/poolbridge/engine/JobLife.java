@@ -16,9 +16,16 @@ import java.time.Instant;
 public record JobLife(Phase phase, Instant startedAt, int succeeded, int failures, Instant endedAt, String reason, String message) {
   /** Where a Job stands. */
   public enum Phase {
+    /** A scheduled Job before its first run: nothing to place until {@link Engine#startRun}. */
+    WAITING,
     RUNNING,
     SUCCEEDED,
-    FAILED
+    FAILED;
+
+    /** Whether a run ended (succeeded or failed). */
+    public boolean ended() {
+      return this == SUCCEEDED || this == FAILED;
+    }
   }
 
   public static final String COMPLETE = "Complete";
@@ -30,8 +37,13 @@ public record JobLife(Phase phase, Instant startedAt, int succeeded, int failure
     failures = Math.max(0, failures);
   }
 
-  /** Whether it ended. */
+  /** Whether its run ended (succeeded or failed). */
   public boolean ended() {
-    return phase != Phase.RUNNING;
+    return phase.ended();
+  }
+
+  /** Whether a run is going on. */
+  public boolean running() {
+    return phase == Phase.RUNNING;
   }
 }

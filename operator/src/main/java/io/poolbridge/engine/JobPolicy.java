@@ -6,11 +6,18 @@ import java.time.Duration;
  * A Job's retry settings.
  *
  * @param backoffLimit failed attempts allowed: the Job fails at the one after
- * @param activeDeadline how long the Job may take from its start, or {@code null} for no deadline
+ * @param activeDeadline how long a run may take from its start, or {@code null} for no deadline
+ * @param scheduled whether it runs on a schedule: it then waits ({@link JobLife.Phase#WAITING}) until
+ *     a run is started ({@link Engine#startRun}), and between runs
  */
-public record JobPolicy(int backoffLimit, Duration activeDeadline) {
-  /** Kubernetes' Job defaults: 6 retries there; poolbridge's API defaults to 3 (Metronome's maxLaunchDelay aside). */
-  public static final JobPolicy DEFAULT = new JobPolicy(3, null);
+public record JobPolicy(int backoffLimit, Duration activeDeadline, boolean scheduled) {
+  /** poolbridge's API default: 3 retries (Kubernetes' Job has 6), no deadline, run once. */
+  public static final JobPolicy DEFAULT = new JobPolicy(3, null, false);
+
+  /** A Job run once. */
+  public JobPolicy(int backoffLimit, Duration activeDeadline) {
+    this(backoffLimit, activeDeadline, false);
+  }
 
   public JobPolicy {
     backoffLimit = Math.max(0, backoffLimit);

@@ -106,7 +106,7 @@ final class LifeBook {
       deadlines.removeIf(d -> d.key().equals(key));
     }
     Duration deadline = policy(key).activeDeadline();
-    if (!job.ended() && deadline != null && job.startedAt() != null) {
+    if (job.running() && deadline != null && job.startedAt() != null) {
       deadlines.add(new Due(job.startedAt().plus(deadline), key, key));
     }
   }

@@ -25,5 +25,7 @@ public enum StopReason {
    */
   EXITED,
   /** Its Job failed (its retries or its deadline ran out): its other instances are stopped. */
-  JOB_FAILED
+  JOB_FAILED,
+  /** Its scheduled Job's run was replaced by the next one (concurrency policy Replace). */
+  REPLACED
 }

@@ -21,7 +21,9 @@ public record Refusal(Reason reason, String message) {
     /** A NodeLease through a Framework that is not of type KubernetesCluster. */
     NodeLeaseNeedsKubernetesCluster,
     /** It asks for a resource no node of any pool has. */
-    ResourceNotOffered
+    ResourceNotOffered,
+    /** Its {@code spec.schedule} cannot be read: a cron field out of range, an unknown time zone. */
+    InvalidSchedule
   }
 
   public Refusal {

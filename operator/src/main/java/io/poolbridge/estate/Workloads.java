@@ -91,6 +91,13 @@ public final class Workloads {
         return refuse(Refusal.Reason.ResourceNotOffered, "no pool has " + resource);
       }
     }
+    if (spec.schedule() != null) {
+      try {
+        io.poolbridge.lifecycle.CronSchedule.parse(spec.schedule().cron(), spec.schedule().timeZone());
+      } catch (io.poolbridge.lifecycle.InvalidScheduleException e) {
+        return refuse(Refusal.Reason.InvalidSchedule, e.getMessage());
+      }
+    }
     return Optional.empty();
   }
 
@@ -214,11 +221,13 @@ public final class Workloads {
   /** A Job's retry settings: {@code spec.job.backoffLimit} (default 3) and {@code activeDeadlineSeconds}. */
   public static io.poolbridge.engine.JobPolicy jobPolicy(Workload workload) {
     WorkloadSpec.JobSettings job = workload.getSpec().job();
+    boolean scheduled = workload.getSpec().schedule() != null;
     if (job == null) {
-      return io.poolbridge.engine.JobPolicy.DEFAULT;
+      return new io.poolbridge.engine.JobPolicy(io.poolbridge.engine.JobPolicy.DEFAULT.backoffLimit(), null, scheduled);
     }
     return new io.poolbridge.engine.JobPolicy(job.backoffLimit() == null ? io.poolbridge.engine.JobPolicy.DEFAULT.backoffLimit()
-        : job.backoffLimit(), job.activeDeadlineSeconds() == null ? null : java.time.Duration.ofSeconds(job.activeDeadlineSeconds()));
+        : job.backoffLimit(), job.activeDeadlineSeconds() == null ? null : java.time.Duration.ofSeconds(job.activeDeadlineSeconds()),
+        scheduled);
   }
 
   /** The prefix of a backing-off instance's reason after a failure; {@link #ENDED} after a success. */
@@ -291,13 +300,15 @@ public final class Workloads {
       return null;
     }
     io.poolbridge.api.v1alpha1.WorkloadStatus.JobStatus job = status.job();
-    io.poolbridge.engine.JobLife.Phase phase = status.phase() == io.poolbridge.api.v1alpha1.WorkloadStatus.Phase.Succeeded
+    io.poolbridge.engine.JobLife.Phase phase = status.phase() == io.poolbridge.api.v1alpha1.WorkloadStatus.Phase.Waiting
+        ? io.poolbridge.engine.JobLife.Phase.WAITING
+        : status.phase() == io.poolbridge.api.v1alpha1.WorkloadStatus.Phase.Succeeded
         ? io.poolbridge.engine.JobLife.Phase.SUCCEEDED
         : status.phase() == io.poolbridge.api.v1alpha1.WorkloadStatus.Phase.Failed ? io.poolbridge.engine.JobLife.Phase.FAILED
         : io.poolbridge.engine.JobLife.Phase.RUNNING;
     String reason = null;
     String message = null;
-    if (phase != io.poolbridge.engine.JobLife.Phase.RUNNING && status.conditions() != null) {
+    if (phase.ended() && status.conditions() != null) {
       String type = phase == io.poolbridge.engine.JobLife.Phase.SUCCEEDED ? "Complete" : "Failed";
       for (io.fabric8.kubernetes.api.model.Condition c : status.conditions()) {
         if (type.equals(c.getType())) {

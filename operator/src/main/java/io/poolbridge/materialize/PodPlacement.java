@@ -19,15 +19,17 @@ import java.util.TreeMap;
  * @param leasedTo the framework the node is leased to, when the instance runs on a leased node; else {@code null}
  * @param attempt the instance's restarts when it was placed ({@code status.instances[].restarts}): a
  *     Pod of an earlier attempt (its run ended) is replaced, never adopted
+ * @param run for a scheduled Job, when the run the Pod belongs to started ({@code status.job.startTime});
+ *     else {@code null}: a Pod of an earlier run is replaced, never adopted
  */
 public record PodPlacement(
     String instanceId, String node, String pool, Map<String, Quantity> resources, boolean revocable, String framework,
-    String leasedTo, int attempt) {
+    String leasedTo, int attempt, String run) {
   /** A first attempt. */
   public PodPlacement(
       String instanceId, String node, String pool, Map<String, Quantity> resources, boolean revocable, String framework,
       String leasedTo) {
-    this(instanceId, node, pool, resources, revocable, framework, leasedTo, 0);
+    this(instanceId, node, pool, resources, revocable, framework, leasedTo, 0, null);
   }
 
   public PodPlacement {
@@ -53,10 +55,28 @@ public record PodPlacement(
   public String record() {
     StringBuilder s = new StringBuilder("pool=").append(pool).append(",node=").append(node);
     new TreeMap<>(resources).forEach((name, q) -> s.append(',').append(name).append('=').append(canonical(name, q)));
+    if (run != null) {
+      s.append(RUN).append(run);
+    }
     if (attempt > 0) {
       s.append(ATTEMPT).append(attempt);
     }
     return s.toString();
+  }
+
+  private static final String RUN = ",run=";
+
+  /** The run a Pod's placement record ({@link #record}) names, or {@code null}. */
+  public static String runOf(String record) {
+    if (record == null) {
+      return null;
+    }
+    int at = record.indexOf(RUN);
+    if (at < 0) {
+      return null;
+    }
+    int end = record.indexOf(',', at + RUN.length());
+    return record.substring(at + RUN.length(), end < 0 ? record.length() : end);
   }
 
   private static final String ATTEMPT = ",attempt=";

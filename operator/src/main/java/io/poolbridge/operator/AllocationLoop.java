@@ -98,6 +98,7 @@ public final class AllocationLoop implements AutoCloseable {
   private ExecutorService writers;
   private Engine engine;
   private EstateSync sync;
+  private final CronRuns cron = new CronRuns();
   private long generation;
   private final Set<String> unwritten = new HashSet<>();
   /** Status writes started and not harvested yet, by Workload, with the placements each would commit. */
@@ -257,6 +258,7 @@ public final class AllocationLoop implements AutoCloseable {
     }
     Instant now = clock.instant();
     changes.clear();
+    cron.clear();
     sync = EstateSync.forEstate(cache, settings.rates(), settings.nodeGrace());
     engine = new Engine(sync.schema(), sync.prices(), settings.interval(), settings.seed(), now);
     sync.apply(engine, cache, true, true, Set.of(), true, now);
@@ -324,7 +326,7 @@ public final class AllocationLoop implements AutoCloseable {
       String key = PodOutcomes.workloadKey(pod);
       EngineSnapshot.WorkloadView view = key == null ? null : snapshot.workloads().get(key);
       String instanceId = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
-      if (view != null && PodOutcomes.exit(pod) == null && current(view, instanceId, pod)) {
+      if (view != null && PodOutcomes.exit(pod) == null && current(view, instanceId, pod, scheduled(cache.workload(key)))) {
         String id = instanceId;
         withWorkload(key, () -> LOG.info("the Pod of {} was deleted from outside: it is placed again", id));
         engine.exited(instanceId, io.poolbridge.engine.Exit.KILLED, now, "its Pod was deleted");
@@ -359,7 +361,7 @@ public final class AllocationLoop implements AutoCloseable {
         }
         String ns = instanceId.substring(0, instanceId.indexOf('/'));
         io.fabric8.kubernetes.api.model.Pod pod = cache.pod(ns, Workloads.displayName(instanceId));
-        if (pod == null || pod.getMetadata().getDeletionTimestamp() != null || !current(view, instanceId, pod)) {
+        if (pod == null || pod.getMetadata().getDeletionTimestamp() != null || !current(view, instanceId, pod, scheduled(w))) {
           continue;
         }
         io.poolbridge.engine.Exit exit = PodOutcomes.exit(pod);
@@ -369,6 +371,42 @@ public final class AllocationLoop implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Starts the runs of scheduled Jobs that are due, and records the ends of their runs. */
+  private void scheduleRuns(Set<String> changedWorkloads, Instant now) {
+    Set<String> scheduled = new HashSet<>();
+    EngineSnapshot snapshot = null;
+    for (Workload w : cache.workloads()) {
+      if (w.getSpec() == null || w.getSpec().schedule() == null || w.getSpec().kind() != io.poolbridge.api.v1alpha1.WorkloadSpec.WorkloadKind.Job) {
+        continue;
+      }
+      String key = Workloads.key(w);
+      if (!(sync.admission(key) instanceof EstateSync.Admitted) || w.getMetadata().getDeletionTimestamp() != null) {
+        continue;
+      }
+      scheduled.add(key);
+      if (snapshot == null) {
+        snapshot = engine.publish();
+      }
+      Workload latest = latest(key);
+      if (cron.decide(engine, latest == null ? w : latest, snapshot.workloads().get(key), now, changedWorkloads.contains(key))) {
+        unwritten.add(key);
+      }
+    }
+    cron.retain(scheduled);
+  }
+
+  /** {@code status} with the scheduled Job's runs ({@code lastScheduleTime}, {@code schedule}). */
+  private WorkloadStatus withSchedule(Workload w, WorkloadStatus status) {
+    if (status == null || w.getSpec().schedule() == null) {
+      return status;
+    }
+    String key = Workloads.key(w);
+    WorkloadStatus.ScheduleStatus schedule = cron.status(key);
+    return new WorkloadStatus(status.observedGeneration(), status.phase(), status.placed(), status.instances(), status.conditions(),
+        cron.lastScheduleTime(key, w), status.resources(), status.ready(), status.job(),
+        schedule != null ? schedule : w.getStatus() == null ? null : w.getStatus().schedule());
   }
 
   /** Whether {@code w}'s status reports the end of an instance the engine still has placed (committed) on the reported node. */
@@ -391,13 +429,20 @@ public final class AllocationLoop implements AutoCloseable {
     return false;
   }
 
+  private static boolean scheduled(Workload w) {
+    return w != null && w.getSpec() != null && w.getSpec().schedule() != null;
+  }
+
   /** Whether {@code pod} was made for the instance's current placement: its node, and the attempt it is at. */
-  private static boolean current(EngineSnapshot.WorkloadView view, String instanceId, io.fabric8.kubernetes.api.model.Pod pod) {
+  private static boolean current(EngineSnapshot.WorkloadView view, String instanceId, io.fabric8.kubernetes.api.model.Pod pod,
+      boolean scheduled) {
     for (EngineSnapshot.Placed p : view.placed()) {
       if (p.assignment().instanceId().equals(instanceId)) {
         String node = p.assignment().agentId().substring(p.assignment().agentId().indexOf('/') + 1);
         return p.committed() && pod.getSpec() != null && node.equals(pod.getSpec().getNodeName())
-            && PodOutcomes.attempt(pod) == view.life(instanceId).restarts();
+            && PodOutcomes.attempt(pod) == view.life(instanceId).restarts()
+            && Objects.equals(PodOutcomes.run(pod), !scheduled || view.job() == null || view.job().startedAt() == null ? null
+                : io.poolbridge.reconciler.StatusConditions.format(view.job().startedAt()));
       }
     }
     return false;
@@ -433,7 +478,7 @@ public final class AllocationLoop implements AutoCloseable {
       }
       String ns = instanceId.substring(0, instanceId.indexOf('/'));
       io.fabric8.kubernetes.api.model.Pod pod = cache.pod(ns, Workloads.displayName(instanceId));
-      if (pod == null || !current(view, instanceId, pod)) {
+      if (pod == null || !current(view, instanceId, pod, scheduled(w))) {
         return new io.poolbridge.reconciler.workload.WorkloadStatusFactory.Health(false, null);
       }
       return PodOutcomes.health(pod);
@@ -492,6 +537,7 @@ public final class AllocationLoop implements AutoCloseable {
     Set<String> observed = new HashSet<>(pods);
     observed.addAll(workloads);
     observeExits(observed, start);
+    scheduleRuns(workloads, start);
     unwritten.addAll(workloads);
     unwritten.addAll(pods);
     if (allWorkloads || frameworks || pools) {
@@ -658,7 +704,7 @@ public final class AllocationLoop implements AutoCloseable {
       ResourcePool p = cache.pool(pool);
       return p == null ? null : PoolPrices.currency(p);
     }, previous, health(w, view));
-    return withMaterialized(w, status, previous);
+    return withSchedule(w, withMaterialized(w, status, previous));
   }
 
   /**
@@ -678,7 +724,8 @@ public final class AllocationLoop implements AutoCloseable {
         problem == null ? "Materialized" : problem.startsWith("namespace missing") ? "NamespaceMissing" : "MaterializationFailed",
         problem == null ? "Every placed instance is carried out" : problem));
     return new WorkloadStatus(status.observedGeneration(), status.phase(), status.placed(), status.instances(),
-        statuses.withHealth(w, list, previous), status.lastScheduleTime(), status.resources(), status.ready(), status.job());
+        statuses.withHealth(w, list, previous), status.lastScheduleTime(), status.resources(), status.ready(), status.job(),
+        status.schedule());
   }
 
   /** How many times one tick tries a status write whose Workload changed in nothing allocation reads. */
@@ -732,7 +779,9 @@ public final class AllocationLoop implements AutoCloseable {
         if (e.getCode() == 409) {
           LOG.debug("status of {} changed under the loop", key);
         } else {
-          LOG.warn("status of {} not written ({}{})", key, e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "", e.getMessage());
+          LOG.warn("status of {} not written ({}{})", key, e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "",
+              e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+                  : e.getCause() != null ? e.getMessage() + ": " + e.getCause() : e.getMessage());
         }
         if (attempt >= WRITE_ATTEMPTS || Thread.currentThread().isInterrupted() || !running) {
           return false;

@@ -42,6 +42,11 @@ final class PodOutcomes {
     return PodPlacement.attemptOf(annotation(pod, Keys.PLACEMENT));
   }
 
+  /** The scheduled Job's run the Pod was made for ({@link PodPlacement#runOf}), or null. */
+  static String run(Pod pod) {
+    return PodPlacement.runOf(annotation(pod, Keys.PLACEMENT));
+  }
+
   /** How the Pod's run ended: {@code Succeeded} or {@code Failed} phase; null while it runs (or waits). */
   static Exit exit(Pod pod) {
     String phase = phase(pod);

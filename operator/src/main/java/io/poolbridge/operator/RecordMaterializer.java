@@ -95,7 +95,8 @@ public final class RecordMaterializer implements WorkloadReconciler.Materializer
         Map<String, Quantity> resources = i.resources() != null ? i.resources()
             : status.resources() != null ? status.resources() : spec.resources();
         pods.computeIfAbsent(cluster, c -> new ArrayList<>()).add(new PodPlacement(instanceId, i.node(), i.pool(), resources,
-            Boolean.TRUE.equals(i.revocable()), spec.framework(), null, i.restarts() == null ? 0 : i.restarts()));
+            Boolean.TRUE.equals(i.revocable()), spec.framework(), null, i.restarts() == null ? 0 : i.restarts(),
+            spec.schedule() != null && status.job() != null ? status.job().startTime() : null));
       }
     }
     if (remotes != null) {

@@ -399,4 +399,119 @@ class LifecycleIT {
     awaitPod("web-0", 1);
     await().atMost(WAIT).untilAsserted(() -> assertThat(instance("web", "web-0").restarts()).isEqualTo(1));
   }
+
+  /** Moves the operator's clock to {@code offset} after {@code at}. */
+  private void advanceTo(Instant at, Duration offset) {
+    Duration by = Duration.between(clock.instant(), at.plus(offset));
+    if (!by.isNegative()) {
+      advance(by);
+    }
+  }
+
+  private WorkloadStatus.ScheduleStatus schedule(String name) {
+    WorkloadStatus s = get(name).getStatus();
+    return s == null ? null : s.schedule();
+  }
+
+  @Test
+  void aScheduledJobWaitsForItsTimeRunsAndKeepsItsHistory() {
+    workload("nightly", "Job", 1, "schedule: {cron: '*/5 * * * *'}");
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(get("nightly").getStatus()).isNotNull();
+      assertThat(get("nightly").getStatus().phase()).isEqualTo(WorkloadStatus.Phase.Waiting);
+      assertThat(schedule("nightly").nextScheduleTime()).isNotNull();
+    });
+    Instant first = Instant.parse(schedule("nightly").nextScheduleTime());
+    assertThat(first.getEpochSecond() % 300).as("every five minutes, on the minute").isZero();
+    assertThat(pod("nightly-0")).isNull();
+
+    advanceTo(first, Duration.ofSeconds(5));
+    awaitPod("nightly-0", 0);
+    await().atMost(WAIT).untilAsserted(() -> {
+      WorkloadStatus s = get("nightly").getStatus();
+      assertThat(s.lastScheduleTime()).isEqualTo(first.toString());
+      assertThat(s.schedule().runs()).singleElement().satisfies(r -> {
+        assertThat(r.scheduledTime()).isEqualTo(first.toString());
+        assertThat(r.result()).isEqualTo("Running");
+      });
+      assertThat(s.schedule().nextScheduleTime()).isEqualTo(first.plusSeconds(300).toString());
+    });
+    end("nightly-0", "Succeeded", 0);
+    await().atMost(WAIT).untilAsserted(() -> {
+      WorkloadStatus s = get("nightly").getStatus();
+      assertThat(s.phase()).isEqualTo(WorkloadStatus.Phase.Succeeded);
+      assertThat(s.schedule().runs()).singleElement().satisfies(r -> {
+        assertThat(r.result()).isEqualTo("Succeeded");
+        assertThat(r.completionTime()).isNotNull();
+      });
+    });
+
+    // The second run starts afresh: a new Pod (the finished one of the first run replaced, never
+    // taken for the new run's), no failures carried over.
+    advanceTo(first.plusSeconds(300), Duration.ofSeconds(5));
+    await().atMost(WAIT).untilAsserted(() -> {
+      WorkloadStatus s = get("nightly").getStatus();
+      assertThat(s.schedule().runs()).hasSize(2);
+      assertThat(s.schedule().runs().get(0).scheduledTime()).isEqualTo(first.plusSeconds(300).toString());
+      assertThat(s.schedule().runs().get(0).result()).isEqualTo("Running");
+      assertThat(s.phase()).isIn(WorkloadStatus.Phase.Running, WorkloadStatus.Phase.Pending);
+    });
+    awaitPod("nightly-0", 0);
+    assertThat(io.poolbridge.materialize.PodPlacement.runOf(pod("nightly-0").getMetadata().getAnnotations().get(Keys.PLACEMENT)))
+        .isEqualTo(get("nightly").getStatus().job().startTime());
+    assertThat(get("nightly").getStatus().schedule().runs().get(0).result()).isEqualTo("Running");
+  }
+
+  @Test
+  void afterDowntimeOnlyTheLatestMissedRunStartsAndOnlyWithinTheStartingDeadline() {
+    workload("nightly", "Job", 1, "schedule: {cron: '*/5 * * * *', startingDeadlineSeconds: 60}");
+    await().atMost(WAIT).until(() -> schedule("nightly") != null && schedule("nightly").nextScheduleTime() != null);
+    Instant first = Instant.parse(schedule("nightly").nextScheduleTime());
+    // An hour and two minutes later: 13 scheduled times passed, the latest (first + 60 min) two
+    // minutes ago, past the 60 s deadline. Nothing starts; all 13 are missed.
+    advanceTo(first, Duration.ofMinutes(62));
+    await().atMost(WAIT).untilAsserted(() -> {
+      WorkloadStatus.ScheduleStatus s = schedule("nightly");
+      assertThat(s.missedRuns()).isEqualTo(13);
+      assertThat(s.nextScheduleTime()).isEqualTo(first.plus(Duration.ofMinutes(65)).toString());
+      assertThat(s.runs()).isNullOrEmpty();
+    });
+    assertThat(pod("nightly-0")).as("no stampede, no late start").isNull();
+    // The next time comes: it runs, once.
+    advanceTo(first.plus(Duration.ofMinutes(65)), Duration.ofSeconds(5));
+    awaitPod("nightly-0", 0);
+    await().atMost(WAIT).untilAsserted(() -> {
+      WorkloadStatus.ScheduleStatus s = schedule("nightly");
+      assertThat(s.runs()).singleElement().extracting(WorkloadStatus.RunStatus::scheduledTime)
+          .isEqualTo(first.plus(Duration.ofMinutes(65)).toString());
+      assertThat(s.missedRuns()).isEqualTo(13);
+    });
+  }
+
+  @Test
+  void underReplaceADueRunStopsTheOneStillGoing() {
+    workload("nightly", "Job", 1, "schedule: {cron: '*/5 * * * *', concurrencyPolicy: Replace}");
+    await().atMost(WAIT).until(() -> schedule("nightly") != null && schedule("nightly").nextScheduleTime() != null);
+    Instant first = Instant.parse(schedule("nightly").nextScheduleTime());
+    advanceTo(first, Duration.ofSeconds(5));
+    awaitPod("nightly-0", 0);
+    advanceTo(first.plusSeconds(300), Duration.ofSeconds(5));
+    await().atMost(WAIT).untilAsserted(() -> {
+      WorkloadStatus.ScheduleStatus s = schedule("nightly");
+      assertThat(s.runs()).extracting(WorkloadStatus.RunStatus::result).containsExactly("Running", "Replaced");
+      assertThat(s.runs().get(1).reason()).isEqualTo("replaced by the run scheduled at " + first.plusSeconds(300));
+    });
+  }
+
+  @Test
+  void aScheduleTheApiServerLetThroughButNoCronReadsIsRefusedWithTheField() {
+    workload("nightly", "Job", 1, "schedule: {cron: '61 * * * *'}");
+    await().atMost(WAIT).untilAsserted(() -> {
+      Condition admitted = condition("nightly", "Admitted");
+      assertThat(admitted).isNotNull();
+      assertThat(admitted.getStatus()).isEqualTo("False");
+      assertThat(admitted.getReason()).isEqualTo("InvalidSchedule");
+      assertThat(admitted.getMessage()).startsWith("spec.schedule.cron: ");
+    });
+  }
 }

@@ -17,7 +17,7 @@ import java.util.Map;
 public record WorkloadStatus(
     @JsonPropertyDescription("The metadata.generation this status was computed from.")
     Long observedGeneration,
-    @JsonPropertyDescription("Pending (nothing placed yet), Partial (some instances placed), Running (all placed), Succeeded or Failed (Jobs), Suspended.")
+    @JsonPropertyDescription("Pending (nothing placed yet), Partial (some instances placed), Running (all placed), Succeeded or Failed (Jobs; for a scheduled Job, its last run), Suspended, Waiting (a scheduled Job before its first run).")
     Phase phase,
     @JsonPropertyDescription("Number of instances placed on a node.")
     Integer placed,
@@ -32,18 +32,52 @@ public record WorkloadStatus(
     @JsonPropertyDescription("Number of placed instances that are ready: their Pod's Ready condition is True (instances on static machines: placed and not reported ended).")
     Integer ready,
     @JsonPropertyDescription("For Jobs: where the run stands.")
-    JobStatus job) {
+    JobStatus job,
+    @JsonPropertyDescription("For scheduled Jobs: the next run, the runs missed, and the last runs.")
+    ScheduleStatus schedule) {
+
+  /** A status without a schedule's figures. */
+  public WorkloadStatus(Long observedGeneration, Phase phase, Integer placed, List<InstanceStatus> instances,
+      List<Condition> conditions, String lastScheduleTime, Map<String, Quantity> resources, Integer ready, JobStatus job) {
+    this(observedGeneration, phase, placed, instances, conditions, lastScheduleTime, resources, ready, job, null);
+  }
+
+  /** A scheduled Job's runs: Metronome's run history, Kubernetes CronJob's figures. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ScheduleStatus(
+      @JsonPropertyDescription("When the next run is due, RFC 3339; absent while suspended or when the schedule never fires again.")
+      String nextScheduleTime,
+      @JsonPropertyDescription("Scheduled runs missed between the last two runs and since the last one (the operator was down, startingDeadlineSeconds passed): they never start; at most 100, with missedMore beyond.")
+      Integer missedRuns,
+      @JsonPropertyDescription("Whether more than 100 runs were missed.")
+      Boolean missedMore,
+      @JsonPropertyDescription("The last runs, newest first, at most 10.")
+      @io.fabric8.generator.annotation.Size(max = 10) List<RunStatus> runs) {}
+
+  /** One run of a scheduled Job. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record RunStatus(
+      @JsonPropertyDescription("The scheduled time it ran for, RFC 3339.")
+      String scheduledTime,
+      @JsonPropertyDescription("When it started, RFC 3339.")
+      String startTime,
+      @JsonPropertyDescription("When it ended, RFC 3339.")
+      String completionTime,
+      @JsonPropertyDescription("Running, Succeeded, Failed, or Replaced (stopped for a newer run, concurrencyPolicy Replace).")
+      String result,
+      @JsonPropertyDescription("Why it ended so, when it did not succeed.")
+      String reason) {}
 
   /** A status without the instances' common resources (every instance lists its own, or none is placed). */
   public WorkloadStatus(Long observedGeneration, Phase phase, Integer placed, List<InstanceStatus> instances,
       List<Condition> conditions, String lastScheduleTime) {
-    this(observedGeneration, phase, placed, instances, conditions, lastScheduleTime, null, null, null);
+    this(observedGeneration, phase, placed, instances, conditions, lastScheduleTime, null, null, null, null);
   }
 
   /** A status without readiness and Job figures. */
   public WorkloadStatus(Long observedGeneration, Phase phase, Integer placed, List<InstanceStatus> instances,
       List<Condition> conditions, String lastScheduleTime, Map<String, Quantity> resources) {
-    this(observedGeneration, phase, placed, instances, conditions, lastScheduleTime, resources, null, null);
+    this(observedGeneration, phase, placed, instances, conditions, lastScheduleTime, resources, null, null, null);
   }
 
   /** A Job's run: Kubernetes Job's figures. */
@@ -65,7 +99,9 @@ public record WorkloadStatus(
     Running,
     Succeeded,
     Failed,
-    Suspended
+    Suspended,
+    /** A scheduled Job before its first run. */
+    Waiting
   }
 
   /** One instance and where it runs. */

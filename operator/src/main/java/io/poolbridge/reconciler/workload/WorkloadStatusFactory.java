@@ -186,12 +186,15 @@ public final class WorkloadStatusFactory {
     int total = view.instances();
     int active = total - done;
     JobLife job = view.job();
-    Phase phase = job != null && job.phase() == JobLife.Phase.SUCCEEDED ? Phase.Succeeded
+    Phase phase = job != null && job.phase() == JobLife.Phase.WAITING ? Phase.Waiting
+        : job != null && job.phase() == JobLife.Phase.SUCCEEDED ? Phase.Succeeded
         : job != null && job.phase() == JobLife.Phase.FAILED ? Phase.Failed
         : placed == 0 && active > 0 ? Phase.Pending : placed < active ? Phase.Partial : Phase.Running;
     List<Condition> conditions = new ArrayList<>();
     conditions.add(condition(workload, previous, ADMITTED, true, "Admitted", "Admitted by framework " + workload.getSpec().framework()));
-    if (job != null && job.ended()) {
+    if (job != null && job.phase() == JobLife.Phase.WAITING) {
+      conditions.add(condition(workload, previous, PLACED, true, "WaitingForSchedule", "Nothing to place before the first scheduled run"));
+    } else if (job != null && job.ended()) {
       conditions.add(condition(workload, previous, PLACED, true, "JobFinished", "Nothing more to place: " + job.message()));
     } else if (!view.pending().isEmpty()) {
       Unplaced first = view.pending().get(0);
