@@ -30,7 +30,7 @@ class PlacementDiffTest {
   }
 
   private static FrameworkUse framework(String name, double share, double weighted) {
-    return new FrameworkUse(name, "Marathon", name, 1, Map.of(), share, weighted, true, null, 0);
+    return new FrameworkUse(name, "External", name, 1, Map.of(), share, weighted, true, null, 0);
   }
 
   private static SimulationOutcome outcome(List<FrameworkUse> frameworks, WorkloadPlacement... workloads) {
