@@ -147,7 +147,7 @@ final class ClusterEstate implements AutoCloseable {
         } catch (Unreadable e) {
           nodesOfCluster.put(cluster, List.of());
           notes.add("the Nodes of pool " + pool.getMetadata().getName() + " could not be read (" + e.getMessage()
-              + "): it is simulated without nodes");
+              + "): it is simulated without nodes, so what its nodes run shows as moved or stopped");
         }
       } else {
         notes.add("the Nodes of pool " + pool.getMetadata().getName() + " were read from the cluster of kubeconfig " + cluster);

@@ -19,8 +19,8 @@ import java.util.TreeMap;
  * @param placed instances that run after and did not before (new, scaled up, or pending until now)
  * @param moved instances that run after on another node than before
  * @param stopped instances that ran before and do not after: their Workload is deleted
- *     ({@code Deleted}), no longer lists them ({@code ScaledDown}), or they are left pending (the
- *     pending reason, e.g. preempted by a higher priority or their node gone)
+ *     ({@code Deleted}), no longer lists them ({@code ScaledDown}), is suspended ({@code Suspended}),
+ *     or they are left pending (the pending reason, e.g. preempted or their node gone)
  * @param pending every instance left pending after, with the reason; {@code before} says where it
  *     was ({@code pending} when it was pending already, absent when it is new)
  * @param shares each framework's dominant share (and weighted share) before and after, by name
@@ -116,7 +116,10 @@ public record PlacementDiff(
         } else if (from != null) {
           stopped.add(a == null
               ? new Change(key, id, from, null, "Deleted", "its Workload is deleted")
-              : new Change(key, id, from, null, "ScaledDown", "its Workload no longer lists it (spec.instances is " + a.instances() + ")"));
+              : listed(a).contains(id)
+                  // Listed, yet neither placed nor pending: nothing is scheduled for the Workload.
+                  ? new Change(key, id, from, null, "Suspended", "its Workload's schedule is suspended")
+                  : new Change(key, id, from, null, "ScaledDown", "its Workload no longer lists it (spec.instances is " + a.instances() + ")"));
         }
       }
     }

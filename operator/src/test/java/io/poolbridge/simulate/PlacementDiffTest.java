@@ -104,6 +104,21 @@ class PlacementDiffTest {
     assertThat(diff.noChange()).isFalse();
   }
 
+  @Test
+  void aSuspendedWorkloadStopsWhatRan() {
+    SimulationOutcome before = outcome(List.of(framework("batch", 0.5, 0.5)),
+        workload("ns", "etl", "batch", 2, List.of(on("etl-0", "p", "a"), on("etl-1", "p", "b")), List.of()));
+    // Suspended: still listing two instances, neither placed nor pending.
+    SimulationOutcome after = outcome(List.of(framework("batch", 0, 0)), workload("ns", "etl", "batch", 2, List.of(), List.of()));
+
+    PlacementDiff diff = PlacementDiff.between(before, after);
+
+    assertThat(diff.stopped()).containsExactly(
+        new Change("ns/etl", "etl-0", "p/a", null, "Suspended", "its Workload's schedule is suspended"),
+        new Change("ns/etl", "etl-1", "p/b", null, "Suspended", "its Workload's schedule is suspended"));
+    assertThat(diff.pending()).isEmpty();
+  }
+
   /** web-0 on p/a, web-1 on p/c, web-2 on p/b, web-3..web-(n-2) on p/n3.., all but the last. */
   private static List<Instance> instances(String name, int n) {
     List<Instance> list = new ArrayList<>();
