@@ -69,8 +69,9 @@ final class ClusterDiff {
 
       EstateSimulation now = new EstateSimulation(live, c.seed, at, used).restoring(recorded)
           .withClusters(remote.clusterOfPool(), remote.nodesOfCluster());
-      // No round: the live placements as recorded, accounted as the operator accounts them.
-      SimulationOutcome before = now.run(0);
+      // No round: the live placements as recorded, accounted as the operator accounts them (the
+      // shares); where instances run is what the statuses say, restored or not.
+      SimulationOutcome before = PlacementDiff.asRecorded(now.run(0), recorded);
       EstateSimulation changed = new EstateSimulation(merged.input(), c.seed, at, used).restoring(recorded)
           .withClusters(remote.clusterOfPool(), remote.nodesOfCluster());
       after = changed.run(c.maxRounds);

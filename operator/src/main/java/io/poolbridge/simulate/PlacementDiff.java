@@ -139,6 +139,42 @@ public record PlacementDiff(
     return new PlacementDiff(placed, moved, stopped, pending, shares);
   }
 
+  /**
+   * {@code accounted} (the live estate restored, for its figures and shares) with each Workload's
+   * placements exactly as {@code live}'s statuses record them: what runs now, whether or not the
+   * simulation could restore it (a record on a node that could not be read is still where the
+   * instance runs). An instance counts as running when it is Placed, Running or Draining on a node.
+   */
+  public static SimulationOutcome asRecorded(SimulationOutcome accounted, java.util.Collection<io.poolbridge.api.v1alpha1.Workload> live) {
+    Map<String, List<SimulationOutcome.Instance>> recorded = new TreeMap<>();
+    for (io.poolbridge.api.v1alpha1.Workload w : live) {
+      List<SimulationOutcome.Instance> instances = new ArrayList<>();
+      var status = w.getStatus();
+      if (status != null && status.instances() != null) {
+        for (var i : status.instances()) {
+          var state = i.state();
+          boolean runs = state == io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.Placed
+              || state == io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.Running
+              || state == io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.Draining;
+          if (runs && i.node() != null && i.pool() != null) {
+            instances.add(new SimulationOutcome.Instance(i.id(), i.node(), i.pool(), null, Map.of(), Boolean.TRUE.equals(i.revocable()), null));
+          }
+        }
+      }
+      recorded.put(w.getMetadata().getNamespace() + "/" + w.getMetadata().getName(), instances);
+    }
+    List<SimulationOutcome.WorkloadPlacement> workloads = new ArrayList<>();
+    for (SimulationOutcome.WorkloadPlacement w : accounted.workloads()) {
+      List<SimulationOutcome.Instance> placed = recorded.getOrDefault(w.key(), w.placements());
+      java.util.Set<String> running = new java.util.HashSet<>();
+      placed.forEach(i -> running.add(i.id()));
+      workloads.add(new SimulationOutcome.WorkloadPlacement(w.namespace(), w.name(), w.kind(), w.framework(), w.instances(), placed.size(),
+          w.costPerHour(), placed, w.pending().stream().filter(p -> !running.contains(p.id())).toList()));
+    }
+    return new SimulationOutcome(accounted.seed(), accounted.at(), accounted.rounds(), accounted.stable(), accounted.pools(),
+        accounted.frameworks(), workloads, accounted.events(), accounted.warnings());
+  }
+
   private static Map<String, SimulationOutcome.WorkloadPlacement> byKey(SimulationOutcome o) {
     Map<String, SimulationOutcome.WorkloadPlacement> map = new LinkedHashMap<>();
     o.workloads().stream().sorted(Comparator.comparing(SimulationOutcome.WorkloadPlacement::key))

@@ -183,6 +183,44 @@ class SimulateClusterIT {
   }
 
   @Test
+  void aRemoteClusterThatCannotBeReadIsSaidSoAndItsPoolHasNoNodes() {
+    // The sample gcp pool's Secret names no namespace: in another operator namespace there is none.
+    Run run = simulate("-f", samples(""), "--operator-namespace", "elsewhere");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("note: the Nodes of pool gcp-europe-west4 could not be read (Secret"
+        + " elsewhere/gke-europe-west4-kubeconfig does not exist): it is simulated without nodes, so what its nodes run shows as"
+        + " moved or stopped\n");
+    // What runs on gcp (as the statuses record) moves to other pools or stops; nothing else changes:
+    // nothing is placed that did not run, nothing moves that did not run on gcp.
+    assertThat(run.out()).doesNotContain("no change").doesNotContain("placed (").contains("moved (");
+    List<String> moved = section(run.out(), "moved");
+    assertThat(moved).isNotEmpty().allSatisfy(l -> assertThat(l.split(" {3,}")[2]).startsWith("gcp-europe-west4/"))
+        .allSatisfy(l -> assertThat(l.split(" {3,}")[3]).doesNotStartWith("gcp-europe-west4/"));
+    assertThat(section(run.out(), "stopped")).allSatisfy(l -> assertThat(l.split(" {3,}")[2]).startsWith("gcp-europe-west4/"));
+  }
+
+  /** The rows of a section of the diff ({@code moved (3):}, its header, its rows, an empty line). */
+  private static List<String> section(String out, String title) {
+    List<String> rows = new ArrayList<>();
+    boolean in = false;
+    int header = 0;
+    for (String line : out.lines().toList()) {
+      if (line.startsWith(title + " (")) {
+        in = true;
+        header = 1;
+      } else if (in && header == 1) {
+        header = 0;
+      } else if (in && line.isEmpty()) {
+        break;
+      } else if (in) {
+        rows.add(line);
+      }
+    }
+    return rows;
+  }
+
+  @Test
   void aBadFileIsOneLineNamingIt() throws Exception {
     Path change = dir.resolve("bad.yaml");
     Files.writeString(change, """

@@ -119,6 +119,35 @@ class PlacementDiffTest {
     assertThat(diff.pending()).isEmpty();
   }
 
+  @Test
+  void beforeIsWhereTheStatusesSayInstancesRunRestoredOrNot() {
+    // The accounted live estate could not restore web-1 (its node's cluster was not read): it shows pending.
+    SimulationOutcome accounted = outcome(List.of(framework("apps", 0.25, 0.25)),
+        workload("ns", "web", "apps", 3, List.of(on("web-0", "p", "a")),
+            List.of(new Pending("web-1", "NoOffers", "no room"), new Pending("web-2", "NoOffers", "no room"))));
+    io.poolbridge.api.v1alpha1.Workload live = new io.poolbridge.api.v1alpha1.Workload();
+    live.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace("ns").withName("web").build());
+    live.setStatus(new io.poolbridge.api.v1alpha1.WorkloadStatus(1L, io.poolbridge.api.v1alpha1.WorkloadStatus.Phase.Partial, 2,
+        List.of(status("web-0", "p", "a", "Running"), status("web-1", "remote", "r1", "Placed"), status("web-2", null, null, "Pending")),
+        List.of(), null));
+    SimulationOutcome after = outcome(List.of(framework("apps", 0.375, 0.375)),
+        workload("ns", "web", "apps", 3, List.of(on("web-0", "p", "a"), on("web-1", "p", "b"), on("web-2", "p", "c")), List.of()));
+
+    SimulationOutcome before = PlacementDiff.asRecorded(accounted, List.of(live));
+    PlacementDiff diff = PlacementDiff.between(before, after);
+
+    // web-1 ran on remote/r1 and runs on p/b after: a move, not a placement; web-2 was pending.
+    assertThat(diff.moved()).containsExactly(new Change("ns/web", "web-1", "remote/r1", "p/b", null, null));
+    assertThat(diff.placed()).containsExactly(new Change("ns/web", "web-2", "pending", "p/c", null, null));
+    assertThat(before.workloads().get(0).pending()).extracting(Pending::id).containsExactly("web-2");
+    assertThat(before.frameworks()).isEqualTo(accounted.frameworks());
+  }
+
+  private static io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceStatus status(String id, String pool, String node, String state) {
+    return new io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceStatus(id, node, pool, null,
+        io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.valueOf(state), false, null, null, null);
+  }
+
   /** web-0 on p/a, web-1 on p/c, web-2 on p/b, web-3..web-(n-2) on p/n3.., all but the last. */
   private static List<Instance> instances(String name, int n) {
     List<Instance> list = new ArrayList<>();
