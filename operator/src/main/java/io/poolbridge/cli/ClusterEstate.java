@@ -59,7 +59,9 @@ final class ClusterEstate implements AutoCloseable {
     try {
       config = context == null ? Config.autoConfigure(null) : Config.autoConfigure(context);
     } catch (RuntimeException e) {
-      throw new Unreadable("the kubeconfig cannot be read: " + firstLine(e.getMessage()));
+      java.util.Collection<String> names = Config.getKubeconfigFilenames();
+      throw new Unreadable("the kubeconfig" + (names == null || names.isEmpty() ? "" : " " + String.join(", ", names))
+          + " cannot be read: " + firstLine(e.getMessage()));
     }
     if (context != null && (config.getCurrentContext() == null || !context.equals(config.getCurrentContext().getName()))) {
       List<String> names = config.getContexts() == null ? List.of()

@@ -256,6 +256,19 @@ class SimulateClusterIT {
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
     }
+    Path garbled = Files.createTempFile("garbled", ".kubeconfig");
+    Files.writeString(garbled, "clusters: [ {name: a\n");
+    String kubeconfig = System.getProperty("kubeconfig");
+    System.setProperty("kubeconfig", garbled.toString());
+    try {
+      Run bad = simulate("-f", samples(""));
+      assertThat(bad.exitCode()).isEqualTo(SimulateCommand.CLUSTER_UNREADABLE);
+      assertThat(bad.err()).startsWith("error: the kubeconfig " + garbled + " cannot be read: ").hasLineCount(1)
+          .doesNotContain("Exception");
+    } finally {
+      System.setProperty("kubeconfig", kubeconfig);
+    }
+
     Path nowhere = Files.createTempFile("nowhere", ".kubeconfig");
     Files.writeString(nowhere, io.poolbridge.embedded.EmbeddedApiServer.kubeconfig("https://127.0.0.1:" + port));
     String was = System.getProperty("kubeconfig");
