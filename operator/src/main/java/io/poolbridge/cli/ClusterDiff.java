@@ -78,8 +78,13 @@ final class ClusterDiff {
       diff = PlacementDiff.between(before, after);
       notes.addAll(remote.notes());
       notes.addAll(merged.notes());
-      now.notRestored().forEach(n -> notes.add("a recorded placement could not be restored, so the live estate is taken"
-          + " without it: " + n));
+      // One note per Workload: how many of its records the engine refused, and the first reason.
+      Map<String, List<String>> refusedRecords = new TreeMap<>();
+      now.notRestored().forEach(n -> refusedRecords.computeIfAbsent(n.substring(0, n.indexOf(": ")), k -> new ArrayList<>())
+          .add(n.substring(n.indexOf(": ") + 2)));
+      refusedRecords.forEach((workload, why) -> notes.add(workload + ": " + (why.size() == 1 ? "a recorded placement"
+          : why.size() + " recorded placements") + " could not be accounted in the live estate (" + why.get(0)
+          + (why.size() > 1 ? "; ..." : "") + ")"));
       after.warnings().stream().filter(w -> !before.warnings().contains(w)).forEach(warnings::add);
     } catch (ClusterEstate.Unreadable e) {
       return fail(err, e.getMessage(), SimulateCommand.CLUSTER_UNREADABLE);

@@ -104,7 +104,7 @@ public final class EstateSimulation {
     return restored;
   }
 
-  /** The recorded placements the last run could not restore, one line each (instance, then why). */
+  /** The recorded placements the last run could not restore, one line each: {@code <namespace>/<workload>: <instance>: <why>}. */
   public List<String> notRestored() {
     return List.copyOf(notRestored);
   }
@@ -260,7 +260,7 @@ public final class EstateSimulation {
           simulation.engine().restore(p);
           restored++;
         } catch (IllegalArgumentException ex) {
-          notRestored.add(displayName(p.instanceId()) + " of " + e.getKey() + ": " + ex.getMessage());
+          notRestored.add(e.getKey() + ": " + displayName(p.instanceId()) + ": " + ex.getMessage());
         }
       }
     }

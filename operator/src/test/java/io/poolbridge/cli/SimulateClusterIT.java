@@ -191,6 +191,10 @@ class SimulateClusterIT {
     assertThat(run.out()).contains("note: the Nodes of pool gcp-europe-west4 could not be read (Secret"
         + " elsewhere/gke-europe-west4-kubeconfig does not exist): it is simulated without nodes, so what its nodes run shows as"
         + " moved or stopped\n");
+    // The records on its nodes cannot be accounted: one note per Workload, not one per instance.
+    assertThat(run.out().lines().filter(l -> l.contains("could not be accounted"))).allSatisfy(l ->
+        assertThat(l).matches("note: \\S+/\\S+: \\d+ recorded placements could not be accounted in the live estate \\(\\S+: instance"
+            + " \\S+ is on unknown agent gcp-europe-west4/\\S+; \\.\\.\\.\\)"));
     // What runs on gcp (as the statuses record) moves to other pools or stops; nothing else changes:
     // nothing is placed that did not run, nothing moves that did not run on gcp.
     assertThat(run.out()).doesNotContain("no change").doesNotContain("placed (").contains("moved (");
