@@ -50,7 +50,10 @@ import picocli.CommandLine.Spec;
     description = "Runs the allocator and the framework schedulers over the ResourcePools, Frameworks and Workloads"
         + " in the given YAML (what you would kubectl apply) until placement is stable, and prints where every"
         + " instance would run and why the others would not. Nodes of Kubernetes-source pools are the v1 Node"
-        + " documents (or a v1 List of them, as kubectl get nodes -o yaml prints) in the same input.",
+        + " documents (or a v1 List of them, as kubectl get nodes -o yaml prints) in the same input."
+        + " With --cluster, the live estate of the kubeconfig's cluster is read instead, the files are applied to it"
+        + " (--delete files deleted from it), the simulation starts from the placements the Workloads' statuses record,"
+        + " and what would change is printed: instances placed, moved, stopped and left pending, and the shares.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:simulated (placement stable)",
@@ -58,6 +61,7 @@ import picocli.CommandLine.Spec;
       "2:invalid command line (a flag or its value)",
       "3:with --fail-on-pending: some instance would not be placed",
       "4:placement not stable after --max-rounds rounds: the result may change",
+      "5:with --cluster: the cluster cannot be read (unreachable, kubeconfig or context unusable, access refused)",
       "70:internal error (a bug: run with --debug and report the stack trace)"
     })
 public final class SimulateCommand implements Callable<Integer> {
@@ -67,6 +71,8 @@ public final class SimulateCommand implements Callable<Integer> {
   public static final int PENDING = 3;
   /** The exit code when placement was still changing after {@code --max-rounds} rounds. */
   public static final int NOT_STABLE = 4;
+  /** The exit code of {@code --cluster} when the cluster cannot be read. */
+  public static final int CLUSTER_UNREADABLE = 5;
 
   /** Loads the files and simulates: the whole run, replaceable in tests. */
   @FunctionalInterface
@@ -96,9 +102,28 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE_OR_DIR",
-      description = "YAML or JSON file, directory of .yaml/.yml/.json files, or - for the standard input; repeatable.")
+  @Option(names = {"-f", "--filename"}, paramLabel = "FILE_OR_DIR",
+      description = "YAML or JSON file, directory of .yaml/.yml/.json files, or - for the standard input; repeatable."
+          + " With --cluster: the change, applied to the live estate as kubectl apply would.")
   List<Path> files;
+
+  @Option(names = "--cluster",
+      description = "Start from the live estate of the kubeconfig's cluster (its pools, frameworks, Workloads and their"
+          + " recorded placements, Namespaces, Nodes; remote pools' Nodes through their kubeconfig Secrets), apply the"
+          + " files to it and print what would change against the live placements.")
+  boolean cluster;
+
+  @Option(names = "--context", paramLabel = "NAME", description = "With --cluster: the kubeconfig context (default: the current one).")
+  String context;
+
+  @Option(names = "--delete", paramLabel = "FILE_OR_DIR",
+      description = "With --cluster: objects deleted from the live estate (by kind, namespace and name), as kubectl delete -f would; repeatable.")
+  List<Path> deletions = new ArrayList<>();
+
+  @Option(names = "--operator-namespace", paramLabel = "NAMESPACE", defaultValue = "poolbridge-system",
+      description = "With --cluster: the operator's namespace, where kubeconfig Secrets without a namespace and the"
+          + " poolbridge settings ConfigMap are (default poolbridge-system).")
+  String operatorNamespace;
 
   @Option(names = {"-R", "--recursive"}, description = "Read the directories given with -f and their subdirectories.")
   boolean recursive;
@@ -152,6 +177,20 @@ public final class SimulateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ExchangeRates rates = exchangeRates();
+    if (cluster) {
+      return new ClusterDiff(this).run(out, err, rates);
+    }
+    if (files == null || files.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "Missing required option: '--filename=FILE_OR_DIR'");
+    }
+    for (String flag : List.of("--context", "--delete")) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+        throw new ParameterException(spec.commandLine(), flag + " reads the live estate: it needs --cluster");
+      }
+    }
+    if (spec.commandLine().getParseResult().hasMatchedOption("--operator-namespace")) {
+      throw new ParameterException(spec.commandLine(), "--operator-namespace reads the live estate: it needs --cluster");
+    }
     SimulationOutcome outcome;
     try {
       outcome = engine.simulate(files, recursive, seed, at == null ? Instant.now() : at, rates, maxRounds);

@@ -190,8 +190,28 @@ public final class EstateLoader {
     }
     Input canonical = new Input(input.pools(), input.frameworks(), input.workloads(), input.nodes(),
         input.namespaceLabels(), settingsRead, List.copyOf(skippedRead)).canonical();
-    EstateChecks.check(canonical);
+    if (checked) {
+      EstateChecks.check(canonical);
+    }
     return canonical;
+  }
+
+  /** Whether {@link #load} checks what needs the whole estate (see {@link #check}). */
+  private boolean checked = true;
+
+  /**
+   * Reads a part of an estate, e.g. the change {@code simulate --cluster} applies to the live one:
+   * each object is read and validated as by {@link #load}, but what needs the rest of the estate (a
+   * Workload's Framework, reservations against the Nodes) is not checked: against the live estate
+   * a missing Framework is what the operator would refuse the Workload for, not an input error.
+   */
+  public Input loadPart(List<Path> paths) {
+    checked = false;
+    try {
+      return load(paths);
+    } finally {
+      checked = true;
+    }
   }
 
   private List<Path> files(Path path) {

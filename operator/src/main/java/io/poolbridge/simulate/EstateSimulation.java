@@ -64,6 +64,68 @@ public final class EstateSimulation {
     this.rates = rates;
   }
 
+  /** Live Workloads whose recorded placements the run starts from, by key; empty: it starts from nothing placed. */
+  private final Map<String, Workload> records = new TreeMap<>();
+
+  /** The cluster each pool that reads another cluster's Nodes reads them from, by pool name; and those Nodes, by cluster. */
+  private final Map<String, String> clusterOfPool = new TreeMap<>();
+  private final Map<String, List<Node>> nodesOfCluster = new TreeMap<>();
+
+  /** How many recorded placements the last {@link #run} restored, and those it could not (the instance is placed afresh). */
+  private int restored;
+  private final List<String> notRestored = new ArrayList<>();
+
+  /**
+   * Starts from the placements the statuses of {@code recorded} list (what the operator restores
+   * after a restart) instead of from nothing placed: each is restored into the input's Workload of
+   * the same namespace and name, unless that one is refused, suspended or moved to another
+   * Framework (the operator would place it afresh). A record the engine cannot take (its node or its
+   * instance is gone) is dropped and the instance placed again, as the operator does.
+   */
+  public EstateSimulation restoring(java.util.Collection<Workload> recorded) {
+    recorded.forEach(w -> records.put(key(w), w));
+    return this;
+  }
+
+  /**
+   * The pools that read another cluster's Nodes ({@code clusterOfPool}: pool name to a name of that
+   * cluster) and the Nodes of each such cluster: those pools select among them (a Node the
+   * selectors of several pools of one cluster pick goes to the first by name), the other
+   * Kubernetes-source pools among the input's Nodes, as the operator assigns them.
+   */
+  public EstateSimulation withClusters(Map<String, String> clusterOfPool, Map<String, List<Node>> nodesOfCluster) {
+    this.clusterOfPool.putAll(clusterOfPool);
+    this.nodesOfCluster.putAll(nodesOfCluster);
+    return this;
+  }
+
+  /** How many recorded placements the last run restored. */
+  public int restored() {
+    return restored;
+  }
+
+  /** The recorded placements the last run could not restore, one line each: {@code <namespace>/<workload>: <instance>: <why>}. */
+  public List<String> notRestored() {
+    return List.copyOf(notRestored);
+  }
+
+  private Estate.NodeAssignment assign(List<ResourcePool> allPools, List<Node> kubernetesNodes) {
+    if (clusterOfPool.isEmpty()) {
+      return Estate.assignNodes(allPools, kubernetesNodes);
+    }
+    List<ResourcePool> local = allPools.stream().filter(p -> !clusterOfPool.containsKey(p.getMetadata().getName())).toList();
+    Estate.NodeAssignment here = Estate.assignNodes(local, kubernetesNodes);
+    Map<String, List<PoolNode>> byPool = new TreeMap<>(here.nodesByPool());
+    List<Estate.SharedNode> shared = new ArrayList<>(here.shared());
+    for (String cluster : new java.util.TreeSet<>(clusterOfPool.values())) {
+      List<ResourcePool> there = allPools.stream().filter(p -> cluster.equals(clusterOfPool.get(p.getMetadata().getName()))).toList();
+      Estate.NodeAssignment a = Estate.assignNodes(there, nodesOfCluster.getOrDefault(cluster, List.of()));
+      byPool.putAll(a.nodesByPool());
+      shared.addAll(a.shared());
+    }
+    return new Estate.NodeAssignment(byPool, shared);
+  }
+
   /** Runs until stable (or {@code maxRounds} rounds) and reports. */
   public SimulationOutcome run(int maxRounds) {
     List<String> warnings = new ArrayList<>(input.skipped());
@@ -72,7 +134,7 @@ public final class EstateSimulation {
     List<Node> kubernetesNodes = input.nodes().stream().map(EstateLoader.Loaded::object).toList();
     List<PoolNode> allNodes = new ArrayList<>();
     Estate.NodeAssignment assignment =
-        Estate.assignNodes(input.pools().stream().map(EstateLoader.Loaded::object).toList(), kubernetesNodes);
+        assign(input.pools().stream().map(EstateLoader.Loaded::object).toList(), kubernetesNodes);
     for (Estate.SharedNode shared : assignment.shared()) {
       warnings.add("node " + shared.node() + " is selected by pools " + shared.owner() + " and " + String.join(" and ", shared.others())
           + ": it belongs to " + shared.owner() + " only (the pool whose name sorts first)");
@@ -105,6 +167,7 @@ public final class EstateSimulation {
     Allocator allocator = simulation.allocator();
     Map<String, AgentInfo> agents = new LinkedHashMap<>();
     Map<String, Boolean> readyAgents = new TreeMap<>();
+    Map<String, AgentState> states = new TreeMap<>();
     nodesByPool.forEach((poolName, nodes) -> {
       ResourcePool pool = pools.get(poolName);
       for (PoolNode node : nodes) {
@@ -114,6 +177,7 @@ public final class EstateSimulation {
         AgentState state = Estate.state(pool, node, at);
         simulation.setAgentState(agent.id(), state);
         readyAgents.put(agent.id(), state == AgentState.ACTIVE);
+        states.put(agent.id(), state);
       }
     });
 
@@ -155,6 +219,9 @@ public final class EstateSimulation {
         created++;
       }
     }
+    if (!records.isEmpty()) {
+      restore(simulation, schema, workloads, refused.keySet(), states);
+    }
 
     SimulationReport report = simulation.run(maxRounds);
     return outcome(report, schema, allocator, pools, nodesByPool, agents, readyAgents, frameworks, workloads, refused, warnings);
@@ -162,6 +229,47 @@ public final class EstateSimulation {
 
   private static String key(Workload w) {
     return Workloads.key(w);
+  }
+
+  /**
+   * Restores the recorded placements into the engine as the operator's rebuild does: Workloads in
+   * key order, a record the engine refuses dropped; then the nodes' states again, so that an
+   * instance recorded on a node that cannot take work any more is moved off at the first round.
+   */
+  private void restore(Simulation simulation, ResourceSchema schema, List<Workload> workloads, Set<String> refused,
+      Map<String, AgentState> states) {
+    restored = 0;
+    notRestored.clear();
+    Map<String, Workload> current = new TreeMap<>();
+    workloads.forEach(w -> current.put(key(w), w));
+    for (var e : records.entrySet()) {
+      Workload now = current.get(e.getKey());
+      if (now == null || refused.contains(e.getKey()) || Workloads.suspended(now)
+          || !now.getSpec().framework().equals(e.getValue().getSpec().framework())) {
+        continue;
+      }
+      List<io.poolbridge.engine.RecordedPlacement> placements;
+      try {
+        placements = Workloads.recorded(schema, e.getValue());
+      } catch (RuntimeException ex) {
+        notRestored.add(e.getKey() + ": its status is not a record poolbridge can read: " + ex.getMessage());
+        continue;
+      }
+      for (io.poolbridge.engine.RecordedPlacement p : placements) {
+        try {
+          simulation.engine().restore(p);
+          restored++;
+        } catch (IllegalArgumentException ex) {
+          notRestored.add(e.getKey() + ": " + displayName(p.instanceId()) + ": " + ex.getMessage());
+        }
+      }
+    }
+    // The state each node was given when added, set again now that it holds instances.
+    states.forEach((agent, state) -> {
+      if (state != AgentState.ACTIVE) {
+        simulation.setAgentState(agent, state);
+      }
+    });
   }
 
   private static List<SimulationOutcome.Pending> pendingAll(Workload w, Refusal refusal) {

@@ -200,6 +200,8 @@ class SimulateExitCodesTest {
           2    invalid command line (a flag or its value)
           3    with --fail-on-pending: some instance would not be placed
           4    placement not stable after --max-rounds rounds: the result may change
+          5    with --cluster: the cluster cannot be read (unreachable, kubeconfig or
+                 context unusable, access refused)
           70   internal error (a bug: run with --debug and report the stack trace)
         """);
   }
