@@ -280,4 +280,40 @@ class EngineLifecycleTest {
     assertThat(run(e, secs(8))).isEmpty();
     assertThat(run(e, secs(3))).extracting(Assignment::instanceId).containsExactlyInAnyOrder("mpi-1", "mpi-2");
   }
+
+  @Test
+  void aScheduledJobWaitsForItsRunAndEachRunStartsAfresh() {
+    Engine e = engine();
+    e.upsert(job(2));
+    e.setJobPolicy("shop/report", new JobPolicy(0, null, true));
+    assertThat(run(e, secs(30))).as("nothing runs before the first scheduled run").isEmpty();
+    assertThat(viewOf(e, "shop/report").job().phase()).isEqualTo(JobLife.Phase.WAITING);
+    assertThat(e.publish().frameworks().get("marathon").pendingInstances()).isZero();
+    assertThat(e.settled()).isTrue();
+
+    e.startRun("shop/report", now, "replaced");
+    assertThat(run(e, secs(2))).hasSize(2);
+    e.exited("report-0", Exit.SUCCEEDED, now, "exit code 0");
+    e.exited("report-1", Exit.FAILED, now, "exit code 1");
+    run(e, secs(2));
+    EngineSnapshot.WorkloadView v = viewOf(e, "shop/report");
+    assertThat(v.job().phase()).as("backoffLimit 0: the first failure fails the run").isEqualTo(JobLife.Phase.FAILED);
+
+    // The next run: no failure carried over, both instances placed again.
+    Instant second = now;
+    e.startRun("shop/report", second, "replaced");
+    assertThat(run(e, secs(2))).hasSize(2);
+    v = viewOf(e, "shop/report");
+    assertThat(v.job().phase()).isEqualTo(JobLife.Phase.RUNNING);
+    assertThat(v.job().startedAt()).isEqualTo(second);
+    assertThat(v.job().failures()).isZero();
+    assertThat(v.lives()).isEmpty();
+
+    // A run started while one goes on replaces it.
+    e.startRun("shop/report", now, "replaced by the run scheduled at 02:00");
+    Tick t = tick(e, INTERVAL);
+    assertThat(t.stopped()).extracting(Stopped::reason).containsOnly(StopReason.REPLACED);
+    assertThat(t.stopped()).hasSize(2);
+    assertThat(t.placed()).hasSize(2);
+  }
 }
