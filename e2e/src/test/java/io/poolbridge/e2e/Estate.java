@@ -205,7 +205,12 @@ final class Estate {
     }
   }
 
+  /** The objects of a poolbridge kind; none while its CRD is not installed (a fresh cluster). */
   private static List<GenericKubernetesResource> list(KubernetesClient client, String kind) {
+    String crd = kind.toLowerCase(java.util.Locale.ROOT) + "s.poolbridge.io";
+    if (client.apiextensions().v1().customResourceDefinitions().withName(crd).get() == null) {
+      return List.of();
+    }
     return client.genericKubernetesResources(GROUP_VERSION, kind).inAnyNamespace().list().getItems();
   }
 
