@@ -72,6 +72,8 @@ class CrdE2E {
               .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
               60, TimeUnit.SECONDS);
     }
+    // Another E2E class may have run an estate on this cluster: start from none.
+    Estate.reset(client);
   }
 
   @Test

@@ -22,7 +22,8 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * The *E2E tier's cluster: one k3s container shared by every E2E class of a test run, started on
  * first use and stopped when the run ends. Test methods and {@code @BeforeAll} methods receive a
- * {@link KubernetesClient} for it as a parameter.
+ * {@link KubernetesClient} for it as a parameter, or the {@link K3sContainer} itself (its kubeconfig
+ * for helm, {@code ctr} to import an image).
  *
  * <p>Where no Docker engine is reachable every E2E test is skipped, with a message that says so.
  * Set {@code -Dpoolbridge.e2e.requireDocker=true} (as a CI job with Docker should) to make that a
@@ -67,14 +68,15 @@ public final class K3sExtension implements ExecutionCondition, ParameterResolver
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    return parameter.getParameter().getType() == KubernetesClient.class;
+    Class<?> type = parameter.getParameter().getType();
+    return type == KubernetesClient.class || type == K3sContainer.class;
   }
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return context.getRoot().getStore(NAMESPACE)
-        .getOrComputeIfAbsent(Cluster.class, k -> Cluster.start(), Cluster.class)
-        .client();
+    Cluster cluster = context.getRoot().getStore(NAMESPACE)
+        .getOrComputeIfAbsent(Cluster.class, k -> Cluster.start(), Cluster.class);
+    return parameter.getParameter().getType() == K3sContainer.class ? cluster.container() : cluster.client();
   }
 
   /** Whether Docker answered, and what was found. */
