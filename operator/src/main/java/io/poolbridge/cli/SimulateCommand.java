@@ -382,6 +382,16 @@ public final class SimulateCommand implements Callable<Integer> {
           whyNot(w));
     }
     sb.append(workloads.render());
+    List<WorkloadPlacement> scheduled = o.workloads().stream().filter(w -> w.nextRun() != null).toList();
+    if (!scheduled.isEmpty()) {
+      // A scheduled Job with no run recorded waits for its first run, as the operator has it.
+      Table runs = new Table("SCHEDULED JOB", "SCHEDULE", "NEXT RUN (UTC)", "LOCAL TIME");
+      for (WorkloadPlacement w : scheduled) {
+        SimulationOutcome.NextRun n = w.nextRun();
+        runs.row(w.key(), n.schedule(), n.at() == null ? n.note() : n.at(), n.local() == null ? "-" : n.local());
+      }
+      sb.append('\n').append(runs.render());
+    }
     if (!o.warnings().isEmpty()) {
       sb.append('\n');
       o.warnings().forEach(warning -> sb.append("warning: ").append(warning).append('\n'));
@@ -425,7 +435,7 @@ public final class SimulateCommand implements Callable<Integer> {
   /** The most common reason among pending instances, with how many share it. */
   private static String whyNot(WorkloadPlacement w) {
     if (w.pending().isEmpty()) {
-      return "";
+      return w.nextRun() != null && w.placed() == 0 ? "waiting for its next scheduled run" : "";
     }
     Map<String, Integer> counts = new TreeMap<>();
     w.pending().forEach(p -> counts.merge(p.message(), 1, Integer::sum));

@@ -214,6 +214,10 @@ public final class EstateSimulation {
           Workloads.map(w, frameworks.get(w.getSpec().framework()), schema, offered, input.namespaceLabels(), created);
       if (mapped instanceof Workloads.Refused r) {
         refused.put(key(w), pendingAll(w, r.refusal()));
+      } else if (mapped instanceof Workloads.Demand d && w.getSpec().schedule() != null && records.get(key(w)) == null) {
+        // A scheduled Job with no run recorded waits for its first scheduled run, as the operator
+        // has it: nothing is placed for it; its next run is shown.
+        created++;
       } else if (mapped instanceof Workloads.Demand d) {
         simulation.submit(d.demand());
         created++;
@@ -359,7 +363,7 @@ public final class EstateSimulation {
       pending.sort(Comparator.comparing(SimulationOutcome.Pending::id, INSTANCE_ORDER));
       workloadRows.add(new SimulationOutcome.WorkloadPlacement(
           w.getMetadata().getNamespace(), w.getMetadata().getName(), w.getSpec().kind().name(), w.getSpec().framework(),
-          w.getSpec().instances(), placed.size(), cost.isEmpty() ? null : roundPrices(cost), placed, pending));
+          w.getSpec().instances(), placed.size(), cost.isEmpty() ? null : roundPrices(cost), placed, pending, nextRun(w, at)));
     }
     Map<String, long[]> heldBy = new TreeMap<>();
     for (SimulationReport.WorkloadReport wr : report.workloads()) {
@@ -385,6 +389,27 @@ public final class EstateSimulation {
     }
     return new SimulationOutcome(
         seed, at.toString(), report.rounds(), report.stable(), poolRows, frameworkRows, workloadRows, report.events(), warnings);
+  }
+
+  /** A scheduled Job's next run after {@code at} (with Kubernetes CronJob's daylight-saving rules); null without a schedule. */
+  static SimulationOutcome.NextRun nextRun(Workload w, Instant at) {
+    io.poolbridge.api.v1alpha1.WorkloadSpec.Schedule s = w.getSpec().schedule();
+    if (s == null) {
+      return null;
+    }
+    String schedule = s.cron() + (s.timeZone() == null ? "" : " (" + s.timeZone() + ")");
+    if (Boolean.TRUE.equals(s.suspend())) {
+      return new SimulationOutcome.NextRun(schedule, null, null, "suspended");
+    }
+    try {
+      io.poolbridge.lifecycle.CronSchedule cron = io.poolbridge.lifecycle.CronSchedule.parse(s.cron(), s.timeZone());
+      return cron.next(at)
+          .map(next -> new SimulationOutcome.NextRun(schedule, next.toString(),
+              next.atZone(cron.zone()).toOffsetDateTime().toString(), null))
+          .orElseGet(() -> new SimulationOutcome.NextRun(schedule, null, null, "never fires again"));
+    } catch (io.poolbridge.lifecycle.InvalidScheduleException e) {
+      return new SimulationOutcome.NextRun(schedule, null, null, e.getMessage());
+    }
   }
 
   /** Instance ids in numeric order of their suffix: name-2 before name-10. */

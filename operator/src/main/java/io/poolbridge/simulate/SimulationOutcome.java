@@ -74,7 +74,14 @@ public record SimulationOutcome(
       int placed,
       Map<String, Double> costPerHour,
       List<Instance> placements,
-      List<Pending> pending) {
+      List<Pending> pending,
+      NextRun nextRun) {
+
+    /** A workload without a schedule. */
+    public WorkloadPlacement(String namespace, String name, String kind, String framework, int instances, int placed,
+        Map<String, Double> costPerHour, List<Instance> placements, List<Pending> pending) {
+      this(namespace, name, kind, framework, instances, placed, costPerHour, placements, pending, null);
+    }
 
     public String key() {
       return namespace + "/" + name;
@@ -85,6 +92,14 @@ public record SimulationOutcome(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Instance(
       String id, String node, String pool, String zone, Map<String, String> resources, boolean revocable, String costPerHour) {}
+
+  /**
+   * A scheduled Job's next run after the simulated time: {@code at} in UTC (RFC 3339), {@code local}
+   * the same wall-clock time in the schedule's zone; both absent, with {@code note}, when it never
+   * fires again or is suspended, or the schedule cannot be read.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record NextRun(String schedule, String at, String local, String note) {}
 
   /** An instance without a node, and why: {@code reason} is a condition reason, {@code message} what to do about it. */
   public record Pending(String id, String reason, String message) {}

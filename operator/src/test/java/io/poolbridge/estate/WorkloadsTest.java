@@ -113,10 +113,10 @@ class WorkloadsTest {
 
   @Test
   void aSuspendedWorkloadIsAdmittedButDemandsNothing() {
-    Workload suspended = workload("analytics", JOB + "  schedule: {suspend: true}\n");
+    Workload suspended = workload("analytics", JOB + "  schedule: {cron: '0 2 * * *', suspend: true}\n");
     assertThat(map(suspended, SPARK)).isInstanceOf(Workloads.Suspended.class);
     // A refusal still comes first: the operator reports it whether or not the Workload is suspended.
-    assertThat(map(workload("lab", JOB + "  schedule: {suspend: true}\n"), SPARK)).isInstanceOf(Workloads.Refused.class);
+    assertThat(map(workload("lab", JOB + "  schedule: {cron: '0 2 * * *', suspend: true}\n"), SPARK)).isInstanceOf(Workloads.Refused.class);
   }
 
   @Test
