@@ -87,9 +87,13 @@ final class Samples {
     }
   }
 
+  /** The documents of samples/ and of samples/lifecycle/ (applied after them). */
   static List<Document> documents() {
     List<Document> documents = new ArrayList<>();
     for (Path file : yamlFiles("samples")) {
+      documents.addAll(read(file));
+    }
+    for (Path file : yamlFiles("samples/lifecycle")) {
       documents.addAll(read(file));
     }
     return documents;

@@ -248,13 +248,13 @@ class SamplesApplyIT {
 
     // 3. A PUT without metadata.resourceVersion is applied unconditionally; a real API server refuses
     //    it for custom resources (422, resourceVersion must be specified for an update).
-    String path = "/apis/poolbridge.io/v1alpha1/namespaces/analytics/workloads/spark-nightly-etl";
+    String path = "/apis/poolbridge.io/v1alpha1/namespaces/analytics/workloads/spark-nightly-etl-scheduled";
     ObjectNode body = Samples.SERIALIZATION.convertValue(
-        client.resources(Workload.class).inNamespace("analytics").withName("spark-nightly-etl").get(), ObjectNode.class);
+        client.resources(Workload.class).inNamespace("analytics").withName("spark-nightly-etl-scheduled").get(), ObjectNode.class);
     ((ObjectNode) body.get("metadata")).remove("resourceVersion");
     ((ObjectNode) body.get("spec")).put("instances", 24);
     client.raw(path, "PUT", body.toString());
-    assertThat(client.resources(Workload.class).inNamespace("analytics").withName("spark-nightly-etl").get()
+    assertThat(client.resources(Workload.class).inNamespace("analytics").withName("spark-nightly-etl-scheduled").get()
         .getSpec().instances()).isEqualTo(24);
 
     // 4. Neither the OpenAPI schema nor the CEL rules of the CRD are checked: a negative instance
