@@ -12,7 +12,6 @@ import io.poolbridge.api.v1alpha1.Framework;
 import io.poolbridge.api.v1alpha1.ResourcePool;
 import io.poolbridge.api.v1alpha1.SecretKeyRef;
 import io.poolbridge.api.v1alpha1.Workload;
-import io.poolbridge.estate.EstateLoader;
 import io.poolbridge.estate.EstateLoader.Input;
 import io.poolbridge.estate.EstateLoader.Loaded;
 import io.poolbridge.estate.EstateLoader.Origin;

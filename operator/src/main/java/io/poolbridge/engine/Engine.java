@@ -28,7 +28,6 @@ import io.poolbridge.scheduler.Preemption.Plan;
 import io.poolbridge.scheduler.Preemption.Preemptor;
 import io.poolbridge.scheduler.Prices;
 import io.poolbridge.scheduler.SchedulingRequest;
-import io.poolbridge.scheduler.Unplaced;
 import io.poolbridge.scheduler.WorkloadDemand;
 import io.poolbridge.time.ManualClock;
 import java.time.Duration;

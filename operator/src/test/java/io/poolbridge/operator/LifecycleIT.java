@@ -20,12 +20,9 @@ import io.poolbridge.embedded.ValidatingCrudDispatcher;
 import io.poolbridge.materialize.Keys;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,23 +40,7 @@ class LifecycleIT {
   private EmbeddedEstate estate;
   private KubernetesClient client;
   private PoolbridgeOperator operator;
-  private final AtomicReference<Duration> ahead = new AtomicReference<>(Duration.ZERO);
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneId getZone() {
-      return ZoneId.of("UTC");
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.now().plus(ahead.get());
-    }
-  };
+  private final AheadClock clock = new AheadClock();
 
   @BeforeEach
   void start() {
@@ -194,7 +175,7 @@ class LifecycleIT {
   }
 
   private void advance(Duration d) {
-    ahead.updateAndGet(a -> a.plus(d));
+    clock.advance(d);
   }
 
   @Test

@@ -5,13 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,23 +22,7 @@ class NodeLossIT {
   private static final Duration GRACE = Duration.ofSeconds(40);
   private static final Duration SETTLE = Duration.ofSeconds(60);
   private FaultyEstate estate;
-  private final AtomicReference<Duration> ahead = new AtomicReference<>(Duration.ZERO);
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneId getZone() {
-      return ZoneId.of("UTC");
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.now().plus(ahead.get());
-    }
-  };
+  private final AheadClock clock = new AheadClock();
   private PoolbridgeOperator operator;
 
   @BeforeEach
@@ -92,7 +72,7 @@ class NodeLossIT {
     String poolNode = nodeOfConnect();
     Map<String, Map<String, String>> before = estate.recorded();
     setReady(poolNode.substring(poolNode.indexOf('/') + 1), false);
-    ahead.set(GRACE.minusSeconds(5));
+    clock.setAhead(GRACE.minusSeconds(5));
     ticks(3);
     assertThat(estate.recorded()).as("nothing moved within the grace period").isEqualTo(before);
   }
@@ -104,7 +84,7 @@ class NodeLossIT {
     int connect = estate.placed().get("streaming/kafka-connect").size();
     setReady(poolNode.substring(poolNode.indexOf('/') + 1), false);
     ticks(2);
-    ahead.set(GRACE.plusSeconds(1));
+    clock.setAhead(GRACE.plusSeconds(1));
 
     await().atMost(SETTLE).until(() -> onNode(poolNode) == 0 && operator.loop().state().settled());
     assertThat(there).isPositive();
@@ -137,7 +117,7 @@ class NodeLossIT {
     ticks(3);
     assertThat(estate.recorded()).as("restored, not drained").isEqualTo(before);
 
-    ahead.set(GRACE.plusSeconds(1));
+    clock.setAhead(GRACE.plusSeconds(1));
     await().atMost(SETTLE).until(() -> onNode(poolNode) == 0 && operator.loop().state().settled());
     estate.assertValidRecord();
   }
