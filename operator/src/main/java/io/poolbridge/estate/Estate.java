@@ -266,13 +266,18 @@ public final class Estate {
    * ready is left to {@link #state}.
    */
   public static Maintenance maintenance(ResourcePool pool, PoolNode node, Instant now) {
+    return maintenance(pool, node.name(), now);
+  }
+
+  /** As {@link #maintenance(ResourcePool, PoolNode, Instant)}, by node name. */
+  public static Maintenance maintenance(ResourcePool pool, String nodeName, Instant now) {
     List<ResourcePoolSpec.MaintenanceWindow> windows = pool.getSpec().maintenance();
     if (windows == null) {
       return null;
     }
     Maintenance best = null;
     for (ResourcePoolSpec.MaintenanceWindow w : windows) {
-      if (!w.nodes().contains(node.name())) {
+      if (!w.nodes().contains(nodeName)) {
         continue;
       }
       Instant start = OffsetDateTime.parse(w.start()).toInstant();
