@@ -44,6 +44,7 @@ public final class Materializer {
 
   private final KubernetesClient client;
   private final boolean remote;
+  private KubernetesClient evictions;
 
   /**
    * @param client the API of the cluster the objects go to
@@ -180,14 +181,13 @@ public final class Materializer {
     String namespace = existing.getMetadata().getNamespace();
     String name = existing.getMetadata().getName();
     String phase = existing.getStatus() == null ? null : existing.getStatus().getPhase();
-    var pod = client.pods().inNamespace(namespace).withName(name);
     if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
-      pod.delete();
+      client.pods().inNamespace(namespace).withName(name).delete();
       c.deleted++;
       return true;
     }
     try {
-      if (pod.evict()) {
+      if (evictions().pods().inNamespace(namespace).withName(name).evict()) {
         c.deleted++;
         return true;
       }
@@ -200,6 +200,19 @@ public final class Materializer {
     c.waiting.add("Pod " + name + " is kept for now: evicting it would violate a PodDisruptionBudget in namespace " + namespace
         + "; it is evicted once the budget allows");
     return false;
+  }
+
+  /**
+   * The client for evictions: {@link #client} without its retries, which a 429 would otherwise set
+   * off (with back-off, for minutes) where the answer is final for now. It shares the client's
+   * connections and needs no closing.
+   */
+  private KubernetesClient evictions() {
+    if (evictions == null) {
+      evictions = client.newClient(new io.fabric8.kubernetes.client.RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+          .withRequestRetryBackoffLimit(0).build()).adapt(KubernetesClient.class);
+    }
+    return evictions;
   }
 
   /**
