@@ -302,6 +302,14 @@ public final class Engine {
     ledger.runningIdsOnAgent(agentId).forEach(id -> snapshots.workloadChanged(ledger.running(id).assignment().workloadKey()));
   }
 
+  /** Stops a running instance (see {@link #stop}); while it waits to be placed again, its status says {@code why}. */
+  private void stopAndSay(String instanceId, StopReason reason, String why) {
+    Running r = ledger.running(instanceId);
+    if (stop(instanceId, reason, why) && !ledger.isHeld(r.assignment().workloadKey(), instanceId)) {
+      waits.stopped(instanceId, r.assignment().workloadKey(), why);
+    }
+  }
+
   /** Stops the old placements drained off an agent. */
   private void endSlotsOn(String agentId, StopReason reason, String why) {
     for (DrainBook.Slot s : drains.slotsOn(agentId)) {
@@ -315,6 +323,11 @@ public final class Engine {
     allocator.recover(s.slotId());
     Assignment a = s.old();
     stopped.add(new Stopped(s.instanceId(), a.workloadKey(), s.frameworkId(), a.agentId(), a.resources(), reason, why));
+    WorkloadDemand d = ledger.workload(a.workloadKey());
+    if (reason == StopReason.DRAINED && !ledger.isRunning(s.instanceId()) && d != null && d.instanceIds().contains(s.instanceId())) {
+      // Not placed elsewhere in time: it waits, and says why.
+      waits.stopped(s.instanceId(), a.workloadKey(), why);
+    }
     snapshots.workloadChanged(a.workloadKey());
     snapshots.agentChanged(a.agentId());
     snapshots.stale();
@@ -336,8 +349,9 @@ public final class Engine {
             + s.reason() + "): the replacement on " + DrainBook.node(ledger.running(s.instanceId()).assignment().agentId())
             + " is placed");
       } else if (!now.isBefore(s.start())) {
-        endSlot(s, StopReason.DRAINED, "stopped: node " + node + "'s maintenance window (" + s.reason() + ") started at "
-            + s.start() + " before a replacement could be placed; placed again where there is room");
+        String why = "stopped: node " + node + "'s maintenance window (" + s.reason() + ") started at "
+            + s.start() + " before a replacement could be placed; placed again where there is room";
+        endSlot(s, StopReason.DRAINED, why);
       }
     }
   }
@@ -876,7 +890,8 @@ public final class Engine {
   private void absorb(CycleResult cycle) {
     rescinded.addAll(cycle.rescinded());
     for (Revocation r : cycle.revocations()) {
-      stop(r.placement().instanceId(), StopReason.REVOKED, "revoked: borrowed capacity reclaimed by role " + r.owner());
+      String why = "revoked: borrowed capacity reclaimed by role " + r.owner();
+      stopAndSay(r.placement().instanceId(), StopReason.REVOKED, why);
     }
     for (Placement p : cycle.toMove()) {
       if (drains.drainingAhead(p.agentId()) || drains.isSlotId(p.instanceId())) {
@@ -884,7 +899,7 @@ public final class Engine {
         continue;
       }
       DrainBook.Window w = drains.window(p.agentId());
-      stop(p.instanceId(), StopReason.DRAINED, w != null ? DrainBook.openedMessage(p.agentId(), w)
+      stopAndSay(p.instanceId(), StopReason.DRAINED, w != null ? DrainBook.openedMessage(p.agentId(), w)
           : "moved off " + p.agentId() + " (" + allocator.usage(p.agentId()).state() + ")");
     }
   }

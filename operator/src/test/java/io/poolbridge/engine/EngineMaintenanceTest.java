@@ -180,19 +180,26 @@ class EngineMaintenanceTest {
     assertThat(view(e, "shop/web").draining()).containsOnlyKeys("web-0", "web-1");
     assertThat(view(e, "shop/web").pending()).isEmpty();
 
-    // The window opens: both stopped, pending.
-    Tick opening = at(e, start, true);
+    // The window opens: both stopped, pending, saying why.
+    Tick opening = at(e, start.minusSeconds(1), true);
+    assertThat(opening.stopped()).isEmpty();
+    e.setMaintenance(a1.id(), AgentState.MAINTENANCE, start, REASON);
+    assertThat(view(e, "shop/web").pending()).hasSize(2).allSatisfy(u -> assertThat(u.reason().message()).isEqualTo(
+        "stopped: node a1's maintenance window (" + REASON + ") started at " + start
+            + " before a replacement could be placed; placed again where there is room"));
+    opening = tick(e, Duration.ofSeconds(1), true);
     assertThat(opening.stopped()).hasSize(2).allSatisfy(s -> {
       assertThat(s.reason()).isEqualTo(StopReason.DRAINED);
       assertThat(s.message()).isEqualTo("stopped: node a1's maintenance window (" + REASON + ") started at " + start
           + " before a replacement could be placed; placed again where there is room");
     });
-    e.setMaintenance(a1.id(), AgentState.MAINTENANCE, start, REASON);
     assertThat(stopped(run(e, 3))).isEmpty();
     assertThat(cpuOn(e, a1).cpuMillis()).isZero();
     EngineSnapshot.WorkloadView v = view(e, "shop/web");
     assertThat(v.placed()).isEmpty();
-    assertThat(v.pending()).hasSize(2);
+    // Why they wait: first the window (until a round with offers tells more), then that no node that takes work is big enough.
+    assertThat(v.pending()).hasSize(2).allSatisfy(u -> assertThat(u.reason().message())
+        .isEqualTo("Insufficient cpu,memory in pools metal: no node is big enough for one instance of cpu 2, memory 4Gi"));
     assertThat(v.draining()).isEmpty();
 
     // The window ends: a1 is offered again and takes them back.
