@@ -136,6 +136,19 @@ final class SnapshotBook {
     return snapshot;
   }
 
+  /** What an agent's placements use, its drain slots (old placements kept while drained ahead of a window) included. */
+  private long[] withSlots(String agentId, long[] placedOn) {
+    List<DrainBook.Slot> slots = drains.slotsOn(agentId);
+    if (slots.isEmpty()) {
+      return placedOn;
+    }
+    long[] sum = placedOn == null ? new long[allocator.schema().size()] : java.util.Arrays.copyOf(placedOn, allocator.schema().size());
+    for (DrainBook.Slot s : slots) {
+      Vectors.addSaturating(sum, java.util.Arrays.copyOf(s.old().resources().toArray(), sum.length));
+    }
+    return sum;
+  }
+
   private void build(long round, Instant now, boolean settled) {
     for (String key : dirtyViews) {
       WorkloadDemand d = ledger.workload(key);
@@ -185,7 +198,8 @@ final class SnapshotBook {
     for (String id : dirtyAgents) {
       AgentInfo a = agents.get(id);
       if (a != null) {
-        poolFigures.get(a.pool()).update(a, allocator.usage(id).state(), ledger.placedOn(id), leasedTo(id), allocator.schema());
+        poolFigures.get(a.pool()).update(a, allocator.usage(id).state(), withSlots(id, ledger.placedOn(id)), leasedTo(id),
+            allocator.schema());
       }
     }
     dirtyAgents.clear();

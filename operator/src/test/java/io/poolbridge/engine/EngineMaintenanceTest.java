@@ -179,6 +179,9 @@ class EngineMaintenanceTest {
     assertThat(agentsOf(e, "shop/web")).containsExactly("metal/a1", "metal/a1");
     assertThat(view(e, "shop/web").draining()).containsOnlyKeys("web-0", "web-1");
     assertThat(view(e, "shop/web").pending()).isEmpty();
+    // The pool's figures count them on a1 too.
+    assertThat(e.publish().pools().get("metal").agents()).filteredOn(n -> n.id().equals("metal/a1")).singleElement()
+        .satisfies(n -> assertThat(n.placed().get("cpu")).isEqualTo(4000));
 
     // The window opens: both stopped, pending, saying why.
     Tick opening = at(e, start.minusSeconds(1), true);
