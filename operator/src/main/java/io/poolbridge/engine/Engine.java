@@ -310,6 +310,22 @@ public final class Engine {
     }
   }
 
+  /**
+   * An instance drained ahead of a window, not placed elsewhere yet, ended where it ran: its old
+   * placement is released ({@link StopReason#EXITED}); the instance is pending already and is placed
+   * elsewhere when there is room. Whether it was such an instance.
+   */
+  private boolean drainedExited(String instanceId, Exit exit, String message) {
+    DrainBook.Slot s = drains.slot(instanceId);
+    if (s == null) {
+      return false;
+    }
+    String said = message == null || message.isBlank() ? describe(exit) : message;
+    endSlot(s, StopReason.EXITED, "ended while draining off " + DrainBook.node(s.agentId()) + " (" + said + "): placed elsewhere");
+    unsettle();
+    return true;
+  }
+
   /** Stops the old placements drained off an agent. */
   private void endSlotsOn(String agentId, StopReason reason, String why) {
     for (DrainBook.Slot s : drains.slotsOn(agentId)) {
@@ -579,7 +595,7 @@ public final class Engine {
   public boolean exited(String instanceId, Exit exit, Instant at, String message) {
     Running r = ledger.running(instanceId);
     if (r == null) {
-      return false;
+      return drainedExited(instanceId, exit, message);
     }
     String key = r.instance().workloadKey();
     WorkloadDemand d = ledger.workload(key);

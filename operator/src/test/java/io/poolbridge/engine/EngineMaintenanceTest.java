@@ -213,6 +213,31 @@ class EngineMaintenanceTest {
   }
 
   @Test
+  void anInstanceThatEndsWhileDrainingIsReleasedAndPlacedElsewhereOnceThereIsRoom() {
+    Engine e = engine(a1, tiny);
+    e.upsert(service(1));
+    run(e, 3);
+    e.setMaintenance(a1.id(), AgentState.DRAINING, start, REASON);
+    run(e, 3);
+    assertThat(cpuOn(e, a1).cpuMillis()).isEqualTo(2000);
+
+    assertThat(e.exited("web-0", Exit.FAILED, now, "exit code 1")).isTrue();
+    Tick t = tick(e, INTERVAL, true);
+    assertThat(t.stopped()).singleElement().satisfies(s -> {
+      assertThat(s.reason()).isEqualTo(StopReason.EXITED);
+      assertThat(s.agentId()).isEqualTo("metal/a1");
+      assertThat(s.message()).isEqualTo("ended while draining off a1 (exit code 1): placed elsewhere");
+    });
+    assertThat(cpuOn(e, a1).cpuMillis()).isZero();
+    assertThat(view(e, "shop/web").placed()).isEmpty();
+    assertThat(view(e, "shop/web").pending()).hasSize(1);
+    assertThat(e.exited("web-0", Exit.FAILED, now, "exit code 1")).as("reported twice").isFalse();
+
+    addAgent(e, a2);
+    assertThat(placed(run(e, 5))).extracting(Assignment::agentId).containsExactly("metal/a2");
+  }
+
+  @Test
   void aJobRunsOnUntilTheWindowOpensAndIsThenPlacedElsewhere() {
     Engine e = engine(a1);
     e.upsert(WorkloadDemand.builder("shop/report", "marathon", res(2, 4)).instances(1).kind(WorkloadKind.JOB).build());
