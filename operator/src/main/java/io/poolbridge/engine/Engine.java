@@ -796,6 +796,11 @@ public final class Engine {
         p.revocable(), prices.perHour(agent.pool(), resources));
     index(a, d);
     ledger.commit(p.instanceId());
+    DrainBook.Window w = drains.window(p.agentId());
+    if (w != null && w.state() == AgentState.DRAINING) {
+      // Restored onto a node already drained ahead of a window (a restarted operator): drained too.
+      drainAhead(p.instanceId(), p.agentId(), w);
+    }
     unsettle();
   }
 

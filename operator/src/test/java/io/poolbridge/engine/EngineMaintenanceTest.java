@@ -237,6 +237,21 @@ class EngineMaintenanceTest {
     assertThat(placed(run(e, 5))).extracting(Assignment::agentId).containsExactly("metal/a2");
   }
 
+  /** A restarted operator tells the window first, then restores the record: the instance is drained as well. */
+  @Test
+  void anInstanceRestoredOntoANodeDrainedAheadIsDrainedToo() {
+    Engine e = engine(a1, a2);
+    e.upsert(service(1));
+    e.setMaintenance(a1.id(), AgentState.DRAINING, start, REASON);
+    e.restore(new RecordedPlacement("web-0", "shop/web", a1.id(), res(2, 4), false, Map.of()));
+    assertThat(view(e, "shop/web").draining()).containsOnlyKeys("web-0");
+    Tick placing = tick(e, INTERVAL, true);
+    assertThat(placing.placed()).extracting(Assignment::agentId).containsExactly("metal/a2");
+    assertThat(tick(e, INTERVAL, true).stopped()).singleElement()
+        .satisfies(s -> assertThat(s.agentId()).isEqualTo("metal/a1"));
+    assertThat(cpuOn(e, a1).cpuMillis()).isZero();
+  }
+
   @Test
   void aJobRunsOnUntilTheWindowOpensAndIsThenPlacedElsewhere() {
     Engine e = engine(a1);
