@@ -392,6 +392,18 @@ public final class SimulateCommand implements Callable<Integer> {
       }
       sb.append('\n').append(runs.render());
     }
+    if (o.draining() != null) {
+      sb.append('\n');
+      for (SimulationOutcome.Drain d : o.draining()) {
+        sb.append("draining ahead of maintenance: node ").append(d.node()).append(" of pool ").append(d.pool())
+            .append(", window at ").append(d.windowStart()).append(" (").append(d.reason()).append(")");
+        sb.append(d.moved().isEmpty() ? "; nothing moved" : "; moved: " + String.join(", ", d.moved()));
+        if (!d.staying().isEmpty()) {
+          sb.append("; running there until it opens: ").append(String.join(", ", d.staying()));
+        }
+        sb.append('\n');
+      }
+    }
     if (!o.warnings().isEmpty()) {
       sb.append('\n');
       o.warnings().forEach(warning -> sb.append("warning: ").append(warning).append('\n'));

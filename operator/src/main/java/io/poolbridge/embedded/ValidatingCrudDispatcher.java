@@ -18,6 +18,13 @@ import java.nio.charset.StandardCharsets;
  * invalid one is answered {@code 422 Unprocessable Entity} with the API server's Status message,
  * and a valid one is stored as the API server stores it: unknown fields pruned, defaults applied.
  * Patches are stored unvalidated (the mock applies them itself; the operator does not patch specs).
+ *
+ * <p>Evictions ({@code POST .../pods/<name>/eviction}, which the mock does not serve): the Pod is
+ * deleted, unless a PodDisruptionBudget ({@code policy/v1}) of its namespace selects it by {@code
+ * matchLabels} and has {@code status.disruptionsAllowed} of 0 (or none): then {@code 429 Too Many
+ * Requests}, as the API server answers. Simplified: the budget's status is taken as written (no
+ * disruption controller computes it), {@code matchExpressions} are not read, and the Pod is deleted
+ * at once (no grace period).
  */
 public final class ValidatingCrudDispatcher extends KubernetesCrudDispatcher {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,6 +32,10 @@ public final class ValidatingCrudDispatcher extends KubernetesCrudDispatcher {
 
   @Override
   public MockResponse handleCreate(RecordedRequest request) {
+    java.util.regex.Matcher eviction = EVICTION.matcher(pathOnly(request.getPath()));
+    if (eviction.matches()) {
+      return evict(eviction.group(1), eviction.group(2));
+    }
     RecordedRequest checked = request;
     if (isSpecWrite(request.getPath())) {
       Object outcome = validate(request);
@@ -47,6 +58,42 @@ public final class ValidatingCrudDispatcher extends KubernetesCrudDispatcher {
       checked = (RecordedRequest) outcome;
     }
     return super.handleUpdate(checked);
+  }
+
+  private static final java.util.regex.Pattern EVICTION =
+      java.util.regex.Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/]+)/eviction$");
+
+  private static String pathOnly(String path) {
+    return path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+  }
+
+  private MockResponse evict(String namespace, String name) {
+    String podPath = "/api/v1/namespaces/" + namespace + "/pods/" + name;
+    MockResponse pod = super.handleGet(podPath);
+    if (pod.code() != 200) {
+      return status(404, "NotFound", "pods \"" + name + "\" not found");
+    }
+    try {
+      JsonNode labels = JSON.readTree(pod.getBody().readUtf8()).path("metadata").path("labels");
+      MockResponse budgets = super.handleGet("/apis/policy/v1/namespaces/" + namespace + "/poddisruptionbudgets");
+      if (budgets.code() == 200) {
+        for (JsonNode pdb : JSON.readTree(budgets.getBody().readUtf8()).path("items")) {
+          JsonNode match = pdb.path("spec").path("selector").path("matchLabels");
+          boolean selects = match.isObject();
+          for (var e : match.properties()) {
+            selects &= e.getValue().asText().equals(labels.path(e.getKey()).asText(null));
+          }
+          if (selects && pdb.path("status").path("disruptionsAllowed").asInt(0) <= 0) {
+            return status(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.");
+          }
+        }
+      }
+    } catch (IOException e) {
+      return status(500, "InternalError", "could not read the Pod or its budgets: " + e.getMessage());
+    }
+    super.handleDelete(podPath);
+    return new MockResponse().setResponseCode(201)
+        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Success\",\"code\":201}");
   }
 
   private static boolean isSpecWrite(String path) {

@@ -92,6 +92,8 @@ public final class Engine {
   private final GangHolds holds = new GangHolds();
   /** Restarts, back-offs, Jobs' completions and failures. */
   private final LifeBook lives = new LifeBook();
+  /** Maintenance windows, and the Services' instances drained ahead of one (see {@link DrainBook}). */
+  private final DrainBook drains = new DrainBook();
 
   // Decisions since the last tick.
   private final List<Assignment> placed = new ArrayList<>();
@@ -131,6 +133,7 @@ public final class Engine {
     this.room = new Room(allocator, frameworks, quotas, agents, feasibility, ledger);
     this.demand = new DemandBook(allocator, ledger, frameworks, agents, feasibility);
     this.snapshots = new SnapshotBook(allocator, ledger, frameworks, agents, waits, lives);
+    snapshots.drains(drains);
   }
 
   /** The allocator, to read (shares, usage, placements); change it through the engine's events only. */
@@ -169,6 +172,7 @@ public final class Engine {
   /** An agent changes state; leaving {@code ACTIVE} moves its instances off at the next tick. */
   public void setAgentState(String agentId, AgentState state) {
     requireAgent(agentId);
+    leaveMaintenance(agentId, state);
     rescinded.addAll(allocator.setAgentState(agentId, state));
     snapshots.agentChanged(agentId);
     unsettle();
@@ -180,6 +184,8 @@ public final class Engine {
     for (String id : ledger.runningIdsOnAgent(agentId)) {
       stop(id, StopReason.LOST, "lost: node " + agentId + " left its pool");
     }
+    endSlotsOn(agentId, StopReason.LOST, "lost: node " + agentId + " left its pool");
+    drains.forgetWindow(agentId);
     AgentRemoval removal = allocator.removeAgent(agentId);
     rescinded.addAll(removal.rescinded());
     AgentInfo gone = agents.remove(agentId);
@@ -216,6 +222,152 @@ public final class Engine {
   private void requireAgent(String agentId) {
     if (!agents.containsKey(agentId)) {
       throw new IllegalArgumentException("unknown agent " + agentId);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Events: maintenance windows (see DrainBook)
+
+  /**
+   * A maintenance window bears on an agent: {@link AgentState#DRAINING} while it is drained ahead of
+   * the window (no new offers; a Service's instance there is placed elsewhere first and its old
+   * placement stopped once the replacement is committed, or at {@code windowStart}; other instances
+   * run until then), {@link AgentState#MAINTENANCE} once it is open (no offers; what still runs there
+   * is stopped and placed again elsewhere). {@link #setAgentState} ends it.
+   */
+  public void setMaintenance(String agentId, AgentState state, Instant windowStart, String reason) {
+    requireAgent(agentId);
+    if (state != AgentState.DRAINING && state != AgentState.MAINTENANCE) {
+      throw new IllegalArgumentException("a maintenance window makes an agent DRAINING or MAINTENANCE, not " + state);
+    }
+    DrainBook.Window w = new DrainBook.Window(state, windowStart, reason);
+    if (w.equals(drains.window(agentId)) && allocator.usage(agentId).state() == state) {
+      return;
+    }
+    rescinded.addAll(allocator.setAgentState(agentId, state));
+    drains.setWindow(agentId, w);
+    snapshots.agentChanged(agentId);
+    if (state == AgentState.DRAINING) {
+      for (String id : ledger.runningIdsOnAgent(agentId)) {
+        drainAhead(id, agentId, w);
+      }
+    } else {
+      endSlotsOn(agentId, StopReason.DRAINED, "stopped: node " + DrainBook.node(agentId) + "'s maintenance window (" + reason
+          + ") started at " + windowStart + " before a replacement could be placed; placed again where there is room");
+    }
+    unsettle();
+  }
+
+  /** Moves a Service's instance on an agent drained ahead of a window to a drain slot; it is pending again. */
+  private void drainAhead(String instanceId, String agentId, DrainBook.Window w) {
+    Running r = ledger.running(instanceId);
+    String key = r.assignment().workloadKey();
+    snapshots.workloadChanged(key);
+    WorkloadDemand d = ledger.workload(key);
+    if (d.kind() != io.poolbridge.scheduler.WorkloadKind.SERVICE || d.gang() || ledger.isUncommitted(instanceId)) {
+      return;
+    }
+    Map<String, Resources> reserved = allocator.placementReservations(instanceId);
+    release(instanceId);
+    Assignment a = r.assignment();
+    String slotId = instanceId + DrainBook.SLOT_SUFFIX;
+    allocator.restore(new Placement(slotId, d.frameworkId(), agentId, a.pool(), a.resources(), a.revocable(), a.priority(), reserved));
+    drains.addSlot(new DrainBook.Slot(instanceId, slotId, a, reserved, d.frameworkId(), w.start(), w.reason()));
+    demand.reviveAtNextTick(d.frameworkId());
+  }
+
+  /** An agent's state set outright ends the window bearing on it, if any, and its drain slots. */
+  private void leaveMaintenance(String agentId, AgentState state) {
+    DrainBook.Window w = drains.forgetWindow(agentId);
+    if (w == null) {
+      return;
+    }
+    if (state == AgentState.ACTIVE) {
+      // The window went away (or ended) before it opened: an instance not placed elsewhere yet stays.
+      for (DrainBook.Slot s : drains.slotsOn(agentId)) {
+        if (!ledger.isRunning(s.instanceId()) && ledger.workload(s.old().workloadKey()) != null
+            && ledger.workload(s.old().workloadKey()).instanceIds().contains(s.instanceId())) {
+          drains.removeSlot(s.instanceId());
+          allocator.recover(s.slotId());
+          allocator.restore(new Placement(s.instanceId(), s.frameworkId(), agentId, s.old().pool(), s.old().resources(),
+              s.old().revocable(), s.old().priority(), s.reserved()));
+          index(s.old(), ledger.workload(s.old().workloadKey()));
+          ledger.commit(s.instanceId());
+          waits.forget(s.instanceId());
+        }
+      }
+    }
+    endSlotsOn(agentId, StopReason.DRAINED, "moved off " + DrainBook.node(agentId) + " (" + state + ")");
+    ledger.runningIdsOnAgent(agentId).forEach(id -> snapshots.workloadChanged(ledger.running(id).assignment().workloadKey()));
+  }
+
+  /** Stops a running instance (see {@link #stop}); while it waits to be placed again, its status says {@code why}. */
+  private void stopAndSay(String instanceId, StopReason reason, String why) {
+    Running r = ledger.running(instanceId);
+    if (stop(instanceId, reason, why) && !ledger.isHeld(r.assignment().workloadKey(), instanceId)) {
+      waits.stopped(instanceId, r.assignment().workloadKey(), why);
+    }
+  }
+
+  /**
+   * An instance drained ahead of a window, not placed elsewhere yet, ended where it ran: its old
+   * placement is released ({@link StopReason#EXITED}); the instance is pending already and is placed
+   * elsewhere when there is room. Whether it was such an instance.
+   */
+  private boolean drainedExited(String instanceId, Exit exit, String message) {
+    DrainBook.Slot s = drains.slot(instanceId);
+    if (s == null) {
+      return false;
+    }
+    String said = message == null || message.isBlank() ? describe(exit) : message;
+    endSlot(s, StopReason.EXITED, "ended while draining off " + DrainBook.node(s.agentId()) + " (" + said + "): placed elsewhere");
+    unsettle();
+    return true;
+  }
+
+  /** Stops the old placements drained off an agent. */
+  private void endSlotsOn(String agentId, StopReason reason, String why) {
+    for (DrainBook.Slot s : drains.slotsOn(agentId)) {
+      endSlot(s, reason, why);
+    }
+  }
+
+  /** Stops a drain slot's old placement: released in the allocator, reported stopped. */
+  private void endSlot(DrainBook.Slot s, StopReason reason, String why) {
+    drains.removeSlot(s.instanceId());
+    allocator.recover(s.slotId());
+    Assignment a = s.old();
+    stopped.add(new Stopped(s.instanceId(), a.workloadKey(), s.frameworkId(), a.agentId(), a.resources(), reason, why));
+    WorkloadDemand d = ledger.workload(a.workloadKey());
+    if (reason == StopReason.DRAINED && !ledger.isRunning(s.instanceId()) && d != null && d.instanceIds().contains(s.instanceId())) {
+      // Not placed elsewhere in time: it waits, and says why.
+      waits.stopped(s.instanceId(), a.workloadKey(), why);
+    }
+    snapshots.workloadChanged(a.workloadKey());
+    snapshots.agentChanged(a.agentId());
+    snapshots.stale();
+  }
+
+  /**
+   * Drain slots that are over: their replacement is committed, the window opened, or the instance
+   * is no longer wanted.
+   */
+  private void drainsDue(Instant now) {
+    for (DrainBook.Slot s : drains.slots()) {
+      WorkloadDemand d = ledger.workload(s.old().workloadKey());
+      String node = DrainBook.node(s.agentId());
+      if (d == null || !d.instanceIds().contains(s.instanceId())) {
+        endSlot(s, d == null ? StopReason.DELETED : StopReason.SCALED_DOWN, d == null ? "stopped: its workload was deleted"
+            : "stopped: its workload no longer lists it");
+      } else if (ledger.isRunning(s.instanceId()) && !ledger.isUncommitted(s.instanceId())) {
+        endSlot(s, StopReason.DRAINED, "moved off " + node + " ahead of its maintenance window at " + s.start() + " ("
+            + s.reason() + "): the replacement on " + DrainBook.node(ledger.running(s.instanceId()).assignment().agentId())
+            + " is placed");
+      } else if (!now.isBefore(s.start())) {
+        String why = "stopped: node " + node + "'s maintenance window (" + s.reason() + ") started at "
+            + s.start() + " before a replacement could be placed; placed again where there is room";
+        endSlot(s, StopReason.DRAINED, why);
+      }
     }
   }
 
@@ -476,7 +628,7 @@ public final class Engine {
   public boolean exited(String instanceId, Exit exit, Instant at, String message) {
     Running r = ledger.running(instanceId);
     if (r == null) {
-      return false;
+      return drainedExited(instanceId, exit, message);
     }
     String key = r.instance().workloadKey();
     WorkloadDemand d = ledger.workload(key);
@@ -681,6 +833,11 @@ public final class Engine {
         p.revocable(), prices.perHour(agent.pool(), resources));
     index(a, d);
     ledger.commit(p.instanceId());
+    DrainBook.Window w = drains.window(p.agentId());
+    if (w != null && w.state() == AgentState.DRAINING) {
+      // Restored onto a node already drained ahead of a window (a restarted operator): drained too.
+      drainAhead(p.instanceId(), p.agentId(), w);
+    }
     unsettle();
   }
 
@@ -725,6 +882,7 @@ public final class Engine {
   public Tick tick(Instant now) {
     clock.moveTo(now);
     lifecycleDue(now);
+    drainsDue(now);
     boolean idle = settled;
     if (!idle) {
       snapshots.stale();
@@ -790,10 +948,17 @@ public final class Engine {
   private void absorb(CycleResult cycle) {
     rescinded.addAll(cycle.rescinded());
     for (Revocation r : cycle.revocations()) {
-      stop(r.placement().instanceId(), StopReason.REVOKED, "revoked: borrowed capacity reclaimed by role " + r.owner());
+      String why = "revoked: borrowed capacity reclaimed by role " + r.owner();
+      stopAndSay(r.placement().instanceId(), StopReason.REVOKED, why);
     }
     for (Placement p : cycle.toMove()) {
-      stop(p.instanceId(), StopReason.DRAINED, "moved off " + p.agentId() + " (" + allocator.usage(p.agentId()).state() + ")");
+      if (drains.drainingAhead(p.agentId()) || drains.isSlotId(p.instanceId())) {
+        // Drained ahead of a window: Services moved make-before-break, the rest run until it opens.
+        continue;
+      }
+      DrainBook.Window w = drains.window(p.agentId());
+      stopAndSay(p.instanceId(), StopReason.DRAINED, w != null ? DrainBook.openedMessage(p.agentId(), w)
+          : "moved off " + p.agentId() + " (" + allocator.usage(p.agentId()).state() + ")");
     }
   }
 

@@ -44,15 +44,26 @@ public record EngineSnapshot(
   /**
    * A workload: its placed instances, in instance order, its pending ones with the reason each
    * waits, the history of those that have one (held back instances are in neither list: backing off
-   * before a restart, or done), and, for a Job, where it stands.
+   * before a restart, or done), and, for a Job, where it stands. {@code draining}: the placed
+   * instances on a node drained ahead of a maintenance window, with what a status says of each (a
+   * Service's instance whose replacement is not placed yet is listed where it still runs).
    */
   public record WorkloadView(
       String key, String frameworkId, int instances, List<Placed> placed, List<Unplaced> pending, Map<String, InstanceLife> lives,
-      JobLife job) {
+      JobLife job, Map<String, String> draining) {
     public WorkloadView {
+      draining = draining == null || draining.isEmpty() ? Map.of()
+          : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(draining));
       placed = List.copyOf(placed);
       pending = List.copyOf(pending);
       lives = lives == null || lives.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(lives));
+    }
+
+    /** A workload with nothing draining. */
+    public WorkloadView(
+        String key, String frameworkId, int instances, List<Placed> placed, List<Unplaced> pending, Map<String, InstanceLife> lives,
+        JobLife job) {
+      this(key, frameworkId, instances, placed, pending, lives, job, Map.of());
     }
 
     /** A workload without history. */

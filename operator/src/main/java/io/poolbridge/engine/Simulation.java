@@ -62,6 +62,11 @@ public final class Simulation {
     engine.setAgentState(agentId, state);
   }
 
+  /** A maintenance window bears on an agent; see {@link Engine#setMaintenance}. */
+  public void setMaintenance(String agentId, AgentState state, java.time.Instant windowStart, String reason) {
+    engine.setMaintenance(agentId, state, windowStart, reason);
+  }
+
   public void addFramework(FrameworkInfo framework) {
     engine.addFramework(framework);
   }

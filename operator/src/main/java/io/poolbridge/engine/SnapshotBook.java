@@ -49,6 +49,12 @@ final class SnapshotBook {
   private volatile EngineSnapshot snapshot = EngineSnapshot.EMPTY;
   private final LifeBook lives;
   private boolean snapshotStale = true;
+  private DrainBook drains = new DrainBook();
+
+  /** The engine's maintenance windows and drain slots, for the views' draining instances. */
+  void drains(DrainBook drains) {
+    this.drains = drains;
+  }
 
   /** Reads the engine's own maps (live, never changed here). */
   SnapshotBook(HierarchicalAllocator allocator, Ledger ledger, Map<String, FrameworkInfo> frameworks,
@@ -130,6 +136,19 @@ final class SnapshotBook {
     return snapshot;
   }
 
+  /** What an agent's placements use, its drain slots (old placements kept while drained ahead of a window) included. */
+  private long[] withSlots(String agentId, long[] placedOn) {
+    List<DrainBook.Slot> slots = drains.slotsOn(agentId);
+    if (slots.isEmpty()) {
+      return placedOn;
+    }
+    long[] sum = placedOn == null ? new long[allocator.schema().size()] : java.util.Arrays.copyOf(placedOn, allocator.schema().size());
+    for (DrainBook.Slot s : slots) {
+      Vectors.addSaturating(sum, java.util.Arrays.copyOf(s.old().resources().toArray(), sum.length));
+    }
+    return sum;
+  }
+
   private void build(long round, Instant now, boolean settled) {
     for (String key : dirtyViews) {
       WorkloadDemand d = ledger.workload(key);
@@ -139,10 +158,22 @@ final class SnapshotBook {
       List<EngineSnapshot.Placed> p = new ArrayList<>();
       List<Unplaced> u = new ArrayList<>();
       Map<String, Running> mine = ledger.runningOfWorkload(key);
+      Map<String, String> draining = new java.util.LinkedHashMap<>();
       for (String id : d.instanceIds()) {
         Running r = mine.get(id);
+        DrainBook.Slot slot = r == null ? drains.slot(id) : null;
         if (r != null) {
           p.add(new EngineSnapshot.Placed(r.assignment(), allocator.placementReservations(id), !ledger.isUncommitted(id)));
+          String agent = r.assignment().agentId();
+          if (drains.drainingAhead(agent)) {
+            draining.put(id, DrainBook.drainingNote(agent, drains.window(agent), false));
+          }
+        } else if (slot != null) {
+          // Drained ahead of a window, its replacement not placed yet: it runs where it was.
+          p.add(new EngineSnapshot.Placed(slot.old(), slot.reserved(), true));
+          DrainBook.Window w = drains.window(slot.agentId());
+          draining.put(id, DrainBook.drainingNote(slot.agentId(),
+              w != null ? w : new DrainBook.Window(io.poolbridge.allocator.AgentState.DRAINING, slot.start(), slot.reason()), true));
         } else if (!ledger.isHeld(key, id)) {
           Unplaced w = waits.get(id);
           u.add(w != null ? w : new Unplaced(id, key, new Reason(Reason.Code.NO_OFFERS, "Not scheduled yet")));
@@ -150,7 +181,7 @@ final class SnapshotBook {
       }
       int s = WorkloadViews.shard(key);
       views.get(s).put(key, new EngineSnapshot.WorkloadView(
-          key, d.frameworkId(), d.instanceIds().size(), p, u, lives.lives(d.instanceIds()), lives.job(key)));
+          key, d.frameworkId(), d.instanceIds().size(), p, u, lives.lives(d.instanceIds()), lives.job(key), draining));
       dirtyShard[s] = true;
     }
     dirtyViews.clear();
@@ -167,7 +198,8 @@ final class SnapshotBook {
     for (String id : dirtyAgents) {
       AgentInfo a = agents.get(id);
       if (a != null) {
-        poolFigures.get(a.pool()).update(a, allocator.usage(id).state(), ledger.placedOn(id), leasedTo(id), allocator.schema());
+        poolFigures.get(a.pool()).update(a, allocator.usage(id).state(), withSlots(id, ledger.placedOn(id)), leasedTo(id),
+            allocator.schema());
       }
     }
     dirtyAgents.clear();

@@ -132,6 +132,14 @@ final class WaitBook {
     waiting.put(victim, new Unplaced(victim, e.victim().workloadKey(), new Reason(Reason.Code.PREEMPTED, e.reason())));
   }
 
+  /**
+   * A running instance was stopped and is pending again ({@code why}: revoked, moved off a node
+   * under maintenance): that is why it waits, until a round with offers says otherwise.
+   */
+  void stopped(String instanceId, String workloadKey, String why) {
+    waiting.put(instanceId, new Unplaced(instanceId, workloadKey, new Reason(Reason.Code.NO_OFFERS, why)));
+  }
+
   /** Room was made for the pending instance: it does not preempt again until it ran. */
   void roomMadeFor(String instanceId) {
     preempted.add(instanceId);

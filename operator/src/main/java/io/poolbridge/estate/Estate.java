@@ -249,6 +249,51 @@ public final class Estate {
     return AgentState.ACTIVE;
   }
 
+  /**
+   * A maintenance window as it bears on one node at some time.
+   *
+   * @param state {@link AgentState#DRAINING} while the window is ahead but within its {@code
+   *     drainBefore}, {@link AgentState#MAINTENANCE} while it is open
+   * @param start when the window opens
+   * @param end when it closes
+   * @param reason why, as the pool says (never {@code null}: "maintenance" when it says nothing)
+   */
+  public record Maintenance(AgentState state, Instant start, Instant end, String reason) {}
+
+  /**
+   * The maintenance window that bears on {@code node} at {@code now}: the open one, else the one
+   * being drained ahead of (the earliest start); {@code null} when none does. A node that is not
+   * ready is left to {@link #state}.
+   */
+  public static Maintenance maintenance(ResourcePool pool, PoolNode node, Instant now) {
+    return maintenance(pool, node.name(), now);
+  }
+
+  /** As {@link #maintenance(ResourcePool, PoolNode, Instant)}, by node name. */
+  public static Maintenance maintenance(ResourcePool pool, String nodeName, Instant now) {
+    List<ResourcePoolSpec.MaintenanceWindow> windows = pool.getSpec().maintenance();
+    if (windows == null) {
+      return null;
+    }
+    Maintenance best = null;
+    for (ResourcePoolSpec.MaintenanceWindow w : windows) {
+      if (!w.nodes().contains(nodeName)) {
+        continue;
+      }
+      Instant start = OffsetDateTime.parse(w.start()).toInstant();
+      Instant end = start.plus(Durations.parse(w.duration()));
+      Duration lead = Durations.parse(w.drainBefore() == null ? ResourcePoolSpec.MaintenanceWindow.DEFAULT_DRAIN_BEFORE : w.drainBefore());
+      String reason = w.reason() == null || w.reason().isBlank() ? "maintenance" : w.reason();
+      if (!now.isBefore(start) && now.isBefore(end)) {
+        return new Maintenance(AgentState.MAINTENANCE, start, end, reason);
+      }
+      if (now.isBefore(start) && !now.isBefore(start.minus(lead)) && (best == null || start.isBefore(best.start()))) {
+        best = new Maintenance(AgentState.DRAINING, start, end, reason);
+      }
+    }
+    return best;
+  }
+
   /** A Framework as the allocator's framework. */
   public static FrameworkInfo framework(ResourceSchema schema, Framework framework) {
     FrameworkSpec spec = framework.getSpec();

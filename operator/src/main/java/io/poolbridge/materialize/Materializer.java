@@ -30,7 +30,9 @@ import java.util.function.UnaryOperator;
  * allocation and owning Workload uid, as its {@code poolbridge.io/placement} annotation and labels
  * record) is adopted as it is, so a restarted operator never duplicates a Pod. Any other Pod of the
  * Workload (its instance gone, moved to another node, made for another allocation, or left by an
- * earlier Workload of the same name) is deleted, and the missing ones are created. A create that
+ * earlier Workload of the same name) is removed, through the Eviction API while it may still run
+ * (so PodDisruptionBudgets hold it back: the outcome is then {@link Outcome#PENDING}), and the
+ * missing ones are created. A create that
  * meets an existing Pod (409) reads it: if it matches, it is adopted; if it is an old Pod still
  * terminating (a real API server keeps a deleted Pod through its grace period), or a Pod poolbridge
  * did not make holds the name (it is never deleted), the result is {@link Outcome#PENDING} with a
@@ -42,6 +44,7 @@ public final class Materializer {
 
   private final KubernetesClient client;
   private final boolean remote;
+  private KubernetesClient evictions;
 
   /**
    * @param client the API of the cluster the objects go to
@@ -117,6 +120,7 @@ public final class Materializer {
       }
       Set<String> kept = new HashSet<>();
       Set<String> terminating = new HashSet<>();
+      Set<String> blocked = new HashSet<>();
       for (Pod existing : client.pods().inNamespace(namespace).withLabels(selector(workload)).list().getItems()) {
         String name = existing.getMetadata().getName();
         Pod want = wanted.get(name);
@@ -128,14 +132,17 @@ public final class Materializer {
         } else if (want != null && matches(existing, want)) {
           kept.add(name);
           c.adopted++;
-        } else {
-          client.pods().inNamespace(namespace).withName(name).delete();
-          c.deleted++;
+        } else if (!remove(existing, c)) {
+          blocked.add(name);
         }
       }
       boolean namespaceChecked = false;
       for (Map.Entry<String, Pod> e : wanted.entrySet()) {
         if (kept.contains(e.getKey())) {
+          continue;
+        }
+        if (blocked.contains(e.getKey())) {
+          // Its earlier Pod (on another node, or for another allocation) is kept: made once that one is evicted.
           continue;
         }
         if (terminating.contains(e.getKey())) {
@@ -160,6 +167,52 @@ public final class Materializer {
     } catch (KubernetesClientException e) {
       return Result.of(Outcome.FAILED, failure("the Pods of workload " + workload.getMetadata().getName(), e), c);
     }
+  }
+
+  /**
+   * Removes a Pod poolbridge no longer wants. One that may still run (not {@code Succeeded} or {@code
+   * Failed}) is evicted through the Eviction API ({@code policy/v1}, {@code pods/eviction}), so that
+   * PodDisruptionBudgets are respected; the API server deletes it with its own {@code
+   * terminationGracePeriodSeconds}. When the API answers 429 (a budget allows no disruption now) the
+   * Pod is kept, the reason is noted (the outcome is then {@link Outcome#PENDING}) and the eviction
+   * is tried again on the next apply. A Pod that ran to its end is deleted. Whether it was removed.
+   */
+  private boolean remove(Pod existing, Counts c) {
+    String namespace = existing.getMetadata().getNamespace();
+    String name = existing.getMetadata().getName();
+    String phase = existing.getStatus() == null ? null : existing.getStatus().getPhase();
+    if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+      client.pods().inNamespace(namespace).withName(name).delete();
+      c.deleted++;
+      return true;
+    }
+    try {
+      if (evictions().pods().inNamespace(namespace).withName(name).evict()) {
+        c.deleted++;
+        return true;
+      }
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return true;
+      }
+      throw e;
+    }
+    c.waiting.add("Pod " + name + " is kept for now: evicting it would violate a PodDisruptionBudget in namespace " + namespace
+        + "; it is evicted once the budget allows");
+    return false;
+  }
+
+  /**
+   * The client for evictions: {@link #client} without its retries, which a 429 would otherwise set
+   * off (with back-off, for minutes) where the answer is final for now. It shares the client's
+   * connections and needs no closing.
+   */
+  private KubernetesClient evictions() {
+    if (evictions == null) {
+      evictions = client.newClient(new io.fabric8.kubernetes.client.RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+          .withRequestRetryBackoffLimit(0).build()).adapt(KubernetesClient.class);
+    }
+    return evictions;
   }
 
   /**

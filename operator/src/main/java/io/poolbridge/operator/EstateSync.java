@@ -59,6 +59,8 @@ public final class EstateSync {
   private final Map<String, String> pricing;
   private final Map<String, AgentInfo> agents = new HashMap<>();
   private final Map<String, AgentState> states = new HashMap<>();
+  /** The maintenance window each agent's state was told with (drained ahead of, or open). */
+  private final Map<String, Estate.Maintenance> windows = new HashMap<>();
   private final Map<String, PoolNode> nodes = new HashMap<>();
   private final Map<String, List<String>> agentsByPool = new TreeMap<>();
   private final Map<String, FrameworkInfo> frameworks = new HashMap<>();
@@ -251,7 +253,8 @@ public final class EstateSync {
         continue;
       }
       for (String agentId : agentsByPool.getOrDefault(pool.getMetadata().getName(), List.of())) {
-        setState(engine, agentId, state(pool, nodes.get(agentId), now));
+        AgentState state = state(pool, nodes.get(agentId), now);
+        setState(engine, agentId, state, window(pool, nodes.get(agentId), now, state));
       }
     }
   }
@@ -261,7 +264,24 @@ public final class EstateSync {
       // A deleted pool drains: nothing new lands on its nodes, what runs there is placed elsewhere.
       return AgentState.DRAINING;
     }
-    return Estate.state(pool, node, now);
+    AgentState state = Estate.state(pool, node, now);
+    if (state == AgentState.ACTIVE) {
+      // Within a window's drainBefore: drained ahead of it.
+      Estate.Maintenance m = Estate.maintenance(pool, node, now);
+      if (m != null) {
+        return m.state();
+      }
+    }
+    return state;
+  }
+
+  /** The maintenance window behind {@code state}, or {@code null} when the state has another cause. */
+  private static Estate.Maintenance window(ResourcePool pool, PoolNode node, Instant now, AgentState state) {
+    if (pool.getMetadata().getDeletionTimestamp() != null || state == AgentState.DOWN || state == AgentState.ACTIVE) {
+      return null;
+    }
+    Estate.Maintenance m = Estate.maintenance(pool, node, now);
+    return m != null && m.state() == state ? m : null;
   }
 
   /** Returns whether the resources offered changed (Workloads refused for a resource may now be admitted). */
@@ -270,6 +290,7 @@ public final class EstateSync {
     shared = assignment.shared();
     Map<String, AgentInfo> wanted = new LinkedHashMap<>();
     Map<String, AgentState> wantedStates = new HashMap<>();
+    Map<String, Estate.Maintenance> wantedWindows = new HashMap<>();
     Map<String, PoolNode> wantedNodes = new HashMap<>();
     Map<String, List<String>> byPool = new TreeMap<>();
     Set<String> lost = new HashSet<>();
@@ -294,6 +315,7 @@ public final class EstateSync {
           }
         }
         wantedStates.put(agent.id(), wantedState);
+        wantedWindows.put(agent.id(), window(pool, node, now, wantedState));
         wantedNodes.put(agent.id(), node);
         ids.add(agent.id());
       }
@@ -307,6 +329,7 @@ public final class EstateSync {
         engine.removeAgent(id);
         agents.remove(id);
         states.remove(id);
+        windows.remove(id);
       }
     }
     wanted.forEach((id, agent) -> {
@@ -319,7 +342,7 @@ public final class EstateSync {
         engine.updateAgent(agent);
         agents.put(id, agent);
       }
-      setState(engine, id, wantedStates.get(id));
+      setState(engine, id, wantedStates.get(id), wantedWindows.get(id));
     });
     nodes.clear();
     nodes.putAll(wantedNodes);
@@ -365,9 +388,15 @@ public final class EstateSync {
     return names;
   }
 
-  private void setState(Engine engine, String agentId, AgentState state) {
-    if (states.get(agentId) != state) {
-      engine.setAgentState(agentId, state);
+  private void setState(Engine engine, String agentId, AgentState state, Estate.Maintenance window) {
+    if (states.get(agentId) != state || !java.util.Objects.equals(windows.get(agentId), window)) {
+      if (window != null) {
+        engine.setMaintenance(agentId, state, window.start(), window.reason());
+        windows.put(agentId, window);
+      } else {
+        engine.setAgentState(agentId, state);
+        windows.remove(agentId);
+      }
       states.put(agentId, state);
     }
   }

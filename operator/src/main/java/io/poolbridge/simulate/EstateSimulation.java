@@ -168,6 +168,7 @@ public final class EstateSimulation {
     Map<String, AgentInfo> agents = new LinkedHashMap<>();
     Map<String, Boolean> readyAgents = new TreeMap<>();
     Map<String, AgentState> states = new TreeMap<>();
+    Map<String, Estate.Maintenance> drainingAhead = new TreeMap<>();
     nodesByPool.forEach((poolName, nodes) -> {
       ResourcePool pool = pools.get(poolName);
       for (PoolNode node : nodes) {
@@ -176,8 +177,13 @@ public final class EstateSimulation {
         agents.put(agent.id(), agent);
         AgentState state = Estate.state(pool, node, at);
         simulation.setAgentState(agent.id(), state);
-        readyAgents.put(agent.id(), state == AgentState.ACTIVE);
         states.put(agent.id(), state);
+        Estate.Maintenance m = state == AgentState.ACTIVE ? Estate.maintenance(pool, node, at) : null;
+        if (m != null) {
+          // Drained ahead of its window: placed as before the lead, then drained (below).
+          drainingAhead.put(agent.id(), m);
+        }
+        readyAgents.put(agent.id(), state == AgentState.ACTIVE && m == null);
       }
     });
 
@@ -228,7 +234,45 @@ public final class EstateSimulation {
     }
 
     SimulationReport report = simulation.run(maxRounds);
-    return outcome(report, schema, allocator, pools, nodesByPool, agents, readyAgents, frameworks, workloads, refused, warnings);
+    List<SimulationOutcome.Drain> draining = new ArrayList<>();
+    if (!drainingAhead.isEmpty()) {
+      // The nodes within a window's drainBefore at `at`: what ran there is drained make-before-break.
+      SimulationReport before = report;
+      drainingAhead.forEach((id, m) -> simulation.setMaintenance(id, AgentState.DRAINING, m.start(), m.reason()));
+      report = simulation.run(maxRounds);
+      draining = drains(before, report, drainingAhead, agents);
+    }
+    return outcome(report, schema, allocator, pools, nodesByPool, agents, readyAgents, frameworks, workloads, refused, warnings,
+        draining);
+  }
+
+  /** What draining ahead of a window moved off each node, and what stays there until it opens. */
+  private static List<SimulationOutcome.Drain> drains(SimulationReport before, SimulationReport after,
+      Map<String, Estate.Maintenance> drainingAhead, Map<String, AgentInfo> agents) {
+    Map<String, String> was = new LinkedHashMap<>();
+    Map<String, String> is = new LinkedHashMap<>();
+    before.workloads().forEach(w -> w.placed().forEach(a -> was.put(a.instanceId(), a.agentId())));
+    after.workloads().forEach(w -> w.placed().forEach(a -> is.put(a.instanceId(), a.agentId())));
+    List<SimulationOutcome.Drain> drains = new ArrayList<>();
+    drainingAhead.forEach((id, m) -> {
+      List<String> moved = new ArrayList<>();
+      List<String> staying = new ArrayList<>();
+      was.forEach((instance, agent) -> {
+        if (!agent.equals(id)) {
+          return;
+        }
+        String now = is.get(instance);
+        if (id.equals(now)) {
+          staying.add(instance);
+        } else {
+          moved.add(instance + " -> " + (now == null ? "pending" : agents.get(now).attributes().get(Estate.HOSTNAME)));
+        }
+      });
+      AgentInfo agent = agents.get(id);
+      drains.add(new SimulationOutcome.Drain(agent.pool(), agent.attributes().get(Estate.HOSTNAME), m.start().toString(), m.reason(),
+          moved, staying));
+    });
+    return drains;
   }
 
   private static String key(Workload w) {
@@ -300,7 +344,8 @@ public final class EstateSimulation {
       Map<String, Framework> frameworks,
       List<Workload> workloads,
       Map<String, List<SimulationOutcome.Pending>> refused,
-      List<String> warnings) {
+      List<String> warnings,
+      List<SimulationOutcome.Drain> draining) {
     List<SimulationOutcome.Pool> poolRows = new ArrayList<>();
     for (var e : nodesByPool.entrySet()) {
       ResourcePool pool = pools.get(e.getKey());
@@ -388,7 +433,8 @@ public final class EstateSimulation {
           pendingBy.getOrDefault(name, 0)));
     }
     return new SimulationOutcome(
-        seed, at.toString(), report.rounds(), report.stable(), poolRows, frameworkRows, workloadRows, report.events(), warnings);
+        seed, at.toString(), report.rounds(), report.stable(), poolRows, frameworkRows, workloadRows,
+        draining.isEmpty() ? null : draining, report.events(), warnings);
   }
 
   /** A scheduled Job's next run after {@code at} (with Kubernetes CronJob's daylight-saving rules); null without a schedule. */

@@ -169,10 +169,10 @@ public record PlacementDiff(
       java.util.Set<String> running = new java.util.HashSet<>();
       placed.forEach(i -> running.add(i.id()));
       workloads.add(new SimulationOutcome.WorkloadPlacement(w.namespace(), w.name(), w.kind(), w.framework(), w.instances(), placed.size(),
-          w.costPerHour(), placed, w.pending().stream().filter(p -> !running.contains(p.id())).toList()));
+          w.costPerHour(), placed, w.pending().stream().filter(p -> !running.contains(p.id())).toList(), w.nextRun()));
     }
     return new SimulationOutcome(accounted.seed(), accounted.at(), accounted.rounds(), accounted.stable(), accounted.pools(),
-        accounted.frameworks(), workloads, accounted.events(), accounted.warnings());
+        accounted.frameworks(), workloads, accounted.draining(), accounted.events(), accounted.warnings());
   }
 
   private static Map<String, SimulationOutcome.WorkloadPlacement> byKey(SimulationOutcome o) {

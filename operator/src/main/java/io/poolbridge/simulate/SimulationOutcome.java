@@ -11,7 +11,7 @@ import java.util.Map;
  * quantities, shares are fractions of the pooled totals.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"seed", "at", "rounds", "stable", "pools", "frameworks", "workloads", "events", "warnings"})
+@JsonPropertyOrder({"seed", "at", "rounds", "stable", "pools", "frameworks", "workloads", "draining", "events", "warnings"})
 public record SimulationOutcome(
     long seed,
     String at,
@@ -20,8 +20,18 @@ public record SimulationOutcome(
     List<Pool> pools,
     List<FrameworkUse> frameworks,
     List<WorkloadPlacement> workloads,
+    List<Drain> draining,
     List<String> events,
     List<String> warnings) {
+
+  /**
+   * A node drained ahead of a maintenance window at {@code at} (within its drainBefore): it takes no
+   * new work; {@code moved} are the Services' instances placed elsewhere first ({@code web-0 -> node}),
+   * {@code staying} those that run there until the window opens (Jobs, leases, gangs, or no room
+   * elsewhere). Absent when no node is.
+   */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public record Drain(String pool, String node, String windowStart, String reason, List<String> moved, List<String> staying) {}
 
   /**
    * A pool's figures, as the ResourcePool status describes them: {@code nodes} counts every node,

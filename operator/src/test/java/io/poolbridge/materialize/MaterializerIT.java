@@ -12,12 +12,12 @@ import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.poolbridge.api.v1alpha1.Workload;
+import io.poolbridge.embedded.ValidatingCrudDispatcher;
 import io.poolbridge.materialize.Materializer.Outcome;
 import io.poolbridge.materialize.Materializer.Result;
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ class MaterializerIT {
 
   @BeforeEach
   void start() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new ValidatingCrudDispatcher(), false);
     server.init();
     client = server.createClient(new JdkHttpClientFactory());
     materializer = new Materializer(client, false);
@@ -104,7 +104,7 @@ class MaterializerIT {
   }
 
   @Test
-  void aMovedInstancesOldPodIsDeletedAndANewOneMadeOnItsNewNode() throws Exception {
+  void aMovedInstancesOldPodIsEvictedAndANewOneMadeOnItsNewNode() throws Exception {
     Workload w = kafkaConnect();
     materializer.pods(w, List.of(placement("kafka-connect-0", "ip-a"), placement("kafka-connect-1", "ip-b")));
     String untouched = client.pods().inNamespace("streaming").withName("kafka-connect-0").get().getMetadata().getUid();
@@ -117,8 +117,44 @@ class MaterializerIT {
     assertThat(moved.created()).isEqualTo(1);
     assertThat(client.pods().inNamespace("streaming").withName("kafka-connect-1").get().getSpec().getNodeName()).isEqualTo("ip-z");
     assertThat(client.pods().inNamespace("streaming").withName("kafka-connect-0").get().getMetadata().getUid()).isEqualTo(untouched);
-    assertThat(writes(requests())).containsExactly("DELETE /api/v1/namespaces/streaming/pods/kafka-connect-1",
+    assertThat(writes(requests())).containsExactly("POST /api/v1/namespaces/streaming/pods/kafka-connect-1/eviction",
         "POST /api/v1/namespaces/streaming/pods");
+  }
+
+  /**
+   * A PodDisruptionBudget that allows no disruption keeps the old Pod (the API answers 429 to its
+   * eviction): the apply says so and is pending; once the budget allows one, the next apply evicts
+   * it and makes the new one.
+   */
+  @Test
+  void aBudgetAllowingNoDisruptionKeepsTheOldPodUntilItAllowsOne() {
+    Workload w = kafkaConnect();
+    materializer.pods(w, List.of(placement("kafka-connect-0", "ip-a"), placement("kafka-connect-1", "ip-b")));
+    var pdb = new io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder()
+        .withNewMetadata().withName("kafka-connect").withNamespace("streaming").endMetadata()
+        .withNewSpec().withMinAvailable(new io.fabric8.kubernetes.api.model.IntOrString(2))
+        .withNewSelector().withMatchLabels(Map.of(Keys.WORKLOAD, "kafka-connect")).endSelector().endSpec()
+        .withNewStatus().withDisruptionsAllowed(0).withCurrentHealthy(2).withDesiredHealthy(2).withExpectedPods(2).endStatus()
+        .build();
+    client.policy().v1().podDisruptionBudget().resource(pdb).create();
+
+    Result blocked = materializer.pods(w, List.of(placement("kafka-connect-0", "ip-a"), placement("kafka-connect-1", "ip-z")));
+
+    assertThat(blocked.outcome()).isEqualTo(Outcome.PENDING);
+    assertThat(blocked.message()).isEqualTo("Pod kafka-connect-1 is kept for now: evicting it would violate a PodDisruptionBudget"
+        + " in namespace streaming; it is evicted once the budget allows");
+    assertThat(blocked.created()).isZero();
+    assertThat(client.pods().inNamespace("streaming").withName("kafka-connect-1").get().getSpec().getNodeName()).isEqualTo("ip-b");
+
+    var allowing = client.policy().v1().podDisruptionBudget().inNamespace("streaming").withName("kafka-connect").get();
+    allowing.getStatus().setDisruptionsAllowed(1);
+    client.policy().v1().podDisruptionBudget().resource(allowing).updateStatus();
+    Result moved = materializer.pods(w, List.of(placement("kafka-connect-0", "ip-a"), placement("kafka-connect-1", "ip-z")));
+
+    assertThat(moved.outcome()).isEqualTo(Outcome.APPLIED);
+    assertThat(moved.deleted()).isEqualTo(1);
+    assertThat(moved.created()).isEqualTo(1);
+    assertThat(client.pods().inNamespace("streaming").withName("kafka-connect-1").get().getSpec().getNodeName()).isEqualTo("ip-z");
   }
 
   @Test

@@ -34,7 +34,7 @@ class PlacementDiffTest {
   }
 
   private static SimulationOutcome outcome(List<FrameworkUse> frameworks, WorkloadPlacement... workloads) {
-    return new SimulationOutcome(0, "2026-12-01T00:00:00Z", 0, true, List.of(), frameworks, List.of(workloads), List.of(), List.of());
+    return new SimulationOutcome(0, "2026-12-01T00:00:00Z", 0, true, List.of(), frameworks, List.of(workloads), null, List.of(), List.of());
   }
 
   @Test

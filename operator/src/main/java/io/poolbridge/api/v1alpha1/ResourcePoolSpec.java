@@ -45,7 +45,7 @@ public record ResourcePoolSpec(
     @Required Source source,
     @JsonPropertyDescription("Static reservations: capacity on the pool's nodes that is offered only to a role and its descendants.")
     @Size(max = 64) List<Reservation> reservations,
-    @JsonPropertyDescription("Maintenance windows: nodes that get no new offers from start until start + duration, and whose instances are drained and placed elsewhere.")
+    @JsonPropertyDescription("Maintenance windows: nodes that get no new offers from drainBefore ahead of start until start + duration, and whose instances are drained and placed elsewhere.")
     @Size(max = 64) List<MaintenanceWindow> maintenance) {
 
   /** Price per resource-hour. */
@@ -138,10 +138,15 @@ public record ResourcePoolSpec(
   public record MaintenanceWindow(
       @JsonPropertyDescription("Names of the nodes under maintenance.")
       @Required @Size(min = 1, max = 256) List<@Size(max = 253) @Pattern(Rules.DNS_SUBDOMAIN) String> nodes,
-      @JsonPropertyDescription("Start of the window, RFC 3339 (e.g. 2026-12-01T02:00:00Z). Instances are drained from the nodes from this time on.")
+      @JsonPropertyDescription("Start of the window, RFC 3339 (e.g. 2026-12-01T02:00:00Z). From drainBefore ahead of it the nodes get no new offers and their instances are drained; from this time on none runs there.")
       @Required @Size(max = 64) @Pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$") String start,
       @JsonPropertyDescription("Length of the window as a duration, e.g. 4h or 90m.")
       @Required @Size(max = 64) @Pattern(Rules.DURATION) String duration,
       @JsonPropertyDescription("Why the nodes are under maintenance; shown in events and status.")
-      @Size(max = 1024) String reason) {}
+      @Size(max = 1024) String reason,
+      @JsonPropertyDescription("How long before start the nodes are drained ahead of the window (Mesos inverse offers): they get no new offers, a Service's instance there is placed elsewhere first and stopped once its replacement is recorded (at start at the latest), a Job's instance runs on until start. A duration such as 10m or 1h; 0s drains at start only. Default 10m.")
+      @Size(max = 64) @Pattern(Rules.DURATION) String drainBefore) {
+    /** The default of {@code drainBefore}. */
+    public static final String DEFAULT_DRAIN_BEFORE = "10m";
+  }
 }

@@ -43,7 +43,7 @@ public record ResourcePoolStatus(
       String zone,
       @JsonPropertyDescription("Whether the node is healthy (the Ready condition for Kubernetes nodes).")
       Boolean ready,
-      @JsonPropertyDescription("Active, Draining (maintenance window open, instances moving away), Maintenance or Down.")
+      @JsonPropertyDescription("Active, Draining (no new offers, instances moving away: ahead of a maintenance window, or its pool deleted), Maintenance (window open) or Down.")
       NodeState state,
       @JsonPropertyDescription("Capacity of the node.")
       Map<String, Quantity> capacity,
@@ -52,7 +52,9 @@ public record ResourcePoolStatus(
       @JsonPropertyDescription("Capacity still free on the node.")
       Map<String, Quantity> available,
       @JsonPropertyDescription("Framework the whole node is leased to by a NodeLease workload, if any.")
-      String leasedTo) {}
+      String leasedTo,
+      @JsonPropertyDescription("The maintenance window that makes the node Draining or Maintenance: its reason and start, e.g. 'Replace a failed NVMe drive; window from 2026-12-05T22:00:00Z to 2026-12-06T04:00:00Z'.")
+      String maintenance) {}
 
   /** Lifecycle of a pool node as the allocator sees it. */
   public enum NodeState {

@@ -71,7 +71,10 @@ public final class ResourcePoolStatusFactory {
 
   private final StatusConditions conditions;
 
+  private final Clock clock;
+
   public ResourcePoolStatusFactory(Clock clock) {
+    this.clock = clock;
     this.conditions = new StatusConditions(clock);
   }
 
@@ -104,7 +107,7 @@ public final class ResourcePoolStatusFactory {
         readyNodes++;
       }
     }
-    List<NodeStatus> listed = listed(agents, read);
+    List<NodeStatus> listed = withWindows(pool, listed(agents, read));
     int total = agents.size();
     int offered = view == null ? 0 : view.activeNodes();
 
@@ -235,6 +238,22 @@ public final class ResourcePoolStatusFactory {
     return listed;
   }
 
+  /** The entries of nodes Draining or under Maintenance because of a window, with the window's reason and times. */
+  private List<NodeStatus> withWindows(ResourcePool pool, List<NodeStatus> listed) {
+    if (pool.getSpec().maintenance() == null || pool.getSpec().maintenance().isEmpty()) {
+      return listed;
+    }
+    java.time.Instant now = clock.instant();
+    List<NodeStatus> out = new ArrayList<>(listed.size());
+    for (NodeStatus s : listed) {
+      Estate.Maintenance m = s.state() == NodeState.Draining || s.state() == NodeState.Maintenance
+          ? Estate.maintenance(pool, s.name(), now) : null;
+      out.add(m == null ? s : new NodeStatus(s.name(), s.address(), s.zone(), s.ready(), s.state(), s.capacity(), s.allocated(),
+          s.available(), s.leasedTo(), m.reason() + "; window from " + m.start() + " to " + m.end()));
+    }
+    return out;
+  }
+
   /** 0: to look at (not ready or not Active); 1: in use; 2: idle. */
   private static int rank(NodeView n, PoolNode read) {
     if (!ready(n, read) || n.state() != AgentState.ACTIVE) {
@@ -247,7 +266,7 @@ public final class ResourcePoolStatusFactory {
     String zone = n.agent().attributes().get(Estate.ZONE);
     return new NodeStatus(n.node(), read == null ? null : read.address(), zone != null ? zone : read == null ? null : read.zone(),
         ready(n, read), state(n.state()), ResourceUnits.toQuantities(n.capacity()), ResourceUnits.toQuantities(n.placed()),
-        ResourceUnits.toQuantities(n.available()), n.leasedTo());
+        ResourceUnits.toQuantities(n.available()), n.leasedTo(), null);
   }
 
   private static NodeState state(AgentState s) {

@@ -121,7 +121,9 @@ public final class WorkloadStatusFactory {
       String node = a.agentId().substring(a.agentId().indexOf('/') + 1);
       InstanceLife life = view.life(a.instanceId());
       Integer restarts = life.restarts() > 0 ? life.restarts() : null;
-      boolean same = old != null && old.state() == InstanceState.Placed && node.equals(old.node()) && a.pool().equals(old.pool())
+      String drainingNote = view.draining().get(a.instanceId());
+      InstanceState state = drainingNote == null ? InstanceState.Placed : InstanceState.Draining;
+      boolean same = old != null && old.state() == state && node.equals(old.node()) && a.pool().equals(old.pool())
           && java.util.Objects.equals(old.restarts(), restarts);
       boolean holdsAsked = a.resources().asMap().equals(asked);
       anyHoldsAsked |= holdsAsked;
@@ -133,8 +135,11 @@ public final class WorkloadStatusFactory {
       if (note != null && note.startsWith(CRASH_LOOP)) {
         crashLooping.add(id + ": " + note);
       }
+      if (drainingNote != null) {
+        note = note == null ? drainingNote : drainingNote + "; " + note;
+      }
       instances.put(a.instanceId(), new InstanceStatus(id, node, a.pool(), holdsAsked ? null : ResourceUnits.toQuantities(a.resources()),
-          InstanceState.Placed, a.revocable() ? Boolean.TRUE : null, same ? old.since() : now, cut(note, MAX_REASON_BYTES),
+          state, a.revocable() ? Boolean.TRUE : null, same ? old.since() : now, cut(note, MAX_REASON_BYTES),
           cost(a, currencyOfPool), restarts, h == null ? null : h.ready(), null));
     }
     for (Unplaced u : view.pending()) {

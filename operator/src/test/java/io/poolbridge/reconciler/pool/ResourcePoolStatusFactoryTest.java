@@ -228,6 +228,27 @@ class ResourcePoolStatusFactoryTest {
     assertThat(none.available()).isEmpty();
   }
 
+  /** From drainBefore (default 10 minutes) ahead of n2's window, n2 is listed Draining with the window; open, Maintenance. */
+  @Test
+  void aNodeDrainedAheadOfItsWindowIsListedDrainingWithTheWindow() {
+    ResourcePool pool = metal(1, true);
+    List<PoolNode> nodes = Estate.staticNodes(pool);
+    Instant start = Instant.EPOCH;
+    Instant lead = start.minus(Duration.ofMinutes(10));
+    Engine e = engine(pool, nodes);
+    Estate.Maintenance m = Estate.maintenance(pool, nodes.get(1), lead);
+    assertThat(m).isEqualTo(new Estate.Maintenance(AgentState.DRAINING, start, start.plus(Duration.ofHours(4)), "firmware"));
+    assertThat(Estate.maintenance(pool, nodes.get(1), lead.minusSeconds(1))).as("before the lead").isNull();
+    e.setMaintenance("metal-fra/n2", AgentState.DRAINING, m.start(), m.reason());
+    settle(e);
+    clock.moveTo(lead);
+    ResourcePoolStatus s = factory.of(pool, e.snapshot().pools().get("metal-fra"), PoolSource.REACHABLE, nodes, null);
+    assertThat(node(s, "n2").state()).isEqualTo(NodeState.Draining);
+    assertThat(node(s, "n2").maintenance()).isEqualTo("firmware; window from 1970-01-01T00:00:00Z to 1970-01-01T04:00:00Z");
+    assertThat(node(s, "n1").maintenance()).isNull();
+    assertThat(node(s, "n2").available()).isEmpty();
+  }
+
   @Test
   void onlyMaintenanceIsItsOwnReason() {
     ResourcePool pool = metal(1, true);
