@@ -84,6 +84,10 @@ rules:
   - apiGroups: [""]
     resources: ["pods"]
     verbs: ["list", "watch", "create", "delete"]
+  # A Pod that may still run is removed through the Eviction API, so PodDisruptionBudgets hold.
+  - apiGroups: [""]
+    resources: ["pods/eviction"]
+    verbs: ["create"]
   # The headless Service and EndpointSlices of Workloads on static machines.
   - apiGroups: [""]
     resources: ["services"]
