@@ -163,21 +163,35 @@ public final class Rollout {
         complete ? null : message(desired, members, limits, replace, oldLeft, updatedReady));
   }
 
+  /** What this version does not do yet: surge instances are planned, not placed. */
+  public static final String SURGE_GAP =
+      "this version of poolbridge does not place surge instances yet: set spec.rollout.maxUnavailable to 1 or more";
+
+  /** {@code ns/web-0} as {@code web-0}. */
+  private static String name(String id) {
+    return id.substring(id.indexOf('/') + 1);
+  }
+
   private static String message(int desired, List<Member> members, Limits limits, List<String> replace, int oldLeft,
       int updatedReady) {
     for (Member m : members) {
       if (m.surge() && !m.placed()) {
-        return "surge instance " + m.id() + " cannot be placed"
+        return "surge instance " + name(m.id()) + " cannot be placed"
             + (m.pendingReason() == null ? "" : ": " + m.pendingReason());
       }
     }
     for (Member m : members) {
       if (!m.surge() && m.current() && !m.placed() && !replace.contains(m.id()) && m.pendingReason() != null) {
-        return "replacement " + m.id() + " waits to be placed: " + m.pendingReason();
+        return name(m.id()) + " waits to be placed: " + m.pendingReason();
       }
     }
     if (!replace.isEmpty()) {
-      return "replacing " + String.join(", ", replace) + " (" + oldLeft + " more to replace)";
+      return "replacing " + String.join(", ", replace.stream().map(Rollout::name).toList()) + " (" + oldLeft
+          + " more to replace)";
+    }
+    if (oldLeft > 0 && limits.maxUnavailable() == 0 && !members.stream().anyMatch(Member::surge)) {
+      return oldLeft + " instance(s) to replace, and none may be unavailable (maxUnavailable comes to 0 of " + desired
+          + "): each needs a surge instance first; " + SURGE_GAP;
     }
     if (oldLeft > 0) {
       return updatedReady + " of " + desired + " instances updated and ready; " + oldLeft
