@@ -138,11 +138,14 @@ public final class WorkloadStatusFactory {
       if (note != null && note.startsWith(CRASH_LOOP)) {
         crashLooping.add(id + ": " + note);
       }
-      // A new placement (or attempt) gets a Pod from the current template: the current revision. One
-      // that goes on keeps its own; one recorded before revisions were, the one its status last rolled
-      // out (or, without one, the current: an upgraded operator replaces nothing).
+      // A new placement (not committed yet: this status records it first) gets a Pod from the current
+      // template: the current revision. One that goes on keeps its own; one recorded before revisions
+      // were, the one its status last rolled out (or, without one, the current: an upgraded operator
+      // replaces nothing).
       String placedAt = revision == null ? null
-          : !same ? revision : old.revision() != null ? old.revision() : lastRevision != null ? lastRevision : revision;
+          : !p.committed() ? revision
+          : old != null && old.revision() != null ? old.revision()
+          : lastRevision != null ? lastRevision : revision;
       instances.put(a.instanceId(), new InstanceStatus(id, node, a.pool(), holdsAsked ? null : ResourceUnits.toQuantities(a.resources()),
           InstanceState.Placed, a.revocable() ? Boolean.TRUE : null, same ? old.since() : now, cut(note, MAX_REASON_BYTES),
           cost(a, currencyOfPool), restarts, h == null ? null : h.ready(), null, placedAt));

@@ -53,8 +53,12 @@ class WorkloadRolloutStatusTest {
   }
 
   private static EngineSnapshot.Placed placed(String id, String node) {
+    return placed(id, node, true);
+  }
+
+  private static EngineSnapshot.Placed placed(String id, String node, boolean committed) {
     return new EngineSnapshot.Placed(new Assignment("shop/" + id, "shop/web", 1, "k8s/" + node, "k8s",
-        Resources.of(SCHEMA, "cpu", 1500, "memory", 2L << 30), 0, false, null), Map.of(), true);
+        Resources.of(SCHEMA, "cpu", 1500, "memory", 2L << 30), 0, false, null), Map.of(), committed);
   }
 
   private static WorkloadStatus withRevisions(WorkloadStatus s, String revision, String rolledOut) {
@@ -88,14 +92,20 @@ class WorkloadRolloutStatusTest {
     assertThat(next.rollout().message()).isEqualTo("replacing web-0 (1 more to replace)");
     assertThat(WorkloadRollouts.step(after, r2, next.instances()).replace()).containsExactly("shop/web-0");
 
-    // web-0 placed again (a new attempt, on another node), not ready yet: at the new revision; web-1 waits.
-    WorkloadView replaced = new WorkloadView("shop/web", "marathon", 2, List.of(placed("web-0", "k2"), placed("web-1", "k2")), List.of());
+    // web-0 placed again on the same node (a new placement, recorded before it is committed), not
+    // ready yet: at the new revision; web-1 waits.
+    WorkloadView replaced = new WorkloadView("shop/web", "marathon", 2, List.of(placed("web-0", "k1", false), placed("web-1", "k2")),
+        List.of());
     WorkloadStatus third = factory.of(after, replaced, p -> null, next,
         id -> id.equals("shop/web-0") ? new WorkloadStatusFactory.Health(false, null) : WorkloadStatusFactory.Health.READY);
     assertThat(third.instances()).extracting(InstanceStatus::revision).containsExactly(r2, r1);
     assertThat(third.rollout().updated()).isEqualTo(1);
     assertThat(third.rollout().updatedReady()).isZero();
     assertThat(WorkloadRollouts.step(after, r2, third.instances()).replace()).isEmpty();
+    // Committed, it keeps the revision it was recorded with.
+    WorkloadView committed = new WorkloadView("shop/web", "marathon", 2, List.of(placed("web-0", "k1"), placed("web-1", "k2")), List.of());
+    assertThat(factory.of(after, committed, p -> null, third, id -> WorkloadStatusFactory.Health.READY).instances())
+        .extracting(InstanceStatus::revision).containsExactly(r2, r1);
   }
 
   @Test
