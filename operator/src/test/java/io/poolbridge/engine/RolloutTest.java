@@ -146,4 +146,32 @@ class RolloutTest {
     assertThat(step.surge()).isZero();
     assertThat(step.complete()).isTrue();
   }
+
+  @Test
+  void aReplacementThatCannotBePlacedHoldsTheRolloutAndSaysWhy() {
+    Limits limits = new Limits(0, 1);
+    List<Member> members = List.of(
+        new Member("shop/web-0", true, false, false, false, "Insufficient cpu in pools k8s: no node is big enough for one instance"),
+        Member.of("shop/web-1", false, true, true),
+        Member.of("shop/web-2", false, true, true));
+    Step step = Rollout.plan(3, members, limits);
+    // 2 available, at least 2 must stay: nothing more goes while web-0 cannot be placed.
+    assertThat(step.replace()).isEmpty();
+    assertThat(step.message()).isEqualTo(
+        "web-0 waits to be placed: Insufficient cpu in pools k8s: no node is big enough for one instance");
+  }
+
+  @Test
+  void withNoneUnavailableAndNoSurgeInstanceTheRolloutWaitsAndSaysWhatToDo() {
+    // 25% of 3: one surge, none unavailable; this version places no surge instance.
+    Limits limits = Rollout.resolve(null, null, 3);
+    List<Member> members = List.of(Member.of("shop/web-0", false, true, true), Member.of("shop/web-1", false, true, true),
+        Member.of("shop/web-2", false, true, true));
+    Step step = Rollout.plan(3, members, limits);
+    assertThat(step.replace()).isEmpty();
+    assertThat(step.surge()).isEqualTo(1);
+    assertThat(step.message()).isEqualTo("3 instance(s) to replace, and none may be unavailable (maxUnavailable comes to 0 of 3): "
+        + "each needs a surge instance first; this version of poolbridge does not place surge instances yet: "
+        + "set spec.rollout.maxUnavailable to 1 or more");
+  }
 }
