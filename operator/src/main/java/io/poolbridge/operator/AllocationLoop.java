@@ -614,7 +614,7 @@ public final class AllocationLoop implements AutoCloseable {
         rollOut(key, w, status);
         continue;
       }
-      if (status.rollout() != null && !Boolean.TRUE.equals(status.rollout().complete())) {
+      if (io.poolbridge.reconciler.workload.WorkloadRollouts.oldLeft(status)) {
         rolling.add(key);
       } else {
         rolling.remove(key);
@@ -639,7 +639,7 @@ public final class AllocationLoop implements AutoCloseable {
     }
   }
 
-  /** Workloads whose last status written shows a rollout under way. */
+  /** Workloads whose last status written shows a rollout with old instances left. */
   private final Set<String> rolling = new HashSet<>();
 
   /**
@@ -649,7 +649,7 @@ public final class AllocationLoop implements AutoCloseable {
    * turns again to place them.
    */
   private void rollOut(String key, Workload w, WorkloadStatus status) {
-    if (status == null || status.rollout() == null || Boolean.TRUE.equals(status.rollout().complete())) {
+    if (!io.poolbridge.reconciler.workload.WorkloadRollouts.oldLeft(status)) {
       rolling.remove(key);
       return;
     }

@@ -65,4 +65,17 @@ public final class WorkloadRollouts {
     }
     return Rollout.plan(ids.size(), members, limits(workload.getSpec()));
   }
+
+  /** Whether {@code status} records a rollout with old instances left: a placed instance at another revision. */
+  public static boolean oldLeft(io.poolbridge.api.v1alpha1.WorkloadStatus status) {
+    if (status == null || status.rollout() == null || status.instances() == null) {
+      return false;
+    }
+    for (InstanceStatus i : status.instances()) {
+      if (i.state() == InstanceState.Placed && i.revision() != null && !i.revision().equals(status.rollout().revision())) {
+        return true;
+      }
+    }
+    return false;
+  }
 }
