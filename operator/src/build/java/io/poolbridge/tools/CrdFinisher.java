@@ -76,6 +76,7 @@ public final class CrdFinisher {
       columns.sort(Comparator.comparingInt(c -> position(declared, c.getName())));
       version.setAdditionalPrinterColumns(columns);
       requireNonNegativeQuantities(version.getSchema().getOpenAPIV3Schema().getProperties().get("spec"));
+      rolloutCounts(version.getSchema().getOpenAPIV3Schema().getProperties().get("spec"));
       // Every object has a spec: without one, there is nothing to pool, schedule or place.
       version.getSchema().getOpenAPIV3Schema().setRequired(List.of("spec"));
       declareName(version.getSchema().getOpenAPIV3Schema());
@@ -131,6 +132,23 @@ public final class CrdFinisher {
     }
     if (schema.getItems() != null) {
       requireNonNegativeQuantities(schema.getItems().getSchema());
+    }
+  }
+
+  /**
+   * A Workload's {@code spec.rollout} counts are int-or-string but not quantities: a number of
+   * instances or a percentage ({@code 25%}).
+   */
+  static void rolloutCounts(JSONSchemaProps spec) {
+    JSONSchemaProps rollout = spec == null || spec.getProperties() == null ? null : spec.getProperties().get("rollout");
+    if (rollout == null || rollout.getProperties() == null) {
+      return;
+    }
+    for (JSONSchemaProps count : rollout.getProperties().values()) {
+      count.setPattern(Rules.COUNT_OR_PERCENT);
+      count.setMinimum(0.0);
+      count.setMaximum(999_999_999.0);
+      count.setMaxLength(11L);
     }
   }
 

@@ -1127,6 +1127,33 @@ public final class Engine {
     return round;
   }
 
+  // ---- Rollouts: Rollout decides which instances to replace; the operator calls rollOut for each ----
+
+  /**
+   * Replaces a running instance in place for a rollout (its Service's template or resources
+   * changed): it is stopped ({@link StopReason#ROLLED_OUT}) and pending again at once, placed
+   * through the allocator with its workload's current resources, as a new attempt (its restarts + 1,
+   * so that the Pod of the old attempt is replaced, never adopted). Its failures in a row are kept; a
+   * gang's other instances stop with it. What to replace, and when, is {@link Rollout}'s decision.
+   *
+   * @param why what the rollout said, for status and events
+   * @return whether it was running (a second call, or one for an instance stopped meanwhile, changes nothing)
+   */
+  public boolean rollOut(String instanceId, String why) {
+    Running r = ledger.running(instanceId);
+    if (r == null) {
+      return false;
+    }
+    String key = r.instance().workloadKey();
+    InstanceLife before = lives.life(instanceId);
+    lives.setLife(key, instanceId, new InstanceLife(before.restarts() + 1, before.failuresInRow(), before.lastExit(),
+        before.lastExitAt(), before.message(), null, false));
+    stop(instanceId, StopReason.ROLLED_OUT, "replaced: " + why);
+    snapshots.workloadChanged(key);
+    unsettle();
+    return true;
+  }
+
   /**
    * Publishes what changed since the last tick (commits, events) as the snapshot, without an
    * allocation round, and returns it.

@@ -27,5 +27,10 @@ public enum StopReason {
   /** Its Job failed (its retries or its deadline ran out): its other instances are stopped. */
   JOB_FAILED,
   /** Its scheduled Job's run was replaced by the next one (concurrency policy Replace). */
-  REPLACED
+  REPLACED,
+  /**
+   * A rollout replaces it ({@link Engine#rollOut}): its Service's template or resources changed, and
+   * it is placed again, as a new attempt, with the current resources.
+   */
+  ROLLED_OUT
 }

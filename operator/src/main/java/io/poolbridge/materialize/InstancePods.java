@@ -104,6 +104,9 @@ public final class InstancePods {
     }
     annotations.put(Keys.OWNER, workload.getMetadata().getNamespace() + "/" + workload.getMetadata().getName());
     annotations.put(Keys.PLACEMENT, placement.record());
+    if (placement.revision() != null) {
+      annotations.put(Keys.REVISION, placement.revision());
+    }
     meta.setAnnotations(annotations);
     if (!remote) {
       meta.setOwnerReferences(List.of(ownerReference(workload)));

@@ -28,6 +28,8 @@ public final class Keys {
   public static final String OWNER = "poolbridge.io/owner";
   /** Annotation recording the placement a Pod was made for: {@code pool=<pool>,node=<node>,<resource>=<quantity>...}. */
   public static final String PLACEMENT = "poolbridge.io/placement";
+  /** Annotation of a Service's Pod: the revision (hash of template and resources) it was made at. */
+  public static final String REVISION = "poolbridge.io/revision";
   /** {@code app.kubernetes.io/managed-by}, always {@value #MANAGER}. */
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String MANAGER = "poolbridge";

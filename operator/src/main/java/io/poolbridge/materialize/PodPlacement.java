@@ -21,15 +21,26 @@ import java.util.TreeMap;
  *     Pod of an earlier attempt (its run ended) is replaced, never adopted
  * @param run for a scheduled Job, when the run the Pod belongs to started ({@code status.job.startTime});
  *     else {@code null}: a Pod of an earlier run is replaced, never adopted
+ * @param revision the Service's revision the instance is placed at ({@code status.instances[].revision}),
+ *     written on the Pod ({@link Keys#REVISION}) for people to read; or {@code null}. Not part of
+ *     {@link #record}: a rollout replaces a Pod by its attempt, and Pods made before revisions
+ *     were recorded are adopted
  */
 public record PodPlacement(
     String instanceId, String node, String pool, Map<String, Quantity> resources, boolean revocable, String framework,
-    String leasedTo, int attempt, String run) {
+    String leasedTo, int attempt, String run, String revision) {
+  /** A placement without a revision. */
+  public PodPlacement(
+      String instanceId, String node, String pool, Map<String, Quantity> resources, boolean revocable, String framework,
+      String leasedTo, int attempt, String run) {
+    this(instanceId, node, pool, resources, revocable, framework, leasedTo, attempt, run, null);
+  }
+
   /** A first attempt. */
   public PodPlacement(
       String instanceId, String node, String pool, Map<String, Quantity> resources, boolean revocable, String framework,
       String leasedTo) {
-    this(instanceId, node, pool, resources, revocable, framework, leasedTo, 0, null);
+    this(instanceId, node, pool, resources, revocable, framework, leasedTo, 0, null, null);
   }
 
   public PodPlacement {

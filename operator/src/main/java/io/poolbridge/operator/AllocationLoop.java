@@ -406,7 +406,7 @@ public final class AllocationLoop implements AutoCloseable {
     WorkloadStatus.ScheduleStatus schedule = cron.status(key);
     return new WorkloadStatus(status.observedGeneration(), status.phase(), status.placed(), status.instances(), status.conditions(),
         cron.lastScheduleTime(key, w), status.resources(), status.ready(), status.job(),
-        schedule != null ? schedule : w.getStatus() == null ? null : w.getStatus().schedule());
+        schedule != null ? schedule : w.getStatus() == null ? null : w.getStatus().schedule(), status.rollout());
   }
 
   /** Whether {@code w}'s status reports the end of an instance the engine still has placed (committed) on the reported node. */
@@ -597,6 +597,7 @@ public final class AllocationLoop implements AutoCloseable {
         fresh.forEach(a -> engine.rollBack(a.instanceId()));
         seen.remove(key);
         holding.remove(key);
+        rolling.remove(key);
         continue;
       }
       if (view != null && reportPending(w, view)) {
@@ -610,7 +611,13 @@ public final class AllocationLoop implements AutoCloseable {
       if (status == null || Objects.equals(status, w.getStatus())) {
         fresh.forEach(a -> engine.commit(a.instanceId()));
         committedThisTurn.addAll(fresh);
+        rollOut(key, w, status);
         continue;
+      }
+      if (io.poolbridge.reconciler.workload.WorkloadRollouts.oldLeft(status)) {
+        rolling.add(key);
+      } else {
+        rolling.remove(key);
       }
       if (!adopted.test(w)) {
         Instant since = holding.computeIfAbsent(key, k -> clock.instant());
@@ -629,6 +636,33 @@ public final class AllocationLoop implements AutoCloseable {
           signal();
         }
       }));
+    }
+  }
+
+  /** Workloads whose last status written shows a rollout with old instances left. */
+  private final Set<String> rolling = new HashSet<>();
+
+  /**
+   * Carries out the next step of {@code w}'s rollout, once its status records everything the engine
+   * decided (so the step is planned from the instances' revisions and readiness as written): the
+   * old instances {@code Rollout} picks are replaced in place ({@link Engine#rollOut}), and the loop
+   * turns again to place them.
+   */
+  private void rollOut(String key, Workload w, WorkloadStatus status) {
+    if (!io.poolbridge.reconciler.workload.WorkloadRollouts.oldLeft(status)) {
+      rolling.remove(key);
+      return;
+    }
+    io.poolbridge.engine.Rollout.Step step = io.poolbridge.reconciler.workload.WorkloadRollouts.step(w, status.rollout().revision(),
+        status.instances());
+    boolean any = false;
+    for (String id : step.replace()) {
+      any |= engine.rollOut(id, "rolling out revision " + status.rollout().revision() + " of its Service");
+    }
+    if (any) {
+      rolling.add(key);
+      unwritten.add(key);
+      changes.add(new Change(Change.Kind.WORKLOAD, key));
     }
   }
 
@@ -654,6 +688,10 @@ public final class AllocationLoop implements AutoCloseable {
       if (ok) {
         fresh.forEach(a -> engine.commit(a.instanceId()));
         committedThisTurn.addAll(fresh);
+        if (rolling.contains(key)) {
+          // The loop's own writes make no change: a rollout goes on from the status just written.
+          changes.add(new Change(Change.Kind.WORKLOAD, key));
+        }
         Instant first = seen.remove(key);
         if (first != null && !fresh.isEmpty()) {
           createToPlaced.put(key, Duration.between(first, clock.instant()));
@@ -725,7 +763,7 @@ public final class AllocationLoop implements AutoCloseable {
         problem == null ? "Every placed instance is carried out" : problem));
     return new WorkloadStatus(status.observedGeneration(), status.phase(), status.placed(), status.instances(),
         statuses.withHealth(w, list, previous), status.lastScheduleTime(), status.resources(), status.ready(), status.job(),
-        status.schedule());
+        status.schedule(), status.rollout());
   }
 
   /** How many times one tick tries a status write whose Workload changed in nothing allocation reads. */

@@ -96,7 +96,7 @@ public final class RecordMaterializer implements WorkloadReconciler.Materializer
             : status.resources() != null ? status.resources() : spec.resources();
         pods.computeIfAbsent(cluster, c -> new ArrayList<>()).add(new PodPlacement(instanceId, i.node(), i.pool(), resources,
             Boolean.TRUE.equals(i.revocable()), spec.framework(), null, i.restarts() == null ? 0 : i.restarts(),
-            spec.schedule() != null && status.job() != null ? status.job().startTime() : null));
+            spec.schedule() != null && status.job() != null ? status.job().startTime() : null, i.revision()));
       }
     }
     if (remotes != null) {

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * back-offs. The operator's clock runs ahead on demand: no test waits out a back-off.
  */
 class LifecycleIT {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = Duration.ofSeconds(60);
   private EmbeddedEstate estate;
   private KubernetesClient client;
   private PoolbridgeOperator operator;

@@ -178,7 +178,7 @@ class WorkloadStatusSizeTest {
     List<InstanceStatus> entries = new ArrayList<>();
     for (InstanceStatus i : placed.instances()) {
       entries.add(new InstanceStatus(i.id(), i.node(), i.pool(), i.resources(), WorkloadStatus.InstanceState.Preempted, i.revocable(),
-          i.since(), reason, i.costPerHour()));
+          i.since(), reason, i.costPerHour(), null, null, null, "0123456789abcdef")); // a revision: 16 hex digits
     }
     WorkloadStatus all = new WorkloadStatus(placed.observedGeneration(), placed.phase(), placed.placed(), entries,
         withReasons.conditions(), "2026-12-05T23:00:00Z", placed.resources());

@@ -20,6 +20,11 @@ public final class Rules {
   public static final int MAX_RESOURCE_NAME = 63;
 
   /** Message for a resource map with a key longer than {@link #MAX_RESOURCE_NAME}. */
+  /** A rollout that could replace nothing: Kubernetes Deployment refuses it too. */
+  public static final String MSG_ROLLOUT_BOTH_ZERO =
+      "maxUnavailable and maxSurge cannot both be 0: the rollout could replace no instance";
+  /** An instance count or a percentage of instances, in the string form of an int-or-string. */
+  public static final String COUNT_OR_PERCENT = "^[0-9]{1,9}%?$";
   public static final String MSG_RESOURCE_NAME_LENGTH = "resource names must be at most " + MAX_RESOURCE_NAME + " characters";
 
   /** A DNS-1123 label: lower-case alphanumerics and '-', at most 63 characters. */

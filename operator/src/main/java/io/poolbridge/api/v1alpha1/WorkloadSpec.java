@@ -12,6 +12,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,10 @@ import java.util.Map;
     value = "!has(self.template) || self.kind != 'NodeLease'",
     message = "a pod template cannot be set when kind is NodeLease: a lease lends whole nodes, not pods",
     fieldPath = ".template")
+@ValidationRule(
+    value = "!has(self.rollout) || self.kind == 'Service'",
+    message = "rollout may only be set when kind is Service",
+    fieldPath = ".rollout")
 @ValidationRule(
     value = "self.instances >= 1 || (has(self.schedule) && has(self.schedule.suspend) && self.schedule.suspend)",
     message = "instances must be at least 1 unless the schedule is suspended",
@@ -68,7 +73,17 @@ public record WorkloadSpec(
     @JsonPropertyDescription("For Jobs: retries and deadlines.")
     JobSettings job,
     @JsonPropertyDescription("Pod template: instances on Kubernetes nodes become Pods bound to the node the allocator chose. Not allowed for NodeLease.")
-    @PreserveUnknownFields @SchemaFrom(type = JsonNode.class) Map<String, Object> template) {
+    @PreserveUnknownFields @SchemaFrom(type = JsonNode.class) Map<String, Object> template,
+    @JsonPropertyDescription("For Services: how a change of the template or the resources replaces the running instances, a few at a time.")
+    Rollout rollout) {
+
+  /** A Workload without rollout settings (the defaults). */
+  public WorkloadSpec(String framework, WorkloadKind kind, Integer instances, Map<String, Quantity> resources,
+      List<Constraint> constraints, Integer priority, Boolean preemptible, Boolean revocable, Boolean gang,
+      Strategy strategy, Schedule schedule, JobSettings job, Map<String, Object> template) {
+    this(framework, kind, instances, resources, constraints, priority, preemptible, revocable, gang, strategy,
+        schedule, job, template, null);
+  }
 
   /**
    * The most instances one Workload may ask for: what keeps its status, the record of every
@@ -158,6 +173,22 @@ public record WorkloadSpec(
     Forbid,
     Replace
   }
+
+  /**
+   * How a changed Service replaces its instances (Kubernetes Deployment's rolling update): each a
+   * number of instances or a percentage of {@code instances}; maxSurge rounds up, maxUnavailable
+   * down, and when both come to 0 maxUnavailable is 1.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value = "!has(self.maxUnavailable) || !has(self.maxSurge) || !(string(self.maxUnavailable) in ['0', '0%'] && string(self.maxSurge) in ['0', '0%'])",
+      message = Rules.MSG_ROLLOUT_BOTH_ZERO,
+      fieldPath = ".maxUnavailable")
+  public record Rollout(
+      @JsonPropertyDescription("How many instances may be unavailable during a rollout, below spec.instances: a number, or a percentage of spec.instances rounded down, e.g. 25%. Defaults to 25%.")
+      @Default("25%") @SchemaFrom(type = IntOrString.class) IntOrString maxUnavailable,
+      @JsonPropertyDescription("How many instances may run above spec.instances during a rollout: a number, or a percentage of spec.instances rounded up, e.g. 25%. Defaults to 25%.")
+      @Default("25%") @SchemaFrom(type = IntOrString.class) IntOrString maxSurge) {}
 
   /** Retries and deadlines of a Job. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

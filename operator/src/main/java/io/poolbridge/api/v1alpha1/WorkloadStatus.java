@@ -34,12 +34,21 @@ public record WorkloadStatus(
     @JsonPropertyDescription("For Jobs: where the run stands.")
     JobStatus job,
     @JsonPropertyDescription("For scheduled Jobs: the next run, the runs missed, and the last runs.")
-    ScheduleStatus schedule) {
+    ScheduleStatus schedule,
+    @JsonPropertyDescription("For Services: the rollout of the last change of the template or the resources.")
+    RolloutStatus rollout) {
+
+  /** A status without a rollout. */
+  public WorkloadStatus(Long observedGeneration, Phase phase, Integer placed, List<InstanceStatus> instances,
+      List<Condition> conditions, String lastScheduleTime, Map<String, Quantity> resources, Integer ready, JobStatus job,
+      ScheduleStatus schedule) {
+    this(observedGeneration, phase, placed, instances, conditions, lastScheduleTime, resources, ready, job, schedule, null);
+  }
 
   /** A status without a schedule's figures. */
   public WorkloadStatus(Long observedGeneration, Phase phase, Integer placed, List<InstanceStatus> instances,
       List<Condition> conditions, String lastScheduleTime, Map<String, Quantity> resources, Integer ready, JobStatus job) {
-    this(observedGeneration, phase, placed, instances, conditions, lastScheduleTime, resources, ready, job, null);
+    this(observedGeneration, phase, placed, instances, conditions, lastScheduleTime, resources, ready, job, null, null);
   }
 
   /** A scheduled Job's runs: Metronome's run history, Kubernetes CronJob's figures. */
@@ -53,6 +62,22 @@ public record WorkloadStatus(
       Boolean missedMore,
       @JsonPropertyDescription("The last runs, newest first, at most 10.")
       @io.fabric8.generator.annotation.Size(max = 10) List<RunStatus> runs) {}
+
+  /** Where a Service's rollout stands: Kubernetes Deployment's figures. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record RolloutStatus(
+      @JsonPropertyDescription("The revision being rolled out: a hash of spec.template and spec.resources.")
+      String revision,
+      @JsonPropertyDescription("Instances placed at that revision.")
+      Integer updated,
+      @JsonPropertyDescription("Instances at that revision that are ready.")
+      Integer updatedReady,
+      @JsonPropertyDescription("Instances of the Workload, old and new (spec.instances, and any surge above it).")
+      Integer total,
+      @JsonPropertyDescription("Whether every instance runs at the revision and is ready.")
+      Boolean complete,
+      @JsonPropertyDescription("What the rollout waits for, when it waits: an instance to become ready, room for a replacement (and why it cannot be placed).")
+      @io.fabric8.generator.annotation.Size(max = 512) String message) {}
 
   /** One run of a scheduled Job. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -71,13 +96,13 @@ public record WorkloadStatus(
   /** A status without the instances' common resources (every instance lists its own, or none is placed). */
   public WorkloadStatus(Long observedGeneration, Phase phase, Integer placed, List<InstanceStatus> instances,
       List<Condition> conditions, String lastScheduleTime) {
-    this(observedGeneration, phase, placed, instances, conditions, lastScheduleTime, null, null, null, null);
+    this(observedGeneration, phase, placed, instances, conditions, lastScheduleTime, null, null, null, null, null);
   }
 
   /** A status without readiness and Job figures. */
   public WorkloadStatus(Long observedGeneration, Phase phase, Integer placed, List<InstanceStatus> instances,
       List<Condition> conditions, String lastScheduleTime, Map<String, Quantity> resources) {
-    this(observedGeneration, phase, placed, instances, conditions, lastScheduleTime, resources, null, null, null);
+    this(observedGeneration, phase, placed, instances, conditions, lastScheduleTime, resources, null, null, null, null);
   }
 
   /** A Job's run: Kubernetes Job's figures. */
@@ -130,11 +155,19 @@ public record WorkloadStatus(
       @JsonPropertyDescription("Whether the placed instance is ready: its Pod's Ready condition (on static machines, true while placed).")
       Boolean ready,
       @JsonPropertyDescription("When a failed instance backing off is placed again, RFC 3339.")
-      String retryAt) {
+      String retryAt,
+      @JsonPropertyDescription("The revision (status.rollout.revision: a hash of the template and the resources) the placed instance was placed at; a rollout replaces instances of another one.")
+      String revision) {
+    /** An instance without a revision. */
+    public InstanceStatus(String id, String node, String pool, Map<String, Quantity> resources, InstanceState state, Boolean revocable,
+        String since, String reason, String costPerHour, Integer restarts, Boolean ready, String retryAt) {
+      this(id, node, pool, resources, state, revocable, since, reason, costPerHour, restarts, ready, retryAt, null);
+    }
+
     /** An instance without lifecycle figures. */
     public InstanceStatus(String id, String node, String pool, Map<String, Quantity> resources, InstanceState state, Boolean revocable,
         String since, String reason, String costPerHour) {
-      this(id, node, pool, resources, state, revocable, since, reason, costPerHour, null, null, null);
+      this(id, node, pool, resources, state, revocable, since, reason, costPerHour, null, null, null, null);
     }
   }
 

@@ -73,6 +73,9 @@ public final class WorkloadStatusFactory {
   /** The most UTF-8 bytes of a condition's {@code message} (the schema allows 32768), cut as reasons are. */
   public static final int MAX_MESSAGE_BYTES = 1024;
 
+  /** The most UTF-8 bytes of {@code status.rollout.message} (the schema allows 512 characters). */
+  static final int MAX_ROLLOUT_MESSAGE_BYTES = 512;
+
   private final StatusConditions conditions;
 
   public WorkloadStatusFactory(Clock clock) {
@@ -114,6 +117,8 @@ public final class WorkloadStatusFactory {
     boolean anyHoldsAsked = false;
     int ready = 0;
     List<String> crashLooping = new ArrayList<>();
+    String revision = WorkloadRollouts.rollsOut(workload.getSpec()) ? WorkloadRevision.of(workload.getSpec()) : null;
+    String lastRevision = previous == null || previous.rollout() == null ? null : previous.rollout().revision();
     for (EngineSnapshot.Placed p : view.placed()) {
       Assignment a = p.assignment();
       String id = Workloads.displayName(a.instanceId());
@@ -138,9 +143,17 @@ public final class WorkloadStatusFactory {
       if (drainingNote != null) {
         note = note == null ? drainingNote : drainingNote + "; " + note;
       }
+      // A new placement (not committed yet: this status records it first) gets a Pod from the current
+      // template: the current revision. One that goes on keeps its own; one recorded before revisions
+      // were, the one its status last rolled out (or, without one, the current: an upgraded operator
+      // replaces nothing).
+      String placedAt = revision == null ? null
+          : !p.committed() ? revision
+          : old != null && old.revision() != null ? old.revision()
+          : lastRevision != null ? lastRevision : revision;
       instances.put(a.instanceId(), new InstanceStatus(id, node, a.pool(), holdsAsked ? null : ResourceUnits.toQuantities(a.resources()),
           state, a.revocable() ? Boolean.TRUE : null, same ? old.since() : now, cut(note, MAX_REASON_BYTES),
-          cost(a, currencyOfPool), restarts, h == null ? null : h.ready(), null));
+          cost(a, currencyOfPool), restarts, h == null ? null : h.ready(), null, placedAt));
     }
     for (Unplaced u : view.pending()) {
       String id = Workloads.displayName(u.instanceId());
@@ -227,9 +240,15 @@ public final class WorkloadStatusFactory {
     WorkloadStatus.JobStatus jobStatus = job == null ? null : new WorkloadStatus.JobStatus(
         job.startedAt() == null ? null : StatusConditions.format(job.startedAt()),
         job.endedAt() == null ? null : StatusConditions.format(job.endedAt()), job.succeeded(), job.failures());
+    WorkloadStatus.RolloutStatus rollout = null;
+    if (revision != null) {
+      io.poolbridge.engine.Rollout.Step step = WorkloadRollouts.step(workload, revision, ordered);
+      rollout = new WorkloadStatus.RolloutStatus(revision, step.updated(), step.updatedReady(), step.total(), step.complete(),
+          cut(step.message(), MAX_ROLLOUT_MESSAGE_BYTES));
+    }
     return new WorkloadStatus(workload.getMetadata().getGeneration(), phase, placed, ordered, withHealth(workload, conditions, previous),
         previous == null ? null : previous.lastScheduleTime(), anyHoldsAsked ? quantities(asked) : null,
-        health == null ? null : ready, jobStatus);
+        health == null ? null : ready, jobStatus, null, rollout);
   }
 
   /** The status of a workload the operator refuses: nothing is allocated, {@code Admitted=False} says why. */
