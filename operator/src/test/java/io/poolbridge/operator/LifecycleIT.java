@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.poolbridge.api.v1alpha1.Workload;
 import io.poolbridge.api.v1alpha1.WorkloadStatus;
@@ -18,11 +15,8 @@ import io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState;
 import io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceStatus;
 import io.poolbridge.embedded.ValidatingCrudDispatcher;
 import io.poolbridge.materialize.Keys;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,15 +40,8 @@ class LifecycleIT {
   void start() {
     estate = EmbeddedEstate.empty(new ValidatingCrudDispatcher());
     client = estate.client();
+    apply(SmallEstate.NAMESPACES);
     apply("""
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: team-a}
-        ---
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: poolbridge-system}
-        ---
         apiVersion: poolbridge.io/v1alpha1
         kind: ResourcePool
         metadata: {name: metal}
@@ -102,15 +89,11 @@ class LifecycleIT {
   }
 
   private void apply(String yaml) {
-    for (HasMetadata item : client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()) {
-      client.resource(item).create();
-    }
+    SmallEstate.apply(client, yaml);
   }
 
   private static Node node(String name) {
-    return new NodeBuilder().withNewMetadata().withName(name).addToLabels("pool", "k8s").endMetadata()
-        .withNewStatus().withAllocatable(Map.of("cpu", new Quantity("4"), "memory", new Quantity("16Gi")))
-        .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();
+    return SmallEstate.node(name, "k8s");
   }
 
   /** A Workload of {@code kind} on the k8s pool's nodes, with a pod template, plus {@code extra} spec lines. */

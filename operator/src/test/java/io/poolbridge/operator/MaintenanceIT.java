@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,15 +18,10 @@ import io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState;
 import io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceStatus;
 import io.poolbridge.embedded.ValidatingCrudDispatcher;
 import io.poolbridge.materialize.Keys;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,37 +41,14 @@ class MaintenanceIT {
   private PoolbridgeOperator operator;
   /** The window on k1 opens 30 minutes after the test starts, for an hour; drained 10 minutes ahead. */
   private final Instant start = Instant.now().plus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.SECONDS);
-  private final AtomicReference<Duration> ahead = new AtomicReference<>(Duration.ZERO);
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneId getZone() {
-      return ZoneId.of("UTC");
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.now().plus(ahead.get());
-    }
-  };
+  private final AheadClock clock = new AheadClock();
 
   @BeforeEach
   void start() {
     estate = EmbeddedEstate.empty(new ValidatingCrudDispatcher());
     client = estate.client();
+    apply(SmallEstate.NAMESPACES);
     apply("""
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: team-a}
-        ---
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: poolbridge-system}
-        ---
         apiVersion: poolbridge.io/v1alpha1
         kind: ResourcePool
         metadata: {name: k8s}
@@ -132,15 +101,11 @@ class MaintenanceIT {
   }
 
   private void apply(String yaml) {
-    for (HasMetadata item : client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()) {
-      client.resource(item).create();
-    }
+    SmallEstate.apply(client, yaml);
   }
 
   private static Node node(String name) {
-    return new NodeBuilder().withNewMetadata().withName(name).addToLabels("pool", "k8s").endMetadata()
-        .withNewStatus().withAllocatable(Map.of("cpu", new Quantity("4"), "memory", new Quantity("16Gi")))
-        .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();
+    return SmallEstate.node(name, "k8s");
   }
 
   private Workload web() {
@@ -181,7 +146,7 @@ class MaintenanceIT {
   }
 
   private void advanceTo(Instant at) {
-    ahead.set(Duration.between(Instant.now(), at));
+    clock.setAhead(Duration.between(Instant.now(), at));
   }
 
   @Test

@@ -3,12 +3,9 @@ package io.poolbridge.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.poolbridge.api.v1alpha1.Workload;
 import io.poolbridge.api.v1alpha1.WorkloadSpec;
@@ -17,8 +14,6 @@ import io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceStatus;
 import io.poolbridge.embedded.ValidatingCrudDispatcher;
 import io.poolbridge.materialize.Keys;
 import io.poolbridge.materialize.PodPlacement;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,15 +39,8 @@ class RolloutIT {
   void start() {
     estate = EmbeddedEstate.empty(new ValidatingCrudDispatcher());
     client = estate.client();
+    apply(SmallEstate.NAMESPACES);
     apply("""
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: team-a}
-        ---
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: poolbridge-system}
-        ---
         apiVersion: poolbridge.io/v1alpha1
         kind: ResourcePool
         metadata: {name: k8s}
@@ -97,15 +85,11 @@ class RolloutIT {
   }
 
   private void apply(String yaml) {
-    for (HasMetadata item : client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()) {
-      client.resource(item).create();
-    }
+    SmallEstate.apply(client, yaml);
   }
 
   private static Node node(String name) {
-    return new NodeBuilder().withNewMetadata().withName(name).addToLabels("pool", "k8s").endMetadata()
-        .withNewStatus().withAllocatable(Map.of("cpu", new Quantity("4"), "memory", new Quantity("16Gi")))
-        .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();
+    return SmallEstate.node(name, "k8s");
   }
 
   private Workload get() {

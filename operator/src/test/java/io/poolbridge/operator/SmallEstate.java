@@ -1,0 +1,44 @@
+package io.poolbridge.operator;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * What the operator tests that build a small estate by hand share: manifests applied as {@code
+ * kubectl create} would, the tenant namespace {@code team-a} and the operator's, and Kubernetes
+ * Nodes of a pool that selects {@code pool=<name>}.
+ */
+final class SmallEstate {
+  private SmallEstate() {}
+
+  /** The tenant namespace {@code team-a} and the operator's namespace, as manifests. */
+  static final String NAMESPACES = """
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: team-a}
+      ---
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: poolbridge-system}
+      """;
+
+  /** Creates every document of {@code yaml}. */
+  static void apply(KubernetesClient client, String yaml) {
+    for (HasMetadata item : client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()) {
+      client.resource(item).create();
+    }
+  }
+
+  /** A Ready Node labelled {@code pool=<pool>} with 4 cpu and 16Gi allocatable. */
+  static Node node(String name, String pool) {
+    return new NodeBuilder().withNewMetadata().withName(name).addToLabels("pool", pool).endMetadata()
+        .withNewStatus().withAllocatable(Map.of("cpu", new Quantity("4"), "memory", new Quantity("16Gi")))
+        .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();
+  }
+}
