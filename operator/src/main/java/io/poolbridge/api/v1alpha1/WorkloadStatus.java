@@ -150,7 +150,7 @@ public record WorkloadStatus(
       String reason,
       @JsonPropertyDescription("Price per hour of the instance's resources in its pool, in the pool's currency (e.g. \"0.2784 USD\"), when the pool sets a cost: placement prefers the cheapest feasible pool, comparing pools priced in different currencies only through exchange rates.")
       String costPerHour,
-      @JsonPropertyDescription("How many times the instance ended by itself and was placed again (or, for a Job, retried); absent when never. A placed instance's Pod belongs to this attempt: a Pod of an earlier one is replaced.")
+      @JsonPropertyDescription("How many times the instance was placed again after its run ended (by itself, or replaced by a rollout; for a Job, retried); absent when never. A placed instance's Pod belongs to this attempt: a Pod of an earlier one is replaced.")
       Integer restarts,
       @JsonPropertyDescription("Whether the placed instance is ready: its Pod's Ready condition (on static machines, true while placed).")
       Boolean ready,
