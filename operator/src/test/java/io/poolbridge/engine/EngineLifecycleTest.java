@@ -316,4 +316,83 @@ class EngineLifecycleTest {
     assertThat(t.stopped()).hasSize(2);
     assertThat(t.placed()).hasSize(2);
   }
+
+  /**
+   * A hostile run over a generated estate, for several seeds: 12 nodes, Services, Jobs and a gang,
+   * instances ending at random (failed, succeeded, killed) every few seconds for ten minutes. At
+   * every tick no node holds more than its capacity and no instance backing off is placed before
+   * its retry time; once the ends stop and the back-offs are over, nothing placeable is left pending,
+   * every Service is whole again and no Job runs an instance twice.
+   */
+  @Test
+  void randomEndsOnAGeneratedEstateNeverOverCommitAndLeaveNothingPlaceablePending() {
+    for (long seed : new long[] {1, 7, 42, 2026, 99_991}) {
+      java.util.Random random = new java.util.Random(seed);
+      now = Instant.parse("2026-12-01T00:00:00Z");
+      Engine e = new Engine(SCHEMA, Prices.of(SCHEMA, Map.of()), INTERVAL, seed, now);
+      for (int n = 0; n < 12; n++) {
+        e.addAgent(node(n < 6 ? "metal" : "cloud", "n" + n, 4 + random.nextInt(5), 32, "zone", "z" + (n % 3)));
+      }
+      e.addFramework(FrameworkInfo.of("marathon", "web"));
+      List<String> keys = new ArrayList<>();
+      for (int w = 0; w < 6; w++) {
+        WorkloadDemand.Builder b = WorkloadDemand.builder("ns/w" + w, "marathon", res(1 + random.nextInt(2), 2))
+            .instances(2 + random.nextInt(4));
+        if (w % 3 == 1) {
+          b.kind(WorkloadKind.JOB);
+        }
+        if (w == 5) {
+          b.gang();
+        }
+        e.upsert(b.build());
+        keys.add("ns/w" + w);
+        if (w % 3 == 1) {
+          e.setJobPolicy("ns/w" + w, new JobPolicy(20, null));
+        }
+      }
+      java.util.Map<String, Instant> retryAt = new java.util.HashMap<>();
+      for (int t = 0; t < 600; t++) {
+        Tick tick = tick(e, INTERVAL);
+        for (Assignment a : tick.placed()) {
+          Instant due = retryAt.remove(a.instanceId());
+          assertThat(due == null || !now.isBefore(due)).as("seed %d: %s placed before its retry time %s", seed, a.instanceId(), due)
+              .isTrue();
+        }
+        for (EngineSnapshot.PoolView pool : e.publish().pools().values()) {
+          for (EngineSnapshot.NodeView node : pool.agents()) {
+            assertThat(node.placed().fitsIn(node.capacity())).as("seed %d: %s over-committed at %s", seed, node.id(), now).isTrue();
+          }
+        }
+        if (t % 3 == 0 && t < 480) {
+          List<EngineSnapshot.Placed> running = new ArrayList<>();
+          e.publish().workloads().values().forEach(v -> running.addAll(v.placed()));
+          if (!running.isEmpty()) {
+            EngineSnapshot.Placed victim = running.get(random.nextInt(running.size()));
+            Exit exit = Exit.values()[random.nextInt(Exit.values().length)];
+            String id = victim.assignment().instanceId();
+            assertThat(e.exited(id, exit, now, "exit " + exit)).isTrue();
+            EngineSnapshot.WorkloadView v = e.publish().workloads().get(victim.assignment().workloadKey());
+            InstanceLife life = v.life(id);
+            if (life.heldUntil() != null) {
+              retryAt.put(id, life.heldUntil());
+            }
+          }
+        }
+      }
+      // The ends stopped two minutes ago; the longest back-off is 5 minutes: settle past it.
+      run(e, Duration.ofMinutes(6));
+      assertThat(e.placeablePending()).as("seed %d", seed).isEmpty();
+      for (String key : keys) {
+        EngineSnapshot.WorkloadView v = e.publish().workloads().get(key);
+        if (v.job() == null) {
+          assertThat(v.placed().size() + v.pending().size()).as("seed %d: %s whole", seed, key).isEqualTo(v.instances());
+          assertThat(v.lives().values()).noneMatch(l -> l.backingOff(now));
+        } else {
+          long done = v.lives().values().stream().filter(InstanceLife::done).count();
+          assertThat(v.placed().size() + v.pending().size() + done).as("seed %d: %s", seed, key).isEqualTo(v.instances());
+          assertThat(v.placed()).noneMatch(p -> v.life(p.assignment().instanceId()).done());
+        }
+      }
+    }
+  }
 }
