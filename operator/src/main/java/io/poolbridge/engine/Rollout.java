@@ -86,9 +86,10 @@ public final class Rollout {
    * @param total instances, old and new, surge included, before this step's surge changes
    * @param complete whether every instance is at the new revision, placed and ready, and no surge is left
    * @param message what the rollout waits for, or {@code null} when complete
+   * @param desired the instances asked for ({@code instances}); {@code total} above it are surge
    */
   public record Step(List<String> replace, int surge, int updated, int updatedReady, int total, boolean complete,
-      String message) {}
+      String message, int desired) {}
 
   /**
    * Plans one step for {@code desired} instances (the members within {@code instances}, and any
@@ -96,7 +97,8 @@ public final class Rollout {
    * availability); available old ones only as far as the available instances, surge included, stay
    * at least {@code desired - maxUnavailable}. While old instances are left, up to maxSurge surge
    * instances run beside them; once none is left, surge instances are kept only as long as the
-   * others are not available enough without them.
+   * others are not available enough without them. A surge instance of an older revision (the
+   * template changed again during the rollout) is replaced as an old one is.
    */
   public static Step plan(int desired, List<Member> members, Limits limits) {
     int minAvailable = Math.max(0, desired - limits.maxUnavailable());
@@ -117,7 +119,7 @@ public final class Rollout {
     List<String> replace = new ArrayList<>();
     List<Member> oldAvailable = new ArrayList<>();
     for (Member m : members) {
-      if (m.surge() || m.current()) {
+      if (m.current()) {
         continue;
       }
       if (m.available()) {
@@ -133,11 +135,13 @@ public final class Rollout {
       }
       replace.add(m.id());
       budget--;
-      availableRegular--;
+      if (!m.surge()) {
+        availableRegular--;
+      }
     }
     int oldLeft = 0;
     for (Member m : members) {
-      if (!m.surge() && !m.current() && !replace.contains(m.id())) {
+      if (!m.current() && !replace.contains(m.id())) {
         oldLeft++;
       }
     }
@@ -160,12 +164,8 @@ public final class Rollout {
     boolean complete = replace.isEmpty() && oldLeft == 0 && surge == 0 && surgeNow == 0
         && updatedReady == desired;
     return new Step(List.copyOf(replace), surge, updated, updatedReady, members.size(), complete,
-        complete ? null : message(desired, members, limits, replace, oldLeft, updatedReady));
+        complete ? null : message(desired, members, limits, replace, oldLeft, updatedReady, surge, surgeNow), desired);
   }
-
-  /** What this version does not do yet: surge instances are planned, not placed. */
-  public static final String SURGE_GAP =
-      "this version of poolbridge does not place surge instances yet: set spec.rollout.maxUnavailable to 1 or more";
 
   /** {@code ns/web-0} as {@code web-0}. */
   private static String name(String id) {
@@ -173,7 +173,7 @@ public final class Rollout {
   }
 
   private static String message(int desired, List<Member> members, Limits limits, List<String> replace, int oldLeft,
-      int updatedReady) {
+      int updatedReady, int surge, int surgeNow) {
     for (Member m : members) {
       if (m.surge() && !m.placed()) {
         return "surge instance " + name(m.id()) + " cannot be placed"
@@ -189,14 +189,17 @@ public final class Rollout {
       return "replacing " + String.join(", ", replace.stream().map(Rollout::name).toList()) + " (" + oldLeft
           + " more to replace)";
     }
-    if (oldLeft > 0 && limits.maxUnavailable() == 0 && !members.stream().anyMatch(Member::surge)) {
-      return oldLeft + " instance(s) to replace, and none may be unavailable (maxUnavailable comes to 0 of " + desired
-          + "): each needs a surge instance first; " + SURGE_GAP;
+    if (oldLeft > 0 && surge > surgeNow) {
+      return "placing " + (surge - surgeNow) + " surge instance(s) above " + desired + " before replacing " + oldLeft
+          + " old one(s) (at most " + limits.maxUnavailable() + " unavailable, " + limits.maxSurge() + " above " + desired + ")";
     }
     if (oldLeft > 0) {
       return updatedReady + " of " + desired + " instances updated and ready; " + oldLeft
-          + " more to replace once a replaced instance is ready (at most " + limits.maxUnavailable()
-          + " unavailable, " + limits.maxSurge() + " above " + desired + ")";
+          + " more to replace once a replacement" + (surgeNow > 0 ? " or a surge instance" : "") + " is ready (at most "
+          + limits.maxUnavailable() + " unavailable, " + limits.maxSurge() + " above " + desired + ")";
+    }
+    if (surgeNow > surge) {
+      return updatedReady + " of " + desired + " instances updated and ready; releasing " + (surgeNow - surge) + " surge instance(s)";
     }
     return updatedReady + " of " + desired + " instances updated and ready; waiting for the rest to become ready";
   }

@@ -51,6 +51,18 @@ public final class Workloads {
       Set<String> offered,
       Map<String, Map<String, String>> namespaceLabels,
       long created) {
+    return map(workload, framework, schema, offered, namespaceLabels, created, 0);
+  }
+
+  /** As {@link #map(Workload, Framework, ResourceSchema, Set, Map, long)}, with {@code surge} surge instances of a rollout. */
+  public static Mapped map(
+      Workload workload,
+      Framework framework,
+      ResourceSchema schema,
+      Set<String> offered,
+      Map<String, Map<String, String>> namespaceLabels,
+      long created,
+      int surge) {
     Optional<Refusal> refusal = refusal(workload, framework, offered, namespaceLabels);
     if (refusal.isPresent()) {
       return new Refused(refusal.get());
@@ -58,7 +70,7 @@ public final class Workloads {
     if (suspended(workload)) {
       return new Suspended();
     }
-    return new Demand(demand(schema, workload, created));
+    return new Demand(demand(schema, workload, created, surge));
   }
 
   /**
@@ -146,6 +158,88 @@ public final class Workloads {
     return ids;
   }
 
+  /**
+   * The ids of a workload's instances with {@code surge} surge instances of a rollout above {@code
+   * instances}: {@code ns1/web-3} and on for a Service of 3. The surge instances are the last.
+   */
+  public static List<String> instanceIds(Workload workload, int surge) {
+    List<String> ids = instanceIds(workload);
+    int instances = workload.getSpec().instances();
+    for (int j = 0; j < surge; j++) {
+      ids.add(key(workload) + "-" + (instances + j));
+    }
+    return ids;
+  }
+
+  /**
+   * The ordinal of an instance id or display name ({@code 3} for {@code web-3} or {@code ns1/web-3}),
+   * or -1 when it has none.
+   */
+  public static int ordinal(String id) {
+    int dash = id.lastIndexOf('-');
+    if (dash < 0 || dash == id.length() - 1 || id.length() - dash - 1 > 9) {
+      return -1;
+    }
+    int n = 0;
+    for (int i = dash + 1; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
+  }
+
+  /**
+   * Whether {@code workload} may run surge instances during a rollout: a Service with instances,
+   * not a gang (a gang resized is placed again whole, so its rollout replaces in place).
+   */
+  public static boolean surges(Workload workload) {
+    WorkloadSpec spec = workload.getSpec();
+    return spec.kind() == WorkloadSpec.WorkloadKind.Service && spec.instances() != null && spec.instances() > 0
+        && !Boolean.TRUE.equals(spec.gang());
+  }
+
+  /**
+   * The surge instances {@code workload}'s status records above {@code instances}: as many as the
+   * highest recorded ordinal reaches past them, at most {@code maxSurge} resolved against the spec
+   * (what the operator reads back after a restart, so that the surge instances placed are restored
+   * rather than lost). Zero for a Workload that does not surge.
+   */
+  public static int recordedSurge(Workload workload) {
+    io.poolbridge.api.v1alpha1.WorkloadStatus status = workload.getStatus();
+    if (!surges(workload) || status == null || status.instances() == null) {
+      return 0;
+    }
+    int instances = workload.getSpec().instances();
+    String prefix = workload.getMetadata().getName() + "-";
+    int highest = -1;
+    for (io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceStatus i : status.instances()) {
+      if (i.id() != null && i.id().startsWith(prefix) && i.id().length() > prefix.length()) {
+        int n = ordinal(i.id());
+        if (n > highest && n < Integer.MAX_VALUE && i.id().length() == prefix.length() + Integer.toString(n).length()) {
+          highest = n;
+        }
+      }
+    }
+    if (highest < instances) {
+      return 0;
+    }
+    WorkloadSpec.Rollout r = workload.getSpec().rollout();
+    int maxSurge = io.poolbridge.engine.Rollout.resolve(r == null ? null : text(r.maxSurge()),
+        r == null ? null : text(r.maxUnavailable()), instances).maxSurge();
+    return Math.min(Math.min(maxSurge, instances), highest - instances + 1);
+  }
+
+  /** An int-or-string as text: {@code 2} or {@code 25%}; {@code null} for none. */
+  public static String text(io.fabric8.kubernetes.api.model.IntOrString v) {
+    if (v == null) {
+      return null;
+    }
+    return v.getIntVal() != null ? v.getIntVal().toString() : v.getStrVal();
+  }
+
   /** The name users know an instance by, within its workload's namespace: {@code web-0} for {@code ns1/web-0}. */
   public static String displayName(String instanceId) {
     return instanceId.substring(instanceId.indexOf('/') + 1);
@@ -157,10 +251,18 @@ public final class Workloads {
    * (Spread unless BinPack), gang, preemptible, revocable and constraints.
    */
   public static WorkloadDemand demand(ResourceSchema schema, Workload workload, long created) {
+    return demand(schema, workload, created, 0);
+  }
+
+  /**
+   * As {@link #demand(ResourceSchema, Workload, long)}, with {@code surge} surge instances of a
+   * rollout listed after the Workload's own (none when it does not {@link #surges}).
+   */
+  public static WorkloadDemand demand(ResourceSchema schema, Workload workload, long created, int surge) {
     WorkloadSpec spec = workload.getSpec();
     WorkloadDemand.Builder b = WorkloadDemand.builder(
             key(workload), spec.framework(), ResourceUnits.toResources(schema, spec.resources()))
-        .instanceIds(instanceIds(workload))
+        .instanceIds(instanceIds(workload, surges(workload) ? Math.max(0, Math.min(surge, spec.instances())) : 0))
         .priority(spec.priority() == null ? 0 : spec.priority())
         .created(created)
         .strategy(spec.strategy() == WorkloadSpec.Strategy.BinPack ? Strategy.BIN_PACK : Strategy.SPREAD)

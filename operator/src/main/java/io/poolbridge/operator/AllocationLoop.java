@@ -614,7 +614,7 @@ public final class AllocationLoop implements AutoCloseable {
         rollOut(key, w, status);
         continue;
       }
-      if (io.poolbridge.reconciler.workload.WorkloadRollouts.oldLeft(status)) {
+      if (io.poolbridge.reconciler.workload.WorkloadRollouts.rolling(w, status)) {
         rolling.add(key);
       } else {
         rolling.remove(key);
@@ -639,25 +639,28 @@ public final class AllocationLoop implements AutoCloseable {
     }
   }
 
-  /** Workloads whose last status written shows a rollout with old instances left. */
+  /** Workloads whose last status written shows a rollout under way: old instances left, or surge instances. */
   private final Set<String> rolling = new HashSet<>();
 
   /**
    * Carries out the next step of {@code w}'s rollout, once its status records everything the engine
    * decided (so the step is planned from the instances' revisions and readiness as written): the
-   * old instances {@code Rollout} picks are replaced in place ({@link Engine#rollOut}), and the loop
-   * turns again to place them.
+   * surge instances {@code Rollout} asks for are listed in the Workload's demand (placed through the
+   * allocator as any instance; released, newest first, when no longer needed), the old instances it
+   * picks are replaced in place ({@link Engine#rollOut}), and the loop turns again to place them.
    */
   private void rollOut(String key, Workload w, WorkloadStatus status) {
-    if (!io.poolbridge.reconciler.workload.WorkloadRollouts.oldLeft(status)) {
+    if (!io.poolbridge.reconciler.workload.WorkloadRollouts.rolling(w, status) && sync.surge(key) == 0) {
       rolling.remove(key);
       return;
     }
-    io.poolbridge.engine.Rollout.Step step = io.poolbridge.reconciler.workload.WorkloadRollouts.step(w, status.rollout().revision(),
-        status.instances());
-    boolean any = false;
-    for (String id : step.replace()) {
-      any |= engine.rollOut(id, "rolling out revision " + status.rollout().revision() + " of its Service");
+    io.poolbridge.engine.Rollout.Step step = status == null || status.rollout() == null ? null
+        : io.poolbridge.reconciler.workload.WorkloadRollouts.step(w, status.rollout().revision(), status.instances());
+    boolean any = sync.setSurge(key, step == null ? 0 : step.surge());
+    if (step != null) {
+      for (String id : step.replace()) {
+        any |= engine.rollOut(id, "rolling out revision " + status.rollout().revision() + " of its Service");
+      }
     }
     if (any) {
       rolling.add(key);

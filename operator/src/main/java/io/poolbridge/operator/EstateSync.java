@@ -70,6 +70,12 @@ public final class EstateSync {
   /** The retry settings told to the engine, by Job. */
   private final Map<String, io.poolbridge.engine.JobPolicy> policies = new HashMap<>();
   private final Map<String, Admission> admissions = new HashMap<>();
+  /**
+   * Per Workload, the surge instances of its rollout listed in its demand: what the allocation loop
+   * last asked for, or, for a Workload first seen, what its status records (so that surge instances
+   * placed before a restart are restored).
+   */
+  private final Map<String, Integer> surges = new HashMap<>();
   private Set<String> offered = Set.of();
   private List<String> roleConflicts = List.of();
   private List<Estate.SharedNode> shared = List.of();
@@ -470,7 +476,8 @@ public final class EstateSync {
       if (fw != null && !frameworks.containsKey(fw.getMetadata().getName())) {
         fw = null;
       }
-      Workloads.Mapped mapped = Workloads.map(w, fw, schema, offered, namespaceLabels, created(w));
+      int surge = surges.computeIfAbsent(key, k -> Workloads.recordedSurge(w));
+      Workloads.Mapped mapped = Workloads.map(w, fw, schema, offered, namespaceLabels, created(w), surge);
       if (mapped instanceof Workloads.Demand d) {
         WorkloadDemand told = demands.get(key);
         if (!d.demand().equals(told)) {
@@ -490,6 +497,7 @@ public final class EstateSync {
           engine.delete(key);
         }
         policies.remove(key);
+        surges.remove(key);
         admissions.put(key, mapped instanceof Workloads.Refused r ? new Refused(r.refusal()) : new Suspended());
       }
     }
@@ -497,6 +505,7 @@ public final class EstateSync {
 
   private void forget(Engine engine, String key) {
     policies.remove(key);
+    surges.remove(key);
     if (demands.remove(key) != null) {
       engine.delete(key);
     }
@@ -519,6 +528,22 @@ public final class EstateSync {
   /** What the operator made of a Workload, or null when it is not known (deleted, or not seen yet). */
   public Admission admission(String workloadKey) {
     return admissions.get(workloadKey);
+  }
+
+  /** The surge instances of {@code workloadKey}'s rollout listed in its demand. */
+  public int surge(String workloadKey) {
+    return surges.getOrDefault(workloadKey, 0);
+  }
+
+  /**
+   * Asks for {@code surge} surge instances of {@code workloadKey}'s rollout, told to the engine when
+   * the Workload is next synced (a change of it must be posted).
+   *
+   * @return whether that changes what was asked
+   */
+  public boolean setSurge(String workloadKey, int surge) {
+    Integer before = surges.put(workloadKey, Math.max(0, surge));
+    return before == null ? surge > 0 : before != Math.max(0, surge);
   }
 
   /** The node behind an agent, as read: readiness, address, zone. */

@@ -162,16 +162,66 @@ class RolloutTest {
   }
 
   @Test
-  void withNoneUnavailableAndNoSurgeInstanceTheRolloutWaitsAndSaysWhatToDo() {
-    // 25% of 3: one surge, none unavailable; this version places no surge instance.
+  void withNoneUnavailableTheRolloutFirstAsksForItsSurgeAndSaysSo() {
+    // 25% of 3: one surge, none unavailable.
     Limits limits = Rollout.resolve(null, null, 3);
     List<Member> members = List.of(Member.of("shop/web-0", false, true, true), Member.of("shop/web-1", false, true, true),
         Member.of("shop/web-2", false, true, true));
     Step step = Rollout.plan(3, members, limits);
     assertThat(step.replace()).isEmpty();
     assertThat(step.surge()).isEqualTo(1);
-    assertThat(step.message()).isEqualTo("3 instance(s) to replace, and none may be unavailable (maxUnavailable comes to 0 of 3): "
-        + "each needs a surge instance first; this version of poolbridge does not place surge instances yet: "
-        + "set spec.rollout.maxUnavailable to 1 or more");
+    assertThat(step.complete()).isFalse();
+    assertThat(step.message()).isEqualTo(
+        "placing 1 surge instance(s) above 3 before replacing 3 old one(s) (at most 0 unavailable, 1 above 3)");
+  }
+
+  @Test
+  void aSurgePlacedButNotReadyYetFreesNothing() {
+    Limits limits = new Limits(1, 0);
+    Fleet fleet = new Fleet(3);
+    fleet.members.add(new Member("w-3", true, true, false, true, null));
+    Step step = Rollout.plan(3, fleet.members, limits);
+    assertThat(step.replace()).isEmpty();
+    assertThat(step.surge()).isEqualTo(1);
+    assertThat(step.total()).isEqualTo(4);
+    assertThat(step.message()).isEqualTo(
+        "0 of 3 instances updated and ready; 3 more to replace once a replacement or a surge instance is ready (at most 0 unavailable, 1 above 3)");
+  }
+
+  @Test
+  void twoSurgesLetTwoOldInstancesGoAtOnceAndTheSurgesShrinkWithWhatIsLeft() {
+    // maxSurge 2, maxUnavailable 0 over 3: two surges ready free two old ones at once.
+    Limits limits = new Limits(2, 0);
+    Fleet fleet = new Fleet(3);
+    fleet.members.add(new Member("w-3", true, true, true, true, null));
+    fleet.members.add(new Member("w-4", true, true, true, true, null));
+    Step step = Rollout.plan(3, fleet.members, limits);
+    assertThat(step.replace()).containsExactly("w-0", "w-1");
+    // One old instance left: one surge is enough beside it.
+    assertThat(step.surge()).isEqualTo(1);
+    fleet.carryOut(step);
+    fleet.set("w-0", true, true, true);
+    fleet.set("w-1", true, true, true);
+    fleet.members.remove(4);
+    Step next = Rollout.plan(3, fleet.members, limits);
+    assertThat(next.replace()).containsExactly("w-2");
+    assertThat(next.surge()).isEqualTo(1);
+  }
+
+  @Test
+  void aSurgeOfAnOlderRevisionIsReplacedAsAnOldInstanceIs() {
+    // The template changed again during a rollout: w-3 (a surge at the revision before) is old too.
+    Limits limits = new Limits(1, 0);
+    List<Member> members = new ArrayList<>(List.of(Member.of("w-0", true, true, true), Member.of("w-1", true, true, true),
+        Member.of("w-2", true, true, true), new Member("w-3", false, true, true, true, null)));
+    Step step = Rollout.plan(3, members, limits);
+    assertThat(step.replace()).containsExactly("w-3");
+    assertThat(step.complete()).isFalse();
+    // Replaced, it is current; the others are available enough without it: it is released.
+    members.set(3, new Member("w-3", true, true, true, true, null));
+    Step after = Rollout.plan(3, members, limits);
+    assertThat(after.replace()).isEmpty();
+    assertThat(after.surge()).isZero();
+    assertThat(after.message()).isEqualTo("3 of 3 instances updated and ready; releasing 1 surge instance(s)");
   }
 }

@@ -27,7 +27,10 @@ import org.junit.jupiter.api.Test;
 /**
  * A Service's changed template rolls out on the embedded API: its Pods are replaced one at a time
  * (maxUnavailable 1, maxSurge 0), each next one only once the one before is ready, with the
- * rollout's progress in status. No kubelet: the test makes the Pods ready.
+ * rollout's progress in status; at the defaults on fewer than four instances (none unavailable, one
+ * surge) a surge instance above {@code instances} is placed and ready before any old one goes, and
+ * released at the end; a surge that finds no room holds the rollout and says why. No kubelet: the
+ * test makes the Pods ready.
  */
 class RolloutIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -117,8 +120,13 @@ class RolloutIT {
 
   /** The image of each Pod there is, by name. */
   private Map<String, String> images() {
+    return images("web-0", "web-1", "web-2");
+  }
+
+  /** The image of each of these Pods, by name; null for one not there (or going). */
+  private Map<String, String> images(String... names) {
     Map<String, String> out = new LinkedHashMap<>();
-    for (String n : List.of("web-0", "web-1", "web-2")) {
+    for (String n : names) {
       Pod p = pod(n);
       out.put(n, p == null || p.getMetadata().getDeletionTimestamp() != null ? null : image(p));
     }
@@ -182,5 +190,142 @@ class RolloutIT {
     });
     assertThat(order).containsExactlyInAnyOrder("web-0", "web-1", "web-2");
     assertThat(pod(order.get(2)).getMetadata().getAnnotations().get(Keys.REVISION)).isEqualTo(get().getStatus().rollout().revision());
+  }
+
+  private Workload get(String name) {
+    return client.resources(Workload.class).inNamespace("team-a").withName(name).get();
+  }
+
+  private void setImage(String name, String image) {
+    client.resources(Workload.class).inNamespace("team-a").withName(name).edit(w -> {
+      Map<String, Object> template = Map.of("spec", Map.of("containers", List.of(Map.of("name", "app", "image", image))));
+      WorkloadSpec s = w.getSpec();
+      w.setSpec(new WorkloadSpec(s.framework(), s.kind(), s.instances(), s.resources(), s.constraints(), s.priority(),
+          s.preemptible(), s.revocable(), s.gang(), s.strategy(), s.schedule(), s.job(), template, s.rollout()));
+      return w;
+    });
+  }
+
+  private static long count(Map<String, String> images, String image) {
+    return images.values().stream().filter(image::equals).count();
+  }
+
+  @Test
+  void atTheDefaultsASurgeInstanceIsReadyBeforeAnyOldOneGoesAndIsReleasedAtTheEnd() {
+    // Two instances at the defaults: 25% of 2 is one surge (rounded up) and none unavailable (rounded down).
+    apply("""
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Workload
+        metadata: {name: api, namespace: team-a}
+        spec:
+          framework: web
+          kind: Service
+          instances: 2
+          resources: {cpu: 1, memory: 1Gi}
+          template:
+            spec:
+              containers: [{name: app, image: "api:1"}]
+        """);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(images("api-0", "api-1")).allSatisfy((n, i) -> assertThat(i).isEqualTo("api:1")));
+    makeReady("api-0");
+    makeReady("api-1");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(get("api").getStatus().rollout().complete()).isTrue());
+    String first = get("api").getStatus().rollout().revision();
+
+    setImage("api", "api:2");
+    // The surge instance api-2 comes first, on the new image; both old Pods stay.
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(images("api-0", "api-1", "api-2")).containsExactly(
+          Map.entry("api-0", "api:1"), Map.entry("api-1", "api:1"), Map.entry("api-2", "api:2"));
+      WorkloadStatus s = get("api").getStatus();
+      assertThat(s.instances()).extracting(InstanceStatus::id).containsExactly("api-0", "api-1", "api-2");
+      assertThat(s.rollout().surge()).isEqualTo(1);
+      assertThat(s.rollout().total()).isEqualTo(3);
+      assertThat(s.rollout().revision()).isNotEqualTo(first);
+      assertThat(s.rollout().message()).startsWith("0 of 2 instances updated and ready; 2 more to replace");
+    });
+    // Not ready yet: nothing old goes.
+    assertThat(images("api-0", "api-1")).containsValues("api:1", "api:1");
+    // The operator restarts mid-rollout: the surge instance is restored from the record, its Pod kept.
+    String surgeUid = pod("api-2").getMetadata().getUid();
+    operator.close();
+    operator = new PoolbridgeOperator(client, PoolbridgeOperator.Config.defaults(), Clock.systemUTC(), null);
+    operator.start();
+    makeReady("api-2");
+    List<String> order = new ArrayList<>();
+    for (int step = 1; step <= 2; step++) {
+      int done = step;
+      // One more old Pod replaced, the other old ones untouched: two of the three stay available.
+      await().atMost(WAIT).untilAsserted(() -> {
+        Map<String, String> images = images("api-0", "api-1");
+        assertThat(count(images, "api:2")).as("step %d: %s", done, images).isEqualTo(done);
+        assertThat(count(images, "api:1")).isEqualTo(2 - done);
+      });
+      String fresh = images("api-0", "api-1").entrySet().stream().filter(e -> "api:2".equals(e.getValue()))
+          .map(Map.Entry::getKey).filter(n -> !order.contains(n)).findFirst().orElseThrow();
+      order.add(fresh);
+      assertThat(pod("api-2")).as("the surge runs on while %s is replaced", fresh).isNotNull();
+      assertThat(pod("api-2").getMetadata().getDeletionTimestamp()).isNull();
+      assertThat(pod("api-2").getMetadata().getUid()).as("the surge's Pod, kept through the restart").isEqualTo(surgeUid);
+      makeReady(fresh);
+    }
+    // Every old one replaced and ready: the surge is released, its Pod removed, the rollout complete.
+    await().atMost(WAIT).untilAsserted(() -> {
+      WorkloadStatus s = get("api").getStatus();
+      assertThat(s.instances()).extracting(InstanceStatus::id).containsExactly("api-0", "api-1");
+      assertThat(s.rollout().complete()).isTrue();
+      assertThat(s.rollout().surge()).isNull();
+      assertThat(s.rollout().total()).isEqualTo(2);
+      assertThat(s.rollout().message()).isNull();
+      Pod surge = pod("api-2");
+      assertThat(surge == null || surge.getMetadata().getDeletionTimestamp() != null).as("api-2 removed").isTrue();
+    });
+    assertThat(order).containsExactlyInAnyOrder("api-0", "api-1");
+    assertThat(images("api-0", "api-1")).containsValues("api:2", "api:2");
+  }
+
+  @Test
+  void aSurgeThatFindsNoRoomHoldsTheRolloutSaysWhyAndGoesOnWhenRoomComes() {
+    client.nodes().resource(node("k3")).create();
+    // 4 cpu: only k3 holds it whole (web takes room on k1 and k2).
+    apply("""
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Workload
+        metadata: {name: big, namespace: team-a}
+        spec:
+          framework: web
+          kind: Service
+          instances: 1
+          resources: {cpu: 4, memory: 1Gi}
+          template:
+            spec:
+              containers: [{name: app, image: "big:1"}]
+        """);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(images("big-0")).containsEntry("big-0", "big:1"));
+    makeReady("big-0");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(get("big").getStatus().rollout().complete()).isTrue());
+
+    setImage("big", "big:2");
+    await().atMost(WAIT).untilAsserted(() -> {
+      WorkloadStatus s = get("big").getStatus();
+      assertThat(s.rollout().surge()).isEqualTo(1);
+      assertThat(s.rollout().message()).startsWith("surge instance big-1 cannot be placed: ");
+      assertThat(s.instances()).extracting(InstanceStatus::id, InstanceStatus::state)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("big-0", WorkloadStatus.InstanceState.Placed),
+              org.assertj.core.groups.Tuple.tuple("big-1", WorkloadStatus.InstanceState.Pending));
+    });
+    // The old one runs on, untouched: the user allowed none unavailable.
+    assertThat(images("big-0", "big-1")).containsEntry("big-0", "big:1").containsEntry("big-1", null);
+
+    client.nodes().resource(node("k4")).create();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(images("big-0", "big-1")).containsEntry("big-1", "big:2"));
+    makeReady("big-1");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(images("big-0")).containsEntry("big-0", "big:2"));
+    makeReady("big-0");
+    await().atMost(WAIT).untilAsserted(() -> {
+      WorkloadStatus s = get("big").getStatus();
+      assertThat(s.rollout().complete()).isTrue();
+      assertThat(s.instances()).extracting(InstanceStatus::id).containsExactly("big-0");
+    });
   }
 }

@@ -34,20 +34,26 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ValidationRule(
     value = "size(self.metadata.name) <= " + Workload.MAX_NAME_LENGTH,
     message = "must be no more than " + Workload.MAX_NAME_LENGTH + " characters: an instance's name, <name>-<ordinal> (up to <name>-"
-        + (WorkloadSpec.MAX_INSTANCES - 1) + "), is a label value of its Pod, at most 63 characters",
+        + Workload.MAX_ORDINAL + " with a rollout's surge instances), is a label value of its Pod, at most 63 characters",
     fieldPath = ".metadata.name")
 public class Workload extends CustomResource<WorkloadSpec, WorkloadStatus> implements Namespaced {
-  /** Decimal digits of the largest ordinal, {@code MAX_INSTANCES - 1}, as a constant expression. */
-  static final int ORDINAL_DIGITS = WorkloadSpec.MAX_INSTANCES - 1 < 10 ? 1
-      : WorkloadSpec.MAX_INSTANCES - 1 < 100 ? 2
-      : WorkloadSpec.MAX_INSTANCES - 1 < 1000 ? 3
-      : WorkloadSpec.MAX_INSTANCES - 1 < 10000 ? 4 : 5;
+  /**
+   * The largest ordinal of an instance: {@code instances - 1}, plus a rollout's surge instances
+   * above {@code instances} (at most as many as there are instances to replace).
+   */
+  public static final int MAX_ORDINAL = 2 * WorkloadSpec.MAX_INSTANCES - 1;
+
+  /** Decimal digits of the largest ordinal, {@link #MAX_ORDINAL}, as a constant expression. */
+  static final int ORDINAL_DIGITS = MAX_ORDINAL < 10 ? 1
+      : MAX_ORDINAL < 100 ? 2
+      : MAX_ORDINAL < 1000 ? 3
+      : MAX_ORDINAL < 10000 ? 4 : 5;
 
   /**
    * The longest name a Workload may have: its instances are named {@code <name>-<ordinal>}, and
    * that id is a label value of the instance's Pod ({@code poolbridge.io/instance}), so it must fit
-   * in {@link Rules#MAX_LABEL_VALUE} with the dash and the digits of the largest ordinal, {@code
-   * MAX_INSTANCES - 1}.
+   * in {@link Rules#MAX_LABEL_VALUE} with the dash and the digits of the largest ordinal, {@link
+   * #MAX_ORDINAL}.
    */
   public static final int MAX_NAME_LENGTH = Rules.MAX_LABEL_VALUE - 1 - ORDINAL_DIGITS;
 

@@ -74,6 +74,8 @@ public record WorkloadStatus(
       Integer updatedReady,
       @JsonPropertyDescription("Instances of the Workload, old and new (spec.instances, and any surge above it).")
       Integer total,
+      @JsonPropertyDescription("Surge instances: new instances above spec.instances (named on from <name>-<instances>) that run while old ones are replaced, at most maxSurge; released once the rollout no longer needs them.")
+      Integer surge,
       @JsonPropertyDescription("Whether every instance runs at the revision and is ready.")
       Boolean complete,
       @JsonPropertyDescription("What the rollout waits for, when it waits: an instance to become ready, room for a replacement (and why it cannot be placed).")

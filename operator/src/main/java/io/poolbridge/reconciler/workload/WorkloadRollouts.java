@@ -1,6 +1,5 @@
 package io.poolbridge.reconciler.workload;
 
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.poolbridge.api.v1alpha1.Workload;
 import io.poolbridge.api.v1alpha1.WorkloadSpec;
 import io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState;
@@ -29,21 +28,17 @@ public final class WorkloadRollouts {
   /** The resolved limits of {@code spec}. */
   public static Rollout.Limits limits(WorkloadSpec spec) {
     WorkloadSpec.Rollout r = spec.rollout();
-    return Rollout.resolve(r == null ? null : text(r.maxSurge()), r == null ? null : text(r.maxUnavailable()), spec.instances());
-  }
-
-  private static String text(IntOrString v) {
-    if (v == null) {
-      return null;
-    }
-    return v.getIntVal() != null ? v.getIntVal().toString() : v.getStrVal();
+    return Rollout.resolve(r == null ? null : Workloads.text(r.maxSurge()), r == null ? null : Workloads.text(r.maxUnavailable()),
+        spec.instances());
   }
 
   /**
    * The step of {@code workload}'s rollout to {@code revision}, from its instance entries; the ids
-   * of the step are cluster-wide instance ids ({@code ns/web-0}). An instance without a revision
-   * (pending, backing off) is placed at the current one. A placed instance whose readiness is not
-   * known (a remote cluster, no pod template) counts as ready, as a Pod without a readiness probe does.
+   * of the step are cluster-wide instance ids ({@code ns/web-0}). An entry above {@code instances}
+   * ({@code web-3} of 3) is a surge instance. An instance without a revision (pending, backing off)
+   * is placed at the current one. A placed instance whose readiness is not known (a remote cluster,
+   * no pod template) counts as ready, as a Pod without a readiness probe does. A gang has no surge:
+   * resized, it would be placed again whole.
    */
   public static Rollout.Step step(Workload workload, String revision, List<InstanceStatus> entries) {
     Map<String, InstanceStatus> byName = new HashMap<>();
@@ -52,27 +47,58 @@ public final class WorkloadRollouts {
     }
     List<Rollout.Member> members = new ArrayList<>();
     List<String> ids = Workloads.instanceIds(workload);
+    int instances = ids.size();
     for (String id : ids) {
-      InstanceStatus i = byName.get(Workloads.displayName(id));
-      if (i == null) {
-        members.add(new Rollout.Member(id, true, false, false, false, null));
-        continue;
-      }
-      boolean placed = i.state() == InstanceState.Placed;
-      boolean current = i.revision() == null || i.revision().equals(revision);
-      boolean ready = placed && (i.ready() == null || i.ready());
-      members.add(new Rollout.Member(id, current, placed, ready, false, placed ? null : i.reason()));
+      members.add(member(id, byName.get(Workloads.displayName(id)), revision, false));
     }
-    return Rollout.plan(ids.size(), members, limits(workload.getSpec()));
+    if (Workloads.surges(workload)) {
+      String prefix = workload.getMetadata().getName() + "-";
+      List<InstanceStatus> surge = new ArrayList<>();
+      for (InstanceStatus i : entries) {
+        int n = i.id() == null || !i.id().startsWith(prefix) ? -1 : Workloads.ordinal(i.id());
+        if (n >= instances && i.id().equals(prefix + n)) {
+          surge.add(i);
+        }
+      }
+      surge.sort(java.util.Comparator.comparingInt(i -> Workloads.ordinal(i.id())));
+      String namespace = workload.getMetadata().getNamespace();
+      for (InstanceStatus i : surge) {
+        members.add(member(namespace + "/" + i.id(), i, revision, true));
+      }
+    }
+    Rollout.Limits limits = limits(workload.getSpec());
+    if (!Workloads.surges(workload)) {
+      limits = new Rollout.Limits(0, Math.max(1, limits.maxUnavailable()));
+    }
+    return Rollout.plan(instances, members, limits);
   }
 
-  /** Whether {@code status} records a rollout with old instances left: a placed instance at another revision. */
-  public static boolean oldLeft(io.poolbridge.api.v1alpha1.WorkloadStatus status) {
+  private static Rollout.Member member(String id, InstanceStatus i, String revision, boolean surge) {
+    if (i == null) {
+      return new Rollout.Member(id, true, false, false, surge, null);
+    }
+    boolean placed = i.state() == InstanceState.Placed;
+    boolean current = i.revision() == null || i.revision().equals(revision);
+    boolean ready = placed && (i.ready() == null || i.ready());
+    return new Rollout.Member(id, current, placed, ready, surge, placed ? null : i.reason());
+  }
+
+  /**
+   * Whether {@code status}, written for {@code workload}, records a rollout under way: a placed
+   * instance at another revision than the one rolled out, or an instance above {@code instances} (a
+   * surge instance not yet released).
+   */
+  public static boolean rolling(Workload workload, io.poolbridge.api.v1alpha1.WorkloadStatus status) {
     if (status == null || status.rollout() == null || status.instances() == null) {
       return false;
     }
+    int instances = workload.getSpec().instances() == null ? 0 : workload.getSpec().instances();
+    String prefix = workload.getMetadata().getName() + "-";
     for (InstanceStatus i : status.instances()) {
       if (i.state() == InstanceState.Placed && i.revision() != null && !i.revision().equals(status.rollout().revision())) {
+        return true;
+      }
+      if (i.id() != null && i.id().startsWith(prefix) && Workloads.ordinal(i.id()) >= instances) {
         return true;
       }
     }

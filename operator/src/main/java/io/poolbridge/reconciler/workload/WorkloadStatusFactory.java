@@ -192,14 +192,18 @@ public final class WorkloadStatusFactory {
             null, life.restarts() > 0 ? life.restarts() : null, null, retryAt));
       }
     }
-    // Instance order: the workload's own (ordinal) order.
+    // Instance order: the workload's own (ordinal) order, then a rollout's surge instances above it.
     List<InstanceStatus> ordered = new ArrayList<>();
     for (String id : Workloads.instanceIds(workload)) {
-      InstanceStatus s = instances.get(id);
+      InstanceStatus s = instances.remove(id);
       if (s != null) {
         ordered.add(s);
       }
     }
+    instances.entrySet().stream()
+        .sorted(java.util.Comparator.comparingInt((Map.Entry<String, InstanceStatus> e) -> Workloads.ordinal(e.getKey()))
+            .thenComparing(Map.Entry::getKey))
+        .forEach(e -> ordered.add(e.getValue()));
     int placed = view.placed().size();
     int total = view.instances();
     int active = total - done;
@@ -243,7 +247,8 @@ public final class WorkloadStatusFactory {
     WorkloadStatus.RolloutStatus rollout = null;
     if (revision != null) {
       io.poolbridge.engine.Rollout.Step step = WorkloadRollouts.step(workload, revision, ordered);
-      rollout = new WorkloadStatus.RolloutStatus(revision, step.updated(), step.updatedReady(), step.total(), step.complete(),
+      rollout = new WorkloadStatus.RolloutStatus(revision, step.updated(), step.updatedReady(), step.total(),
+          step.total() > step.desired() ? step.total() - step.desired() : null, step.complete(),
           cut(step.message(), MAX_ROLLOUT_MESSAGE_BYTES));
     }
     return new WorkloadStatus(workload.getMetadata().getGeneration(), phase, placed, ordered, withHealth(workload, conditions, previous),

@@ -69,7 +69,7 @@ class WorkloadRolloutStatusTest {
     }
     return new WorkloadStatus(s.observedGeneration(), s.phase(), s.placed(), out, s.conditions(), s.lastScheduleTime(),
         s.resources(), s.ready(), s.job(), s.schedule(),
-        rolledOut == null ? null : new WorkloadStatus.RolloutStatus(rolledOut, 2, 2, 2, true, null));
+        rolledOut == null ? null : new WorkloadStatus.RolloutStatus(rolledOut, 2, 2, 2, null, true, null));
   }
 
   @Test
@@ -79,7 +79,7 @@ class WorkloadRolloutStatusTest {
     WorkloadView view = new WorkloadView("shop/web", "marathon", 2, List.of(placed("web-0", "k1"), placed("web-1", "k2")), List.of());
     WorkloadStatus first = factory.of(before, view, p -> null, null, id -> WorkloadStatusFactory.Health.READY);
     assertThat(first.instances()).extracting(InstanceStatus::revision).containsOnly(r1);
-    assertThat(first.rollout()).isEqualTo(new WorkloadStatus.RolloutStatus(r1, 2, 2, 2, true, null));
+    assertThat(first.rollout()).isEqualTo(new WorkloadStatus.RolloutStatus(r1, 2, 2, 2, null, true, null));
 
     Workload after = workload("{cpu: 1500m, memory: 2Gi}", V1.replace("1.26", "1.27"));
     String r2 = WorkloadRevision.of(after.getSpec());
