@@ -506,7 +506,7 @@ public final class Engine {
       Set<String> kept = new HashSet<>(workload.instanceIds());
       for (String id : ledger.runningIdsOfWorkload(workload.key())) {
         if (!kept.contains(id)) {
-          stop(id, StopReason.SCALED_DOWN, "stopped: its workload no longer lists it");
+          stop(id, StopReason.SCALED_DOWN, "stopped: its workload no longer lists it (scaled down, or a surge instance of a rollout released)");
         }
       }
       if ((old.gang() || workload.gang()) && !old.instanceIds().equals(workload.instanceIds())) {

@@ -129,12 +129,14 @@ public final class Rollout {
       }
     }
     int budget = available - minAvailable;
+    int availableAfter = available;
     for (Member m : oldAvailable) {
       if (budget <= 0) {
         break;
       }
       replace.add(m.id());
       budget--;
+      availableAfter--;
       if (!m.surge()) {
         availableRegular--;
       }
@@ -150,6 +152,26 @@ public final class Rollout {
       surge = Math.min(limits.maxSurge(), oldLeft);
     } else {
       surge = Math.min(surgeNow, Math.max(0, minAvailable - availableRegular));
+    }
+    // Surge instances are released newest first (the last listed): never an available one that the
+    // floor still needs, even when an older one, unavailable, could have gone instead.
+    if (surge < surgeNow) {
+      List<Member> surgeMembers = members.stream().filter(Member::surge).toList();
+      int floor = Math.min(availableAfter, minAvailable);
+      int released = 0;
+      for (int k = surgeMembers.size() - 1; k >= surge; k--) {
+        Member m = surgeMembers.get(k);
+        if (m.available() && !replace.contains(m.id())) {
+          released++;
+        }
+      }
+      while (surge < surgeNow && availableAfter - released < floor) {
+        Member kept = surgeMembers.get(surge);
+        if (kept.available() && !replace.contains(kept.id())) {
+          released--;
+        }
+        surge++;
+      }
     }
     int updated = 0;
     int updatedReady = 0;

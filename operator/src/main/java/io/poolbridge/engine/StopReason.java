@@ -14,7 +14,7 @@ public enum StopReason {
   GANG,
   /** Its framework moved to another role: it is placed again, accounted to the new role. */
   ROLE_CHANGED,
-  /** Its workload no longer lists it (scaled down). */
+  /** Its workload no longer lists it (scaled down, or a rollout released its surge instance). */
   SCALED_DOWN,
   /** Its workload was deleted, or its framework removed. */
   DELETED,

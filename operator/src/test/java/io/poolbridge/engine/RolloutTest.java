@@ -189,7 +189,7 @@ class RolloutTest {
   }
 
   @Test
-  void twoSurgesLetTwoOldInstancesGoAtOnceAndTheSurgesShrinkWithWhatIsLeft() {
+  void twoSurgesLetTwoOldInstancesGoAtOnceAndStayUntilTheReplacementsAreReady() {
     // maxSurge 2, maxUnavailable 0 over 3: two surges ready free two old ones at once.
     Limits limits = new Limits(2, 0);
     Fleet fleet = new Fleet(3);
@@ -197,12 +197,13 @@ class RolloutTest {
     fleet.members.add(new Member("w-4", true, true, true, true, null));
     Step step = Rollout.plan(3, fleet.members, limits);
     assertThat(step.replace()).containsExactly("w-0", "w-1");
-    // One old instance left: one surge is enough beside it.
-    assertThat(step.surge()).isEqualTo(1);
+    // One old instance left would need one surge, but releasing w-4 now would leave 2 available of 3.
+    assertThat(step.surge()).isEqualTo(2);
     fleet.carryOut(step);
+    assertThat(Rollout.plan(3, fleet.members, limits).surge()).isEqualTo(2);
     fleet.set("w-0", true, true, true);
     fleet.set("w-1", true, true, true);
-    fleet.members.remove(4);
+    // Ready: the last old one goes, and one surge (the newest) is released, 3 staying available.
     Step next = Rollout.plan(3, fleet.members, limits);
     assertThat(next.replace()).containsExactly("w-2");
     assertThat(next.surge()).isEqualTo(1);

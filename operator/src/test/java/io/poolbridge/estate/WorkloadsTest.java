@@ -11,6 +11,7 @@ import io.poolbridge.scheduler.Constraint;
 import io.poolbridge.scheduler.Strategy;
 import io.poolbridge.scheduler.WorkloadDemand;
 import io.poolbridge.scheduler.WorkloadKind;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -148,5 +149,64 @@ class WorkloadsTest {
   @Test
   void instancesAreNamedWithinTheirNamespace() {
     assertThat(Workloads.displayName("analytics/etl-10")).isEqualTo("etl-10");
+  }
+
+  private static Workload withStatusIds(String spec, String... ids) {
+    Workload w = workload("analytics", spec);
+    List<io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceStatus> entries = new java.util.ArrayList<>();
+    for (String id : ids) {
+      entries.add(new io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceStatus(id, "n1", "p", null,
+          io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.Placed, null, null, null, null));
+    }
+    w.setStatus(new io.poolbridge.api.v1alpha1.WorkloadStatus(1L, io.poolbridge.api.v1alpha1.WorkloadStatus.Phase.Running,
+        ids.length, entries, List.of(), null));
+    return w;
+  }
+
+  private static final String SERVICE = """
+        framework: spark
+        kind: Service
+        instances: 3
+        resources: {cpu: 1, memory: 1Gi}
+        rollout: {maxSurge: 2, maxUnavailable: 0}
+      """;
+
+  @Test
+  void aRolloutsSurgeInstancesAreListedAboveTheServicesOwn() {
+    Workload w = workload("analytics", SERVICE);
+    assertThat(Workloads.instanceIds(w, 2)).containsExactly(
+        "analytics/etl-0", "analytics/etl-1", "analytics/etl-2", "analytics/etl-3", "analytics/etl-4");
+    assertThat(Workloads.demand(SCHEMA, w, 0, 2).instanceIds()).hasSize(5);
+    // At most as many surge instances as there are instances; a Job or a gang has none.
+    assertThat(Workloads.demand(SCHEMA, w, 0, 1_000).instanceIds()).hasSize(6);
+    assertThat(Workloads.demand(SCHEMA, workload("analytics", JOB), 0, 2).instanceIds()).hasSize(2);
+    assertThat(Workloads.demand(SCHEMA, workload("analytics", SERVICE + "  gang: true\n"), 0, 2).instanceIds()).hasSize(3);
+  }
+
+  @Test
+  void theSurgeARecordShowsIsReadBackBoundedByMaxSurge() {
+    assertThat(Workloads.recordedSurge(withStatusIds(SERVICE, "etl-0", "etl-1", "etl-2"))).isZero();
+    assertThat(Workloads.recordedSurge(withStatusIds(SERVICE, "etl-0", "etl-1", "etl-2", "etl-3"))).isEqualTo(1);
+    // etl-3 released already, etl-4 still there: ids are contiguous in the demand, so two are listed.
+    assertThat(Workloads.recordedSurge(withStatusIds(SERVICE, "etl-0", "etl-4"))).isEqualTo(2);
+    // A record (edited by hand, or of a larger maxSurge before) never lists more than maxSurge now.
+    assertThat(Workloads.recordedSurge(withStatusIds(SERVICE, "etl-0", "etl-9"))).isEqualTo(2);
+    // Entries that are not this Workload's instances are not surge.
+    assertThat(Workloads.recordedSurge(withStatusIds(SERVICE, "etl-0", "etl-x-7", "etl-04", "other-5", "etl-", "etl-99999999999")))
+        .isZero();
+    // A Job, a gang, a Service without a status: none.
+    assertThat(Workloads.recordedSurge(withStatusIds(JOB, "etl-0", "etl-5"))).isZero();
+    assertThat(Workloads.recordedSurge(withStatusIds(SERVICE + "  gang: true\n", "etl-0", "etl-3"))).isZero();
+    assertThat(Workloads.recordedSurge(workload("analytics", SERVICE))).isZero();
+  }
+
+  @Test
+  void ordinalsAreTheDigitsAfterTheLastDash() {
+    assertThat(Workloads.ordinal("analytics/etl-10")).isEqualTo(10);
+    assertThat(Workloads.ordinal("web-api-3")).isEqualTo(3);
+    assertThat(Workloads.ordinal("web")).isEqualTo(-1);
+    assertThat(Workloads.ordinal("web-")).isEqualTo(-1);
+    assertThat(Workloads.ordinal("web-3a")).isEqualTo(-1);
+    assertThat(Workloads.ordinal("web-1234567890")).isEqualTo(-1);
   }
 }
