@@ -530,6 +530,23 @@ public final class Engine {
         }
       }
       ledger.replaceWorkload(old, workload);
+      if (workload.kind() == io.poolbridge.scheduler.WorkloadKind.JOB && lives.policy(workload.key()).runSize() > 0) {
+        Set<String> before = new HashSet<>(old.instanceIds());
+        Set<Integer> lanesListed = new HashSet<>();
+        for (String id : workload.instanceIds()) {
+          int lane = laneOf(workload.key(), id);
+          lanesListed.add(lane);
+          JobLife run = lives.job(workload.key(), lane);
+          if (lane > 0 && !before.contains(id) && (run == null || !run.running())) {
+            ledger.hold(workload.key(), id, true);
+          }
+        }
+        for (Integer lane : List.copyOf(lives.runs(workload.key()).keySet())) {
+          if (lane > 0 && !lanesListed.contains(lane)) {
+            lives.forgetJob(workload.key(), lane);
+          }
+        }
+      }
       if (old.kind() != workload.kind()) {
         // Whether its instances lease their nodes whole changed: the pools' node views show it.
         ledger.runningIdsOfWorkload(workload.key()).forEach(id -> snapshots.agentChanged(ledger.running(id).assignment().agentId()));
@@ -571,6 +588,17 @@ public final class Engine {
     lives.setPolicy(workloadKey, policy);
     JobLife job = lives.job(workloadKey);
     WorkloadDemand d = ledger.workload(workloadKey);
+    if (d != null && policy.runSize() > 0) {
+      // Instances of lanes above 0 wait for a run of their own lane.
+      for (String id : d.instanceIds()) {
+        int lane = laneOf(workloadKey, id);
+        JobLife run = lives.job(workloadKey, lane);
+        if (lane > 0 && (run == null || !run.running()) && !ledger.isRunning(id)) {
+          ledger.hold(workloadKey, id, true);
+        }
+      }
+      demand.changed(d.frameworkId());
+    }
     if (policy.scheduled() && d != null && job != null && job.running() && ledger.runningIdsOfWorkload(workloadKey).isEmpty()
         && lives.lives(d.instanceIds()).isEmpty()) {
       // A scheduled Job that has not run yet waits for its first run.
@@ -597,7 +625,17 @@ public final class Engine {
     }
     for (String id : d.instanceIds()) {
       lives.forgetInstance(workloadKey, id);
-      ledger.unhold(workloadKey, id);
+      if (laneOf(workloadKey, id) == 0) {
+        ledger.unhold(workloadKey, id);
+      } else {
+        // Runs alongside (policy Allow) are replaced too: their instances wait for a run of their lane.
+        ledger.hold(workloadKey, id, true);
+      }
+    }
+    for (Integer lane : List.copyOf(lives.runs(workloadKey).keySet())) {
+      if (lane > 0) {
+        lives.forgetJob(workloadKey, lane);
+      }
     }
     lives.setJob(workloadKey, new JobLife(JobLife.Phase.RUNNING, at, 0, 0, null, null, null));
     demand.changed(d.frameworkId());
@@ -605,6 +643,41 @@ public final class Engine {
     snapshots.workloadChanged(workloadKey);
     unsettle();
   }
+  /**
+   * Starts a run of a scheduled Job in {@code lane} at {@code at}, alongside the runs of its other
+   * lanes (concurrency policy Allow): the lane's instances ({@link JobPolicy#runSize()} of them,
+   * listed in the Job's demand) start afresh and are placed; the other runs go on. Its {@code
+   * activeDeadline} counts from {@code at}.
+   *
+   * @throws IllegalArgumentException when the Job lists no instance in that lane, or its run there still goes on
+   */
+  public void startRunAlongside(String workloadKey, int lane, Instant at) {
+    WorkloadDemand d = ledger.workload(workloadKey);
+    if (d == null || d.kind() != io.poolbridge.scheduler.WorkloadKind.JOB) {
+      throw new IllegalArgumentException("no Job " + workloadKey);
+    }
+    List<String> run = laneIds(d, lane);
+    if (run.isEmpty() || (lane > 0 && lives.policy(workloadKey).runSize() <= 0)) {
+      throw new IllegalArgumentException("Job " + workloadKey + " lists no instance in lane " + lane);
+    }
+    JobLife now = lives.job(workloadKey, lane);
+    if (now != null && now.running()) {
+      throw new IllegalArgumentException("the run of Job " + workloadKey + " in lane " + lane + " still goes on");
+    }
+    for (String id : run) {
+      if (ledger.isRunning(id)) {
+        stopOne(id, StopReason.REPLACED, "stopped: a new run of its Job starts");
+      }
+      lives.forgetInstance(workloadKey, id);
+      ledger.unhold(workloadKey, id);
+    }
+    lives.setJob(workloadKey, lane, new JobLife(JobLife.Phase.RUNNING, at, 0, 0, null, null, null));
+    demand.changed(d.frameworkId());
+    demand.reviveAtNextTick(d.frameworkId());
+    snapshots.workloadChanged(workloadKey);
+    unsettle();
+  }
+
 
   /**
    * A running instance ended by itself at {@code at}: its resources are released ({@link
@@ -638,7 +711,8 @@ public final class Engine {
     int inRow = exit == Exit.KILLED && d.kind() != io.poolbridge.scheduler.WorkloadKind.JOB ? before.failuresInRow()
         : stable ? 1 : before.failuresInRow() + 1;
     String said = message == null || message.isBlank() ? describe(exit) : message;
-    JobLife job = lives.job(key);
+    int lane = laneOf(key, instanceId);
+    JobLife job = lives.job(key, lane);
     boolean failJob = false;
     InstanceLife after;
     if (job != null && job.running()) {
@@ -662,20 +736,21 @@ public final class Engine {
     lives.setLife(key, instanceId, after);
     stop(instanceId, StopReason.EXITED, exitMessage(exit, said, after));
     if (job != null) {
-      lives.setJob(key, job);
+      lives.setJob(key, lane, job);
       if (failJob) {
-        failJob(key, JobLife.BACKOFF_LIMIT_EXCEEDED, "the Job failed " + job.failures() + " time(s), more than its backoffLimit of "
+        failJob(key, lane, JobLife.BACKOFF_LIMIT_EXCEEDED, "the Job failed " + job.failures() + " time(s), more than its backoffLimit of "
             + lives.policy(key).backoffLimit() + "; last: " + displayName(instanceId) + " " + said, at);
       } else if (job.running()) {
+        List<String> run = laneIds(d, lane);
         int done = 0;
-        for (String id : d.instanceIds()) {
+        for (String id : run) {
           InstanceLife l = lives.life(id);
           if (l.done() && l.lastExit() == Exit.SUCCEEDED) {
             done++;
           }
         }
-        if (done == d.instanceIds().size()) {
-          lives.setJob(key, new JobLife(JobLife.Phase.SUCCEEDED, job.startedAt(), done, job.failures(), at, JobLife.COMPLETE,
+        if (done == run.size()) {
+          lives.setJob(key, lane, new JobLife(JobLife.Phase.SUCCEEDED, job.startedAt(), done, job.failures(), at, JobLife.COMPLETE,
               "all " + done + " instance(s) ran to completion"));
         }
       }
@@ -709,27 +784,80 @@ public final class Engine {
     return instanceId.substring(instanceId.indexOf('/') + 1);
   }
 
-  /** Fails a running Job: its running instances are stopped and none is placed again. */
+  /** Fails a running Job's run of lane 0. */
   private void failJob(String key, String reason, String message, Instant at) {
+    failJob(key, 0, reason, message, at);
+  }
+
+  /** Fails a running run of a Job: its running instances are stopped and none is placed again. */
+  private void failJob(String key, int lane, String reason, String message, Instant at) {
     WorkloadDemand d = ledger.workload(key);
-    JobLife job = lives.job(key);
+    JobLife job = lives.job(key, lane);
     if (d == null || job == null || !job.running()) {
       return;
     }
-    for (String id : d.instanceIds()) {
+    List<String> run = laneIds(d, lane);
+    for (String id : run) {
       InstanceLife l = lives.life(id);
       if (!l.done()) {
         lives.setLife(key, id, new InstanceLife(l.restarts(), l.failuresInRow(), l.lastExit(), l.lastExitAt(), l.message(), null, true));
       }
       ledger.hold(key, id, true);
     }
+    Set<String> inRun = new HashSet<>(run);
     for (String id : ledger.runningIdsOfWorkload(key)) {
-      stopOne(id, StopReason.JOB_FAILED, "stopped: " + message);
+      if (inRun.contains(id)) {
+        stopOne(id, StopReason.JOB_FAILED, "stopped: " + message);
+      }
     }
-    lives.setJob(key, new JobLife(JobLife.Phase.FAILED, job.startedAt(), job.succeeded(), job.failures(), at, reason, message));
+    lives.setJob(key, lane, new JobLife(JobLife.Phase.FAILED, job.startedAt(), job.succeeded(), job.failures(), at, reason, message));
     demand.changed(d.frameworkId());
     snapshots.workloadChanged(key);
     unsettle();
+  }
+
+  /**
+   * The lane of a Job's instance: its ordinal divided by the run size when runs may overlap
+   * ({@link JobPolicy#runSize()}), else 0.
+   */
+  private int laneOf(String key, String instanceId) {
+    int size = lives.policy(key).runSize();
+    if (size <= 0) {
+      return 0;
+    }
+    int ordinal = ordinal(instanceId);
+    return ordinal < 0 ? 0 : ordinal / size;
+  }
+
+  /** The instances of {@code d} in {@code lane}, in its order. */
+  private List<String> laneIds(WorkloadDemand d, int lane) {
+    if (lives.policy(d.key()).runSize() <= 0) {
+      return d.instanceIds();
+    }
+    List<String> out = new ArrayList<>();
+    for (String id : d.instanceIds()) {
+      if (laneOf(d.key(), id) == lane) {
+        out.add(id);
+      }
+    }
+    return out;
+  }
+
+  /** The digits after an instance id's last dash, or -1. */
+  static int ordinal(String instanceId) {
+    int dash = instanceId.lastIndexOf('-');
+    if (dash < 0 || dash == instanceId.length() - 1 || instanceId.length() - dash - 1 > 9) {
+      return -1;
+    }
+    int n = 0;
+    for (int i = dash + 1; i < instanceId.length(); i++) {
+      char c = instanceId.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
   }
 
   /** Restores an instance's history read from the record (before or after its placement is restored). */
@@ -749,15 +877,32 @@ public final class Engine {
 
   /** Restores a Job's standing read from the record. */
   public void restoreJob(String workloadKey, JobLife job) {
+    restoreJob(workloadKey, 0, job);
+  }
+
+  /**
+   * Restores the standing of a Job's run in {@code lane} read from the record. A lane above 0
+   * without a run going on holds its instances.
+   */
+  public void restoreJob(String workloadKey, int lane, JobLife job) {
     WorkloadDemand d = ledger.workload(workloadKey);
     if (d == null) {
       throw new IllegalArgumentException("no workload " + workloadKey);
     }
-    lives.setJob(workloadKey, job);
-    if (job.phase() == JobLife.Phase.WAITING) {
-      d.instanceIds().forEach(id -> ledger.hold(workloadKey, id, true));
-      demand.changed(d.frameworkId());
+    lives.setJob(workloadKey, lane, job);
+    if (job.running()) {
+      // Its instances are placed (a scheduled Job's were held while it waited for a run); those
+      // done or backing off are held again as their own histories are restored.
+      for (String id : laneIds(d, lane)) {
+        InstanceLife l = lives.life(id);
+        if (!l.done() && l.heldUntil() == null) {
+          ledger.unhold(workloadKey, id);
+        }
+      }
+    } else {
+      laneIds(d, lane).forEach(id -> ledger.hold(workloadKey, id, true));
     }
+    demand.changed(d.frameworkId());
     snapshots.workloadChanged(workloadKey);
     unsettle();
   }
@@ -775,9 +920,10 @@ public final class Engine {
         unsettle();
       }
     }
-    for (String key : lives.dueDeadlines(now)) {
+    for (Map.Entry<String, Integer> due : lives.dueDeadlines(now)) {
+      String key = due.getKey();
       Duration deadline = lives.policy(key).activeDeadline();
-      failJob(key, JobLife.DEADLINE_EXCEEDED,
+      failJob(key, due.getValue(), JobLife.DEADLINE_EXCEEDED,
           "the Job ran past its activeDeadlineSeconds of " + (deadline == null ? 0 : deadline.toSeconds()), now);
     }
   }

@@ -46,17 +46,28 @@ public record EngineSnapshot(
    * waits, the history of those that have one (held back instances are in neither list: backing off
    * before a restart, or done), and, for a Job, where it stands. {@code draining}: the placed
    * instances on a node drained ahead of a maintenance window, with what a status says of each (a
-   * Service's instance whose replacement is not placed yet is listed where it still runs).
+   * Service's instance whose replacement is not placed yet is listed where it still runs). {@code
+   * runs}: a Job's runs by lane (lane 0 its only one unless runs overlap under concurrency policy
+   * Allow); {@code job} is the one its status shows (the newest going on, else the newest).
    */
   public record WorkloadView(
       String key, String frameworkId, int instances, List<Placed> placed, List<Unplaced> pending, Map<String, InstanceLife> lives,
-      JobLife job, Map<String, String> draining) {
+      JobLife job, Map<String, String> draining, Map<Integer, JobLife> runs) {
     public WorkloadView {
+      runs = runs == null || runs.isEmpty() ? (job == null ? Map.of() : Map.of(0, job))
+          : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(runs));
       draining = draining == null || draining.isEmpty() ? Map.of()
           : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(draining));
       placed = List.copyOf(placed);
       pending = List.copyOf(pending);
       lives = lives == null || lives.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(lives));
+    }
+
+    /** A workload whose Job (if it is one) runs one run at a time. */
+    public WorkloadView(
+        String key, String frameworkId, int instances, List<Placed> placed, List<Unplaced> pending, Map<String, InstanceLife> lives,
+        JobLife job, Map<String, String> draining) {
+      this(key, frameworkId, instances, placed, pending, lives, job, draining, null);
     }
 
     /** A workload with nothing draining. */

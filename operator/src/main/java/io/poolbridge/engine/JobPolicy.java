@@ -9,8 +9,11 @@ import java.time.Duration;
  * @param activeDeadline how long a run may take from its start, or {@code null} for no deadline
  * @param scheduled whether it runs on a schedule: it then waits ({@link JobLife.Phase#WAITING}) until
  *     a run is started ({@link Engine#startRun}), and between runs
+ * @param runSize the instances of one run when runs may overlap (concurrency policy Allow): the
+ *     instances with ordinals {@code [k * runSize, (k + 1) * runSize)} are the run of lane {@code k}
+ *     ({@link Engine#startRunAlongside}); 0 when one run at a time uses every instance
  */
-public record JobPolicy(int backoffLimit, Duration activeDeadline, boolean scheduled) {
+public record JobPolicy(int backoffLimit, Duration activeDeadline, boolean scheduled, int runSize) {
   /** poolbridge's API default: 3 retries (Kubernetes' Job has 6), no deadline, run once. */
   public static final JobPolicy DEFAULT = new JobPolicy(3, null, false);
 
@@ -19,7 +22,13 @@ public record JobPolicy(int backoffLimit, Duration activeDeadline, boolean sched
     this(backoffLimit, activeDeadline, false);
   }
 
+  /** One run at a time. */
+  public JobPolicy(int backoffLimit, Duration activeDeadline, boolean scheduled) {
+    this(backoffLimit, activeDeadline, scheduled, 0);
+  }
+
   public JobPolicy {
+    runSize = Math.max(0, runSize);
     backoffLimit = Math.max(0, backoffLimit);
     if (activeDeadline != null && (activeDeadline.isNegative() || activeDeadline.isZero())) {
       activeDeadline = null;

@@ -37,11 +37,12 @@ final class LifeBook {
 
   private final Map<String, InstanceLife> lives = new HashMap<>();
   private final Map<String, Instant> placedAt = new HashMap<>();
-  private final Map<String, JobLife> jobs = new HashMap<>();
+  /** Per Job, its runs by lane: lane 0 is the Job's run; lanes above run alongside it (policy Allow). */
+  private final Map<String, java.util.TreeMap<Integer, JobLife>> jobs = new HashMap<>();
   private final Map<String, JobPolicy> policies = new HashMap<>();
   /** Held instances by the time they may be placed again ({@code id} an instance, {@code key} its workload). */
   private final TreeSet<Due> restarts = new TreeSet<>();
-  /** Running Jobs with a deadline, by the deadline ({@code id} and {@code key} the workload). */
+  /** Running runs with a deadline, by the deadline ({@code id} {@code <workload>#<lane>}, {@code key} the workload). */
   private final TreeSet<Due> deadlines = new TreeSet<>();
 
   /** The back-off before the next attempt after {@code failuresInRow} failures in a row. */
@@ -73,8 +74,21 @@ final class LifeBook {
     return out;
   }
 
+  /** The Job's run of lane 0 (its only one unless runs overlap), or {@code null} when it is not a Job. */
   JobLife job(String key) {
-    return jobs.get(key);
+    return job(key, 0);
+  }
+
+  /** The Job's run of {@code lane}, or {@code null}. */
+  JobLife job(String key, int lane) {
+    java.util.TreeMap<Integer, JobLife> runs = jobs.get(key);
+    return runs == null ? null : runs.get(lane);
+  }
+
+  /** The Job's runs by lane (empty when it is not a Job). */
+  java.util.SortedMap<Integer, JobLife> runs(String key) {
+    java.util.TreeMap<Integer, JobLife> runs = jobs.get(key);
+    return runs == null ? java.util.Collections.emptySortedMap() : java.util.Collections.unmodifiableSortedMap(runs);
   }
 
   JobPolicy policy(String key) {
@@ -99,23 +113,40 @@ final class LifeBook {
     }
   }
 
-  /** A Job is taken in (or its record restored). */
+  /** A Job is taken in (or its record restored): its run of lane 0. */
   void setJob(String key, JobLife job) {
-    JobLife old = jobs.put(key, job);
+    setJob(key, 0, job);
+  }
+
+  /** A run of a Job in {@code lane} starts, changes or ends. */
+  void setJob(String key, int lane, JobLife job) {
+    JobLife old = jobs.computeIfAbsent(key, k -> new java.util.TreeMap<>()).put(lane, job);
+    String id = key + "#" + lane;
     if (old != null) {
-      deadlines.removeIf(d -> d.key().equals(key));
+      deadlines.removeIf(d -> d.id().equals(id));
     }
     Duration deadline = policy(key).activeDeadline();
     if (job.running() && deadline != null && job.startedAt() != null) {
-      deadlines.add(new Due(job.startedAt().plus(deadline), key, key));
+      deadlines.add(new Due(job.startedAt().plus(deadline), id, key));
+    }
+  }
+
+  /** A lane's run is forgotten (its instances are no longer listed). */
+  void forgetJob(String key, int lane) {
+    java.util.TreeMap<Integer, JobLife> runs = jobs.get(key);
+    if (runs != null && runs.remove(lane) != null) {
+      String id = key + "#" + lane;
+      deadlines.removeIf(d -> d.id().equals(id));
     }
   }
 
   void setPolicy(String key, JobPolicy policy) {
     JobPolicy old = policies.put(key, policy);
-    JobLife job = jobs.get(key);
-    if (job != null && !policy.equals(old)) {
-      setJob(key, job);
+    java.util.TreeMap<Integer, JobLife> runs = jobs.get(key);
+    if (runs != null && !policy.equals(old)) {
+      for (var e : new java.util.ArrayList<>(runs.entrySet())) {
+        setJob(key, e.getKey(), e.getValue());
+      }
     }
   }
 
@@ -133,11 +164,15 @@ final class LifeBook {
     return out;
   }
 
-  /** Running Jobs whose deadline is at or before {@code now}, removed from the book of deadlines. */
-  List<String> dueDeadlines(Instant now) {
-    List<String> out = new ArrayList<>();
+  /**
+   * Running runs whose deadline is at or before {@code now}, as {@code (workload, lane)} pairs,
+   * removed from the book of deadlines.
+   */
+  List<Map.Entry<String, Integer>> dueDeadlines(Instant now) {
+    List<Map.Entry<String, Integer>> out = new ArrayList<>();
     while (!deadlines.isEmpty() && !deadlines.first().at().isAfter(now)) {
-      out.add(deadlines.pollFirst().key());
+      Due d = deadlines.pollFirst();
+      out.add(Map.entry(d.key(), Integer.parseInt(d.id().substring(d.id().lastIndexOf('#') + 1))));
     }
     return out;
   }

@@ -181,7 +181,7 @@ final class SnapshotBook {
       }
       int s = WorkloadViews.shard(key);
       views.get(s).put(key, new EngineSnapshot.WorkloadView(
-          key, d.frameworkId(), d.instanceIds().size(), p, u, lives.lives(d.instanceIds()), lives.job(key), draining));
+          key, d.frameworkId(), d.instanceIds().size(), p, u, lives.lives(d.instanceIds()), representative(lives.runs(key)), draining, lives.runs(key)));
       dirtyShard[s] = true;
     }
     dirtyViews.clear();
@@ -235,5 +235,24 @@ final class SnapshotBook {
     long[] use = ledger.useByFramework().get(fw);
     return use == null ? Resources.none(allocator.schema())
         : Resources.ofArray(allocator.schema(), java.util.Arrays.copyOf(use, allocator.schema().size()));
+  }
+
+  /**
+   * The run a Job's status shows: the newest run going on, else the newest that started, else lane
+   * 0's (waiting for its first run); {@code null} for a workload that is not a Job.
+   */
+  static JobLife representative(java.util.SortedMap<Integer, JobLife> runs) {
+    JobLife best = null;
+    for (JobLife j : runs.values()) {
+      if (best == null) {
+        best = j;
+        continue;
+      }
+      boolean newer = j.startedAt() != null && (best.startedAt() == null || j.startedAt().isAfter(best.startedAt()));
+      if ((j.running() && !best.running()) || (j.running() == best.running() && newer)) {
+        best = j;
+      }
+    }
+    return best;
   }
 }

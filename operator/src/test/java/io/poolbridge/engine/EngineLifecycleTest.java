@@ -4,6 +4,7 @@ import static io.poolbridge.scheduler.Fixtures.SCHEMA;
 import static io.poolbridge.scheduler.Fixtures.node;
 import static io.poolbridge.scheduler.Fixtures.res;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.poolbridge.allocator.AgentInfo;
 import io.poolbridge.allocator.FrameworkInfo;
@@ -315,6 +316,87 @@ class EngineLifecycleTest {
     assertThat(t.stopped()).extracting(Stopped::reason).containsOnly(StopReason.REPLACED);
     assertThat(t.stopped()).hasSize(2);
     assertThat(t.placed()).hasSize(2);
+  }
+
+  /** A Job whose runs may overlap: {@code instances} per run, {@code lanes} lanes listed. */
+  private static WorkloadDemand overlapping(int instances, int lanes) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < instances * lanes; i++) {
+      ids.add("report-" + i);
+    }
+    return WorkloadDemand.builder("shop/report", "marathon", res(2, 4)).instanceIds(ids).kind(WorkloadKind.JOB).build();
+  }
+
+  @Test
+  void underAllowARunStartsAlongsideTheOneGoingOnAndEachEndsOnItsOwn() {
+    Engine e = engine();
+    e.upsert(overlapping(2, 1));
+    e.setJobPolicy("shop/report", new JobPolicy(0, secs(600), true, 2));
+    e.startRunAlongside("shop/report", 0, now);
+    assertThat(run(e, secs(2))).extracting(Assignment::instanceId).containsExactlyInAnyOrder("report-0", "report-1");
+    Instant firstStart = now.minus(secs(2));
+
+    // The next run is due while the first goes on: its lane's instances are listed, held until it starts.
+    e.upsert(overlapping(2, 2));
+    assertThat(run(e, secs(2))).as("lane 1 waits for its run").isEmpty();
+    assertThat(e.placeablePending()).isEmpty();
+    Instant secondStart = now;
+    e.startRunAlongside("shop/report", 1, secondStart);
+    assertThat(run(e, secs(2))).extracting(Assignment::instanceId).containsExactlyInAnyOrder("report-2", "report-3");
+    EngineSnapshot.WorkloadView v = viewOf(e, "shop/report");
+    assertThat(v.runs()).containsOnlyKeys(0, 1);
+    assertThat(v.runs().get(0).running()).isTrue();
+    assertThat(v.runs().get(1).running()).isTrue();
+    assertThat(v.job().startedAt()).as("the status shows the newest run").isEqualTo(secondStart);
+    assertThatThrownBy(() -> e.startRunAlongside("shop/report", 1, now)).hasMessageContaining("still goes on");
+
+    // The second run fails (backoffLimit 0): only its own instances stop; the first goes on.
+    e.exited("report-3", Exit.FAILED, now, "exit code 1");
+    Tick t = tick(e, INTERVAL);
+    assertThat(t.stopped()).extracting(Stopped::instanceId).containsExactlyInAnyOrder("report-3", "report-2");
+    v = viewOf(e, "shop/report");
+    assertThat(v.runs().get(1).phase()).isEqualTo(JobLife.Phase.FAILED);
+    assertThat(v.runs().get(0).phase()).isEqualTo(JobLife.Phase.RUNNING);
+    assertThat(v.placed()).extracting(p -> p.assignment().instanceId()).containsExactlyInAnyOrder("report-0", "report-1");
+
+    // The first succeeds when its own two did, whatever the other lane did.
+    e.exited("report-0", Exit.SUCCEEDED, now, "exit code 0");
+    e.exited("report-1", Exit.SUCCEEDED, now, "exit code 0");
+    run(e, secs(1));
+    v = viewOf(e, "shop/report");
+    assertThat(v.runs().get(0).phase()).isEqualTo(JobLife.Phase.SUCCEEDED);
+    assertThat(v.runs().get(0).startedAt()).isEqualTo(firstStart);
+    assertThat(v.runs().get(0).succeeded()).isEqualTo(2);
+    assertThat(e.placeablePending()).isEmpty();
+
+    // Lane 1 released (listed no more): its run is forgotten, and lane 0's stays.
+    e.upsert(overlapping(2, 1));
+    assertThat(viewOf(e, "shop/report").runs()).containsOnlyKeys(0);
+  }
+
+  @Test
+  void eachOverlappingRunHasItsOwnDeadlineAndAReplacingRunStopsThemAll() {
+    Engine e = engine();
+    e.upsert(overlapping(1, 2));
+    e.setJobPolicy("shop/report", new JobPolicy(3, secs(60), true, 1));
+    assertThat(run(e, secs(2))).as("both lanes wait for a run").isEmpty();
+    e.startRunAlongside("shop/report", 0, now);
+    run(e, secs(30));
+    e.startRunAlongside("shop/report", 1, now);
+    run(e, secs(31));
+    // 61 s after the first started: it failed on its deadline, the second (31 s old) goes on.
+    EngineSnapshot.WorkloadView v = viewOf(e, "shop/report");
+    assertThat(v.runs().get(0).phase()).isEqualTo(JobLife.Phase.FAILED);
+    assertThat(v.runs().get(0).reason()).isEqualTo(JobLife.DEADLINE_EXCEEDED);
+    assertThat(v.runs().get(1).running()).isTrue();
+    assertThat(v.placed()).extracting(p -> p.assignment().instanceId()).containsExactly("report-1");
+
+    // Replace: every run going on stops, and the new one runs in lane 0.
+    e.startRun("shop/report", now, "replaced by the run scheduled at 02:00");
+    Tick t = tick(e, INTERVAL);
+    assertThat(t.stopped()).extracting(Stopped::instanceId).containsExactly("report-1");
+    assertThat(t.placed()).extracting(Assignment::instanceId).containsExactly("report-0");
+    assertThat(viewOf(e, "shop/report").runs()).containsOnlyKeys(0);
   }
 
   /**
