@@ -201,15 +201,64 @@ public final class Workloads {
         && !Boolean.TRUE.equals(spec.gang());
   }
 
+  /** At most this many runs of one scheduled Job at once (concurrency policy Allow). */
+  public static final int MAX_RUNS_AT_ONCE = 10;
+
   /**
-   * The surge instances {@code workload}'s status records above {@code instances}: as many as the
-   * highest recorded ordinal reaches past them, at most {@code maxSurge} resolved against the spec
-   * (what the operator reads back after a restart, so that the surge instances placed are restored
-   * rather than lost). Zero for a Workload that does not surge.
+   * Whether runs of {@code workload} may overlap: a scheduled Job with instances whose concurrency
+   * policy is Allow (the default), not a gang (a gang is placed whole: its runs take turns).
    */
-  public static int recordedSurge(Workload workload) {
+  public static boolean overlaps(Workload workload) {
+    WorkloadSpec spec = workload.getSpec();
+    if (spec.kind() != WorkloadSpec.WorkloadKind.Job || spec.schedule() == null || spec.instances() == null
+        || spec.instances() <= 0 || Boolean.TRUE.equals(spec.gang())) {
+      return false;
+    }
+    return spec.schedule().concurrencyPolicy() == null || spec.schedule().concurrencyPolicy() == WorkloadSpec.ConcurrencyPolicy.Allow;
+  }
+
+  /**
+   * How many runs of {@code workload} may go on at once: {@link #MAX_RUNS_AT_ONCE}, and no more than
+   * the instance names allow (ordinals up to {@link Workload#MAX_ORDINAL}); 1 when its runs do not
+   * {@link #overlaps overlap}.
+   */
+  public static int maxRuns(Workload workload) {
+    if (!overlaps(workload)) {
+      return 1;
+    }
+    return Math.max(1, Math.min(MAX_RUNS_AT_ONCE, (Workload.MAX_ORDINAL + 1) / workload.getSpec().instances()));
+  }
+
+  /**
+   * The extra instances {@code workload} may list above {@code instances}, out of {@code asked}: a
+   * rollout's surge instances (at most {@code instances}) for a Service, whole runs alongside (a
+   * multiple of {@code instances}, up to {@link #maxRuns} runs) for a scheduled Job under Allow,
+   * none otherwise.
+   */
+  public static int extra(Workload workload, int asked) {
+    if (asked <= 0) {
+      return 0;
+    }
+    int instances = workload.getSpec().instances() == null ? 0 : workload.getSpec().instances();
+    if (surges(workload)) {
+      return Math.min(asked, instances);
+    }
+    if (overlaps(workload)) {
+      return Math.min(asked / instances, maxRuns(workload) - 1) * instances;
+    }
+    return 0;
+  }
+
+  /**
+   * The extra instances {@code workload}'s status records above {@code instances}: a rollout's surge
+   * instances, as many as the highest recorded ordinal reaches past them, at most {@code maxSurge}
+   * resolved against the spec; or a scheduled Job's runs alongside, whole (see {@link #extra}). What
+   * the operator reads back after a restart, so that those instances placed are restored rather than
+   * lost. Zero for a Workload that has none.
+   */
+  public static int recordedExtra(Workload workload) {
     io.poolbridge.api.v1alpha1.WorkloadStatus status = workload.getStatus();
-    if (!surges(workload) || status == null || status.instances() == null) {
+    if (!(surges(workload) || overlaps(workload)) || status == null || status.instances() == null) {
       return 0;
     }
     int instances = workload.getSpec().instances();
@@ -225,6 +274,10 @@ public final class Workloads {
     }
     if (highest < instances) {
       return 0;
+    }
+    if (overlaps(workload)) {
+      // The runs alongside whose instances the record lists, whole.
+      return extra(workload, (highest / instances) * instances);
     }
     WorkloadSpec.Rollout r = workload.getSpec().rollout();
     int maxSurge = io.poolbridge.engine.Rollout.resolve(r == null ? null : text(r.maxSurge()),
@@ -262,7 +315,7 @@ public final class Workloads {
     WorkloadSpec spec = workload.getSpec();
     WorkloadDemand.Builder b = WorkloadDemand.builder(
             key(workload), spec.framework(), ResourceUnits.toResources(schema, spec.resources()))
-        .instanceIds(instanceIds(workload, surges(workload) ? Math.max(0, Math.min(surge, spec.instances())) : 0))
+        .instanceIds(instanceIds(workload, extra(workload, surge)))
         .priority(spec.priority() == null ? 0 : spec.priority())
         .created(created)
         .strategy(spec.strategy() == WorkloadSpec.Strategy.BinPack ? Strategy.BIN_PACK : Strategy.SPREAD)
@@ -324,12 +377,13 @@ public final class Workloads {
   public static io.poolbridge.engine.JobPolicy jobPolicy(Workload workload) {
     WorkloadSpec.JobSettings job = workload.getSpec().job();
     boolean scheduled = workload.getSpec().schedule() != null;
+    int runSize = overlaps(workload) ? workload.getSpec().instances() : 0;
     if (job == null) {
-      return new io.poolbridge.engine.JobPolicy(io.poolbridge.engine.JobPolicy.DEFAULT.backoffLimit(), null, scheduled);
+      return new io.poolbridge.engine.JobPolicy(io.poolbridge.engine.JobPolicy.DEFAULT.backoffLimit(), null, scheduled, runSize);
     }
     return new io.poolbridge.engine.JobPolicy(job.backoffLimit() == null ? io.poolbridge.engine.JobPolicy.DEFAULT.backoffLimit()
         : job.backoffLimit(), job.activeDeadlineSeconds() == null ? null : java.time.Duration.ofSeconds(job.activeDeadlineSeconds()),
-        scheduled);
+        scheduled, runSize);
   }
 
   /** The prefix of a backing-off instance's reason after a failure; {@link #ENDED} after a success. */
@@ -421,6 +475,69 @@ public final class Workloads {
     }
     return new io.poolbridge.engine.JobLife(phase, instant(job.startTime()), job.succeeded() == null ? 0 : job.succeeded(),
         job.failed() == null ? 0 : job.failed(), instant(job.completionTime()), reason, message);
+  }
+
+  /**
+   * A scheduled Job's runs by lane as its record shows them: each run going on whose {@code
+   * firstInstance} names its lane (its start from the run, its successes and failed attempts from its
+   * instances' entries: a failed attempt is a restart), and lane 0 from {@link #recordedJob} when no
+   * run goes on there (or, when the status's {@code job} is a run of another lane, the newest run that
+   * ended). Empty when nothing is recorded.
+   */
+  public static java.util.SortedMap<Integer, io.poolbridge.engine.JobLife> recordedRuns(Workload workload) {
+    java.util.SortedMap<Integer, io.poolbridge.engine.JobLife> runs = new java.util.TreeMap<>();
+    io.poolbridge.engine.JobLife base = recordedJob(workload);
+    io.poolbridge.api.v1alpha1.WorkloadStatus status = workload.getStatus();
+    int instances = workload.getSpec().instances() == null ? 0 : workload.getSpec().instances();
+    if (overlaps(workload) && status != null && status.schedule() != null && status.schedule().runs() != null) {
+      String prefix = workload.getMetadata().getName() + "-";
+      for (io.poolbridge.api.v1alpha1.WorkloadStatus.RunStatus r : status.schedule().runs()) {
+        if (!"Running".equals(r.result()) || instant(r.startTime()) == null) {
+          continue;
+        }
+        int first = r.firstInstance() == null ? 0
+            : r.firstInstance().startsWith(prefix) && r.firstInstance().equals(prefix + ordinal(r.firstInstance()))
+            ? ordinal(r.firstInstance()) : -1;
+        if (first < 0 || first % instances != 0 || first / instances >= maxRuns(workload)) {
+          continue;
+        }
+        int lane = first / instances;
+        int succeeded = 0;
+        int failures = 0;
+        if (status.instances() != null) {
+          for (io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceStatus i : status.instances()) {
+            int n = i.id() == null || !i.id().startsWith(prefix) ? -1 : ordinal(i.id());
+            if (n >= lane * instances && n < (lane + 1) * instances && i.id().equals(prefix + n)) {
+              if (i.state() == io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.Succeeded) {
+                succeeded++;
+              }
+              failures += i.restarts() == null ? 0 : Math.max(0, Math.min(1_000, i.restarts()));
+            }
+          }
+        }
+        runs.put(lane, new io.poolbridge.engine.JobLife(io.poolbridge.engine.JobLife.Phase.RUNNING, instant(r.startTime()),
+            succeeded, failures, null, null, null));
+      }
+    }
+    if (!runs.containsKey(0) && base != null) {
+      if (base.running() && !runs.isEmpty()) {
+        // The status's job is a run of another lane: lane 0's run ended; the newest ended run stands for it.
+        io.poolbridge.api.v1alpha1.WorkloadStatus.RunStatus ended = null;
+        for (io.poolbridge.api.v1alpha1.WorkloadStatus.RunStatus r : status.schedule().runs()) {
+          if (!"Running".equals(r.result()) && instant(r.completionTime()) != null && instant(r.startTime()) != null
+              && (ended == null || instant(r.startTime()).isAfter(instant(ended.startTime())))) {
+            ended = r;
+          }
+        }
+        runs.put(0, ended == null ? new io.poolbridge.engine.JobLife(io.poolbridge.engine.JobLife.Phase.WAITING, null, 0, 0, null, null, null)
+            : new io.poolbridge.engine.JobLife("Succeeded".equals(ended.result()) ? io.poolbridge.engine.JobLife.Phase.SUCCEEDED
+                : io.poolbridge.engine.JobLife.Phase.FAILED, instant(ended.startTime()), 0, 0, instant(ended.completionTime()),
+                "Succeeded".equals(ended.result()) ? io.poolbridge.engine.JobLife.COMPLETE : ended.result(), ended.reason()));
+      } else {
+        runs.put(0, base);
+      }
+    }
+    return runs;
   }
 
   private static java.time.Instant instant(String rfc3339) {

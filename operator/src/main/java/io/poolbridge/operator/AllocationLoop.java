@@ -297,9 +297,8 @@ public final class AllocationLoop implements AutoCloseable {
   /** Restores what the Workload's instances went through (restarts, back-offs, a Job's standing) from its record. */
   private void restoreLives(String key, Workload w) {
     try {
-      io.poolbridge.engine.JobLife job = Workloads.recordedJob(w);
-      if (job != null && w.getSpec().kind() == io.poolbridge.api.v1alpha1.WorkloadSpec.WorkloadKind.Job) {
-        engine.restoreJob(key, job);
+      if (w.getSpec().kind() == io.poolbridge.api.v1alpha1.WorkloadSpec.WorkloadKind.Job) {
+        Workloads.recordedRuns(w).forEach((lane, job) -> engine.restoreJob(key, lane, job));
       }
       Workloads.recordedLives(w).forEach((id, life) -> {
         try {
@@ -390,11 +389,26 @@ public final class AllocationLoop implements AutoCloseable {
         snapshot = engine.publish();
       }
       Workload latest = latest(key);
-      if (cron.decide(engine, latest == null ? w : latest, snapshot.workloads().get(key), now, changedWorkloads.contains(key))) {
+      if (cron.decide(engine, latest == null ? w : latest, snapshot.workloads().get(key), now, changedWorkloads.contains(key),
+          this::listLanes)) {
         unwritten.add(key);
       }
     }
     cron.retain(scheduled);
+  }
+
+  /**
+   * Lists {@code lanes} lanes of the scheduled Job {@code w}'s instances in its demand (runs alongside,
+   * concurrency policy Allow) and tells the engine at once; whether it lists them now.
+   */
+  private boolean listLanes(Workload w, int lanes) {
+    String key = Workloads.key(w);
+    int asked = (lanes - 1) * w.getSpec().instances();
+    int extra = Workloads.extra(w, asked);
+    if (sync.setExtra(key, extra)) {
+      sync.apply(engine, cache, false, false, Set.of(key), false, clock.instant());
+    }
+    return extra == asked && sync.admission(key) instanceof EstateSync.Admitted;
   }
 
   /** {@code status} with the scheduled Job's runs ({@code lastScheduleTime}, {@code schedule}). */
@@ -403,7 +417,7 @@ public final class AllocationLoop implements AutoCloseable {
       return status;
     }
     String key = Workloads.key(w);
-    WorkloadStatus.ScheduleStatus schedule = cron.status(key);
+    WorkloadStatus.ScheduleStatus schedule = cron.status(key, w);
     return new WorkloadStatus(status.observedGeneration(), status.phase(), status.placed(), status.instances(), status.conditions(),
         cron.lastScheduleTime(key, w), status.resources(), status.ready(), status.job(),
         schedule != null ? schedule : w.getStatus() == null ? null : w.getStatus().schedule(), status.rollout());
@@ -441,8 +455,25 @@ public final class AllocationLoop implements AutoCloseable {
         String node = p.assignment().agentId().substring(p.assignment().agentId().indexOf('/') + 1);
         return p.committed() && pod.getSpec() != null && node.equals(pod.getSpec().getNodeName())
             && PodOutcomes.attempt(pod) == view.life(instanceId).restarts()
-            && Objects.equals(PodOutcomes.run(pod), !scheduled || view.job() == null || view.job().startedAt() == null ? null
-                : io.poolbridge.reconciler.StatusConditions.format(view.job().startedAt()));
+            && runMatches(view, PodOutcomes.run(pod), scheduled);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a Pod's recorded run is one the Job has: the start of one of its runs (each lane's runs
+   * start at their own times, and an instance belongs to one lane), or none for a Workload without a
+   * schedule.
+   */
+  private static boolean runMatches(EngineSnapshot.WorkloadView view, String podRun, boolean scheduled) {
+    if (!scheduled || view.job() == null) {
+      return podRun == null;
+    }
+    for (io.poolbridge.engine.JobLife run : view.runs().values()) {
+      if (run.startedAt() == null ? podRun == null
+          : io.poolbridge.reconciler.StatusConditions.format(run.startedAt()).equals(podRun)) {
+        return true;
       }
     }
     return false;
@@ -650,13 +681,15 @@ public final class AllocationLoop implements AutoCloseable {
    * picks are replaced in place ({@link Engine#rollOut}), and the loop turns again to place them.
    */
   private void rollOut(String key, Workload w, WorkloadStatus status) {
-    if (!io.poolbridge.reconciler.workload.WorkloadRollouts.rolling(w, status) && sync.surge(key) == 0) {
+    if (!io.poolbridge.reconciler.workload.WorkloadRollouts.rollsOut(w.getSpec())
+        || (!io.poolbridge.reconciler.workload.WorkloadRollouts.rolling(w, status) && sync.extra(key) == 0)) {
+      // Only a Service rolls out (a scheduled Job's extra instances are its runs alongside).
       rolling.remove(key);
       return;
     }
     io.poolbridge.engine.Rollout.Step step = status == null || status.rollout() == null ? null
         : io.poolbridge.reconciler.workload.WorkloadRollouts.step(w, status.rollout().revision(), status.instances());
-    boolean any = sync.setSurge(key, step == null ? 0 : step.surge());
+    boolean any = sync.setExtra(key, step == null ? 0 : step.surge());
     if (step != null) {
       for (String id : step.replace()) {
         any |= engine.rollOut(id, "rolling out revision " + status.rollout().revision() + " of its Service");

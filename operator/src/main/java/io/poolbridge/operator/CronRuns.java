@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import io.poolbridge.estate.Workloads;
 
 /**
  * The runs of scheduled Jobs (Metronome's semantics, Kubernetes CronJob's rules): when a scheduled
@@ -31,13 +32,26 @@ import java.util.Set;
  * concurrency policy), and keeps the history of runs for the status. Its state is rebuilt from the
  * record: {@code status.lastScheduleTime} and {@code status.schedule.runs}.
  *
- * <p>A Workload's instances are one set, so two runs of one Workload never overlap: under {@code
- * Allow}, a run due while the previous one is going starts when that one ends (still within {@code
- * startingDeadlineSeconds}), as under {@code Forbid}.
+ * <p>Under {@code Allow} (the default) runs overlap: a run due while others go on starts in the
+ * next free lane, on the next {@code spec.instances} instances above the ones in use ({@link
+ * Lanes}: the loop lists them in the Job's demand), at most {@link Workloads#maxRuns} at once (a
+ * run due while that many go on starts when one ends, within {@code startingDeadlineSeconds}); a
+ * lane's instances are released when no run above it goes on. A gang's runs take turns.
  *
  * <p>Used on the loop's thread only.
  */
 final class CronRuns {
+  /** Lists a Job's lanes in its demand: the loop's side of runs alongside. */
+  interface Lanes {
+    /**
+     * Lists {@code lanes} lanes of {@code w}'s instances ({@code lanes * spec.instances}) in its
+     * demand, told to the engine at once; fewer releases the instances of the lanes above.
+     *
+     * @return whether the engine lists them now
+     */
+    boolean list(Workload w, int lanes);
+  }
+
   private static final class Entry {
     Long generation;
     CronPlanner planner;
@@ -48,6 +62,8 @@ final class CronRuns {
     /** Runs missed before the last run started (read back from the record after a restart). */
     int missedBefore;
     boolean missedMoreBefore;
+    /** The lane of each run going on, by its scheduled time (lane 0 when not listed). */
+    final Map<Instant, Integer> lanes = new HashMap<>();
   }
 
   private final Map<String, Entry> entries = new HashMap<>();
@@ -68,7 +84,7 @@ final class CronRuns {
    *
    * @param changed whether the Workload changed since the last call (decide even before its wake time)
    */
-  boolean decide(Engine engine, Workload w, EngineSnapshot.WorkloadView view, Instant now, boolean changed) {
+  boolean decide(Engine engine, Workload w, EngineSnapshot.WorkloadView view, Instant now, boolean changed, Lanes lanes) {
     String key = io.poolbridge.estate.Workloads.key(w);
     WorkloadSpec.Schedule spec = w.getSpec().schedule();
     Entry e = entries.get(key);
@@ -91,33 +107,81 @@ final class CronRuns {
       e.generation = w.getMetadata().getGeneration();
       changed = true;
     }
-    JobLife job = view == null ? null : view.job();
-    boolean active = job != null && job.running();
+    Map<Integer, JobLife> runs = view == null ? Map.of() : view.runs();
+    // A run ended when its lane's run is no longer the one it started (ended, or gone).
     for (CronRun r : e.history.running()) {
-      if (!active) {
-        CronRun.Result result = job != null && job.phase() == JobLife.Phase.SUCCEEDED ? CronRun.Result.SUCCEEDED : CronRun.Result.FAILED;
-        Instant end = job != null && job.endedAt() != null ? job.endedAt() : now;
-        e.history = e.history.ended(r.scheduledAt(), end, result, result == CronRun.Result.SUCCEEDED ? null : job == null ? null : job.message());
-        recordChanged = true;
-        changed = true;
+      int lane = e.lanes.getOrDefault(r.scheduledAt(), 0);
+      JobLife job = runs.get(lane);
+      boolean same = job != null && job.startedAt() != null && job.startedAt().equals(r.startedAt());
+      if (same && job.running()) {
+        continue;
       }
+      if (view == null && job == null) {
+        continue;
+      }
+      CronRun.Result result = same && job.phase() == JobLife.Phase.SUCCEEDED ? CronRun.Result.SUCCEEDED : CronRun.Result.FAILED;
+      Instant end = same && job.endedAt() != null ? job.endedAt() : now;
+      e.history = e.history.ended(r.scheduledAt(), end, result,
+          result == CronRun.Result.SUCCEEDED ? null : same ? job.message() : "its run is gone");
+      e.lanes.remove(r.scheduledAt());
+      recordChanged = true;
+      changed = true;
+    }
+    boolean active = false;
+    int highest = -1;
+    for (CronRun r : e.history.running()) {
+      active = true;
+      highest = Math.max(highest, e.lanes.getOrDefault(r.scheduledAt(), 0));
+    }
+    if (Workloads.overlaps(w) && view != null) {
+      // The lanes above the highest run going on are released.
+      lanes.list(w, Math.max(1, highest + 1));
     }
     if (!changed && e.wakeAt != null && now.isBefore(e.wakeAt) && e.decision != null) {
       return recordChanged;
     }
-    if (job == null) {
+    if (view == null || view.job() == null) {
       // Not admitted (or not yet taken in by the engine): nothing runs.
       return recordChanged;
     }
     CronDecision d = e.planner.plan(e.lastScheduled, active, now);
-    boolean start = d.action() == CronDecision.Action.REPLACE || (d.action() == CronDecision.Action.START && !active);
-    if (start) {
-      Instant due = d.due().orElseThrow();
+    int lane = -1;
+    if (d.action() == CronDecision.Action.REPLACE || (d.action() == CronDecision.Action.START && !active)) {
+      lane = 0;
+    } else if (d.action() == CronDecision.Action.START && Workloads.overlaps(w)) {
+      // Allow: the lowest lane free, while fewer than maxRuns go on (else it waits, as under Forbid).
+      Set<Integer> busy = new java.util.HashSet<>(e.lanes.values());
       for (CronRun r : e.history.running()) {
-        e.history = e.history.ended(r.scheduledAt(), now, CronRun.Result.REPLACED,
-            "replaced by the run scheduled at " + StatusConditions.format(due));
+        busy.add(e.lanes.getOrDefault(r.scheduledAt(), 0));
       }
-      engine.startRun(key, now, "replaced by the run scheduled at " + StatusConditions.format(due));
+      for (int l = 0; l < Workloads.maxRuns(w); l++) {
+        if (!busy.contains(l)) {
+          lane = l;
+          break;
+        }
+      }
+      if (lane > 0 && !lanes.list(w, lane + 1)) {
+        lane = -1;
+      }
+    }
+    if (lane >= 0) {
+      Instant due = d.due().orElseThrow();
+      if (d.action() == CronDecision.Action.REPLACE || !active) {
+        for (CronRun r : e.history.running()) {
+          e.history = e.history.ended(r.scheduledAt(), now, CronRun.Result.REPLACED,
+              "replaced by the run scheduled at " + StatusConditions.format(due));
+        }
+        e.lanes.clear();
+        engine.startRun(key, now, "replaced by the run scheduled at " + StatusConditions.format(due));
+        if (Workloads.overlaps(w)) {
+          lanes.list(w, 1);
+        }
+      } else {
+        engine.startRunAlongside(key, lane, now);
+      }
+      if (lane > 0) {
+        e.lanes.put(due, lane);
+      }
       e.missedBefore = d.missed();
       e.missedMoreBefore = d.missedMore();
       e.lastScheduled = due;
@@ -144,15 +208,17 @@ final class CronRuns {
   }
 
   /** The Workload's {@code status.schedule}, or {@code null} when it is not known. */
-  WorkloadStatus.ScheduleStatus status(String key) {
+  WorkloadStatus.ScheduleStatus status(String key, Workload w) {
     Entry e = entries.get(key);
     if (e == null || e.decision == null) {
       return null;
     }
     List<WorkloadStatus.RunStatus> runs = new ArrayList<>();
     for (CronRun r : e.history.runs()) {
+      Integer lane = r.running() ? e.lanes.get(r.scheduledAt()) : null;
+      String first = lane == null || lane == 0 ? null : w.getMetadata().getName() + "-" + (lane * w.getSpec().instances());
       runs.add(new WorkloadStatus.RunStatus(StatusConditions.format(r.scheduledAt()), StatusConditions.format(r.startedAt()),
-          r.endedAt() == null ? null : StatusConditions.format(r.endedAt()), name(r.result()), r.reason()));
+          r.endedAt() == null ? null : StatusConditions.format(r.endedAt()), name(r.result()), r.reason(), first));
     }
     CronDecision d = e.decision;
     int missed = Math.min(CronPlanner.MISSED_CAP, e.missedBefore + d.missed());
@@ -192,6 +258,14 @@ final class CronRuns {
           continue;
         }
         runs.add(new CronRun(scheduled, started, ended, result, r.reason()));
+        if (result == CronRun.Result.RUNNING && r.firstInstance() != null && Workloads.overlaps(w)) {
+          String prefix = w.getMetadata().getName() + "-";
+          int first = Workloads.ordinal(r.firstInstance());
+          if (r.firstInstance().equals(prefix + first) && first % w.getSpec().instances() == 0
+              && first / w.getSpec().instances() < Workloads.maxRuns(w)) {
+            e.lanes.put(scheduled, first / w.getSpec().instances());
+          }
+        }
       }
     }
     e.history = RunHistory.of(runs, RunHistory.DEFAULT_LIMIT);

@@ -71,11 +71,11 @@ public final class EstateSync {
   private final Map<String, io.poolbridge.engine.JobPolicy> policies = new HashMap<>();
   private final Map<String, Admission> admissions = new HashMap<>();
   /**
-   * Per Workload, the surge instances of its rollout listed in its demand: what the allocation loop
-   * last asked for, or, for a Workload first seen, what its status records (so that surge instances
-   * placed before a restart are restored).
+   * Per Workload, the instances listed in its demand above {@code instances} (a rollout's surge
+   * instances, a scheduled Job's runs alongside): what the allocation loop last asked for, or, for a
+   * Workload first seen, what its status records (so that those placed before a restart are restored).
    */
-  private final Map<String, Integer> surges = new HashMap<>();
+  private final Map<String, Integer> extras = new HashMap<>();
   private Set<String> offered = Set.of();
   private List<String> roleConflicts = List.of();
   private List<Estate.SharedNode> shared = List.of();
@@ -476,8 +476,8 @@ public final class EstateSync {
       if (fw != null && !frameworks.containsKey(fw.getMetadata().getName())) {
         fw = null;
       }
-      int surge = surges.computeIfAbsent(key, k -> Workloads.recordedSurge(w));
-      Workloads.Mapped mapped = Workloads.map(w, fw, schema, offered, namespaceLabels, created(w), surge);
+      int extra = extras.computeIfAbsent(key, k -> Workloads.recordedExtra(w));
+      Workloads.Mapped mapped = Workloads.map(w, fw, schema, offered, namespaceLabels, created(w), extra);
       if (mapped instanceof Workloads.Demand d) {
         WorkloadDemand told = demands.get(key);
         if (!d.demand().equals(told)) {
@@ -497,7 +497,7 @@ public final class EstateSync {
           engine.delete(key);
         }
         policies.remove(key);
-        surges.remove(key);
+        extras.remove(key);
         admissions.put(key, mapped instanceof Workloads.Refused r ? new Refused(r.refusal()) : new Suspended());
       }
     }
@@ -505,7 +505,7 @@ public final class EstateSync {
 
   private void forget(Engine engine, String key) {
     policies.remove(key);
-    surges.remove(key);
+    extras.remove(key);
     if (demands.remove(key) != null) {
       engine.delete(key);
     }
@@ -530,20 +530,22 @@ public final class EstateSync {
     return admissions.get(workloadKey);
   }
 
-  /** The surge instances of {@code workloadKey}'s rollout listed in its demand. */
-  public int surge(String workloadKey) {
-    return surges.getOrDefault(workloadKey, 0);
+  /** The instances listed in {@code workloadKey}'s demand above {@code instances} (surge, runs alongside). */
+  public int extra(String workloadKey) {
+    return extras.getOrDefault(workloadKey, 0);
   }
 
   /**
-   * Asks for {@code surge} surge instances of {@code workloadKey}'s rollout, told to the engine when
-   * the Workload is next synced (a change of it must be posted).
+   * Asks for {@code extra} instances above {@code instances} in {@code workloadKey}'s demand (a
+   * rollout's surge, a scheduled Job's runs alongside; bounded by {@link Workloads#extra}), told to
+   * the engine when the Workload is next synced (a change of it must be posted, or {@link #apply}
+   * called for it).
    *
    * @return whether that changes what was asked
    */
-  public boolean setSurge(String workloadKey, int surge) {
-    Integer before = surges.put(workloadKey, Math.max(0, surge));
-    return before == null ? surge > 0 : before != Math.max(0, surge);
+  public boolean setExtra(String workloadKey, int extra) {
+    Integer before = extras.put(workloadKey, Math.max(0, extra));
+    return before == null ? extra > 0 : before != Math.max(0, extra);
   }
 
   /** The node behind an agent, as read: readiness, address, zone. */

@@ -96,7 +96,7 @@ public final class RecordMaterializer implements WorkloadReconciler.Materializer
             : status.resources() != null ? status.resources() : spec.resources();
         pods.computeIfAbsent(cluster, c -> new ArrayList<>()).add(new PodPlacement(instanceId, i.node(), i.pool(), resources,
             Boolean.TRUE.equals(i.revocable()), spec.framework(), null, i.restarts() == null ? 0 : i.restarts(),
-            spec.schedule() != null && status.job() != null ? status.job().startTime() : null, i.revision()));
+            runOf(workload, i.id()), i.revision()));
       }
     }
     if (remotes != null) {
@@ -199,5 +199,29 @@ public final class RecordMaterializer implements WorkloadReconciler.Materializer
     }
     problems.remove(Workloads.key(workload));
     return done;
+  }
+
+  /**
+   * The run a scheduled Job's instance belongs to, for its Pod's record: the start of the run going
+   * on in its lane ({@code status.schedule.runs[]}, {@code firstInstance} naming lanes above 0, when
+   * runs overlap), else the Job's run ({@code status.job.startTime}); {@code null} without a schedule.
+   */
+  static String runOf(Workload workload, String id) {
+    WorkloadStatus status = workload.getStatus();
+    if (workload.getSpec().schedule() == null || status == null || status.job() == null) {
+      return null;
+    }
+    int instances = workload.getSpec().instances() == null ? 0 : workload.getSpec().instances();
+    int ordinal = io.poolbridge.estate.Workloads.ordinal(id);
+    if (instances > 0 && ordinal >= 0 && status.schedule() != null && status.schedule().runs() != null) {
+      int lane = ordinal / instances;
+      for (WorkloadStatus.RunStatus r : status.schedule().runs()) {
+        int first = r.firstInstance() == null ? 0 : io.poolbridge.estate.Workloads.ordinal(r.firstInstance());
+        if ("Running".equals(r.result()) && first >= 0 && first / instances == lane) {
+          return r.startTime();
+        }
+      }
+    }
+    return status.job().startTime();
   }
 }

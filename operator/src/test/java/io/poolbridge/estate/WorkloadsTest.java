@@ -185,19 +185,19 @@ class WorkloadsTest {
 
   @Test
   void theSurgeARecordShowsIsReadBackBoundedByMaxSurge() {
-    assertThat(Workloads.recordedSurge(withStatusIds(SERVICE, "etl-0", "etl-1", "etl-2"))).isZero();
-    assertThat(Workloads.recordedSurge(withStatusIds(SERVICE, "etl-0", "etl-1", "etl-2", "etl-3"))).isEqualTo(1);
+    assertThat(Workloads.recordedExtra(withStatusIds(SERVICE, "etl-0", "etl-1", "etl-2"))).isZero();
+    assertThat(Workloads.recordedExtra(withStatusIds(SERVICE, "etl-0", "etl-1", "etl-2", "etl-3"))).isEqualTo(1);
     // etl-3 released already, etl-4 still there: ids are contiguous in the demand, so two are listed.
-    assertThat(Workloads.recordedSurge(withStatusIds(SERVICE, "etl-0", "etl-4"))).isEqualTo(2);
+    assertThat(Workloads.recordedExtra(withStatusIds(SERVICE, "etl-0", "etl-4"))).isEqualTo(2);
     // A record (edited by hand, or of a larger maxSurge before) never lists more than maxSurge now.
-    assertThat(Workloads.recordedSurge(withStatusIds(SERVICE, "etl-0", "etl-9"))).isEqualTo(2);
+    assertThat(Workloads.recordedExtra(withStatusIds(SERVICE, "etl-0", "etl-9"))).isEqualTo(2);
     // Entries that are not this Workload's instances are not surge.
-    assertThat(Workloads.recordedSurge(withStatusIds(SERVICE, "etl-0", "etl-x-7", "etl-04", "other-5", "etl-", "etl-99999999999")))
+    assertThat(Workloads.recordedExtra(withStatusIds(SERVICE, "etl-0", "etl-x-7", "etl-04", "other-5", "etl-", "etl-99999999999")))
         .isZero();
     // A Job, a gang, a Service without a status: none.
-    assertThat(Workloads.recordedSurge(withStatusIds(JOB, "etl-0", "etl-5"))).isZero();
-    assertThat(Workloads.recordedSurge(withStatusIds(SERVICE + "  gang: true\n", "etl-0", "etl-3"))).isZero();
-    assertThat(Workloads.recordedSurge(workload("analytics", SERVICE))).isZero();
+    assertThat(Workloads.recordedExtra(withStatusIds(JOB, "etl-0", "etl-5"))).isZero();
+    assertThat(Workloads.recordedExtra(withStatusIds(SERVICE + "  gang: true\n", "etl-0", "etl-3"))).isZero();
+    assertThat(Workloads.recordedExtra(workload("analytics", SERVICE))).isZero();
   }
 
   @Test

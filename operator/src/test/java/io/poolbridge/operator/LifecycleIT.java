@@ -453,6 +453,70 @@ class LifecycleIT {
   }
 
   @Test
+  void underAllowARunDueWhileOneGoesOnStartsAlongsideOnTheNextInstancesAndEachEndsOnItsOwn() {
+    workload("nightly", "Job", 1, "schedule: {cron: '*/5 * * * *'}\njob: {backoffLimit: 0}");
+    await().atMost(WAIT).until(() -> schedule("nightly") != null && schedule("nightly").nextScheduleTime() != null);
+    Instant first = Instant.parse(schedule("nightly").nextScheduleTime());
+    advanceTo(first, Duration.ofSeconds(5));
+    awaitPod("nightly-0", 0);
+    String firstRun = io.poolbridge.materialize.PodPlacement.runOf(pod("nightly-0").getMetadata().getAnnotations().get(Keys.PLACEMENT));
+
+    // The next run is due while the first goes on: it starts alongside, on nightly-1.
+    Instant second = first.plusSeconds(300);
+    advanceTo(second, Duration.ofSeconds(5));
+    awaitPod("nightly-1", 0);
+    await().atMost(WAIT).untilAsserted(() -> {
+      WorkloadStatus s = get("nightly").getStatus();
+      assertThat(s.schedule().runs()).extracting(WorkloadStatus.RunStatus::scheduledTime, WorkloadStatus.RunStatus::result,
+              WorkloadStatus.RunStatus::firstInstance)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(second.toString(), "Running", "nightly-1"),
+              org.assertj.core.groups.Tuple.tuple(first.toString(), "Running", null));
+      assertThat(s.instances()).extracting(InstanceStatus::id, InstanceStatus::state).containsExactly(
+          org.assertj.core.groups.Tuple.tuple("nightly-0", WorkloadStatus.InstanceState.Placed),
+          org.assertj.core.groups.Tuple.tuple("nightly-1", WorkloadStatus.InstanceState.Placed));
+      assertThat(s.job().startTime()).as("the status's job is the newest run").isNotEqualTo(firstRun);
+    });
+    assertThat(io.poolbridge.materialize.PodPlacement.runOf(pod("nightly-0").getMetadata().getAnnotations().get(Keys.PLACEMENT)))
+        .as("the first run's Pod goes on").isEqualTo(firstRun);
+
+    // The operator restarts with both runs going on: each is read back in its own lane, no Pod replaced.
+    String uid0 = pod("nightly-0").getMetadata().getUid();
+    String uid1 = pod("nightly-1").getMetadata().getUid();
+    operator.close();
+    operator = newOperator();
+
+    // The first run succeeds on its own; the second goes on.
+    end("nightly-0", "Succeeded", 0);
+    await().atMost(WAIT).untilAsserted(() -> {
+      WorkloadStatus s = get("nightly").getStatus();
+      assertThat(s.schedule().runs()).extracting(WorkloadStatus.RunStatus::result).containsExactly("Running", "Succeeded");
+      assertThat(s.phase()).isIn(WorkloadStatus.Phase.Running, WorkloadStatus.Phase.Partial);
+    });
+    assertThat(pod("nightly-1").getMetadata().getUid()).isEqualTo(uid1);
+    assertThat(pod("nightly-0").getMetadata().getUid()).as("the finished Pod is kept").isEqualTo(uid0);
+    assertThat(pod("nightly-1").getMetadata().getDeletionTimestamp()).isNull();
+
+    // The second fails (backoffLimit 0): its run is Failed, and its lane's instance is released.
+    end("nightly-1", "Failed", 3);
+    await().atMost(WAIT).untilAsserted(() -> {
+      WorkloadStatus s = get("nightly").getStatus();
+      assertThat(s.schedule().runs()).extracting(WorkloadStatus.RunStatus::result).containsExactly("Failed", "Succeeded");
+      assertThat(s.schedule().runs().get(0).firstInstance()).isNull();
+      assertThat(s.instances()).extracting(InstanceStatus::id).containsExactly("nightly-0");
+    });
+
+    // The third run has lane 0 to itself again: nightly-0 afresh.
+    advanceTo(first.plusSeconds(600), Duration.ofSeconds(5));
+    await().atMost(WAIT).untilAsserted(() -> {
+      WorkloadStatus s = get("nightly").getStatus();
+      assertThat(s.schedule().runs()).extracting(WorkloadStatus.RunStatus::result).containsExactly("Running", "Failed", "Succeeded");
+      assertThat(s.schedule().runs().get(0).firstInstance()).isNull();
+    });
+    await().atMost(WAIT).untilAsserted(() -> assertThat(pod("nightly-0").getMetadata().getUid()).isNotEqualTo(uid0));
+    awaitPod("nightly-0", 0);
+  }
+
+  @Test
   void underReplaceADueRunStopsTheOneStillGoing() {
     workload("nightly", "Job", 1, "schedule: {cron: '*/5 * * * *', concurrencyPolicy: Replace}");
     await().atMost(WAIT).until(() -> schedule("nightly") != null && schedule("nightly").nextScheduleTime() != null);

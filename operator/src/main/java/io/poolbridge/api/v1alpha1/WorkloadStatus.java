@@ -93,7 +93,14 @@ public record WorkloadStatus(
       @JsonPropertyDescription("Running, Succeeded, Failed, or Replaced (stopped for a newer run, concurrencyPolicy Replace).")
       String result,
       @JsonPropertyDescription("Why it ended so, when it did not succeed.")
-      String reason) {}
+      String reason,
+      @JsonPropertyDescription("The first of the run's instances, when runs overlap (concurrencyPolicy Allow): a run started while another goes on uses the next spec.instances instances (<name>-<instances> on), released when it ends.")
+      String firstInstance) {
+    /** A run of the instances {@code <name>-0} on. */
+    public RunStatus(String scheduledTime, String startTime, String completionTime, String result, String reason) {
+      this(scheduledTime, startTime, completionTime, result, reason, null);
+    }
+  }
 
   /** A status without the instances' common resources (every instance lists its own, or none is placed). */
   public WorkloadStatus(Long observedGeneration, Phase phase, Integer placed, List<InstanceStatus> instances,
