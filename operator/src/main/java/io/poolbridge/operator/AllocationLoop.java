@@ -314,18 +314,20 @@ public final class AllocationLoop implements AutoCloseable {
 
   /**
    * Tells the engine of the instances of {@code keys} whose run ended: a Pod of the instance's current
-   * placement (same node, same attempt) in phase {@code Succeeded} or {@code Failed}, or deleted from
-   * outside; or, for an instance on a static machine, an External framework's report in the
+   * placement (same cluster, same node, same attempt; in this cluster or the remote one its pool
+   * reads) in phase {@code Succeeded} or {@code Failed}, or deleted from outside; or, for an instance on a static machine, an External framework's report in the
    * Workload's status (the placed instance's {@code state} patched to {@code Succeeded} or {@code
    * Failed}, with an optional {@code reason}).
    */
   private void observeExits(Set<String> keys, Instant now) {
     EngineSnapshot snapshot = engine.snapshot();
-    for (io.fabric8.kubernetes.api.model.Pod pod : cache.takeDeletedPods()) {
+    for (EstateCache.DeletedPod deleted : cache.takeDeletedPods()) {
+      io.fabric8.kubernetes.api.model.Pod pod = deleted.pod();
       String key = PodOutcomes.workloadKey(pod);
       EngineSnapshot.WorkloadView view = key == null ? null : snapshot.workloads().get(key);
       String instanceId = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
-      if (view != null && PodOutcomes.exit(pod) == null && current(view, instanceId, pod, scheduled(cache.workload(key)))) {
+      if (view != null && PodOutcomes.exit(pod) == null && inCluster(view, instanceId, deleted.cluster())
+          && current(view, instanceId, pod, scheduled(cache.workload(key)))) {
         String id = instanceId;
         withWorkload(key, () -> LOG.info("the Pod of {} was deleted from outside: it is placed again", id));
         engine.exited(instanceId, io.poolbridge.engine.Exit.KILLED, now, "its Pod was deleted");
@@ -359,7 +361,9 @@ public final class AllocationLoop implements AutoCloseable {
           continue;
         }
         String ns = instanceId.substring(0, instanceId.indexOf('/'));
-        io.fabric8.kubernetes.api.model.Pod pod = cache.pod(ns, Workloads.displayName(instanceId));
+        ResourcePool pool = cache.pool(p.assignment().pool());
+        io.fabric8.kubernetes.api.model.Pod pod = pool == null ? cache.pod(ns, Workloads.displayName(instanceId))
+            : cache.pod(pool, ns, Workloads.displayName(instanceId));
         if (pod == null || pod.getMetadata().getDeletionTimestamp() != null || !current(view, instanceId, pod, scheduled(w))) {
           continue;
         }
@@ -447,6 +451,20 @@ public final class AllocationLoop implements AutoCloseable {
     return w != null && w.getSpec() != null && w.getSpec().schedule() != null;
   }
 
+  /**
+   * Whether the instance is placed in {@code cluster} (null: this one): the cluster of its pool's
+   * Nodes, so a Pod deleted in another cluster, on a Node of the same name, is not its.
+   */
+  private boolean inCluster(EngineSnapshot.WorkloadView view, String instanceId, RemoteClusters.Ref cluster) {
+    for (EngineSnapshot.Placed p : view.placed()) {
+      if (p.assignment().instanceId().equals(instanceId)) {
+        ResourcePool pool = cache.pool(p.assignment().pool());
+        return Objects.equals(pool == null ? null : cache.clusterOf(pool), cluster);
+      }
+    }
+    return false;
+  }
+
   /** Whether {@code pod} was made for the instance's current placement: its node, and the attempt it is at. */
   private static boolean current(EngineSnapshot.WorkloadView view, String instanceId, io.fabric8.kubernetes.api.model.Pod pod,
       boolean scheduled) {
@@ -481,8 +499,9 @@ public final class AllocationLoop implements AutoCloseable {
 
   /**
    * How each placed instance of {@code w} is doing: on a static machine, ready while placed; on a
-   * Kubernetes node of this cluster, as the Pod of its current attempt says (not ready while there is
-   * none); unknown in a remote cluster, or without a pod template.
+   * Kubernetes node (of this cluster or of the remote one its pool reads), as the Pod of its current
+   * attempt says (not ready while there is none); unknown while a remote cluster cannot be read, or
+   * without a pod template.
    */
   private java.util.function.Function<String, io.poolbridge.reconciler.workload.WorkloadStatusFactory.Health> health(
       Workload w, EngineSnapshot.WorkloadView view) {
@@ -504,11 +523,11 @@ public final class AllocationLoop implements AutoCloseable {
       if (pool.getSpec().source().inventory() != null) {
         return io.poolbridge.reconciler.workload.WorkloadStatusFactory.Health.READY;
       }
-      if (w.getSpec().template() == null || (cache.remotes() != null && cache.remotes().refOf(pool) != null)) {
+      if (w.getSpec().template() == null || !cache.podsWatched(pool)) {
         return null;
       }
       String ns = instanceId.substring(0, instanceId.indexOf('/'));
-      io.fabric8.kubernetes.api.model.Pod pod = cache.pod(ns, Workloads.displayName(instanceId));
+      io.fabric8.kubernetes.api.model.Pod pod = cache.pod(pool, ns, Workloads.displayName(instanceId));
       if (pod == null || !current(view, instanceId, pod, scheduled(w))) {
         return new io.poolbridge.reconciler.workload.WorkloadStatusFactory.Health(false, null);
       }

@@ -38,9 +38,11 @@ public final class EstateCache implements AutoCloseable {
   private SharedIndexInformer<Node> nodes;
   private SharedIndexInformer<Namespace> namespaceInformer;
   private final List<SharedIndexInformer<io.fabric8.kubernetes.api.model.Pod>> podInformers = new ArrayList<>();
-  /** Pods the operator made that were deleted, oldest first, until the loop takes them. */
-  private final java.util.concurrent.ConcurrentLinkedQueue<io.fabric8.kubernetes.api.model.Pod> deletedPods =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  /** Pods the operator made (here or in a remote cluster) that were deleted, oldest first, until the loop takes them. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<DeletedPod> deletedPods = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** A Pod the operator made that was deleted, and the cluster it was in: {@code cluster} null for this one. */
+  public record DeletedPod(io.fabric8.kubernetes.api.model.Pod pod, RemoteClusters.Ref cluster) {}
 
   /**
    * @param namespaces the namespaces whose Workloads are watched; empty for all
@@ -59,6 +61,9 @@ public final class EstateCache implements AutoCloseable {
     this.namespaces = Set.copyOf(namespaces);
     this.changes = changes;
     this.remotes = remotes;
+    if (remotes != null) {
+      remotes.onPods(this::podEvents);
+    }
   }
 
   private final RemoteClusters remotes;
@@ -142,7 +147,17 @@ public final class EstateCache implements AutoCloseable {
    */
   private SharedIndexInformer<io.fabric8.kubernetes.api.model.Pod> informPods(
       SharedIndexInformer<io.fabric8.kubernetes.api.model.Pod> informer) {
-    informer.addEventHandler(new ResourceEventHandler<io.fabric8.kubernetes.api.model.Pod>() {
+    informer.addEventHandler(podEvents(null));
+    informers.add(informer);
+    return informer;
+  }
+
+  /**
+   * What the Pods the operator made in {@code cluster} (null: this one) post: a change the loop reads
+   * under the Pod's Workload, a deletion queued with the cluster it happened in.
+   */
+  private ResourceEventHandler<io.fabric8.kubernetes.api.model.Pod> podEvents(RemoteClusters.Ref cluster) {
+    return new ResourceEventHandler<io.fabric8.kubernetes.api.model.Pod>() {
       @Override
       public void onAdd(io.fabric8.kubernetes.api.model.Pod pod) {
         post(pod);
@@ -157,7 +172,7 @@ public final class EstateCache implements AutoCloseable {
 
       @Override
       public void onDelete(io.fabric8.kubernetes.api.model.Pod pod, boolean deletedFinalStateUnknown) {
-        deletedPods.add(pod);
+        deletedPods.add(new DeletedPod(pod, cluster));
         post(pod);
       }
 
@@ -167,9 +182,30 @@ public final class EstateCache implements AutoCloseable {
           changes.accept(new Change(Change.Kind.POD, key));
         }
       }
-    });
-    informers.add(informer);
-    return informer;
+    };
+  }
+
+  /** The cluster the Pods of instances on {@code pool}'s Nodes are in: null for this one. */
+  public RemoteClusters.Ref clusterOf(ResourcePool pool) {
+    return remotes == null ? null : remotes.refOf(pool);
+  }
+
+  /**
+   * Whether the Pods of instances on {@code pool}'s Nodes are known: always in this cluster; in a
+   * remote one, once it was reached and its Pods listed.
+   */
+  public boolean podsWatched(ResourcePool pool) {
+    RemoteClusters.Ref ref = clusterOf(pool);
+    return ref == null || remotes.podsWatched(ref);
+  }
+
+  /**
+   * The Pod {@code namespace/name} the operator made in the cluster of {@code pool}'s Nodes (this one,
+   * or the remote cluster the pool reads), or null: none, or the cluster cannot be read.
+   */
+  public io.fabric8.kubernetes.api.model.Pod pod(ResourcePool pool, String namespace, String name) {
+    RemoteClusters.Ref ref = clusterOf(pool);
+    return ref == null ? pod(namespace, name) : remotes.pod(ref, namespace, name);
   }
 
   /** The Pod {@code namespace/name} the operator made in this cluster, or null. */
@@ -183,10 +219,10 @@ public final class EstateCache implements AutoCloseable {
     return null;
   }
 
-  /** The Pods deleted since the last call, oldest first. */
-  public List<io.fabric8.kubernetes.api.model.Pod> takeDeletedPods() {
-    List<io.fabric8.kubernetes.api.model.Pod> out = new ArrayList<>();
-    for (io.fabric8.kubernetes.api.model.Pod p; (p = deletedPods.poll()) != null; ) {
+  /** The Pods deleted since the last call (in this cluster and the remote ones), oldest first. */
+  public List<DeletedPod> takeDeletedPods() {
+    List<DeletedPod> out = new ArrayList<>();
+    for (DeletedPod p; (p = deletedPods.poll()) != null; ) {
       out.add(p);
     }
     return out;

@@ -1,6 +1,7 @@
 package io.poolbridge.operator;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.poolbridge.api.v1alpha1.ResourcePool;
 import io.poolbridge.api.v1alpha1.SecretKeyRef;
 import io.poolbridge.estate.Estate;
+import io.poolbridge.materialize.Keys;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,12 +28,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The remote clusters pools read Nodes from: one client and one Node informer per kubeconfig
- * Secret, shared by every pool that names it, connected in the background so an unreachable
+ * The remote clusters pools read Nodes from: one client, one Node informer and one informer on the
+ * Pods the operator made there (labelled {@code app.kubernetes.io/managed-by=poolbridge}, as in
+ * the operator's own cluster) per kubeconfig Secret, shared by every pool that names it, connected
+ * in the background so an unreachable
  * cluster never holds up the allocation loop. A missing Secret, a missing key, a kubeconfig that
  * does not parse or an API server that does not answer is a {@link Health} the pool's status
  * shows; the connection is tried again every {@code retry} until it works. Clusters no pool names
@@ -51,7 +56,7 @@ public final class RemoteClusters implements AutoCloseable {
   /** Whether a remote cluster can be read, and why not. */
   public record Health(boolean reachable, String reason, String message) {
     static final Health CONNECTING = new Health(false, "Connecting", "connecting to the cluster");
-    static final Health REACHABLE = new Health(true, "Reachable", "the cluster's Nodes are watched");
+    static final Health REACHABLE = new Health(true, "Reachable", "the cluster's Nodes and Pods are watched");
   }
 
   private final class Remote {
@@ -59,6 +64,7 @@ public final class RemoteClusters implements AutoCloseable {
     volatile Health health = Health.CONNECTING;
     volatile KubernetesClient client;
     volatile SharedIndexInformer<Node> nodes;
+    volatile SharedIndexInformer<Pod> pods;
     volatile Instant nextTry = Instant.MIN;
     volatile boolean connecting;
     volatile String kubeconfig;
@@ -70,6 +76,9 @@ public final class RemoteClusters implements AutoCloseable {
     void close() {
       if (nodes != null) {
         nodes.close();
+      }
+      if (pods != null) {
+        pods.close();
       }
       if (client != null) {
         client.close();
@@ -83,6 +92,8 @@ public final class RemoteClusters implements AutoCloseable {
   private final Clock clock;
   private final Duration retry;
   private final Map<Ref, Remote> remotes = new ConcurrentHashMap<>();
+  /** What hears the Pods of each cluster (the {@link EstateCache}); null: nothing. */
+  private volatile Function<Ref, ResourceEventHandler<Pod>> podHandlers;
   private final ScheduledExecutorService connector = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "poolbridge-remote-clusters");
     t.setDaemon(true);
@@ -112,6 +123,14 @@ public final class RemoteClusters implements AutoCloseable {
     SecretKeyRef ref = source.kubernetes().kubeconfigSecretRef();
     return new Ref(ref.namespace() == null || ref.namespace().isEmpty() ? defaultNamespace : ref.namespace(), ref.name(),
         ref.keyOrDefault());
+  }
+
+  /**
+   * Who hears the Pods the operator made in each remote cluster (added, changed, deleted), from the
+   * informers' threads: given before the first cluster connects.
+   */
+  void onPods(Function<Ref, ResourceEventHandler<Pod>> handlers) {
+    this.podHandlers = handlers;
   }
 
   /** Connects to every cluster in {@code wanted} not connected yet (in the background) and closes the others. */
@@ -155,6 +174,22 @@ public final class RemoteClusters implements AutoCloseable {
     return remote.nodes.getStore().list();
   }
 
+  /**
+   * The Pod {@code namespace/name} the operator made in a remote cluster, or null (none, or the
+   * cluster cannot be read: see {@link #podsWatched}).
+   */
+  public Pod pod(Ref ref, String namespace, String name) {
+    Remote remote = remotes.get(ref);
+    SharedIndexInformer<Pod> informer = remote == null || !remote.health.reachable() ? null : remote.pods;
+    return informer == null ? null : informer.getStore().getByKey(namespace + "/" + name);
+  }
+
+  /** Whether the Pods of a remote cluster are known: it was reached and its Pods listed. */
+  public boolean podsWatched(Ref ref) {
+    Remote remote = remotes.get(ref);
+    return remote != null && remote.health.reachable() && remote.pods != null;
+  }
+
   /** Whether a remote cluster can be read. */
   public Health health(Ref ref) {
     Remote remote = remotes.get(ref);
@@ -170,7 +205,8 @@ public final class RemoteClusters implements AutoCloseable {
   private void retryFailed() {
     Instant now = clock.instant();
     for (Remote remote : remotes.values()) {
-      boolean failed = !remote.health.reachable() || remote.nodes == null || !remote.nodes.isWatching();
+      boolean failed = !remote.health.reachable() || remote.nodes == null || !remote.nodes.isWatching()
+          || remote.pods == null || !remote.pods.isWatching();
       if (failed && !remote.connecting && !now.isBefore(remote.nextTry)) {
         connect(remote);
       }
@@ -218,12 +254,14 @@ public final class RemoteClusters implements AutoCloseable {
       return new Health(false, "InvalidKubeconfig", "key " + ref.key() + " of Secret " + ref.namespace() + "/" + ref.name()
           + " is not base64");
     }
-    if (remote.client != null && remote.nodes != null && remote.nodes.isWatching() && kubeconfig.equals(remote.kubeconfig)) {
+    if (remote.client != null && remote.nodes != null && remote.nodes.isWatching() && remote.pods != null
+        && remote.pods.isWatching() && kubeconfig.equals(remote.kubeconfig)) {
       return Health.REACHABLE;
     }
     remote.close();
     remote.client = null;
     remote.nodes = null;
+    remote.pods = null;
     KubernetesClient client;
     try {
       Config config = Config.fromKubeconfig(kubeconfig);
@@ -254,19 +292,39 @@ public final class RemoteClusters implements AutoCloseable {
         changes.accept(new Change(Change.Kind.NODE, key));
       }
     });
+    // The Pods the operator made there, selected as in its own cluster; their events go where the
+    // operator's own Pods' go.
+    SharedIndexInformer<Pod> pods = client.pods().inAnyNamespace().withLabel(Keys.MANAGED_BY, Keys.MANAGER).runnableInformer(0);
+    Function<Ref, ResourceEventHandler<Pod>> handlers = podHandlers;
+    if (handlers != null) {
+      pods.addEventHandler(handlers.apply(ref));
+    }
     try {
       informer.start().toCompletableFuture().get(15, TimeUnit.SECONDS);
     } catch (Exception e) {
       informer.close();
+      pods.close();
       client.close();
-      Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
-      return new Health(false, "Unreachable", "the cluster's API server did not answer: "
-          + firstLine(Objects.requireNonNullElse(cause.getMessage(), cause.getClass().getSimpleName())));
+      return new Health(false, "Unreachable", "the cluster's API server did not answer: " + causeOf(e));
+    }
+    try {
+      pods.start().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      informer.close();
+      pods.close();
+      client.close();
+      return new Health(false, "Unreachable", "the cluster's Pods cannot be watched: " + causeOf(e));
     }
     remote.client = client;
     remote.nodes = informer;
+    remote.pods = pods;
     remote.kubeconfig = kubeconfig;
     return Health.REACHABLE;
+  }
+
+  private static String causeOf(Exception e) {
+    Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+    return firstLine(Objects.requireNonNullElse(cause.getMessage(), cause.getClass().getSimpleName()));
   }
 
   private static String firstLine(String s) {
