@@ -400,6 +400,99 @@ class EngineLifecycleTest {
   }
 
   /**
+   * Overlapping runs driven at random, for several seeds: runs start in free lanes at random times,
+   * instances end at random (succeeded, failed, removed), some runs hit their deadline. At every tick
+   * no node is over-committed and only instances of a lane whose run goes on are placed; a run that
+   * succeeded had every instance of its lane succeed, one that failed holds nothing; and a run's end
+   * never changes another lane's.
+   */
+  @Test
+  void randomOverlappingRunsEachEndOnTheirOwnAndNeverOverCommit() {
+    for (long seed : new long[] {3, 11, 64, 2026, 77_777}) {
+      java.util.Random random = new java.util.Random(seed);
+      now = Instant.parse("2026-12-01T00:00:00Z");
+      Engine e = new Engine(SCHEMA, Prices.of(SCHEMA, Map.of()), INTERVAL, seed, now);
+      for (int n = 0; n < 4; n++) {
+        e.addAgent(node("metal", "n" + n, 4 + random.nextInt(4), 32, "zone", "z" + (n % 2)));
+      }
+      e.addFramework(FrameworkInfo.of("marathon", "web"));
+      int size = 1 + random.nextInt(3);
+      int lanes = 2 + random.nextInt(3);
+      e.upsert(overlapping(size, lanes));
+      e.setJobPolicy("shop/report", new JobPolicy(random.nextInt(3), random.nextBoolean() ? null : secs(20 + random.nextInt(60)), true, size));
+      for (int t = 0; t < 400; t++) {
+        if (random.nextInt(15) == 0) {
+          EngineSnapshot.WorkloadView v = viewOf(e, "shop/report");
+          List<Integer> free = new ArrayList<>();
+          for (int l = 0; l < lanes; l++) {
+            JobLife run = v.runs().get(l);
+            if (run == null || !run.running()) {
+              free.add(l);
+            }
+          }
+          if (!free.isEmpty()) {
+            int lane = free.get(random.nextInt(free.size()));
+            java.util.Map<Integer, JobLife> before = new java.util.HashMap<>(v.runs());
+            e.startRunAlongside("shop/report", lane, now);
+            EngineSnapshot.WorkloadView after = viewOf(e, "shop/report");
+            for (var other : before.entrySet()) {
+              if (other.getKey() != lane) {
+                assertThat(after.runs().get(other.getKey())).as("seed %d: lane %d untouched", seed, other.getKey()).isEqualTo(other.getValue());
+              }
+            }
+          }
+        }
+        tick(e, INTERVAL);
+        EngineSnapshot.WorkloadView v = viewOf(e, "shop/report");
+        for (EngineSnapshot.PoolView pool : e.publish().pools().values()) {
+          for (EngineSnapshot.NodeView node : pool.agents()) {
+            assertThat(node.placed().fitsIn(node.capacity())).as("seed %d: %s over-committed at %s", seed, node.id(), now).isTrue();
+          }
+        }
+        for (EngineSnapshot.Placed p : v.placed()) {
+          int lane = Engine.ordinal(p.assignment().instanceId()) / size;
+          JobLife run = v.runs().get(lane);
+          assertThat(run != null && run.running()).as("seed %d at %s: %s placed, its lane's run %s", seed, now,
+              p.assignment().instanceId(), run).isTrue();
+        }
+        for (var r : v.runs().entrySet()) {
+          List<String> ids = new ArrayList<>();
+          for (int i = r.getKey() * size; i < (r.getKey() + 1) * size; i++) {
+            ids.add("report-" + i);
+          }
+          if (r.getValue().phase() == JobLife.Phase.SUCCEEDED) {
+            assertThat(ids).as("seed %d: lane %d succeeded", seed, r.getKey())
+                .allSatisfy(id -> assertThat(v.life(id).lastExit()).isEqualTo(Exit.SUCCEEDED));
+          }
+          if (ids.stream().allMatch(id -> v.life(id).done() && v.life(id).lastExit() == Exit.SUCCEEDED)) {
+            assertThat(r.getValue().phase()).as("seed %d: every instance of lane %d succeeded", seed, r.getKey())
+                .isEqualTo(JobLife.Phase.SUCCEEDED);
+          }
+          if (r.getValue().ended()) {
+            assertThat(v.placed()).as("seed %d: lane %d ended", seed, r.getKey())
+                .noneMatch(p -> ids.contains(p.assignment().instanceId()));
+          }
+        }
+        if (t % 4 == 0 && !v.placed().isEmpty()) {
+          EngineSnapshot.Placed victim = v.placed().get(random.nextInt(v.placed().size()));
+          Exit exit = Exit.values()[random.nextInt(Exit.values().length)];
+          int lane = Engine.ordinal(victim.assignment().instanceId()) / size;
+          java.util.Map<Integer, JobLife> before = new java.util.HashMap<>(v.runs());
+          assertThat(e.exited(victim.assignment().instanceId(), exit, now, "exit " + exit)).isTrue();
+          EngineSnapshot.WorkloadView after = viewOf(e, "shop/report");
+          for (var other : before.entrySet()) {
+            if (other.getKey() != lane) {
+              assertThat(after.runs().get(other.getKey())).as("seed %d: an exit in lane %d left lane %d alone", seed, lane, other.getKey())
+                  .isEqualTo(other.getValue());
+            }
+          }
+        }
+      }
+      assertThat(e.placeablePending()).as("seed %d", seed).isEmpty();
+    }
+  }
+
+  /**
    * A hostile run over a generated estate, for several seeds: 12 nodes, Services, Jobs and a gang,
    * instances ending at random (failed, succeeded, killed) every few seconds for ten minutes. At
    * every tick no node holds more than its capacity and no instance backing off is placed before

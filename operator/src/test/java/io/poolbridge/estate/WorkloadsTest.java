@@ -209,4 +209,76 @@ class WorkloadsTest {
     assertThat(Workloads.ordinal("web-3a")).isEqualTo(-1);
     assertThat(Workloads.ordinal("web-1234567890")).isEqualTo(-1);
   }
+
+  private static final String NIGHTLY = """
+        framework: spark
+        kind: Job
+        instances: 20
+        resources: {cpu: 1, memory: 1Gi}
+        schedule: {cron: "30 1 * * *"}
+      """;
+
+  @Test
+  void aScheduledJobUnderAllowListsWholeRunsAlongsideUpToItsBound() {
+    Workload w = workload("analytics", NIGHTLY);
+    assertThat(Workloads.overlaps(w)).isTrue();
+    assertThat(Workloads.maxRuns(w)).isEqualTo(10);
+    assertThat(Workloads.jobPolicy(w).runSize()).isEqualTo(20);
+    // Whole runs only: 25 asked is one run alongside; 1000 asked is 9 (10 at most at once).
+    assertThat(Workloads.extra(w, 25)).isEqualTo(20);
+    assertThat(Workloads.extra(w, 1_000)).isEqualTo(180);
+    assertThat(Workloads.demand(SCHEMA, w, 0, 40).instanceIds()).hasSize(60).last().isEqualTo("analytics/etl-59");
+    // 250 instances: ordinals stop at 499, so two runs at most.
+    Workload big = workload("analytics", NIGHTLY.replace("instances: 20", "instances: 250"));
+    assertThat(Workloads.maxRuns(big)).isEqualTo(2);
+    assertThat(Workloads.extra(big, 1_000)).isEqualTo(250);
+    // Forbid, Replace, an unscheduled Job, a gang: runs do not overlap.
+    for (String other : List.of(NIGHTLY.replace("30 1 * * *\"}", "30 1 * * *\", concurrencyPolicy: Forbid}"),
+        NIGHTLY.replace("30 1 * * *\"}", "30 1 * * *\", concurrencyPolicy: Replace}"), JOB, NIGHTLY + "  gang: true\n")) {
+      Workload o = workload("analytics", other);
+      assertThat(Workloads.overlaps(o)).as(other).isFalse();
+      assertThat(Workloads.extra(o, 40)).isZero();
+      assertThat(Workloads.jobPolicy(o).runSize()).isZero();
+    }
+  }
+
+  @Test
+  void theRunsGoingOnAreReadBackInTheirLanes() {
+    Workload w = withStatusIds(NIGHTLY, "etl-0", "etl-20", "etl-21");
+    List<io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceStatus> entries = new java.util.ArrayList<>();
+    entries.add(new io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceStatus("etl-0", null, null, null,
+        io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.Succeeded, null, null, null, null, 1, null, null));
+    entries.add(new io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceStatus("etl-20", "n1", "p", null,
+        io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.Placed, null, null, null, null, 2, null, null));
+    entries.add(new io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceStatus("etl-21", null, null, null,
+        io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.Succeeded, null, null, null, null));
+    var runs = List.of(
+        new io.poolbridge.api.v1alpha1.WorkloadStatus.RunStatus("2026-12-02T01:30:00Z", "2026-12-02T01:30:02Z", null, "Running", null,
+            "etl-20"),
+        new io.poolbridge.api.v1alpha1.WorkloadStatus.RunStatus("2026-12-01T01:30:00Z", "2026-12-01T01:30:01Z", null, "Running", null,
+            null),
+        // Hostile or stale entries: a lane past the bound, not on a run's boundary, another Workload's.
+        new io.poolbridge.api.v1alpha1.WorkloadStatus.RunStatus("2026-11-30T01:30:00Z", "2026-11-30T01:30:01Z", null, "Running", null,
+            "etl-7"),
+        new io.poolbridge.api.v1alpha1.WorkloadStatus.RunStatus("2026-11-29T01:30:00Z", "2026-11-29T01:30:01Z", null, "Running", null,
+            "etl-400"),
+        new io.poolbridge.api.v1alpha1.WorkloadStatus.RunStatus("2026-11-28T01:30:00Z", "2026-11-28T01:30:01Z", null, "Running", null,
+            "other-20"));
+    w.setStatus(new io.poolbridge.api.v1alpha1.WorkloadStatus(1L, io.poolbridge.api.v1alpha1.WorkloadStatus.Phase.Running, 1, entries,
+        List.of(), "2026-12-02T01:30:00Z", null, null,
+        new io.poolbridge.api.v1alpha1.WorkloadStatus.JobStatus("2026-12-02T01:30:02Z", null, 0, 2),
+        new io.poolbridge.api.v1alpha1.WorkloadStatus.ScheduleStatus(null, 0, null, runs)));
+    var read = Workloads.recordedRuns(w);
+    assertThat(read).containsOnlyKeys(0, 1);
+    assertThat(read.get(1).running()).isTrue();
+    assertThat(read.get(1).startedAt()).isEqualTo(java.time.Instant.parse("2026-12-02T01:30:02Z"));
+    // Lane 1 (etl-20..39): one success (etl-21), two failed attempts (etl-20 restarted twice).
+    assertThat(read.get(1).succeeded()).isEqualTo(1);
+    assertThat(read.get(1).failures()).isEqualTo(2);
+    assertThat(read.get(0).startedAt()).isEqualTo(java.time.Instant.parse("2026-12-01T01:30:01Z"));
+    assertThat(read.get(0).succeeded()).isEqualTo(1);
+    assertThat(read.get(0).failures()).isEqualTo(1);
+    // The record lists lane 1's instances: one run alongside is listed again.
+    assertThat(Workloads.recordedExtra(w)).isEqualTo(20);
+  }
 }
