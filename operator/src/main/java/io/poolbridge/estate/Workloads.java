@@ -219,21 +219,22 @@ public final class Workloads {
 
   /**
    * How many runs of {@code workload} may go on at once: {@link #MAX_RUNS_AT_ONCE}, and no more than
-   * the instance names allow (ordinals up to {@link Workload#MAX_ORDINAL}); 1 when its runs do not
-   * {@link #overlaps overlap}.
+   * {@link WorkloadSpec#MAX_INSTANCES} instances in all (a Job of more than 125 instances runs one
+   * run at a time); 1 when its runs do not {@link #overlaps overlap}.
    */
   public static int maxRuns(Workload workload) {
     if (!overlaps(workload)) {
       return 1;
     }
-    return Math.max(1, Math.min(MAX_RUNS_AT_ONCE, (Workload.MAX_ORDINAL + 1) / workload.getSpec().instances()));
+    return Math.max(1, Math.min(MAX_RUNS_AT_ONCE, WorkloadSpec.MAX_INSTANCES / workload.getSpec().instances()));
   }
 
   /**
    * The extra instances {@code workload} may list above {@code instances}, out of {@code asked}: a
    * rollout's surge instances (at most {@code instances}) for a Service, whole runs alongside (a
    * multiple of {@code instances}, up to {@link #maxRuns} runs) for a scheduled Job under Allow,
-   * none otherwise.
+   * none otherwise; never more than {@link WorkloadSpec#MAX_INSTANCES} instances in all, so that the
+   * status listing them stays within the API server's object size limit.
    */
   public static int extra(Workload workload, int asked) {
     if (asked <= 0) {
@@ -241,7 +242,7 @@ public final class Workloads {
     }
     int instances = workload.getSpec().instances() == null ? 0 : workload.getSpec().instances();
     if (surges(workload)) {
-      return Math.min(asked, instances);
+      return Math.max(0, Math.min(asked, Math.min(instances, WorkloadSpec.MAX_INSTANCES - instances)));
     }
     if (overlaps(workload)) {
       return Math.min(asked / instances, maxRuns(workload) - 1) * instances;
@@ -282,7 +283,7 @@ public final class Workloads {
     WorkloadSpec.Rollout r = workload.getSpec().rollout();
     int maxSurge = io.poolbridge.engine.Rollout.resolve(r == null ? null : text(r.maxSurge()),
         r == null ? null : text(r.maxUnavailable()), instances).maxSurge();
-    return Math.min(Math.min(maxSurge, instances), highest - instances + 1);
+    return extra(workload, Math.min(maxSurge, highest - instances + 1));
   }
 
   /** An int-or-string as text: {@code 2} or {@code 25%}; {@code null} for none. */

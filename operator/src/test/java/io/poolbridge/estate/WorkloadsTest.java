@@ -177,8 +177,10 @@ class WorkloadsTest {
     assertThat(Workloads.instanceIds(w, 2)).containsExactly(
         "analytics/etl-0", "analytics/etl-1", "analytics/etl-2", "analytics/etl-3", "analytics/etl-4");
     assertThat(Workloads.demand(SCHEMA, w, 0, 2).instanceIds()).hasSize(5);
-    // At most as many surge instances as there are instances; a Job or a gang has none.
+    // At most as many surge instances as there are instances, and 250 in all; a Job or a gang has none.
     assertThat(Workloads.demand(SCHEMA, w, 0, 1_000).instanceIds()).hasSize(6);
+    assertThat(Workloads.extra(workload("analytics", SERVICE.replace("instances: 3", "instances: 240")), 100)).isEqualTo(10);
+    assertThat(Workloads.extra(workload("analytics", SERVICE.replace("instances: 3", "instances: 250")), 100)).isZero();
     assertThat(Workloads.demand(SCHEMA, workload("analytics", JOB), 0, 2).instanceIds()).hasSize(2);
     assertThat(Workloads.demand(SCHEMA, workload("analytics", SERVICE + "  gang: true\n"), 0, 2).instanceIds()).hasSize(3);
   }
@@ -228,10 +230,14 @@ class WorkloadsTest {
     assertThat(Workloads.extra(w, 25)).isEqualTo(20);
     assertThat(Workloads.extra(w, 1_000)).isEqualTo(180);
     assertThat(Workloads.demand(SCHEMA, w, 0, 40).instanceIds()).hasSize(60).last().isEqualTo("analytics/etl-59");
-    // 250 instances: ordinals stop at 499, so two runs at most.
-    Workload big = workload("analytics", NIGHTLY.replace("instances: 20", "instances: 250"));
-    assertThat(Workloads.maxRuns(big)).isEqualTo(2);
-    assertThat(Workloads.extra(big, 1_000)).isEqualTo(250);
+    // At most 250 instances listed in all (the status stays within the object size limit): a Job of
+    // 100 runs two at once, one of 126 or more one at a time.
+    Workload hundred = workload("analytics", NIGHTLY.replace("instances: 20", "instances: 100"));
+    assertThat(Workloads.maxRuns(hundred)).isEqualTo(2);
+    assertThat(Workloads.extra(hundred, 1_000)).isEqualTo(100);
+    Workload big = workload("analytics", NIGHTLY.replace("instances: 20", "instances: 126"));
+    assertThat(Workloads.maxRuns(big)).isEqualTo(1);
+    assertThat(Workloads.extra(big, 1_000)).isZero();
     // Forbid, Replace, an unscheduled Job, a gang: runs do not overlap.
     for (String other : List.of(NIGHTLY.replace("30 1 * * *\"}", "30 1 * * *\", concurrencyPolicy: Forbid}"),
         NIGHTLY.replace("30 1 * * *\"}", "30 1 * * *\", concurrencyPolicy: Replace}"), JOB, NIGHTLY + "  gang: true\n")) {

@@ -73,9 +73,9 @@ class ValidatingApiServerIT {
 
   @Test
   void aWorkloadNameTooLongForItsInstancesLabelsIsRefusedAndOneCharacterLessIsStored() {
-    // Its instances are named <name>-<ordinal>, up to <name>-499 (instances are at most 250, and a
-    // rollout surges at most as many above them), and a Pod carries that id as a label value, at most
-    // 63 characters: 63 - "-499" leaves 59.
+    // Its instances are named <name>-<ordinal>, up to <name>-249 (instances, with a rollout's surge or
+    // a Job's runs alongside, are at most 250), and a Pod carries that id as a label value, at most 63
+    // characters: 63 - "-249" leaves 59.
     String sixty = "w".repeat(60);
     Workload tooLong = workload("""
           framework: marathon
@@ -89,7 +89,7 @@ class ValidatingApiServerIT {
           assertThat(e.getCode()).isEqualTo(422);
           assertThat(e.getStatus().getMessage()).isEqualTo("Workload.poolbridge.io \"" + sixty + "\" is invalid: metadata.name: "
               + "Invalid value: \"object\": must be no more than 59 characters: an instance's name, <name>-<ordinal> "
-              + "(up to <name>-499 with a rollout's surge instances), is a label value of its Pod, at most 63 characters");
+              + "(up to <name>-249), is a label value of its Pod, at most 63 characters");
         });
     Workload longest = workload("""
           framework: marathon

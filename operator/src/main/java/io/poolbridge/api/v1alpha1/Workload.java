@@ -34,14 +34,15 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ValidationRule(
     value = "size(self.metadata.name) <= " + Workload.MAX_NAME_LENGTH,
     message = "must be no more than " + Workload.MAX_NAME_LENGTH + " characters: an instance's name, <name>-<ordinal> (up to <name>-"
-        + Workload.MAX_ORDINAL + " with a rollout's surge instances), is a label value of its Pod, at most 63 characters",
+        + Workload.MAX_ORDINAL + "), is a label value of its Pod, at most 63 characters",
     fieldPath = ".metadata.name")
 public class Workload extends CustomResource<WorkloadSpec, WorkloadStatus> implements Namespaced {
   /**
-   * The largest ordinal of an instance: {@code instances - 1}, plus a rollout's surge instances
-   * above {@code instances} (at most as many as there are instances to replace).
+   * The largest ordinal of an instance: a Workload lists at most {@link WorkloadSpec#MAX_INSTANCES}
+   * instances, its own and those above them (a rollout's surge instances, a scheduled Job's runs
+   * alongside), so that its status stays within the API server's object size limit.
    */
-  public static final int MAX_ORDINAL = 2 * WorkloadSpec.MAX_INSTANCES - 1;
+  public static final int MAX_ORDINAL = WorkloadSpec.MAX_INSTANCES - 1;
 
   /** Decimal digits of the largest ordinal, {@link #MAX_ORDINAL}, as a constant expression. */
   static final int ORDINAL_DIGITS = MAX_ORDINAL < 10 ? 1

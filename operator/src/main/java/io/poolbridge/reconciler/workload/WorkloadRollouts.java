@@ -25,11 +25,20 @@ public final class WorkloadRollouts {
     return spec.kind() == WorkloadSpec.WorkloadKind.Service && spec.instances() != null && spec.instances() > 0;
   }
 
-  /** The resolved limits of {@code spec}. */
+  /**
+   * The resolved limits of {@code spec}. A Workload lists at most {@link WorkloadSpec#MAX_INSTANCES}
+   * instances, surge included: maxSurge is cut to what is left above {@code instances} (and, when
+   * that leaves none and none may be unavailable, one may be, so that the rollout moves).
+   */
   public static Rollout.Limits limits(WorkloadSpec spec) {
     WorkloadSpec.Rollout r = spec.rollout();
-    return Rollout.resolve(r == null ? null : Workloads.text(r.maxSurge()), r == null ? null : Workloads.text(r.maxUnavailable()),
-        spec.instances());
+    Rollout.Limits limits = Rollout.resolve(r == null ? null : Workloads.text(r.maxSurge()),
+        r == null ? null : Workloads.text(r.maxUnavailable()), spec.instances());
+    int room = Math.max(0, WorkloadSpec.MAX_INSTANCES - spec.instances());
+    if (limits.maxSurge() > room) {
+      limits = new Rollout.Limits(room, room == 0 && limits.maxUnavailable() == 0 ? 1 : limits.maxUnavailable());
+    }
+    return limits;
   }
 
   /**

@@ -117,4 +117,18 @@ class WorkloadRolloutStatusTest {
     assertThat(now.instances()).extracting(InstanceStatus::revision).containsOnly(WorkloadRevision.of(w.getSpec()));
     assertThat(now.rollout().complete()).isTrue();
   }
+
+  @Test
+  void aWorkloadListsAt250InstancesSurgeIncludedSoAServiceOf250ReplacesInPlace() {
+    java.util.function.IntFunction<io.poolbridge.api.v1alpha1.WorkloadSpec> of = n -> Serialization.unmarshal("""
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Workload
+        metadata: {name: web, namespace: shop}
+        spec: {framework: marathon, kind: Service, instances: %d, resources: {cpu: 1}, rollout: {maxSurge: 100%%, maxUnavailable: 0}}
+        """.formatted(n), Workload.class).getSpec();
+    assertThat(WorkloadRollouts.limits(of.apply(100))).isEqualTo(new io.poolbridge.engine.Rollout.Limits(100, 0));
+    assertThat(WorkloadRollouts.limits(of.apply(200))).isEqualTo(new io.poolbridge.engine.Rollout.Limits(50, 0));
+    // No room above 250: none surges, so one may be unavailable, or nothing would move.
+    assertThat(WorkloadRollouts.limits(of.apply(250))).isEqualTo(new io.poolbridge.engine.Rollout.Limits(0, 1));
+  }
 }
