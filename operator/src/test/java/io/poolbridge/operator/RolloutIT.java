@@ -328,4 +328,68 @@ class RolloutIT {
       assertThat(s.instances()).extracting(InstanceStatus::id).containsExactly("big-0");
     });
   }
+
+  @Test
+  void aTemplateChangedAgainMidRolloutReplacesTheSurgeOfTheRevisionBeforeAndEndsAtTheLatest() {
+    apply("""
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Workload
+        metadata: {name: api, namespace: team-a}
+        spec:
+          framework: web
+          kind: Service
+          instances: 2
+          resources: {cpu: 1, memory: 1Gi}
+          rollout: {maxSurge: 1, maxUnavailable: 0}
+          template:
+            spec:
+              containers: [{name: app, image: "api:1"}]
+        """);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(images("api-0", "api-1")).allSatisfy((n, i) -> assertThat(i).isEqualTo("api:1")));
+    makeReady("api-0");
+    makeReady("api-1");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(get("api").getStatus().rollout().complete()).isTrue());
+    setImage("api", "api:2");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(images("api-2")).containsEntry("api-2", "api:2"));
+    makeReady("api-2");
+    // One old one replaced by api:2 (not ready yet) when the template changes again.
+    await().atMost(WAIT).untilAsserted(() -> assertThat(count(images("api-0", "api-1"), "api:2")).isEqualTo(1));
+    setImage("api", "api:3");
+    // Everything ends at api:3, the surge released.
+    // A kubelet stand-in: every new Pod becomes Ready when the test looks, until the rollout is
+    // complete; at every look at least two Pods are Ready (maxUnavailable 0 of 2).
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      long ready = 0;
+      for (String n : List.of("api-0", "api-1", "api-2")) {
+        Pod p = pod(n);
+        if (p != null && p.getMetadata().getDeletionTimestamp() == null && p.getStatus() != null
+            && p.getStatus().getConditions() != null
+            && p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))) {
+          ready++;
+        }
+      }
+      assertThat(ready).as("Ready Pods").isGreaterThanOrEqualTo(2);
+      for (String n : List.of("api-0", "api-1", "api-2")) {
+        Pod p = pod(n);
+        if (p != null && p.getMetadata().getDeletionTimestamp() == null
+            && (p.getStatus() == null || p.getStatus().getConditions() == null || p.getStatus().getConditions().isEmpty())) {
+          try {
+            makeReady(n);
+          } catch (io.fabric8.kubernetes.client.KubernetesClientException gone) {
+            // Replaced between the look and the edit: its successor is made ready at the next look.
+          }
+        }
+      }
+      WorkloadStatus s = get("api").getStatus();
+      return s.rollout().complete() && count(images("api-0", "api-1"), "api:3") == 2;
+    });
+    await().atMost(WAIT).untilAsserted(() -> {
+      WorkloadStatus s = get("api").getStatus();
+      assertThat(s.rollout().complete()).isTrue();
+      assertThat(s.instances()).extracting(InstanceStatus::id).containsExactly("api-0", "api-1");
+      assertThat(images("api-0", "api-1")).containsValues("api:3", "api:3");
+      Pod surge = pod("api-2");
+      assertThat(surge == null || surge.getMetadata().getDeletionTimestamp() != null).isTrue();
+    });
+  }
 }
