@@ -392,4 +392,59 @@ class RolloutIT {
       assertThat(surge == null || surge.getMetadata().getDeletionTimestamp() != null).isTrue();
     });
   }
+
+  /** A kubelet stand-in: makes every Pod of {@code names} there and not yet Ready, Ready. */
+  private void readyAll(String... names) {
+    for (String n : names) {
+      Pod p = pod(n);
+      if (p != null && p.getMetadata().getDeletionTimestamp() == null
+          && (p.getStatus() == null || p.getStatus().getConditions() == null || p.getStatus().getConditions().isEmpty())) {
+        try {
+          makeReady(n);
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException gone) {
+          // Replaced between the look and the edit: its successor is made ready at the next look.
+        }
+      }
+    }
+  }
+
+  @Test
+  void scaledUpMidRolloutTheSurgeInstanceBecomesOneOfTheServicesOwnAndTheRolloutEnds() {
+    apply("""
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Workload
+        metadata: {name: api, namespace: team-a}
+        spec:
+          framework: web
+          kind: Service
+          instances: 2
+          resources: {cpu: 1, memory: 1Gi}
+          rollout: {maxSurge: 1, maxUnavailable: 0}
+          template:
+            spec:
+              containers: [{name: app, image: "api:1"}]
+        """);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(images("api-0", "api-1")).allSatisfy((n, i) -> assertThat(i).isEqualTo("api:1")));
+    readyAll("api-0", "api-1");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(get("api").getStatus().rollout().complete()).isTrue());
+    setImage("api", "api:2");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(images("api-2")).containsEntry("api-2", "api:2"));
+    String surgeUid = pod("api-2").getMetadata().getUid();
+    client.resources(Workload.class).inNamespace("team-a").withName("api").edit(w -> {
+      WorkloadSpec s = w.getSpec();
+      w.setSpec(new WorkloadSpec(s.framework(), s.kind(), 3, s.resources(), s.constraints(), s.priority(), s.preemptible(),
+          s.revocable(), s.gang(), s.strategy(), s.schedule(), s.job(), s.template(), s.rollout()));
+      return w;
+    });
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      readyAll("api-0", "api-1", "api-2", "api-3");
+      WorkloadStatus s = get("api").getStatus();
+      return s.rollout().complete() && count(images("api-0", "api-1", "api-2"), "api:2") == 3;
+    });
+    WorkloadStatus s = get("api").getStatus();
+    assertThat(s.instances()).extracting(InstanceStatus::id).containsExactly("api-0", "api-1", "api-2");
+    assertThat(pod("api-2").getMetadata().getUid()).as("the surge's Pod, now api-2 of the Service's own, kept").isEqualTo(surgeUid);
+    Pod extra = pod("api-3");
+    assertThat(extra == null || extra.getMetadata().getDeletionTimestamp() != null).as("no instance above 3 left").isTrue();
+  }
 }
