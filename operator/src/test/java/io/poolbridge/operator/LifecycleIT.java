@@ -41,6 +41,7 @@ class LifecycleIT {
     estate = EmbeddedEstate.empty(new ValidatingCrudDispatcher());
     client = estate.client();
     apply(SmallEstate.NAMESPACES);
+    apply(SmallEstate.WEB_FRAMEWORK);
     apply("""
         apiVersion: poolbridge.io/v1alpha1
         kind: ResourcePool
@@ -62,14 +63,6 @@ class LifecycleIT {
           source:
             kubernetes:
               nodeSelector: {matchLabels: {pool: k8s}}
-        ---
-        apiVersion: poolbridge.io/v1alpha1
-        kind: Framework
-        metadata: {name: web}
-        spec:
-          type: External
-          role: web
-          namespaces: {names: [team-a]}
         """);
     client.nodes().resource(node("k1")).create();
     client.nodes().resource(node("k2")).create();

@@ -48,6 +48,7 @@ class MaintenanceIT {
     estate = EmbeddedEstate.empty(new ValidatingCrudDispatcher());
     client = estate.client();
     apply(SmallEstate.NAMESPACES);
+    apply(SmallEstate.WEB_FRAMEWORK);
     apply("""
         apiVersion: poolbridge.io/v1alpha1
         kind: ResourcePool
@@ -64,14 +65,6 @@ class MaintenanceIT {
             duration: 1h
             drainBefore: 10m
             reason: %s
-        ---
-        apiVersion: poolbridge.io/v1alpha1
-        kind: Framework
-        metadata: {name: web}
-        spec:
-          type: External
-          role: web
-          namespaces: {names: [team-a]}
         ---
         apiVersion: poolbridge.io/v1alpha1
         kind: Workload

@@ -75,15 +75,8 @@ class ReferencesAndDeletionIT {
           source:
             kubernetes:
               nodeSelector: {matchLabels: {pool: k8s}}
-        ---
-        apiVersion: poolbridge.io/v1alpha1
-        kind: Framework
-        metadata: {name: web}
-        spec:
-          type: External
-          role: web
-          namespaces: {names: [team-a]}
         """);
+    apply(SmallEstate.WEB_FRAMEWORK);
     client.nodes().resource(node("k1", "k8s")).create();
     operator = new PoolbridgeOperator(client, PoolbridgeOperator.Config.defaults(), Clock.systemUTC(), null);
     operator.start();

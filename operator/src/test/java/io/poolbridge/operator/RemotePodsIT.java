@@ -57,15 +57,7 @@ class RemotePodsIT {
             kubernetes:
               nodeSelector: {matchLabels: {pool: far}}
               kubeconfigSecretRef: {name: %s}
-        ---
-        apiVersion: poolbridge.io/v1alpha1
-        kind: Framework
-        metadata: {name: web}
-        spec:
-          type: External
-          role: web
-          namespaces: {names: [team-a]}
-        """.formatted(SECRET));
+        """.formatted(SECRET) + "---\n" + SmallEstate.WEB_FRAMEWORK);
     estate.apply(List.of(file));
     // The Nodes go to the remote cluster (the pool that selects them reads it), the Secret to the operator's namespace.
     Path nodes = dir.resolve("nodes.yaml");

@@ -43,6 +43,7 @@ class RolloutIT {
     estate = EmbeddedEstate.empty(new ValidatingCrudDispatcher());
     client = estate.client();
     apply(SmallEstate.NAMESPACES);
+    apply(SmallEstate.WEB_FRAMEWORK);
     apply("""
         apiVersion: poolbridge.io/v1alpha1
         kind: ResourcePool
@@ -53,14 +54,6 @@ class RolloutIT {
           source:
             kubernetes:
               nodeSelector: {matchLabels: {pool: k8s}}
-        ---
-        apiVersion: poolbridge.io/v1alpha1
-        kind: Framework
-        metadata: {name: web}
-        spec:
-          type: External
-          role: web
-          namespaces: {names: [team-a]}
         ---
         apiVersion: poolbridge.io/v1alpha1
         kind: Workload
@@ -213,23 +206,7 @@ class RolloutIT {
   @Test
   void atTheDefaultsASurgeInstanceIsReadyBeforeAnyOldOneGoesAndIsReleasedAtTheEnd() {
     // Two instances at the defaults: 25% of 2 is one surge (rounded up) and none unavailable (rounded down).
-    apply("""
-        apiVersion: poolbridge.io/v1alpha1
-        kind: Workload
-        metadata: {name: api, namespace: team-a}
-        spec:
-          framework: web
-          kind: Service
-          instances: 2
-          resources: {cpu: 1, memory: 1Gi}
-          template:
-            spec:
-              containers: [{name: app, image: "api:1"}]
-        """);
-    await().atMost(WAIT).untilAsserted(() -> assertThat(images("api-0", "api-1")).allSatisfy((n, i) -> assertThat(i).isEqualTo("api:1")));
-    makeReady("api-0");
-    makeReady("api-1");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(get("api").getStatus().rollout().complete()).isTrue());
+    apiReadyAt("api:1", "");
     String first = get("api").getStatus().rollout().revision();
 
     setImage("api", "api:2");
@@ -331,24 +308,7 @@ class RolloutIT {
 
   @Test
   void aTemplateChangedAgainMidRolloutReplacesTheSurgeOfTheRevisionBeforeAndEndsAtTheLatest() {
-    apply("""
-        apiVersion: poolbridge.io/v1alpha1
-        kind: Workload
-        metadata: {name: api, namespace: team-a}
-        spec:
-          framework: web
-          kind: Service
-          instances: 2
-          resources: {cpu: 1, memory: 1Gi}
-          rollout: {maxSurge: 1, maxUnavailable: 0}
-          template:
-            spec:
-              containers: [{name: app, image: "api:1"}]
-        """);
-    await().atMost(WAIT).untilAsserted(() -> assertThat(images("api-0", "api-1")).allSatisfy((n, i) -> assertThat(i).isEqualTo("api:1")));
-    makeReady("api-0");
-    makeReady("api-1");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(get("api").getStatus().rollout().complete()).isTrue());
+    apiReadyAt("api:1", "rollout: {maxSurge: 1, maxUnavailable: 0}");
     setImage("api", "api:2");
     await().atMost(WAIT).untilAsserted(() -> assertThat(images("api-2")).containsEntry("api-2", "api:2"));
     makeReady("api-2");
@@ -369,17 +329,7 @@ class RolloutIT {
         }
       }
       assertThat(ready).as("Ready Pods").isGreaterThanOrEqualTo(2);
-      for (String n : List.of("api-0", "api-1", "api-2")) {
-        Pod p = pod(n);
-        if (p != null && p.getMetadata().getDeletionTimestamp() == null
-            && (p.getStatus() == null || p.getStatus().getConditions() == null || p.getStatus().getConditions().isEmpty())) {
-          try {
-            makeReady(n);
-          } catch (io.fabric8.kubernetes.client.KubernetesClientException gone) {
-            // Replaced between the look and the edit: its successor is made ready at the next look.
-          }
-        }
-      }
+      readyAll("api-0", "api-1", "api-2");
       WorkloadStatus s = get("api").getStatus();
       return s.rollout().complete() && count(images("api-0", "api-1"), "api:3") == 2;
     });
@@ -391,6 +341,30 @@ class RolloutIT {
       Pod surge = pod("api-2");
       assertThat(surge == null || surge.getMetadata().getDeletionTimestamp() != null).isTrue();
     });
+  }
+
+  /**
+   * The Service {@code api}: two instances of {@code image} with the {@code rollout} line given (or
+   * the defaults), placed, Ready, its rollout complete.
+   */
+  private void apiReadyAt(String image, String rollout) {
+    apply("""
+        apiVersion: poolbridge.io/v1alpha1
+        kind: Workload
+        metadata: {name: api, namespace: team-a}
+        spec:
+          framework: web
+          kind: Service
+          instances: 2
+          resources: {cpu: 1, memory: 1Gi}
+          %s
+          template:
+            spec:
+              containers: [{name: app, image: "%s"}]
+        """.formatted(rollout, image));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(images("api-0", "api-1")).allSatisfy((n, i) -> assertThat(i).isEqualTo(image)));
+    readyAll("api-0", "api-1");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(get("api").getStatus().rollout().complete()).isTrue());
   }
 
   /** A kubelet stand-in: makes every Pod of {@code names} there and not yet Ready, Ready. */
@@ -410,23 +384,7 @@ class RolloutIT {
 
   @Test
   void scaledUpMidRolloutTheSurgeInstanceBecomesOneOfTheServicesOwnAndTheRolloutEnds() {
-    apply("""
-        apiVersion: poolbridge.io/v1alpha1
-        kind: Workload
-        metadata: {name: api, namespace: team-a}
-        spec:
-          framework: web
-          kind: Service
-          instances: 2
-          resources: {cpu: 1, memory: 1Gi}
-          rollout: {maxSurge: 1, maxUnavailable: 0}
-          template:
-            spec:
-              containers: [{name: app, image: "api:1"}]
-        """);
-    await().atMost(WAIT).untilAsserted(() -> assertThat(images("api-0", "api-1")).allSatisfy((n, i) -> assertThat(i).isEqualTo("api:1")));
-    readyAll("api-0", "api-1");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(get("api").getStatus().rollout().complete()).isTrue());
+    apiReadyAt("api:1", "rollout: {maxSurge: 1, maxUnavailable: 0}");
     setImage("api", "api:2");
     await().atMost(WAIT).untilAsserted(() -> assertThat(images("api-2")).containsEntry("api-2", "api:2"));
     String surgeUid = pod("api-2").getMetadata().getUid();

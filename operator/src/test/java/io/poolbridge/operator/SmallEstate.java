@@ -28,6 +28,17 @@ final class SmallEstate {
       metadata: {name: poolbridge-system}
       """;
 
+  /** The External Framework {@code web} (role {@code web}) that admits namespace {@code team-a}. */
+  static final String WEB_FRAMEWORK = """
+      apiVersion: poolbridge.io/v1alpha1
+      kind: Framework
+      metadata: {name: web}
+      spec:
+        type: External
+        role: web
+        namespaces: {names: [team-a]}
+      """;
+
   /** Creates every document of {@code yaml}. */
   static void apply(KubernetesClient client, String yaml) {
     for (HasMetadata item : client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()) {
