@@ -103,15 +103,11 @@ class RemotePodsIT {
   }
 
   private Workload get(String name) {
-    return client.resources(Workload.class).inNamespace("team-a").withName(name).get();
+    return SmallEstate.workload(client, name);
   }
 
   private InstanceStatus instance(String workload, String id) {
-    Workload w = get(workload);
-    if (w == null || w.getStatus() == null || w.getStatus().instances() == null) {
-      return null;
-    }
-    return w.getStatus().instances().stream().filter(i -> i.id().equals(id)).findFirst().orElse(null);
+    return SmallEstate.instance(client, workload, id);
   }
 
   private Pod remotePod(String name) {

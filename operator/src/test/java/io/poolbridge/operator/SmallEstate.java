@@ -52,4 +52,18 @@ final class SmallEstate {
         .withNewStatus().withAllocatable(Map.of("cpu", new Quantity("4"), "memory", new Quantity("16Gi")))
         .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();
   }
+
+  /** The Workload {@code name} of namespace {@code team-a}, or null. */
+  static io.poolbridge.api.v1alpha1.Workload workload(KubernetesClient client, String name) {
+    return client.resources(io.poolbridge.api.v1alpha1.Workload.class).inNamespace("team-a").withName(name).get();
+  }
+
+  /** The status entry of instance {@code id} of Workload {@code workload} (namespace {@code team-a}), or null. */
+  static io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceStatus instance(KubernetesClient client, String workload, String id) {
+    io.poolbridge.api.v1alpha1.Workload w = workload(client, workload);
+    if (w == null || w.getStatus() == null || w.getStatus().instances() == null) {
+      return null;
+    }
+    return w.getStatus().instances().stream().filter(i -> i.id().equals(id)).findFirst().orElse(null);
+  }
 }
