@@ -102,6 +102,9 @@ class ArgoHealthLuaTest {
         .isEqualTo(new Health("Progressing", "GuaranteeShort: Role eng/analytics is short of 4 cpu of its guarantee while 3 instances wait"));
     assertThat(run(sample("ResourcePool whose source Secret is missing"))).isEqualTo(new Health("Degraded",
         "SourceUnreachable: The pool's nodes cannot be read: Secret poolbridge-system/edge-kubeconfig does not exist"));
+    assertThat(run(sample("ResourcePool every node in its maintenance windows"))).as("back by itself when the window ends")
+        .isEqualTo(new Health("Progressing",
+            "InMaintenance: None of the pool's 2 nodes takes new work: all are in maintenance windows; the first ends at 1970-01-01T04:00:00Z"));
     assertThat(run(sample("ResourcePool with a node down, others offered")).message())
         .as("healthy, and it says what is degraded").isEqualTo("NodesOffered: 1 of 2 nodes take new work; NodesNotReady: 1 of 2 nodes not ready (n1)");
   }

@@ -198,6 +198,14 @@ public final class HealthSamples {
     p = pool(1);
     p.setStatus(f.of(p, view(AgentState.MAINTENANCE, AgentState.DRAINING), PoolSource.REACHABLE, List.of(), null));
     out.add(sample("ResourcePool every node out of service", Expected.Failed, p));
+    p = pool(1);
+    p = Serialization.unmarshal(Serialization.asYaml(p).replace("spec:\n", """
+        spec:
+          maintenance:
+          - {nodes: [n0, n1], start: "1970-01-01T00:00:00Z", duration: 4h, reason: firmware}
+        """), ResourcePool.class);
+    p.setStatus(f.of(p, view(AgentState.MAINTENANCE, AgentState.MAINTENANCE), PoolSource.REACHABLE, List.of(), null));
+    out.add(sample("ResourcePool every node in its maintenance windows", Expected.InProgress, p));
     return out;
   }
 

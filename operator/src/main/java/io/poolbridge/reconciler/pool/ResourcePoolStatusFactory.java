@@ -35,7 +35,9 @@ import java.util.Map;
  * <ul>
  *   <li>{@code Ready}: {@code True} ({@code NodesOffered}) when the source is reachable and at
  *       least one node takes new work ({@code Active}); else {@code False} with {@code
- *       SourceUnreachable}, {@code NoNodes} or {@code NoNodesOffered} (every node out of service);
+ *       SourceUnreachable}, {@code NoNodes}, {@code InMaintenance} (every node out only for the
+ *       pool's own maintenance windows, draining ahead of one or inside it; the message says when
+ *       the first of them ends) or {@code NoNodesOffered} (every node out of service otherwise);
  *   <li>{@code SourceReachable}: {@code True} ({@code Reachable}); else {@code False} with the
  *       source's reason ({@code SecretNotFound}, {@code Unreachable}) and message;
  *   <li>{@code Degraded}: {@code True} when the source is unreachable ({@code SourceUnreachable}),
@@ -44,8 +46,10 @@ import java.util.Map;
  *       False} ({@code AllNodesReady});
  *   <li>{@code Reconciling}, {@code Stalled} (kstatus): a pool stalls whenever it is not {@code
  *       Ready}, with the same reason, since none of those mends without a change by someone (the
- *       Secret created, the cluster answering, Nodes labelled or back in service); it is never
- *       {@code Reconciling}: the operator reads a pool's nodes within a cycle.
+ *       Secret created, the cluster answering, Nodes labelled or back in service), except {@code
+ *       InMaintenance}: the nodes return by themselves when the windows end, so the pool is {@code
+ *       Reconciling} (Argo CD: Progressing) until then. Otherwise it is never {@code Reconciling}:
+ *       the operator reads a pool's nodes within a cycle.
  * </ul>
  *
  * <p><b>Bounded node list.</b> {@code status.nodes} lists at most {@link #MAX_NODE_ENTRIES} nodes
@@ -117,10 +121,14 @@ public final class ResourcePoolStatusFactory {
     String listing = listed.size() < total
         ? " (status.nodes lists " + listed.size() + " of the " + total + " nodes: those not ready, not Active or in use first)" : "";
     StatusConditions.Health health;
+    java.time.Instant windowsEnd;
     if (!source.reachable()) {
       health = StatusConditions.Health.stalled("SourceUnreachable", "The pool's nodes cannot be read: " + source.message());
     } else if (total == 0) {
       health = StatusConditions.Health.stalled("NoNodes", noNodes(pool));
+    } else if (offered == 0 && (windowsEnd = windowsEnd(pool, agents, read)) != null) {
+      health = StatusConditions.Health.reconciling("InMaintenance", "None of the pool's " + total
+          + " nodes takes new work: all are in maintenance windows; the first ends at " + StatusConditions.format(windowsEnd) + listing);
     } else if (offered == 0) {
       health = StatusConditions.Health.stalled("NoNodesOffered",
           "None of the pool's " + total + " nodes takes new work" + outOfService(notReady, inMaintenance, total) + listing);
@@ -153,6 +161,33 @@ public final class ResourcePoolStatusFactory {
     return new ResourcePoolStatus(generation, cs, total, readyNodes, display("cpu", placed, capacity),
         display("memory", placed, capacity), quantities(capacity), quantities(placed),
         quantities(view == null ? null : view.available()), listed);
+  }
+
+  /**
+   * When the first of the maintenance windows that keep the pool's nodes out ends, if every node is
+   * out only because of a window of the pool's own {@code spec.maintenance} (ready, and draining
+   * ahead of the window or inside it); else {@code null}. A pool being deleted is drained whatever
+   * its windows say.
+   */
+  private java.time.Instant windowsEnd(ResourcePool pool, List<NodeView> agents, Map<String, PoolNode> read) {
+    if (pool.getMetadata().getDeletionTimestamp() != null || pool.getSpec().maintenance() == null || agents.isEmpty()) {
+      return null;
+    }
+    java.time.Instant now = clock.instant();
+    java.time.Instant first = null;
+    for (NodeView n : agents) {
+      if (!ready(n, read.get(n.node())) || n.state() == AgentState.ACTIVE) {
+        return null;
+      }
+      // Any window of the pool bearing on the node now: the engine may still have it Draining
+      // for a moment after the window opened.
+      Estate.Maintenance m = Estate.maintenance(pool, n.node(), now);
+      if (m == null) {
+        return null;
+      }
+      first = first == null || m.end().isBefore(first) ? m.end() : first;
+    }
+    return first;
   }
 
   private static boolean ready(NodeView n, PoolNode read) {

@@ -45,6 +45,11 @@ class ResourcePoolStatusFactoryTest {
 
   /** Three machines: n1 and n2 of 8 cpu / 32 GiB (n1 in zone fra1-a), n3 of 16 cpu / 64 GiB; n2 may have a maintenance window. */
   private static ResourcePool metal(long generation, boolean maintenanceOnN2) {
+    return metal(generation, maintenanceOnN2 ? "{nodes: [n2], start: \"1970-01-01T00:00:00Z\", duration: 4h, reason: firmware}" : null);
+  }
+
+  /** The three machines with maintenance windows (YAML flow mappings, one a window), or none when {@code null}. */
+  private static ResourcePool metal(long generation, String... windows) {
     ResourcePool p = Serialization.unmarshal("""
         apiVersion: poolbridge.io/v1alpha1
         kind: ResourcePool
@@ -60,8 +65,7 @@ class ResourcePoolStatusFactoryTest {
               - {name: n2, address: 10.0.0.2, capacity: {cpu: 8, memory: 32Gi}}
               - {name: n3, address: 10.0.0.3, capacity: {cpu: 16, memory: 64Gi}}
         %s
-        """.formatted(maintenanceOnN2
-            ? "  maintenance: [{nodes: [n2], start: \"1970-01-01T00:00:00Z\", duration: 4h, reason: firmware}]" : ""),
+        """.formatted(windows.length == 0 || windows[0] == null ? "" : "  maintenance: [" + String.join(", ", windows) + "]"),
         ResourcePool.class);
     p.getMetadata().setGeneration(generation);
     return p;
@@ -247,6 +251,101 @@ class ResourcePoolStatusFactoryTest {
     assertThat(node(s, "n2").maintenance()).isEqualTo("firmware; window from 1970-01-01T00:00:00Z to 1970-01-01T04:00:00Z");
     assertThat(node(s, "n1").maintenance()).isNull();
     assertThat(node(s, "n2").available()).isEmpty();
+  }
+
+  /**
+   * kstatus: Stalled is "no progress without a change by someone"; nodes out only for the pool's own
+   * windows come back when the first window ends, so the pool is in progress, not stalled, and says
+   * until when.
+   */
+  @Test
+  void aPoolWhoseNodesAreAllInItsMaintenanceWindowsIsReconcilingUntilTheFirstEnds() {
+    // n1 and n2 in a window from 00:00 to 04:00; n3 drained 2h ahead of a window from 02:00 to 03:00.
+    ResourcePool pool = metal(1,
+        "{nodes: [n1, n2], start: \"1970-01-01T00:00:00Z\", duration: 4h, reason: firmware}",
+        "{nodes: [n3], start: \"1970-01-01T02:00:00Z\", duration: 1h, drainBefore: 2h, reason: psu swap}");
+    List<PoolNode> nodes = Estate.staticNodes(pool);
+    Instant at = Instant.parse("1970-01-01T01:00:00Z");
+    Engine e = engineAt(pool, nodes, at);
+    clock.moveTo(at);
+
+    ResourcePoolStatus s = factory.of(pool, e.publish().pools().get("metal-fra"), PoolSource.REACHABLE, nodes, null);
+    assertThat(node(s, "n1").state()).isEqualTo(NodeState.Maintenance);
+    assertThat(node(s, "n3").state()).isEqualTo(NodeState.Draining);
+    String message = "None of the pool's 3 nodes takes new work: all are in maintenance windows; the first ends at 1970-01-01T03:00:00Z";
+    assertThat(condition(s, "Ready").getStatus()).isEqualTo("False");
+    assertThat(condition(s, "Ready").getReason()).isEqualTo("InMaintenance");
+    assertThat(condition(s, "Ready").getMessage()).isEqualTo(message);
+    assertThat(condition(s, "Reconciling").getStatus()).isEqualTo("True");
+    assertThat(condition(s, "Reconciling").getReason()).isEqualTo("InMaintenance");
+    assertThat(condition(s, "Reconciling").getMessage()).isEqualTo(message);
+    assertThat(condition(s, "Stalled").getStatus()).isEqualTo("False");
+    assertThat(condition(s, "Degraded").getReason()).isEqualTo("NodesInMaintenance");
+    assertThat(condition(s, "Degraded").getMessage()).isEqualTo("3 of 3 nodes draining or under maintenance (n1, n2, n3)");
+
+    // 03:00: n3's window is over, it takes work again.
+    Instant later = Instant.parse("1970-01-01T03:00:00Z");
+    clock.moveTo(later);
+    e.setAgentState("metal-fra/n3", AgentState.ACTIVE);
+    ResourcePoolStatus back = factory.of(pool, e.publish().pools().get("metal-fra"), PoolSource.REACHABLE, nodes, s);
+    assertThat(condition(back, "Ready").getStatus()).isEqualTo("True");
+    assertThat(condition(back, "Ready").getReason()).isEqualTo("NodesOffered");
+    assertThat(condition(back, "Reconciling").getStatus()).isEqualTo("False");
+    assertThat(condition(back, "Stalled").getStatus()).isEqualTo("False");
+  }
+
+  /** One node in a window, the other two not ready: those need someone, so the pool stalls as before. */
+  @Test
+  void aPoolWithSomeNodesInAWindowAndTheOthersNotReadyIsStalled() {
+    ResourcePool pool = metal(1, true);
+    List<PoolNode> nodes = new ArrayList<>();
+    for (PoolNode n : Estate.staticNodes(pool)) {
+      nodes.add(n.name().equals("n2") ? n : new PoolNode(n.name(), n.address(), n.zone(), n.capacity(), n.labels(), false));
+    }
+    Instant at = Instant.parse("1970-01-01T01:00:00Z");
+    Engine e = engineAt(pool, nodes, at);
+    clock.moveTo(at);
+
+    ResourcePoolStatus s = factory.of(pool, e.publish().pools().get("metal-fra"), PoolSource.REACHABLE, nodes, null);
+    String message = "None of the pool's 3 nodes takes new work: 2 of 3 nodes not ready (n1, n3); 1 of 3 nodes draining or under maintenance (n2)";
+    assertThat(condition(s, "Ready").getStatus()).isEqualTo("False");
+    assertThat(condition(s, "Ready").getReason()).isEqualTo("NoNodesOffered");
+    assertThat(condition(s, "Ready").getMessage()).isEqualTo(message);
+    assertThat(condition(s, "Stalled").getStatus()).isEqualTo("True");
+    assertThat(condition(s, "Stalled").getReason()).isEqualTo("NoNodesOffered");
+    assertThat(condition(s, "Stalled").getMessage()).isEqualTo(message);
+    assertThat(condition(s, "Reconciling").getStatus()).isEqualTo("False");
+  }
+
+  /** Nodes out of service with no window of the pool bearing on them (e.g. the pool being deleted drains them) stall it. */
+  @Test
+  void nodesOutOfServiceWithoutADeclaredWindowStallThePool() {
+    ResourcePool pool = metal(1, true);
+    List<PoolNode> nodes = Estate.staticNodes(pool);
+    Instant at = Instant.parse("1970-01-01T01:00:00Z");
+    Engine e = engineAt(pool, nodes, at);
+    e.setAgentState("metal-fra/n1", AgentState.DRAINING);
+    e.setAgentState("metal-fra/n3", AgentState.DRAINING);
+    clock.moveTo(at);
+
+    ResourcePoolStatus s = factory.of(pool, e.publish().pools().get("metal-fra"), PoolSource.REACHABLE, nodes, null);
+    assertThat(condition(s, "Ready").getReason()).isEqualTo("NoNodesOffered");
+    assertThat(condition(s, "Stalled").getStatus()).isEqualTo("True");
+    assertThat(condition(s, "Reconciling").getStatus()).isEqualTo("False");
+  }
+
+  /** The engine with each node in the state its windows give at {@code at}, as the operator's sync sets them. */
+  private Engine engineAt(ResourcePool pool, List<PoolNode> nodes, Instant at) {
+    Engine e = engine(pool, nodes);
+    for (PoolNode n : nodes) {
+      Estate.Maintenance m = n.ready() ? Estate.maintenance(pool, n, at) : null;
+      if (m != null) {
+        e.setMaintenance(Estate.agentId("metal-fra", n.name()), m.state(), m.start(), m.reason());
+      } else if (!n.ready()) {
+        e.setAgentState(Estate.agentId("metal-fra", n.name()), AgentState.DOWN);
+      }
+    }
+    return e;
   }
 
   @Test
