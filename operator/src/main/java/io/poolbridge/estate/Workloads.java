@@ -410,6 +410,8 @@ public final class Workloads {
         continue;
       }
       int restarts = i.restarts() == null ? 0 : Math.max(0, i.restarts());
+      // Failures in a row as recorded (bounded: beyond 16 the back-off is at its 5-minute cap anyway).
+      int recordedInRow = i.failuresInRow() == null ? 0 : Math.max(0, Math.min(16, i.failuresInRow()));
       java.time.Instant since = instant(i.since());
       io.poolbridge.engine.InstanceLife life = null;
       boolean job = workload.getSpec() != null && workload.getSpec().kind() == WorkloadSpec.WorkloadKind.Job;
@@ -417,8 +419,8 @@ public final class Workloads {
       if (reported && !(job && i.state() == io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.Succeeded)) {
         // A placed instance whose end an External framework reported and the operator did not take
         // in before it restarted: placed again (a Job's success excepted: it is done).
-        if (restarts > 0) {
-          life = new io.poolbridge.engine.InstanceLife(restarts, 0, null, null, null, null, false);
+        if (restarts > 0 || recordedInRow > 0) {
+          life = new io.poolbridge.engine.InstanceLife(restarts, recordedInRow, null, null, null, null, false);
         }
       } else if (i.state() == io.poolbridge.api.v1alpha1.WorkloadStatus.InstanceState.Succeeded) {
         life = new io.poolbridge.engine.InstanceLife(restarts, 0, io.poolbridge.engine.Exit.SUCCEEDED, since, i.reason(), null, true);
@@ -431,8 +433,8 @@ public final class Workloads {
           io.poolbridge.engine.Exit exit = reason.startsWith(ENDED) ? io.poolbridge.engine.Exit.SUCCEEDED : io.poolbridge.engine.Exit.FAILED;
           String message = reason.startsWith(ENDED) ? reason.substring(ENDED.length())
               : reason.startsWith(FAILED) ? reason.substring(FAILED.length()) : reason;
-          int inRow = 1;
-          if (since != null) {
+          int inRow = recordedInRow > 0 ? recordedInRow : 1;
+          if (recordedInRow == 0 && since != null) {
             long seconds = java.time.Duration.between(since, retryAt).toSeconds();
             while (inRow < 16 && 10L << inRow <= seconds) {
               inRow++;
@@ -440,8 +442,8 @@ public final class Workloads {
           }
           life = new io.poolbridge.engine.InstanceLife(restarts, inRow, exit, since, message, retryAt, false);
         }
-      } else if (restarts > 0) {
-        life = new io.poolbridge.engine.InstanceLife(restarts, 0, null, null, null, null, false);
+      } else if (restarts > 0 || recordedInRow > 0) {
+        life = new io.poolbridge.engine.InstanceLife(restarts, recordedInRow, null, null, null, null, false);
       }
       if (life != null) {
         lives.put(namespace + "/" + i.id(), life);

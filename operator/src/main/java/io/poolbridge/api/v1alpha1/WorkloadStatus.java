@@ -166,7 +166,15 @@ public record WorkloadStatus(
       @JsonPropertyDescription("When a failed instance backing off is placed again, RFC 3339.")
       String retryAt,
       @JsonPropertyDescription("The revision (status.rollout.revision: a hash of the template and the resources) the placed instance was placed at; a rollout replaces instances of another one.")
-      String revision) {
+      String revision,
+      @JsonPropertyDescription("How many times in a row the instance's run failed (a run of 10 minutes or more starts the count again): its back-off grows with it (10 s, doubling, at most 5 min), and from 3 it is crash-looping; absent when none.")
+      @io.fabric8.generator.annotation.Min(0) Integer failuresInRow) {
+    /** An instance without failures in a row. */
+    public InstanceStatus(String id, String node, String pool, Map<String, Quantity> resources, InstanceState state, Boolean revocable,
+        String since, String reason, String costPerHour, Integer restarts, Boolean ready, String retryAt, String revision) {
+      this(id, node, pool, resources, state, revocable, since, reason, costPerHour, restarts, ready, retryAt, revision, null);
+    }
+
     /** An instance without a revision. */
     public InstanceStatus(String id, String node, String pool, Map<String, Quantity> resources, InstanceState state, Boolean revocable,
         String since, String reason, String costPerHour, Integer restarts, Boolean ready, String retryAt) {

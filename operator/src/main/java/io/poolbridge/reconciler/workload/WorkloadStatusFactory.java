@@ -153,7 +153,8 @@ public final class WorkloadStatusFactory {
           : lastRevision != null ? lastRevision : revision;
       instances.put(a.instanceId(), new InstanceStatus(id, node, a.pool(), holdsAsked ? null : ResourceUnits.toQuantities(a.resources()),
           state, a.revocable() ? Boolean.TRUE : null, same ? old.since() : now, cut(note, MAX_REASON_BYTES),
-          cost(a, currencyOfPool), restarts, h == null ? null : h.ready(), null, placedAt));
+          cost(a, currencyOfPool), restarts, h == null ? null : h.ready(), null, placedAt,
+          life.failuresInRow() > 0 ? life.failuresInRow() : null));
     }
     for (Unplaced u : view.pending()) {
       String id = Workloads.displayName(u.instanceId());
@@ -189,7 +190,8 @@ public final class WorkloadStatusFactory {
           backingOff.add(id + " " + why);
         }
         instances.put(e.getKey(), new InstanceStatus(id, null, null, null, InstanceState.Failed, null, since, cut(why, MAX_REASON_BYTES),
-            null, life.restarts() > 0 ? life.restarts() : null, null, retryAt));
+            null, life.restarts() > 0 ? life.restarts() : null, null, retryAt, null,
+            life.failuresInRow() > 0 ? life.failuresInRow() : null));
       }
     }
     // Instance order: the workload's own (ordinal) order, then a rollout's surge instances above it.
