@@ -832,7 +832,8 @@ public final class Engine {
   /** The instances of {@code d} in {@code lane}, in its order. */
   private List<String> laneIds(WorkloadDemand d, int lane) {
     if (lives.policy(d.key()).runSize() <= 0) {
-      return d.instanceIds();
+      // One run at a time: lane 0 is every instance, and no other lane has any.
+      return lane == 0 ? d.instanceIds() : List.of();
     }
     List<String> out = new ArrayList<>();
     for (String id : d.instanceIds()) {
