@@ -139,7 +139,7 @@ class RolloutTest {
   }
 
   @Test
-  void aSettledWorkloadAtItsRevisionHasNothingToDo() {
+  void aSettledWorkloadAtItsRevisionReplacesNothingAndIsComplete() {
     List<Member> members = List.of(Member.of("w-0", true, true, true), Member.of("w-1", true, true, true));
     Step step = Rollout.plan(2, members, Rollout.resolve(null, null, 2));
     assertThat(step.replace()).isEmpty();

@@ -41,6 +41,7 @@ class LifecycleIT {
     estate = EmbeddedEstate.empty(new ValidatingCrudDispatcher());
     client = estate.client();
     apply(SmallEstate.NAMESPACES);
+    apply(SmallEstate.K8S_POOL);
     apply(SmallEstate.WEB_FRAMEWORK);
     apply("""
         apiVersion: poolbridge.io/v1alpha1
@@ -53,16 +54,6 @@ class LifecycleIT {
             static:
               nodes:
               - {name: m1, address: 10.0.0.1, capacity: {cpu: 8, memory: 32Gi}}
-        ---
-        apiVersion: poolbridge.io/v1alpha1
-        kind: ResourcePool
-        metadata: {name: k8s}
-        spec:
-          provider: aws
-          region: r1
-          source:
-            kubernetes:
-              nodeSelector: {matchLabels: {pool: k8s}}
         """);
     client.nodes().resource(node("k1")).create();
     client.nodes().resource(node("k2")).create();

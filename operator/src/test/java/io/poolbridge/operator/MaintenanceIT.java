@@ -102,15 +102,11 @@ class MaintenanceIT {
   }
 
   private Workload web() {
-    return client.resources(Workload.class).inNamespace("team-a").withName("web").get();
+    return SmallEstate.workload(client, "web");
   }
 
   private InstanceStatus instance(String id) {
-    Workload w = web();
-    if (w == null || w.getStatus() == null || w.getStatus().instances() == null) {
-      return null;
-    }
-    return w.getStatus().instances().stream().filter(i -> i.id().equals(id)).findFirst().orElse(null);
+    return SmallEstate.instance(client, "web", id);
   }
 
   private Condition condition(String type) {

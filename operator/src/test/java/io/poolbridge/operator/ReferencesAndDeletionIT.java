@@ -65,18 +65,9 @@ class ReferencesAndDeletionIT {
               nodes:
               - {name: m1, address: 10.0.0.1, capacity: {cpu: 8, memory: 32Gi}}
               - {name: m2, address: 10.0.0.2, capacity: {cpu: 8, memory: 32Gi}}
-        ---
-        apiVersion: poolbridge.io/v1alpha1
-        kind: ResourcePool
-        metadata: {name: k8s}
-        spec:
-          provider: aws
-          region: r1
-          source:
-            kubernetes:
-              nodeSelector: {matchLabels: {pool: k8s}}
         """);
     apply(SmallEstate.WEB_FRAMEWORK);
+    apply(SmallEstate.K8S_POOL);
     client.nodes().resource(node("k1", "k8s")).create();
     operator = new PoolbridgeOperator(client, PoolbridgeOperator.Config.defaults(), Clock.systemUTC(), null);
     operator.start();

@@ -43,18 +43,9 @@ class RolloutIT {
     estate = EmbeddedEstate.empty(new ValidatingCrudDispatcher());
     client = estate.client();
     apply(SmallEstate.NAMESPACES);
+    apply(SmallEstate.K8S_POOL);
     apply(SmallEstate.WEB_FRAMEWORK);
     apply("""
-        apiVersion: poolbridge.io/v1alpha1
-        kind: ResourcePool
-        metadata: {name: k8s}
-        spec:
-          provider: aws
-          region: r1
-          source:
-            kubernetes:
-              nodeSelector: {matchLabels: {pool: k8s}}
-        ---
         apiVersion: poolbridge.io/v1alpha1
         kind: Workload
         metadata: {name: web, namespace: team-a}

@@ -28,6 +28,19 @@ final class SmallEstate {
       metadata: {name: poolbridge-system}
       """;
 
+  /** The pool {@code k8s} of this cluster's Nodes labelled {@code pool=k8s} (see {@link #node}). */
+  static final String K8S_POOL = """
+      apiVersion: poolbridge.io/v1alpha1
+      kind: ResourcePool
+      metadata: {name: k8s}
+      spec:
+        provider: aws
+        region: r1
+        source:
+          kubernetes:
+            nodeSelector: {matchLabels: {pool: k8s}}
+      """;
+
   /** The External Framework {@code web} (role {@code web}) that admits namespace {@code team-a}. */
   static final String WEB_FRAMEWORK = """
       apiVersion: poolbridge.io/v1alpha1
